@@ -1,0 +1,141 @@
+"""The `dondoc` command: run the bot, migrate the database, import and export the roster."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+# PTB 22 reports retry_after as seconds unless asked for timedelta, and warns otherwise.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from bot.config import Settings, SettingsError, load_settings  # noqa: E402
+from bot.db.migrate import upgrade  # noqa: E402
+from bot.domain.orgfile import OrgFileError, dump_org, read_org_file  # noqa: E402
+
+NO_TOKEN = """\
+TELEGRAM_BOT_TOKEN is not set, so there is no Telegram bot to run.
+
+To get a token: open Telegram, talk to @BotFather, send /newbot, choose a name and a
+username ending in "bot"; BotFather answers with a token like 123456789:AAH....
+Put it in .env (copy .env.example) as TELEGRAM_BOT_TOKEN=... and run `make run` again.
+"""
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def cmd_run(_: argparse.Namespace) -> int:
+    settings = _settings()
+    _logging(settings)
+    token = settings.token
+    if token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 1
+    # Migrations run their own event loop, so they go before the bot's.
+    upgrade(settings.database_url)
+    if settings.org_file is not None:
+        _import(settings, settings.org_file)
+    from bot.app import build_application, open_runtime
+
+    runtime = open_runtime(settings)
+    app = build_application(runtime, token, settings.telegram_api_url)
+    app.run_polling(drop_pending_updates=False)
+    return 0
+
+
+def cmd_db_upgrade(_: argparse.Namespace) -> int:
+    settings = _settings()
+    upgrade(settings.database_url)
+    print(f"Database is up to date: {settings.database_url}")
+    return 0
+
+
+def _import(settings: Settings, path: Path) -> int:
+    from bot.app import open_runtime
+
+    try:
+        spec = read_org_file(path)
+    except OrgFileError as exc:
+        print("The roster file was refused; nothing was written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+
+    async def run() -> str:
+        runtime = open_runtime(settings)
+        try:
+            report = await runtime.services.roster.import_org(spec)
+        finally:
+            await runtime.close()
+        return report.summary()
+
+    print(asyncio.run(run()))
+    return 0
+
+
+def cmd_org_import(args: argparse.Namespace) -> int:
+    settings = _settings()
+    upgrade(settings.database_url)
+    return _import(settings, Path(args.file))
+
+
+def cmd_org_export(args: argparse.Namespace) -> int:
+    settings = _settings()
+    upgrade(settings.database_url)
+    from bot.app import open_runtime
+
+    async def run() -> str:
+        runtime = open_runtime(settings)
+        try:
+            return dump_org(await runtime.services.roster.export_org())
+        finally:
+            await runtime.close()
+
+    text = asyncio.run(run())
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="dondoc", description="Đôn Đốc: giao và đôn đốc nhiệm vụ")
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (polling Telegram)").set_defaults(func=cmd_run)
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    org = sub.add_parser("org", help="the roster").add_subparsers(dest="org_command", required=True)
+    imp = org.add_parser("import", help="import the roster from a YAML file")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_org_import)
+    exp = org.add_parser("export", help="write the roster as YAML")
+    exp.add_argument("--out", help="file to write (default: standard output)")
+    exp.set_defaults(func=cmd_org_export)
+    return top
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    raise SystemExit(args.func(args))
+
+
+if __name__ == "__main__":
+    main()

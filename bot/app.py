@@ -1,0 +1,102 @@
+"""The composition root's wiring: settings → engine → services → Application → handlers."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.calendar import WorkCalendar
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db.engine import create_engine, make_sessionmaker
+from bot.db.uow import UnitOfWorkFactory
+from bot.services.common import Core, CoreConfig
+from bot.services.container import Services
+from handlers.context import BotData, Ctx, DondocApp
+from handlers.setup import publish_commands, register
+
+log = logging.getLogger("dondoc")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    services: Services
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def calendar_from(settings: Settings) -> WorkCalendar:
+    return WorkCalendar(
+        tz=settings.tz,
+        office_start=settings.office_start_time,
+        office_end=settings.office_end_time,
+    )
+
+
+def open_runtime(
+    settings: Settings, clock: Clock | None = None, calendar: WorkCalendar | None = None
+) -> Runtime:
+    engine = create_engine(settings.database_url)
+    core = Core(
+        uow=UnitOfWorkFactory(make_sessionmaker(engine)),
+        clock=clock or SystemClock(),
+        calendar=calendar or calendar_from(settings),
+        config=CoreConfig(
+            language=settings.language,
+            review=settings.review,
+            admins=frozenset(settings.admins),
+            tz=settings.tz,
+        ),
+    )
+    return Runtime(settings=settings, engine=engine, services=Services.build(core))
+
+
+def build_application(
+    runtime: Runtime, token: str, api_url: str, rate_limit: bool = True, **timeouts: Any
+) -> DondocApp:
+    """The Application, not started. `api_url` is Telegram's root or a stand-in's."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
+        .context_types(ContextTypes(context=Ctx, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=runtime.settings.tz))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    for name, value in timeouts.items():
+        builder = getattr(builder, name)(value)
+    app: DondocApp = builder.build()  # type: ignore[assignment]
+    app.bot_data.services = runtime.services
+    app.bot_data.runtime = runtime  # type: ignore[attr-defined]
+    register(app)
+    return app
+
+
+async def post_init(app: DondocApp) -> None:
+    """Runs under run_polling; tests call it themselves after initialize()."""
+    services = app.bot_data.services
+    assert services is not None
+    me = await app.bot.get_me()
+    core = services.core
+    core.config = dataclasses.replace(core.config, bot_username=me.username or "")
+    await publish_commands(app)
+    log.info("Bot @%s is running (id %s)", me.username, me.id)
+
+
+async def post_shutdown(app: DondocApp) -> None:
+    runtime = getattr(app.bot_data, "runtime", None)
+    if isinstance(runtime, Runtime):
+        await runtime.close()

@@ -1,0 +1,22 @@
+"""Working days, office hours and deadlines as Vietnamese offices count them (pure, no I/O)."""
+
+from bot.calendar.deadline import (
+    DeadlineError,
+    DeadlineErrorCode,
+    ParsedDeadline,
+    extract_deadline,
+    format_deadline,
+    parse_deadline,
+)
+from bot.calendar.workdays import VN_TZ, WorkCalendar
+
+__all__ = [
+    "VN_TZ",
+    "DeadlineError",
+    "DeadlineErrorCode",
+    "ParsedDeadline",
+    "WorkCalendar",
+    "extract_deadline",
+    "format_deadline",
+    "parse_deadline",
+]

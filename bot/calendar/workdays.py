@@ -1,0 +1,213 @@
+"""Working days and office hours of a Vietnamese public office.
+
+Everything here is pure: no clock, no I/O. Callers pass the moment they mean.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+import holidays
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+_HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
+
+
+@functools.lru_cache(maxsize=128)
+def _public_holidays(year: int, language: str = "vi") -> Mapping[date, str]:
+    # Building a holidays object computes the lunar calendar; doing it once per year (and language)
+    # keeps the day-by-day loops below cheap.
+    table = holidays.country_holidays("VN", years=year, language=language)
+    return MappingProxyType({day: str(name) for day, name in table.items() if day.year == year})
+
+
+@functools.lru_cache(maxsize=128)
+def _swapped_saturdays(year: int) -> frozenset[date]:
+    # The government swaps a Saturday for a bridge day some years (2026: Sat 22/08 is worked so that
+    # Mon 31/08 is off). The package records those Saturdays as weekend workdays; a swap may be
+    # declared by the following year's decree, hence both years.
+    table = holidays.country_holidays("VN", years=[year, year + 1])
+    return frozenset(day for day in table.weekend_workdays if day.year == year)
+
+
+def _check_wall_time(name: str, value: time) -> None:
+    if value.tzinfo is not None:
+        raise ValueError(f"{name} must be a wall-clock time without tzinfo")
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The office's calendar: which days are worked and when the office is open.
+
+    Precedence for a day: ``working_days`` (a swapped Saturday the deployment declares) beats
+    ``days_off`` (a bridge day), which beats public holidays and the weekend.
+    """
+
+    tz: ZoneInfo = VN_TZ
+    office_start: time = time(8, 0)
+    office_end: time = time(17, 0)
+    lunch: tuple[time, time] | None = (time(11, 30), time(13, 30))
+    days_off: frozenset[date] = frozenset()
+    working_days: frozenset[date] = frozenset()
+    # Civil Code art. 148: a deadline that falls on a day off ends at the close of the next
+    # working day.
+    roll_forward: bool = True
+
+    def __post_init__(self) -> None:
+        # Settings often arrive as lists or sets from YAML; freezing keeps the instance hashable.
+        object.__setattr__(self, "days_off", frozenset(self.days_off))
+        object.__setattr__(self, "working_days", frozenset(self.working_days))
+        _check_wall_time("office_start", self.office_start)
+        _check_wall_time("office_end", self.office_end)
+        if not self.office_start < self.office_end:
+            raise ValueError("office_start must be before office_end")
+        if self.lunch is not None:
+            lunch_start, lunch_end = self.lunch
+            _check_wall_time("lunch start", lunch_start)
+            _check_wall_time("lunch end", lunch_end)
+            if not self.office_start < lunch_start < lunch_end < self.office_end:
+                raise ValueError("lunch must lie strictly inside office hours")
+        clash = self.days_off & self.working_days
+        if clash:
+            listed = ", ".join(sorted(d.isoformat() for d in clash))
+            raise ValueError(f"dates both off and working: {listed}")
+
+    # -- conversions -------------------------------------------------------------------------
+
+    def to_local(self, dt: datetime) -> datetime:
+        """``dt`` in the office's time zone; naive datetimes are refused, never guessed."""
+        if dt.tzinfo is None or dt.utcoffset() is None:
+            raise ValueError("an aware datetime is required")
+        return dt.astimezone(self.tz)
+
+    def _day(self, d: date) -> date:
+        # A datetime is a date too; its calendar day is the office's local one.
+        if isinstance(d, datetime):
+            return self.to_local(d).date()
+        return d
+
+    def _at(self, d: date, t: time) -> datetime:
+        return datetime.combine(d, t, tzinfo=self.tz)
+
+    # -- days --------------------------------------------------------------------------------
+
+    def is_working_day(self, d: date) -> bool:
+        d = self._day(d)
+        if d in self.working_days:
+            return True
+        if d in self.days_off:
+            return False
+        if d.weekday() >= 5:
+            return d in _swapped_saturdays(d.year)
+        return d not in _public_holidays(d.year)
+
+    def holiday_name(self, d: date, lang: str = "vi") -> str | None:
+        """The public holiday's name, or None (deployment ``days_off`` carry no name)."""
+        d = self._day(d)
+        language = _HOLIDAY_LANGUAGES.get(lang.split("-")[0].lower(), "vi")
+        return _public_holidays(d.year, language).get(d)
+
+    def next_working_day(self, d: date, include_self: bool = False) -> date:
+        day = self._day(d)
+        if include_self and self.is_working_day(day):
+            return day
+        day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after ``d`` (``d`` itself never counts); ``d`` when n is 0."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        day = self._day(d)
+        for _ in range(n):
+            day = self.next_working_day(day)
+        return day
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days in (a, b]: the number of days late when ``a`` is the deadline day."""
+        start, end = self._day(a), self._day(b)
+        count = 0
+        day = start + timedelta(days=1)
+        while day <= end:
+            if self.is_working_day(day):
+                count += 1
+            day += timedelta(days=1)
+        return count
+
+    def roll(self, d: date) -> date:
+        """``d``, or the next working day when ``d`` is a day off and roll_forward is on."""
+        day = self._day(d)
+        if self.roll_forward:
+            return self.next_working_day(day, include_self=True)
+        return day
+
+    # -- hours -------------------------------------------------------------------------------
+
+    def start_of_office(self, d: date) -> datetime:
+        return self._at(self._day(d), self.office_start)
+
+    def close_of(self, d: date) -> datetime:
+        return self._at(self._day(d), self.office_end)
+
+    def _segments(self, d: date) -> list[tuple[datetime, datetime]]:
+        if self.lunch is None:
+            return [(self._at(d, self.office_start), self._at(d, self.office_end))]
+        lunch_start, lunch_end = self.lunch
+        return [
+            (self._at(d, self.office_start), self._at(d, lunch_start)),
+            (self._at(d, lunch_end), self._at(d, self.office_end)),
+        ]
+
+    def is_office_time(self, dt: datetime) -> bool:
+        """Open for business: a working day, office hours, not lunch (closing instants excluded)."""
+        local = self.to_local(dt)
+        if not self.is_working_day(local.date()):
+            return False
+        return any(start <= local < end for start, end in self._segments(local.date()))
+
+    def next_office_opening(self, dt: datetime) -> datetime:
+        """The earliest office-time instant at or after ``dt``: when a nudge may actually go out."""
+        local = self.to_local(dt)
+        day = local.date()
+        if self.is_working_day(day):
+            for start, end in self._segments(day):
+                if local < start:
+                    return start
+                if local < end:
+                    return local
+        return self.start_of_office(self.next_working_day(day))
+
+    def add_office_hours(self, dt: datetime, hours: float) -> datetime:
+        """``dt`` plus ``hours`` of office time only (nights, lunch and days off do not count).
+
+        A span that ends exactly at a closing instant returns that instant (17:00, not the next
+        morning's 08:00). Zero hours returns ``dt`` unchanged (in the office's zone).
+        """
+        if not math.isfinite(hours) or hours < 0:
+            raise ValueError("hours must be a finite number >= 0")
+        cursor = self.to_local(dt)
+        remaining = timedelta(hours=hours)
+        if not remaining:
+            return cursor
+        day = cursor.date()
+        if not self.is_working_day(day):
+            day = self.next_working_day(day)
+        while True:
+            for start, end in self._segments(day):
+                if cursor >= end:
+                    continue
+                begin = max(cursor, start)
+                available = end - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+            day = self.next_working_day(day)

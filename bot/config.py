@@ -1,0 +1,128 @@
+"""Settings, read from the environment and `.env`; built by the composition root, never at import."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A bad setting: the message names the setting and the expected form, in one line."""
+
+
+def _parse_time(value: str) -> time:
+    hours, _, minutes = value.strip().replace("h", ":").partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_URL")
+    database_url: str = Field(default="sqlite+aiosqlite:///data/dondoc.db", alias="DATABASE_URL")
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", alias="DONDOC_TIMEZONE")
+    language: str = Field(default="vi", alias="DONDOC_LANGUAGE")
+    admins: Annotated[list[int], NoDecode] = Field(default_factory=list, alias="DONDOC_ADMINS")
+    review: bool = Field(default=True, alias="DONDOC_REVIEW")
+    office_start: str = Field(default="08:00", alias="DONDOC_OFFICE_START")
+    office_end: str = Field(default="17:00", alias="DONDOC_OFFICE_END")
+    org_file: Path | None = Field(default=None, alias="DONDOC_ORG_FILE")
+    log_level: str = Field(default="INFO", alias="DONDOC_LOG_LEVEL")
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and ":" not in value:
+            raise ValueError("expected the token BotFather gave, like 123456789:AAH...")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected a URL like https://api.telegram.org")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "expected sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA time zone like Asia/Ho_Chi_Minh") from None
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _lang(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError("expected vi or en")
+        return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError(
+                    "expected Telegram user ids separated by commas, like 900001,900002"
+                )
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("office_start", "office_end")
+    @classmethod
+    def _office_time(cls, value: str) -> str:
+        try:
+            _parse_time(value)
+        except ValueError:
+            raise ValueError("expected a time like 08:00") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def office_start_time(self) -> time:
+        return _parse_time(self.office_start)
+
+    @property
+    def office_end_time(self) -> time:
+        return _parse_time(self.office_end)
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's report into one line a person can act on."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Bad setting {alias or field}: {message}") from None

@@ -1,0 +1,1 @@
+"""Storage: tables, repositories (which never commit), the unit of work, engine and migrations."""

@@ -1,0 +1,660 @@
+"""Repositories: load and store domain objects. They flush but never commit: the unit of work does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import (
+    CounterRow,
+    ExtensionRow,
+    HandledRow,
+    InviteRow,
+    PersonRow,
+    PromptRow,
+    SettingRow,
+    SupervisionRow,
+    TaskEventRow,
+    TaskMessageRow,
+    TaskRow,
+    TaskUnitRow,
+    UnitRow,
+)
+from bot.domain.model import (
+    Attachment,
+    EventKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    Person,
+    Role,
+    Status,
+    Task,
+    TaskEvent,
+    Unit,
+)
+
+
+def _unit(row: UnitRow) -> Unit:
+    return Unit(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        aliases=tuple(row.aliases or ()),
+        chat_id=row.chat_id,
+    )
+
+
+def _attachment(data: dict[str, Any] | None) -> Attachment | None:
+    if not data:
+        return None
+    return Attachment(file_id=data["file_id"], file_name=data.get("file_name"), kind=data["kind"])
+
+
+def _attachment_data(att: Attachment | None) -> dict[str, Any] | None:
+    if att is None:
+        return None
+    return {"file_id": att.file_id, "file_name": att.file_name, "kind": att.kind}
+
+
+class UnitRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def all(self, include_inactive: bool = False) -> list[Unit]:
+        query = select(UnitRow).order_by(UnitRow.code)
+        if not include_inactive:
+            query = query.where(UnitRow.active.is_(True))
+        return [_unit(r) for r in (await self._s.scalars(query)).all()]
+
+    async def get(self, unit_id: int) -> Unit | None:
+        row = await self._s.get(UnitRow, unit_id)
+        return _unit(row) if row else None
+
+    async def by_ids(self, ids: Iterable[int]) -> dict[int, Unit]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = await self._s.scalars(select(UnitRow).where(UnitRow.id.in_(wanted)))
+        return {r.id: _unit(r) for r in rows}
+
+    async def by_code(self, code: str) -> Unit | None:
+        row = await self._s.scalar(select(UnitRow).where(func.upper(UnitRow.code) == code.upper()))
+        return _unit(row) if row else None
+
+    async def by_chat(self, chat_id: int) -> Unit | None:
+        row = await self._s.scalar(select(UnitRow).where(UnitRow.chat_id == chat_id))
+        return _unit(row) if row else None
+
+    async def upsert(
+        self, code: str, name: str, aliases: Sequence[str], chat_id: int | None
+    ) -> tuple[Unit, bool]:
+        """Returns the unit and whether anything changed."""
+        row = await self._s.scalar(select(UnitRow).where(func.upper(UnitRow.code) == code.upper()))
+        if row is None:
+            row = UnitRow(code=code, name=name, aliases=list(aliases), chat_id=chat_id, active=True)
+            self._s.add(row)
+            await self._s.flush()
+            return _unit(row), True
+        changed = (row.name, list(row.aliases or []), row.chat_id, row.active) != (
+            name,
+            list(aliases),
+            chat_id,
+            True,
+        )
+        if changed:
+            row.name, row.aliases, row.chat_id, row.active = name, list(aliases), chat_id, True
+            await self._s.flush()
+        return _unit(row), changed
+
+    async def set_chat(self, unit_id: int, chat_id: int) -> None:
+        # A chat belongs to one unit: binding it here unbinds it elsewhere.
+        await self._s.execute(
+            update(UnitRow).where(UnitRow.chat_id == chat_id).values(chat_id=None)
+        )
+        await self._s.execute(update(UnitRow).where(UnitRow.id == unit_id).values(chat_id=chat_id))
+
+    async def clear_chat(self, chat_id: int) -> None:
+        await self._s.execute(
+            update(UnitRow).where(UnitRow.chat_id == chat_id).values(chat_id=None)
+        )
+
+
+class PersonRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def _supervision(self, person_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+        ids = set(person_ids)
+        if not ids:
+            return {}
+        rows = await self._s.execute(
+            select(SupervisionRow.person_id, SupervisionRow.unit_id).where(
+                SupervisionRow.person_id.in_(ids)
+            )
+        )
+        out: dict[int, set[int]] = {}
+        for pid, uid in rows:
+            out.setdefault(pid, set()).add(uid)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    async def _many(self, rows: Sequence[PersonRow]) -> list[Person]:
+        sup = await self._supervision(r.id for r in rows)
+        return [self._person(r, sup.get(r.id, frozenset())) for r in rows]
+
+    @staticmethod
+    def _person(row: PersonRow, supervises: frozenset[int]) -> Person:
+        return Person(
+            id=row.id,
+            telegram_id=row.telegram_id,
+            name=row.name,
+            role=Role(row.role),
+            unit_id=row.unit_id,
+            supervises=supervises,
+            language=row.language,
+            can_dm=row.can_dm,
+            active=row.active,
+            username=row.username,
+        )
+
+    async def get(self, person_id: int) -> Person | None:
+        row = await self._s.get(PersonRow, person_id)
+        return (await self._many([row]))[0] if row else None
+
+    async def by_ids(self, ids: Iterable[int]) -> dict[int, Person]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = (await self._s.scalars(select(PersonRow).where(PersonRow.id.in_(wanted)))).all()
+        return {p.id: p for p in await self._many(rows)}
+
+    async def by_telegram_id(self, telegram_id: int, active_only: bool = True) -> Person | None:
+        query = select(PersonRow).where(PersonRow.telegram_id == telegram_id)
+        if active_only:
+            query = query.where(PersonRow.active.is_(True))
+        row = await self._s.scalar(query)
+        return (await self._many([row]))[0] if row else None
+
+    async def all(self, include_inactive: bool = False) -> list[Person]:
+        query = select(PersonRow).order_by(PersonRow.id)
+        if not include_inactive:
+            query = query.where(PersonRow.active.is_(True))
+        return await self._many((await self._s.scalars(query)).all())
+
+    async def of_unit(self, unit_id: int, roles: Iterable[Role]) -> list[Person]:
+        query = (
+            select(PersonRow)
+            .where(
+                PersonRow.unit_id == unit_id,
+                PersonRow.active.is_(True),
+                PersonRow.role.in_([r.value for r in roles]),
+            )
+            .order_by(PersonRow.id)
+        )
+        return await self._many((await self._s.scalars(query)).all())
+
+    async def with_roles(self, roles: Iterable[Role]) -> list[Person]:
+        query = (
+            select(PersonRow)
+            .where(PersonRow.active.is_(True), PersonRow.role.in_([r.value for r in roles]))
+            .order_by(PersonRow.id)
+        )
+        return await self._many((await self._s.scalars(query)).all())
+
+    async def upsert(
+        self,
+        telegram_id: int,
+        name: str,
+        role: Role,
+        unit_id: int | None,
+        supervises: Iterable[int] = (),
+        username: str | None = None,
+        language: str | None = None,
+    ) -> tuple[Person, bool]:
+        row = await self._s.scalar(select(PersonRow).where(PersonRow.telegram_id == telegram_id))
+        wanted_sup = frozenset(supervises)
+        changed = False
+        if row is None:
+            row = PersonRow(
+                telegram_id=telegram_id,
+                name=name,
+                role=role.value,
+                unit_id=unit_id,
+                active=True,
+                can_dm=False,
+                username=username,
+                language=language,
+            )
+            self._s.add(row)
+            await self._s.flush()
+            changed = True
+        else:
+            new = (name, role.value, unit_id, True)
+            if (row.name, row.role, row.unit_id, row.active) != new:
+                row.name, row.role, row.unit_id, row.active = new
+                changed = True
+            if username is not None and row.username != username:
+                row.username = username
+            if language is not None and row.language != language:
+                row.language = language
+                changed = True
+        current = (await self._supervision([row.id])).get(row.id, frozenset())
+        if current != wanted_sup:
+            await self._s.execute(delete(SupervisionRow).where(SupervisionRow.person_id == row.id))
+            self._s.add_all(SupervisionRow(person_id=row.id, unit_id=u) for u in wanted_sup)
+            changed = True
+        await self._s.flush()
+        return self._person(row, wanted_sup), changed
+
+    async def deactivate_missing(self, keep_telegram_ids: Iterable[int]) -> list[Person]:
+        keep = set(keep_telegram_ids)
+        rows = (await self._s.scalars(select(PersonRow).where(PersonRow.active.is_(True)))).all()
+        gone = [r for r in rows if r.telegram_id not in keep]
+        for r in gone:
+            r.active = False
+        await self._s.flush()
+        return await self._many(gone)
+
+    async def set_can_dm(self, person_id: int, value: bool) -> None:
+        await self._s.execute(
+            update(PersonRow).where(PersonRow.id == person_id).values(can_dm=value)
+        )
+
+    async def set_language(self, person_id: int, language: str) -> None:
+        await self._s.execute(
+            update(PersonRow).where(PersonRow.id == person_id).values(language=language)
+        )
+
+
+class SettingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, key: str) -> str | None:
+        row = await self._s.get(SettingRow, key)
+        return row.value if row else None
+
+    async def set(self, key: str, value: str | None) -> bool:
+        row = await self._s.get(SettingRow, key)
+        if row is None:
+            self._s.add(SettingRow(key=key, value=value))
+            await self._s.flush()
+            return value is not None
+        if row.value == value:
+            return False
+        row.value = value
+        await self._s.flush()
+        return True
+
+
+class TaskRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def next_number(self, name: str = "task") -> int:
+        result = await self._s.execute(
+            update(CounterRow)
+            .where(CounterRow.name == name)
+            .values(value=CounterRow.value + 1)
+            .returning(CounterRow.value)
+        )
+        value = result.scalar_one_or_none()
+        if value is None:
+            self._s.add(CounterRow(name=name, value=1))
+            await self._s.flush()
+            return 1
+        return int(value)
+
+    async def _cooperators(self, task_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        ids = set(task_ids)
+        if not ids:
+            return {}
+        rows = await self._s.execute(
+            select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
+            .where(TaskUnitRow.task_id.in_(ids))
+            .order_by(TaskUnitRow.unit_id)
+        )
+        out: dict[int, list[int]] = {}
+        for tid, uid in rows:
+            out.setdefault(tid, []).append(uid)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @staticmethod
+    def _task(row: TaskRow, coop: tuple[int, ...]) -> Task:
+        return Task(
+            id=row.id,
+            code=row.code,
+            content=row.content,
+            lead_unit_id=row.lead_unit_id,
+            cooperating_unit_ids=coop,
+            assigner_id=row.assigner_id,
+            status=Status(row.status),
+            created_at=row.created_at,
+            original_due=row.original_due,
+            due=row.due,
+            extension_count=row.extension_count,
+            source=row.source,
+            origin_chat_id=row.origin_chat_id,
+            attachment=_attachment(row.attachment),
+            acknowledged_at=row.acknowledged_at,
+            acknowledged_by=row.acknowledged_by,
+            reported_at=row.reported_at,
+            reported_by=row.reported_by,
+            completed_at=row.completed_at,
+            result=row.result,
+            result_attachment=_attachment(row.result_attachment),
+        )
+
+    async def _many(self, rows: Sequence[TaskRow]) -> list[Task]:
+        coop = await self._cooperators(r.id for r in rows)
+        return [self._task(r, coop.get(r.id, ())) for r in rows]
+
+    async def add(self, task: Task) -> Task:
+        row = TaskRow(
+            code=task.code,
+            content=task.content,
+            source=task.source,
+            origin_chat_id=task.origin_chat_id,
+            attachment=_attachment_data(task.attachment),
+            lead_unit_id=task.lead_unit_id,
+            assigner_id=task.assigner_id,
+            status=task.status.value,
+            created_at=task.created_at,
+            original_due=task.original_due,
+            due=task.due,
+            extension_count=0,
+            updated_at=task.created_at,
+        )
+        self._s.add(row)
+        await self._s.flush()
+        self._s.add_all(TaskUnitRow(task_id=row.id, unit_id=u) for u in task.cooperating_unit_ids)
+        await self._s.flush()
+        return replace(task, id=row.id)
+
+    async def get(self, task_id: int) -> Task | None:
+        row = await self._s.get(TaskRow, task_id)
+        return (await self._many([row]))[0] if row else None
+
+    async def by_code(self, code: str) -> Task | None:
+        row = await self._s.scalar(select(TaskRow).where(TaskRow.code == code))
+        return (await self._many([row]))[0] if row else None
+
+    async def save(self, task: Task, now: datetime) -> None:
+        row = await self._s.get(TaskRow, task.id)
+        if row is None:
+            raise LookupError(task.code)
+        row.content = task.content
+        row.lead_unit_id = task.lead_unit_id
+        row.status = task.status.value
+        row.due = task.due
+        row.original_due = task.original_due
+        row.extension_count = task.extension_count
+        row.acknowledged_at = task.acknowledged_at
+        row.acknowledged_by = task.acknowledged_by
+        row.reported_at = task.reported_at
+        row.reported_by = task.reported_by
+        row.completed_at = task.completed_at
+        row.result = task.result
+        row.result_attachment = _attachment_data(task.result_attachment)
+        row.updated_at = now
+        await self._s.execute(delete(TaskUnitRow).where(TaskUnitRow.task_id == task.id))
+        self._s.add_all(TaskUnitRow(task_id=task.id, unit_id=u) for u in task.cooperating_unit_ids)
+        await self._s.flush()
+
+    async def open_tasks(self, unit_id: int | None = None, limit: int = 200) -> list[Task]:
+        query = select(TaskRow).where(
+            TaskRow.status.in_([Status.ASSIGNED, Status.ACKNOWLEDGED, Status.REPORTED])
+        )
+        if unit_id is not None:
+            coop = select(TaskUnitRow.task_id).where(TaskUnitRow.unit_id == unit_id)
+            query = query.where(or_(TaskRow.lead_unit_id == unit_id, TaskRow.id.in_(coop)))
+        # Tasks without a deadline last, then the most urgent first.
+        query = query.order_by(TaskRow.due.is_(None), TaskRow.due, TaskRow.id).limit(limit)
+        return await self._many((await self._s.scalars(query)).all())
+
+    async def add_event(
+        self,
+        task_id: int,
+        kind: EventKind,
+        actor_id: int | None,
+        at: datetime,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> None:
+        self._s.add(
+            TaskEventRow(
+                task_id=task_id,
+                kind=kind.value,
+                actor_id=actor_id,
+                at=at,
+                before=before or {},
+                after=after or {},
+                note=note,
+            )
+        )
+        await self._s.flush()
+
+    async def events(self, task_id: int) -> list[TaskEvent]:
+        rows = await self._s.scalars(
+            select(TaskEventRow).where(TaskEventRow.task_id == task_id).order_by(TaskEventRow.id)
+        )
+        return [
+            TaskEvent(
+                id=r.id,
+                task_id=r.task_id,
+                kind=EventKind(r.kind),
+                actor_id=r.actor_id,
+                at=r.at,
+                before=dict(r.before or {}),
+                after=dict(r.after or {}),
+                note=r.note,
+            )
+            for r in rows
+        ]
+
+    async def add_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
+        exists = await self._s.scalar(
+            select(TaskMessageRow.id).where(
+                TaskMessageRow.chat_id == chat_id, TaskMessageRow.message_id == message_id
+            )
+        )
+        if exists is None:
+            self._s.add(
+                TaskMessageRow(task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind)
+            )
+            await self._s.flush()
+
+    async def messages(self, task_id: int, kind: str | None = None) -> list[tuple[int, int, str]]:
+        query = select(TaskMessageRow).where(TaskMessageRow.task_id == task_id)
+        if kind is not None:
+            query = query.where(TaskMessageRow.kind == kind)
+        rows = await self._s.scalars(query.order_by(TaskMessageRow.id))
+        return [(r.chat_id, r.message_id, r.kind) for r in rows]
+
+    async def retire_messages(self, task_id: int) -> None:
+        """After a reassignment the old unit's cards are history: stop refreshing them."""
+        await self._s.execute(
+            update(TaskMessageRow)
+            .where(TaskMessageRow.task_id == task_id, TaskMessageRow.kind.like("card%"))
+            .values(kind="old")
+        )
+
+    async def task_of_message(self, chat_id: int, message_id: int) -> int | None:
+        return await self._s.scalar(
+            select(TaskMessageRow.task_id).where(
+                TaskMessageRow.chat_id == chat_id, TaskMessageRow.message_id == message_id
+            )
+        )
+
+
+def _extension(row: ExtensionRow) -> ExtensionRequest:
+    return ExtensionRequest(
+        id=row.id,
+        task_id=row.task_id,
+        requested_by=row.requested_by,
+        requested_at=row.requested_at,
+        proposed_due=row.proposed_due,
+        reason=row.reason,
+        status=ExtensionStatus(row.status),
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        granted_due=row.granted_due,
+    )
+
+
+class ExtensionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(
+        self, task_id: int, requested_by: int, at: datetime, proposed_due: datetime, reason: str
+    ) -> ExtensionRequest:
+        row = ExtensionRow(
+            task_id=task_id,
+            requested_by=requested_by,
+            requested_at=at,
+            proposed_due=proposed_due,
+            reason=reason,
+            status=ExtensionStatus.PENDING.value,
+        )
+        self._s.add(row)
+        await self._s.flush()
+        return _extension(row)
+
+    async def get(self, request_id: int) -> ExtensionRequest | None:
+        row = await self._s.get(ExtensionRow, request_id)
+        return _extension(row) if row else None
+
+    async def pending_for(self, task_id: int) -> ExtensionRequest | None:
+        row = await self._s.scalar(
+            select(ExtensionRow)
+            .where(
+                ExtensionRow.task_id == task_id,
+                ExtensionRow.status == ExtensionStatus.PENDING.value,
+            )
+            .order_by(ExtensionRow.id.desc())
+        )
+        return _extension(row) if row else None
+
+    async def decide(
+        self,
+        request_id: int,
+        status: ExtensionStatus,
+        by: int,
+        at: datetime,
+        granted_due: datetime | None,
+    ) -> None:
+        await self._s.execute(
+            update(ExtensionRow)
+            .where(ExtensionRow.id == request_id)
+            .values(status=status.value, decided_by=by, decided_at=at, granted_due=granted_due)
+        )
+
+    async def close_pending(self, task_id: int, by: int, at: datetime) -> None:
+        """A withdrawn or finished task has nothing left to extend."""
+        await self._s.execute(
+            update(ExtensionRow)
+            .where(
+                ExtensionRow.task_id == task_id,
+                ExtensionRow.status == ExtensionStatus.PENDING.value,
+            )
+            .values(status=ExtensionStatus.REFUSED.value, decided_by=by, decided_at=at)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    chat_id: int
+    message_id: int
+    kind: str
+    task_id: int | None
+    extension_id: int | None
+    person_id: int | None
+
+
+def _prompt(row: PromptRow) -> Prompt:
+    return Prompt(
+        row.chat_id, row.message_id, row.kind, row.task_id, row.extension_id, row.person_id
+    )
+
+
+class PromptRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(
+        self,
+        chat_id: int,
+        message_id: int,
+        kind: str,
+        at: datetime,
+        task_id: int | None = None,
+        extension_id: int | None = None,
+        person_id: int | None = None,
+    ) -> None:
+        self._s.add(
+            PromptRow(
+                chat_id=chat_id,
+                message_id=message_id,
+                kind=kind,
+                task_id=task_id,
+                extension_id=extension_id,
+                person_id=person_id,
+                created_at=at,
+            )
+        )
+        await self._s.flush()
+
+    async def for_extension(self, extension_id: int) -> list[Prompt]:
+        rows = await self._s.scalars(
+            select(PromptRow).where(PromptRow.extension_id == extension_id)
+        )
+        return [_prompt(r) for r in rows]
+
+    async def for_task(self, task_id: int, kind: str) -> list[Prompt]:
+        rows = await self._s.scalars(
+            select(PromptRow).where(PromptRow.task_id == task_id, PromptRow.kind == kind)
+        )
+        return [_prompt(r) for r in rows]
+
+    async def get(self, chat_id: int, message_id: int) -> Prompt | None:
+        row = await self._s.scalar(
+            select(PromptRow).where(
+                PromptRow.chat_id == chat_id, PromptRow.message_id == message_id
+            )
+        )
+        return _prompt(row) if row else None
+
+
+class InviteRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, row: InviteRow) -> None:
+        self._s.add(row)
+        await self._s.flush()
+
+    async def get(self, token: str) -> InviteRow | None:
+        return await self._s.get(InviteRow, token)
+
+
+class HandledRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def claim(self, key: str, at: datetime) -> bool:
+        """True the first time a key is seen within this transaction's view; False after."""
+        if await self._s.get(HandledRow, key) is not None:
+            return False
+        try:
+            async with self._s.begin_nested():
+                self._s.add(HandledRow(key=key, at=at))
+        except IntegrityError:
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""The Telegram-free, database-free heart: units, people, tasks, their rules."""

@@ -1,0 +1,280 @@
+"""The roster file (YAML): reading it strictly, with file:line for every problem, and writing it.
+
+This schema is a contract other tools rely on: extend it, never break it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.domain.model import UNIT_ROLES, Role
+
+# Sections read by the scheduling and reporting features; kept as they are by import and export.
+FUTURE_KEYS = ("policy", "calendar", "reports")
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+
+
+class OrgFileError(Exception):
+    """The whole file is refused: `problems` lists "file:line: what is wrong"."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpec:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    chat: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSpec:
+    telegram_id: int
+    name: str
+    role: Role
+    unit: str | None = None
+    supervises: tuple[str, ...] = ()
+    username: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSpec:
+    leadership_chat: int | None = None
+    units: tuple[UnitSpec, ...] = ()
+    people: tuple[PersonSpec, ...] = ()
+    # Keys this version does not use (policy:, calendar: …) are kept for the features that read them.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _plain(node: yaml.Node) -> Any:
+    return yaml.safe_load(yaml.serialize(node))
+
+
+class _Reader:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[str] = []
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping (key: value)")
+            return None
+        out: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            if name in out:
+                self.fail(key, f"duplicate key '{name}'")
+            out[name] = value
+        return out
+
+    def string(self, node: yaml.Node | None, what: str, required: bool = True) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.value == "":
+            if required:
+                self.fail(node, f"{what} must be text")
+            return None
+        return str(node.value).strip()
+
+    def integer(self, node: yaml.Node | None, what: str) -> int | None:
+        if node is None:
+            return None
+        value = _plain(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(node, f"{what} must be a whole number (a Telegram id, like -1001000000010)")
+            return None
+        return value
+
+    def strings(self, node: yaml.Node | None, what: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{what} must be a list, like [TC-KH, Tài chính]")
+            return ()
+        out = []
+        for item in node.value:
+            text = self.string(item, f"each of {what}")
+            if text:
+                out.append(text)
+        return tuple(out)
+
+
+def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
+    reader = _Reader(name)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise OrgFileError([f"{name}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"])
+    if root is None:
+        raise OrgFileError([f"{name}:1: the file is empty"])
+    top = reader.mapping(root, "the file")
+    if top is None:
+        raise OrgFileError(reader.problems)
+    leadership = reader.integer(top.get("leadership_chat"), "leadership_chat")
+    units = _units(reader, top.get("units"))
+    codes = {u.code.upper() for u in units}
+    people = _people(reader, top.get("people"), codes)
+    chats = [u.chat for u in units if u.chat is not None]
+    if leadership is not None and leadership in chats:
+        reader.fail(top["leadership_chat"], "leadership_chat is also a unit's chat")
+    extra = {}
+    for key, value in top.items():
+        if key in ("leadership_chat", "units", "people"):
+            continue
+        if key not in FUTURE_KEYS:
+            known = ", ".join(("leadership_chat", "units", "people", *FUTURE_KEYS))
+            reader.fail(value, f"unknown key '{key}' (expected {known})")
+        extra[key] = _plain(value)
+    if reader.problems:
+        raise OrgFileError(reader.problems)
+    return OrgSpec(leadership, tuple(units), tuple(people), extra)
+
+
+def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        reader.fail(node, "units must be a list of units, each starting with '- code:'")
+        return []
+    out: list[UnitSpec] = []
+    seen_codes: dict[str, int] = {}
+    seen_chats: dict[int, str] = {}
+    for item in node.value:
+        fields = reader.mapping(item, "a unit")
+        if fields is None:
+            continue
+        for key in fields:
+            if key not in ("code", "name", "aliases", "chat"):
+                reader.fail(item, f"unknown key '{key}' in a unit (expected code, name, aliases, chat)")
+        code = reader.string(fields.get("code"), "code")
+        if "code" not in fields:
+            reader.fail(item, "a unit needs a code, like 'code: TCKH'")
+        elif code and not CODE_RE.match(code):
+            reader.fail(fields["code"], f"code '{code}' must be letters, digits, - or _ (max 32)")
+            code = None
+        name = reader.string(fields.get("name"), "name")
+        if "name" not in fields:
+            reader.fail(item, "a unit needs a name, like 'name: Phòng Tài chính - Kế hoạch'")
+        aliases = reader.strings(fields.get("aliases"), "aliases")
+        chat = reader.integer(fields.get("chat"), "chat")
+        if code:
+            if code.upper() in seen_codes:
+                reader.fail(fields["code"], f"unit code '{code}' appears twice")
+            seen_codes[code.upper()] = 1
+        if chat is not None:
+            if chat in seen_chats:
+                reader.fail(fields["chat"], f"chat {chat} is already the chat of {seen_chats[chat]}")
+            seen_chats[chat] = code or "?"
+        if code and name:
+            out.append(UnitSpec(code, name, aliases, chat))
+    return out
+
+
+def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[PersonSpec]:
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        reader.fail(node, "people must be a list, each starting with '- telegram_id:'")
+        return []
+    roles = ", ".join(r.value for r in Role)
+    out: list[PersonSpec] = []
+    seen: set[int] = set()
+    allowed = ("telegram_id", "name", "role", "unit", "supervises", "username", "language")
+    for item in node.value:
+        fields = reader.mapping(item, "a person")
+        if fields is None:
+            continue
+        for key in fields:
+            if key not in allowed:
+                reader.fail(item, f"unknown key '{key}' in a person (expected {', '.join(allowed)})")
+        tid = reader.integer(fields.get("telegram_id"), "telegram_id")
+        if "telegram_id" not in fields:
+            reader.fail(item, "a person needs a telegram_id, like 'telegram_id: 900001'")
+        elif tid is not None and tid in seen:
+            reader.fail(fields["telegram_id"], f"telegram_id {tid} appears twice")
+        if tid is not None:
+            seen.add(tid)
+        name = reader.string(fields.get("name"), "name")
+        if "name" not in fields:
+            reader.fail(item, "a person needs a name")
+        role_text = reader.string(fields.get("role"), "role")
+        role: Role | None = None
+        if "role" not in fields:
+            reader.fail(item, f"a person needs a role, one of: {roles}")
+        elif role_text is not None:
+            try:
+                role = Role(role_text)
+            except ValueError:
+                reader.fail(fields["role"], f"role '{role_text}' is not one of: {roles}")
+        unit = reader.string(fields.get("unit"), "unit")
+        if unit is not None and unit.upper() not in codes:
+            reader.fail(fields["unit"], f"unit '{unit}' is not among the units of this file")
+            unit = None
+        if role in UNIT_ROLES and "unit" not in fields:
+            reader.fail(item, f"a person with role {role} needs a unit, like 'unit: TCKH'")
+        supervises = reader.strings(fields.get("supervises"), "supervises")
+        for code in supervises:
+            if code.upper() not in codes:
+                reader.fail(fields["supervises"], f"supervised unit '{code}' is not in this file")
+        if supervises and role is not Role.VICE_CHAIRMAN:
+            reader.fail(fields["supervises"], "only a vice_chairman supervises units")
+        language = reader.string(fields.get("language"), "language")
+        if language is not None and language not in ("vi", "en"):
+            reader.fail(fields["language"], "language must be vi or en")
+        username = reader.string(fields.get("username"), "username")
+        if tid is not None and name and role is not None:
+            out.append(PersonSpec(tid, name, role, unit, supervises, username, language))
+    return out
+
+
+def read_org_file(path: Path) -> OrgSpec:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OrgFileError([f"{path}: cannot read ({exc.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise OrgFileError([f"{path}:1: not UTF-8 text"]) from None
+    return parse_org(text, str(path))
+
+
+def dump_org(spec: OrgSpec) -> str:
+    data: dict[str, Any] = {}
+    if spec.leadership_chat is not None:
+        data["leadership_chat"] = spec.leadership_chat
+    data["units"] = [
+        {
+            "code": u.code,
+            "name": u.name,
+            **({"aliases": list(u.aliases)} if u.aliases else {}),
+            **({"chat": u.chat} if u.chat is not None else {}),
+        }
+        for u in spec.units
+    ]
+    data["people"] = [
+        {
+            "telegram_id": p.telegram_id,
+            "name": p.name,
+            "role": p.role.value,
+            **({"unit": p.unit} if p.unit else {}),
+            **({"supervises": list(p.supervises)} if p.supervises else {}),
+            **({"username": p.username} if p.username else {}),
+            **({"language": p.language} if p.language else {}),
+        }
+        for p in spec.people
+    ]
+    data.update(spec.extra)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

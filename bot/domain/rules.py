@@ -1,0 +1,101 @@
+"""Who may do what, and which step may follow which. Pure functions over domain objects."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.domain.model import LEADER_ROLES, OPEN_STATUSES, UNIT_ROLES, Person, Role, Status, Task
+
+
+class Denied(StrEnum):
+    """Why a step is refused; the text catalog turns each into a sentence."""
+
+    NOT_ASSIGNER_ROLE = "not_assigner_role"
+    NOT_SUPERVISOR = "not_supervisor"
+    NOT_LEAD_UNIT = "not_lead_unit"
+    NOT_DECIDER = "not_decider"
+    NOT_MANAGER = "not_manager"
+    NOT_ADMIN = "not_admin"
+    CLOSED = "closed"
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    NOT_REPORTED = "not_reported"
+    ALREADY_REPORTED = "already_reported"
+    SAME_UNIT = "same_unit"
+
+
+ASSIGNER_ROLES = frozenset({Role.CHAIRMAN, Role.VICE_CHAIRMAN, Role.OFFICE, Role.ADMIN})
+
+
+def supervises_unit(person: Person, unit_id: int) -> bool:
+    """A vice-chairman with no block listed is treated like the chairman: rosters often omit it."""
+    if person.role is Role.CHAIRMAN:
+        return True
+    if person.role is Role.VICE_CHAIRMAN:
+        return not person.supervises or unit_id in person.supervises
+    return False
+
+
+def can_assign(person: Person, lead_unit_id: int) -> Denied | None:
+    if person.role not in ASSIGNER_ROLES:
+        return Denied.NOT_ASSIGNER_ROLE
+    if person.role is Role.VICE_CHAIRMAN and not supervises_unit(person, lead_unit_id):
+        return Denied.NOT_SUPERVISOR
+    return None
+
+
+def is_member_of_lead(person: Person, task: Task) -> bool:
+    return person.role in UNIT_ROLES and person.unit_id == task.lead_unit_id
+
+
+def can_act_for_unit(person: Person, task: Task) -> Denied | None:
+    """Acknowledge, report, ask for more time: the lead unit's head, deputies and staff."""
+    if not is_member_of_lead(person, task):
+        return Denied.NOT_LEAD_UNIT
+    if not task.is_open:
+        return Denied.CLOSED
+    return None
+
+
+def can_decide(person: Person, task: Task) -> Denied | None:
+    """Approve, return, grant more time: the assigner (an office clerk who assigned on a leader's
+    behalf included), the chairman, the vice-chairman supervising the lead unit."""
+    if not task.is_open:
+        return Denied.CLOSED
+    if person.id == task.assigner_id or supervises_unit(person, task.lead_unit_id):
+        return None
+    return Denied.NOT_DECIDER
+
+
+def can_manage(person: Person, task: Task) -> Denied | None:
+    """Withdraw or reassign: those who decide, plus the office, which runs the register."""
+    if not task.is_open:
+        return Denied.CLOSED
+    if person.role in (Role.OFFICE, Role.ADMIN) or can_decide(person, task) is None:
+        return None
+    return Denied.NOT_MANAGER
+
+
+def can_view_all(person: Person) -> bool:
+    return person.role in LEADER_ROLES or person.role in (Role.OFFICE, Role.ADMIN)
+
+
+def ack_allowed(task: Task) -> Denied | None:
+    if not task.is_open:
+        return Denied.CLOSED
+    if task.status is not Status.ASSIGNED:
+        return Denied.ALREADY_ACKNOWLEDGED
+    return None
+
+
+def report_allowed(task: Task) -> Denied | None:
+    if task.status not in OPEN_STATUSES:
+        return Denied.CLOSED
+    if task.status is Status.REPORTED:
+        return Denied.ALREADY_REPORTED
+    return None
+
+
+def review_allowed(task: Task) -> Denied | None:
+    if task.status is not Status.REPORTED:
+        return Denied.NOT_REPORTED if task.is_open else Denied.CLOSED
+    return None

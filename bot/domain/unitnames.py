@@ -1,0 +1,152 @@
+"""Recognising units the way officials write them: "TCKH", "TC-KH", "Phòng Tài chính - Kế hoạch".
+
+Matching is case- and accent-insensitive and ignores the punctuation inside abbreviations.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.domain.model import Unit
+
+_DROP = re.compile(r"[-–&./()]")
+_SPACE = re.compile(r"\s+")
+_TOKEN = re.compile(r"[^\s,;+]+|[,;+]")
+_PREFIXES = ("phong ", "ban ", "doi ", "trung tam ")
+MAX_KEY_WORDS = 12
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip Vietnamese accents (đ included) and abbreviation punctuation."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    bare = _DROP.sub(" ", bare.lower())
+    return _SPACE.sub(" ", bare).strip()
+
+
+def _squash(key: str) -> str:
+    """ "tc kh" and "tckh" are the same abbreviation."""
+    return key.replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMatch:
+    units: tuple[Unit, ...]  # lead first
+    rest: str  # the text after the unit list, untouched
+    unknown: str | None = None  # a word where a unit was expected
+    suggestions: tuple[str, ...] = ()
+
+
+class UnitDirectory:
+    def __init__(self, units: Iterable[Unit]) -> None:
+        self._units = list(units)
+        self._keys: dict[str, Unit] = {}
+        for unit in self._units:
+            for key in self._keys_of(unit):
+                self._keys.setdefault(key, unit)
+                self._keys.setdefault(_squash(key), unit)
+
+    @staticmethod
+    def _keys_of(unit: Unit) -> set[str]:
+        base = {fold(unit.code), fold(unit.name), *(fold(a) for a in unit.aliases)}
+        keys = set(base)
+        for key in base:
+            for prefix in _PREFIXES:
+                if key.startswith(prefix):
+                    keys.add(key.removeprefix(prefix))
+            keys.add("phong " + key)
+        return {k for k in keys if k}
+
+    @property
+    def units(self) -> list[Unit]:
+        return list(self._units)
+
+    def find(self, text: str) -> Unit | None:
+        key = fold(text)
+        return self._keys.get(key) or self._keys.get(_squash(key))
+
+    def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
+        key = fold(text)
+        codes: list[str] = []
+        candidates = difflib.get_close_matches(key, list(self._keys), n=10, cutoff=0.5)
+        for cand in candidates:
+            code = self._keys[cand].code
+            if code not in codes:
+                codes.append(code)
+        if not codes:
+            codes = [u.code for u in self._units if fold(u.code).startswith(key[:1])]
+        return tuple(codes[:limit])
+
+    def parse_list(self, text: str) -> UnitMatch:
+        """Read "TCKH,QLDT nội dung…" or "Phòng Tài chính, phối hợp QLĐT: nội dung…".
+
+        The first unit leads; units joined by commas, "+", "và" or "phối hợp" cooperate. Reading
+        stops at the first word that is not a unit; that is where the content starts.
+        """
+        tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        found: list[Unit] = []
+        i = 0
+        expect_unit = True
+        last_end = 0
+        while i < len(tokens):
+            if expect_unit:
+                i = self._skip_words(tokens, i, ("chu tri", "phoi hop", "giao"))
+                hit = self._longest(tokens, i)
+                if hit is None:
+                    if not found or tokens[i - 1][0] in ",;+":
+                        word = tokens[i][0] if i < len(tokens) else ""
+                        if found and not word:
+                            break
+                        return UnitMatch(
+                            tuple(found), text[last_end:], word.strip(":"), self.suggest(word)
+                        )
+                    break
+                unit, i = hit
+                if unit not in found:
+                    found.append(unit)
+                last_end = tokens[i - 1][2]
+                expect_unit = False
+                continue
+            word = fold(tokens[i][0])
+            if tokens[i][0] in ",;+" or word == "va":
+                expect_unit = True
+                i += 1
+                continue
+            if self._skip_words(tokens, i, ("chu tri",)) != i:
+                i += 2
+                last_end = tokens[i - 1][2]
+                continue
+            nxt = self._skip_words(tokens, i, ("phoi hop",))
+            if nxt != i and self._longest(tokens, nxt) is not None:
+                i = nxt
+                expect_unit = True
+                continue
+            break
+        if not found:
+            word = tokens[0][0] if tokens else ""
+            return UnitMatch((), text, word, self.suggest(word) if word else ())
+        rest = text[last_end:].lstrip(" \t,;:-–")
+        return UnitMatch(tuple(found), rest)
+
+    def _longest(self, tokens: Sequence[tuple[str, int, int]], i: int) -> tuple[Unit, int] | None:
+        for j in range(min(len(tokens), i + MAX_KEY_WORDS), i, -1):
+            if any(t[0] in ",;+" for t in tokens[i:j]):
+                continue
+            phrase = " ".join(t[0] for t in tokens[i:j]).rstrip(":")
+            unit = self.find(phrase)
+            if unit is not None:
+                return unit, j
+        return None
+
+    @staticmethod
+    def _skip_words(tokens: Sequence[tuple[str, int, int]], i: int, words: Sequence[str]) -> int:
+        for phrase in words:
+            n = phrase.count(" ") + 1
+            if " ".join(fold(t[0]) for t in tokens[i : i + n]).rstrip(":") == phrase:
+                return i + n
+        return i

@@ -1,0 +1,115 @@
+"""The sandbox's Bot API over HTTP (aiohttp), for a real PTB ``Application``::
+
+    state = FakeTelegram(token="123:ABC")
+    server = BotApiServer(state)
+    url = await server.start()            # "http://127.0.0.1:PORT"
+    app = (ApplicationBuilder().token("123:ABC")
+           .base_url(f"{url}/bot").base_file_url(f"{url}/file/bot").build())
+    ...
+    await server.stop()
+
+Routes: ``GET|POST /bot{token}/{method}`` and ``GET /file/bot{token}/{file_path}``. A web UI can
+add its own routes to :attr:`BotApiServer.app` before :meth:`BotApiServer.start`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox.methods import BotApi, Upload
+from bot.sandbox.state import FakeTelegram, JsonDict, bad_request
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+class BotApiServer:
+    """Serves :class:`FakeTelegram` as the Telegram Bot API on a local port."""
+
+    def __init__(self, state: FakeTelegram) -> None:
+        self.state = state
+        self.api = BotApi(state)
+        self.app = web.Application(client_max_size=MAX_UPLOAD + 1024 * 1024)
+        self.app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        self.app.router.add_get("/file/bot{token}/{file_path:.+}", self._handle_file)
+        self._runner: web.AppRunner | None = None
+        self.url: str | None = None
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Listen (``port=0``: any free port) and return the base url, e.g.
+        ``"http://127.0.0.1:41234"``."""
+        if self._runner is not None:
+            raise RuntimeError("already started")
+        self.api.closing = False
+        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        self._runner = runner
+        bound_port = int(runner.addresses[0][1])
+        self.url = f"http://{host}:{bound_port}"
+        return self.url
+
+    async def stop(self) -> None:
+        """Answer held requests and long polls at once, then close the listener."""
+        if self._runner is None:
+            return
+        self.api.close()
+        runner, self._runner = self._runner, None
+        await runner.cleanup()
+
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.state.token:
+            return _json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        try:
+            raw = await _read_params(request)
+        except ValueError as error:
+            return _json(400, bad_request(str(error)).to_json())
+        status, body = await self.api.call(request.match_info["method"], raw)
+        return _json(status, body)
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.state.token:
+            return _json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        path = request.match_info["file_path"]
+        for stored in self.state.files.values():
+            if stored.file_path == path:
+                return web.Response(
+                    body=stored.data,
+                    content_type=stored.mime_type or "application/octet-stream",
+                )
+        return _json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+
+
+def _json(status: int, body: JsonDict) -> web.Response:
+    return web.Response(
+        status=status,
+        text=json.dumps(body, ensure_ascii=False),
+        content_type="application/json",
+    )
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    """Query string plus a form, multipart or JSON body; file parts become :class:`Upload`."""
+    params: dict[str, Any] = dict(request.query)
+    if not request.body_exists:
+        return params
+    if request.content_type == "application/json":
+        try:
+            body = await request.json()
+        except ValueError:
+            raise ValueError("can't parse JSON body") from None
+        if not isinstance(body, dict):
+            raise ValueError("JSON body must be an object")
+        params.update(body)
+        return params
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.post()
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                params[key] = Upload(value.filename, value.file.read(), value.content_type)
+            else:
+                params[key] = value
+    return params

@@ -1,0 +1,71 @@
+"""What every use case needs: who acts, where, in which language, and the deployment's choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.calendar import WorkCalendar
+from bot.clock import Clock
+from bot.db.uow import UnitOfWork, UnitOfWorkFactory
+from bot.domain.model import Person
+
+
+@dataclass(frozen=True, slots=True)
+class CoreConfig:
+    language: str = "vi"
+    review: bool = True
+    admins: frozenset[int] = frozenset()  # Telegram ids from DONDOC_ADMINS
+    tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    bot_username: str = "dondoc_bot"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The Telegram user behind an update, as the adapter saw them."""
+
+    telegram_id: int
+    name: str
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    chat_id: int
+    private: bool
+    message_id: int | None = None  # the message that triggered the use case
+
+
+LEADERSHIP_CHAT = "leadership_chat"
+
+
+@dataclass
+class Core:
+    """Shared plumbing for the services."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    calendar: WorkCalendar
+    config: CoreConfig
+
+    def lang_of(self, person: Person | None, actor: Actor | None = None) -> str:
+        if person is not None and person.language:
+            return person.language
+        if actor is not None and actor.language_code:
+            return "en" if actor.language_code.lower().startswith("en") else "vi"
+        return self.config.language
+
+    def person_lang(self, person: Person) -> str:
+        return person.language or self.config.language
+
+    async def leadership_chat(self, uow: UnitOfWork) -> int | None:
+        value = await uow.settings.get(LEADERSHIP_CHAT)
+        return int(value) if value else None
+
+    async def chat_registered(self, uow: UnitOfWork, where: Where) -> bool:
+        if where.private:
+            return True
+        if await uow.units.by_chat(where.chat_id) is not None:
+            return True
+        return await self.leadership_chat(uow) == where.chat_id

@@ -1,0 +1,20 @@
+"""The services a running bot holds, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.common import Core
+from bot.services.roster import RosterService
+from bot.services.tasks import TaskService
+
+
+@dataclass
+class Services:
+    core: Core
+    tasks: TaskService
+    roster: RosterService
+
+    @classmethod
+    def build(cls, core: Core) -> Services:
+        return cls(core=core, tasks=TaskService(core), roster=RosterService(core))

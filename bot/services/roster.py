@@ -1,0 +1,310 @@
+"""Roster use cases: importing the org file, binding group chats, invitations, languages."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.db.tables import InviteRow
+from bot.domain.model import UNIT_ROLES, Person, Role
+from bot.domain.orgfile import OrgSpec, PersonSpec, UnitSpec
+from bot.domain.unitnames import UnitDirectory
+from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
+from bot.services.outbox import Outcome
+from bot.text import render
+from bot.text.catalog import t
+
+INVITE_DAYS = 7
+LEADERSHIP_WORDS = ("lanhdao", "lanh dao", "lãnh đạo", "leadership")
+
+
+@dataclass
+class ImportReport:
+    units_added: list[str] = field(default_factory=list)
+    units_changed: list[str] = field(default_factory=list)
+    people_added: list[str] = field(default_factory=list)
+    people_changed: list[str] = field(default_factory=list)
+    people_deactivated: list[str] = field(default_factory=list)
+    leadership_changed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            (
+                self.units_added,
+                self.units_changed,
+                self.people_added,
+                self.people_changed,
+                self.people_deactivated,
+                self.leadership_changed,
+            )
+        )
+
+    def summary(self) -> str:
+        if not self.changed:
+            return "Nothing to change: the database already matches the file."
+        parts = []
+        for label, items in (
+            ("units added", self.units_added),
+            ("units changed", self.units_changed),
+            ("people added", self.people_added),
+            ("people changed", self.people_changed),
+            ("people deactivated", self.people_deactivated),
+        ):
+            if items:
+                parts.append(f"{label}: {len(items)} ({', '.join(items[:10])})")
+        if self.leadership_changed:
+            parts.append("leadership chat set")
+        return "; ".join(parts)
+
+
+class RosterService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    async def import_org(self, spec: OrgSpec) -> ImportReport:
+        """Upsert units and people; deactivate people missing from the file. All or nothing."""
+        report = ImportReport()
+        async with self.core.uow() as uow:
+            before = {u.code.upper() for u in await uow.units.all(include_inactive=True)}
+            ids: dict[str, int] = {}
+            for spec_unit in spec.units:
+                # A chat moving between units inside one import must not trip the unique index.
+                if spec_unit.chat is not None:
+                    holder = await uow.units.by_chat(spec_unit.chat)
+                    if holder is not None and holder.code.upper() != spec_unit.code.upper():
+                        await uow.units.clear_chat(spec_unit.chat)
+                unit, changed = await uow.units.upsert(
+                    spec_unit.code, spec_unit.name, spec_unit.aliases, spec_unit.chat
+                )
+                ids[unit.code.upper()] = unit.id
+                if spec_unit.code.upper() not in before:
+                    report.units_added.append(unit.code)
+                elif changed:
+                    report.units_changed.append(unit.code)
+            known = {p.telegram_id for p in await uow.people.all(include_inactive=True)}
+            for sp in spec.people:
+                person, changed = await uow.people.upsert(
+                    sp.telegram_id,
+                    sp.name,
+                    sp.role,
+                    ids[sp.unit.upper()] if sp.unit else None,
+                    [ids[c.upper()] for c in sp.supervises],
+                    username=sp.username,
+                    language=sp.language,
+                )
+                if sp.telegram_id not in known:
+                    report.people_added.append(sp.name)
+                elif changed:
+                    report.people_changed.append(sp.name)
+            gone = await uow.people.deactivate_missing(p.telegram_id for p in spec.people)
+            report.people_deactivated = [p.name for p in gone]
+            if spec.leadership_chat is not None:
+                report.leadership_changed = await uow.settings.set(
+                    LEADERSHIP_CHAT, str(spec.leadership_chat)
+                )
+            await uow.commit()
+        return report
+
+    async def export_org(self) -> OrgSpec:
+        async with self.core.uow() as uow:
+            units = await uow.units.all()
+            people = await uow.people.all()
+            leadership = await self.core.leadership_chat(uow)
+        codes = {u.id: u.code for u in units}
+        return OrgSpec(
+            leadership_chat=leadership,
+            units=tuple(UnitSpec(u.code, u.name, u.aliases, u.chat_id) for u in units),
+            people=tuple(
+                PersonSpec(
+                    p.telegram_id,
+                    p.name,
+                    p.role,
+                    codes.get(p.unit_id) if p.unit_id else None,
+                    tuple(sorted(codes[s] for s in p.supervises if s in codes)),
+                    p.username,
+                    p.language,
+                )
+                for p in people
+            ),
+        )
+
+    def _is_admin(self, actor: Actor, person: Person | None) -> bool:
+        return actor.telegram_id in self.core.config.admins or (
+            person is not None and person.role is Role.ADMIN
+        )
+
+    async def register_chat(self, actor: Actor, where: Where, arg: str) -> Outcome:
+        async with self.core.uow() as uow:
+            person = await uow.people.by_telegram_id(actor.telegram_id)
+            lang = self.core.lang_of(person, actor)
+            if not self._is_admin(actor, person):
+                if person is None:
+                    return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
+                return Outcome(t("denied.not_admin", lang))
+            if where.private:
+                return Outcome(t("registered.private", lang) + "\n" + t("usage.dangky", lang))
+            word = arg.strip()
+            if not word:
+                return Outcome(t("usage.dangky", lang))
+            if word.lower() in LEADERSHIP_WORDS:
+                await uow.units.clear_chat(where.chat_id)
+                await uow.settings.set(LEADERSHIP_CHAT, str(where.chat_id))
+                await uow.commit()
+                return Outcome(t("registered.leadership", lang), changed=True)
+            directory = UnitDirectory(await uow.units.all())
+            unit = directory.find(word)
+            if unit is None:
+                suggestions = directory.suggest(word) or tuple(u.code for u in directory.units)
+                return Outcome(
+                    t("unknown_unit", lang, word=render.esc(word), suggestions=", ".join(suggestions))
+                    + "\n\n"
+                    + t("usage.dangky", lang)
+                )
+            if await self.core.leadership_chat(uow) == where.chat_id:
+                await uow.settings.set(LEADERSHIP_CHAT, None)
+            await uow.units.set_chat(unit.id, where.chat_id)
+            await uow.commit()
+        return Outcome(t("registered.unit", lang, unit=render.unit_name(unit)), changed=True)
+
+    async def create_invite(self, actor: Actor, where: Where, args: str) -> Outcome:
+        async with self.core.uow() as uow:
+            person = await uow.people.by_telegram_id(actor.telegram_id)
+            lang = self.core.lang_of(person, actor)
+            allowed = self._is_admin(actor, person) or (
+                person is not None and person.role is Role.OFFICE
+            )
+            if not allowed:
+                if person is None:
+                    return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
+                return Outcome(t("denied.not_inviter", lang))
+            words = args.split()
+            if not words:
+                return Outcome(t("usage.moi", lang))
+            role_word = words[-1].lower() if len(words) > 1 else "staff"
+            unit_text = " ".join(words[:-1]) if len(words) > 1 else words[0]
+            try:
+                role = Role(role_word)
+            except ValueError:
+                role = None
+            if role is None or role not in UNIT_ROLES:
+                return Outcome(
+                    t("invite.bad_role", lang, role=render.esc(role_word))
+                    + "\n"
+                    + t("usage.moi", lang)
+                )
+            directory = UnitDirectory(await uow.units.all())
+            unit = directory.find(unit_text)
+            if unit is None:
+                suggestions = directory.suggest(unit_text) or tuple(u.code for u in directory.units)
+                return Outcome(
+                    t(
+                        "unknown_unit",
+                        lang,
+                        word=render.esc(unit_text),
+                        suggestions=", ".join(suggestions),
+                    )
+                    + "\n\n"
+                    + t("usage.moi", lang)
+                )
+            now = self.core.clock.now()
+            token = secrets.token_urlsafe(24)  # 32 characters of [A-Za-z0-9_-]
+            expires = now + timedelta(days=INVITE_DAYS)
+            await uow.invites.add(
+                InviteRow(
+                    token=token,
+                    unit_id=unit.id,
+                    role=role.value,
+                    created_by=person.id if person else None,
+                    created_at=now,
+                    expires_at=expires,
+                )
+            )
+            await uow.commit()
+        link = f"https://t.me/{self.core.config.bot_username}?start={token}"
+        return Outcome(
+            t(
+                "invite.link",
+                lang,
+                unit=render.unit_name(unit),
+                role=t(f"role.{role.value}", lang),
+                expires=render.when(expires, self.core.config.tz),
+                link=link,
+            ),
+            changed=True,
+        )
+
+    async def start(self, actor: Actor, where: Where, payload: str) -> Outcome:
+        """/start in a private chat: redeem an invitation, or note that the person can now be
+        messaged privately."""
+        now = self.core.clock.now()
+        async with self.core.uow() as uow:
+            person = await uow.people.by_telegram_id(actor.telegram_id)
+            lang = self.core.lang_of(person, actor)
+            if payload:
+                invite = await uow.invites.get(payload)
+                if invite is None or invite.used_at is not None or invite.expires_at < now:
+                    return Outcome(t("start.invite_bad", lang))
+                invite.used_by = actor.telegram_id
+                invite.used_at = now
+                person, _ = await uow.people.upsert(
+                    actor.telegram_id,
+                    actor.name,
+                    Role(invite.role),
+                    invite.unit_id,
+                    username=actor.username,
+                    language=person.language if person else None,
+                )
+                await uow.people.set_can_dm(person.id, where.private)
+                unit = await uow.units.get(invite.unit_id) if invite.unit_id else None
+                await uow.commit()
+                return Outcome(
+                    t(
+                        "start.invite_ok",
+                        lang,
+                        name=render.esc(actor.name),
+                        role=t(f"role.{person.role.value}", lang),
+                        unit=t("unit_suffix", lang, unit=render.unit_name(unit)) if unit else "",
+                    ),
+                    changed=True,
+                )
+            if person is None:
+                return Outcome(t("start.unknown", lang, telegram_id=actor.telegram_id))
+            if where.private and not person.can_dm:
+                await uow.people.set_can_dm(person.id, True)
+                await uow.commit()
+            unit = await uow.units.get(person.unit_id) if person.unit_id else None
+        return Outcome(
+            t(
+                "start.known",
+                lang,
+                name=render.esc(person.name),
+                role=t(f"role.{person.role.value}", lang),
+                unit=t("unit_suffix", lang, unit=render.unit_name(unit)) if unit else "",
+            )
+        )
+
+    async def cannot_message(self, person_id: int) -> None:
+        """Telegram refused a private message (never started, or blocked): stop trying."""
+        async with self.core.uow() as uow:
+            await uow.people.set_can_dm(person_id, False)
+            await uow.commit()
+
+    async def set_language(self, actor: Actor, arg: str) -> Outcome:
+        choice = arg.strip().lower()
+        async with self.core.uow() as uow:
+            person = await uow.people.by_telegram_id(actor.telegram_id)
+            lang = self.core.lang_of(person, actor)
+            if choice not in ("vi", "en"):
+                return Outcome(t("usage.lang", lang))
+            if person is None:
+                return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
+            await uow.people.set_language(person.id, choice)
+            await uow.commit()
+        return Outcome(t("lang.set", choice), changed=True)
+
+    async def language_of(self, actor: Actor) -> str:
+        async with self.core.uow() as uow:
+            person = await uow.people.by_telegram_id(actor.telegram_id)
+        return self.core.lang_of(person, actor)

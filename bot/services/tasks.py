@@ -1,0 +1,1123 @@
+"""Task use cases: assign, acknowledge, report, review, extend, withdraw, reassign, look up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.calendar import DeadlineError, ParsedDeadline, extract_deadline, parse_deadline
+from bot.db.uow import UnitOfWork
+from bot.domain.model import (
+    Attachment,
+    EventKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    Person,
+    Role,
+    Status,
+    Task,
+)
+from bot.domain.rules import (
+    Denied,
+    ack_allowed,
+    can_act_for_unit,
+    can_assign,
+    can_decide,
+    can_manage,
+    can_view_all,
+    report_allowed,
+    review_allowed,
+)
+from bot.domain.unitnames import UnitDirectory
+from bot.services.common import Actor, Core, Where
+from bot.services.outbox import Outcome, Outgoing, PromptSpec
+from bot.text import render
+from bot.text.catalog import t
+from bot.text.render import TaskView, esc
+
+TASK_PREFIX = "NV-"
+
+
+@dataclass(frozen=True, slots=True)
+class Replied:
+    """The message a /giao command answered: its text becomes the task's content."""
+
+    text: str
+    attachment: Attachment | None = None
+    link: str | None = None
+
+
+def task_code(number: int) -> str:
+    return f"{TASK_PREFIX}{number:04d}"
+
+
+def normalize_code(text: str) -> str:
+    """ "nv42", "NV-0042", "42" all name NV-0042."""
+    raw = text.strip().upper().replace(" ", "")
+    raw = raw.removeprefix("NV").lstrip("-_")
+    return task_code(int(raw)) if raw.isdigit() else text.strip().upper()
+
+
+def _attachment_title(replied: Replied | None) -> str:
+    if replied is None or replied.attachment is None:
+        return ""
+    return replied.attachment.file_name or ""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+class TaskService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # --- shared lookups ----------------------------------------------------------------------
+
+    async def _person(self, uow: UnitOfWork, actor: Actor) -> Person | None:
+        return await uow.people.by_telegram_id(actor.telegram_id)
+
+    async def _view(self, uow: UnitOfWork, task: Task) -> TaskView:
+        unit_ids = {task.lead_unit_id, *task.cooperating_unit_ids}
+        units = await uow.units.by_ids(unit_ids)
+        person_ids = {task.assigner_id}
+        for pid in (task.acknowledged_by, task.reported_by):
+            if pid is not None:
+                person_ids.add(pid)
+        people = await uow.people.by_ids(person_ids)
+        heads = await uow.people.of_unit(task.lead_unit_id, [Role.HEAD])
+        return TaskView(
+            task=task,
+            lead=units[task.lead_unit_id],
+            cooperating=tuple(units[u] for u in task.cooperating_unit_ids if u in units),
+            assigner=people[task.assigner_id],
+            acknowledged_by=people.get(task.acknowledged_by) if task.acknowledged_by else None,
+            reported_by=people.get(task.reported_by) if task.reported_by else None,
+            heads=tuple(heads),
+        )
+
+    async def _find_task(self, uow: UnitOfWork, ref: str | int) -> Task | None:
+        if isinstance(ref, int):
+            return await uow.tasks.get(ref)
+        return await uow.tasks.by_code(normalize_code(ref))
+
+    def _local_now(self) -> datetime:
+        return self.core.clock.now().astimezone(self.core.config.tz)
+
+    def _denied(self, denied: Denied, lang: str, task: Task | None, view: TaskView | None) -> str:
+        params: dict[str, object] = {}
+        if task is not None:
+            params["code"] = task.code
+            params["status"] = t(f"status.{task.status.value}", lang).lower()
+        if view is not None:
+            params["unit"] = render.unit_name(view.lead)
+            if view.acknowledged_by and task and task.acknowledged_at:
+                params["who"] = esc(view.acknowledged_by.name)
+                params["when"] = render.when(task.acknowledged_at, self.core.config.tz)
+        return t(f"denied.{denied.value}", lang, **params)
+
+    def _deadline_error(self, exc: DeadlineError, lang: str, text: str) -> str:
+        example = (
+            render.due_text(
+                self.core.calendar.close_of(
+                    self.core.calendar.add_working_days(self._local_now().date(), 5)
+                ),
+                self.core.config.tz,
+                "vi",
+            )
+            .split(", ")[-1]
+            .split(" ")[0]
+        )
+        return t(
+            f"deadline.{exc.code.value.lower()}", lang, text=esc(text.strip()), example=example
+        )
+
+    async def _refresh_cards(self, uow: UnitOfWork, view: TaskView) -> list[Outgoing]:
+        """Every card of the task, edited in place to show where it stands now."""
+        out = []
+        for chat_id, message_id, kind in await uow.tasks.messages(view.task.id):
+            if not kind.startswith("card"):
+                continue
+            lang = kind.partition(":")[2] or self.core.config.language
+            out.append(
+                Outgoing(
+                    chat_id=chat_id,
+                    text=render.card(view, lang, self.core.config.tz),
+                    buttons=render.card_buttons(view.task, lang),
+                    edit_message_id=message_id,
+                )
+            )
+        return out
+
+    async def _clear_prompt_buttons(
+        self, uow: UnitOfWork, task_id: int | None = None, extension_id: int | None = None
+    ) -> list[Outgoing]:
+        rows = (
+            await uow.prompts.for_extension(extension_id)
+            if extension_id is not None
+            else await uow.prompts.for_task(task_id or 0, "review")
+        )
+        return [
+            Outgoing(chat_id=r.chat_id, text="", edit_message_id=r.message_id, markup_only=True)
+            for r in rows
+        ]
+
+    async def _tell(
+        self,
+        uow: UnitOfWork,
+        person: Person,
+        task: Task,
+        text_for: dict[str, str] | None = None,
+        key: str = "",
+        prompt: PromptSpec | None = None,
+        buttons_for: dict[str, tuple[tuple[render.Button, ...], ...]] | None = None,
+        **params: object,
+    ) -> list[Outgoing]:
+        """A message for one person: privately when they can receive it, otherwise in the
+        leadership group (with a mention), otherwise where the task was assigned."""
+        if person.can_dm:
+            lang = self.core.person_lang(person)
+            chat_id = person.telegram_id
+            prefix = ""
+        else:
+            lang = self.core.config.language
+            chat = await self.core.leadership_chat(uow) or task.origin_chat_id
+            if chat is None:
+                return []
+            chat_id = chat
+            prefix = render.mention(person) + " "
+        text = text_for[lang] if text_for else t(key, lang, **params)
+        buttons = buttons_for[lang] if buttons_for else ()
+        return [
+            Outgoing(
+                chat_id=chat_id,
+                text=prefix + text,
+                buttons=buttons,
+                prompt=prompt,
+                private_to=person.id if person.can_dm else None,
+            )
+        ]
+
+    async def _to_lead_group(self, view: TaskView, key: str, **params: object) -> list[Outgoing]:
+        if view.lead.chat_id is None:
+            return []
+        lang = self.core.config.language
+        return [Outgoing(chat_id=view.lead.chat_id, text=t(key, lang, **params))]
+
+    async def _gate(
+        self, uow: UnitOfWork, actor: Actor, where: Where
+    ) -> tuple[Person | None, str, str | None]:
+        """Who is acting, in which language, or why they may not."""
+        person = await self._person(uow, actor)
+        lang = self.core.lang_of(person, actor)
+        if person is None:
+            return None, lang, t("not_registered", lang, telegram_id=actor.telegram_id)
+        if not await self.core.chat_registered(uow, where):
+            return None, lang, t("unregistered_chat", lang)
+        return person, lang, None
+
+    # --- assign ------------------------------------------------------------------------------
+
+    async def assign(
+        self, actor: Actor, where: Where, args: str, replied: Replied | None = None
+    ) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            if (denied := can_assign(person, 0)) is Denied.NOT_ASSIGNER_ROLE:
+                return Outcome(self._denied(denied, lang, None, None))
+            usage = t("usage.giao", lang)
+            if not args.strip():
+                return Outcome(usage)
+            directory = UnitDirectory(await uow.units.all())
+            match = directory.parse_list(args)
+            if match.unknown is not None or not match.units:
+                word = esc(match.unknown or args.split()[0])
+                if match.suggestions:
+                    text = t(
+                        "unknown_unit", lang, word=word, suggestions=", ".join(match.suggestions)
+                    )
+                else:
+                    codes = ", ".join(u.code for u in directory.units)
+                    text = t("unknown_unit_list", lang, word=word, codes=codes)
+                return Outcome(text + "\n\n" + usage)
+            lead, cooperating = match.units[0], match.units[1:]
+            if (denied := can_assign(person, lead.id)) is not None:
+                return Outcome(t(f"denied.{denied.value}", lang, unit=render.unit_name(lead)))
+            now = core.clock.now()
+            local_now = now.astimezone(core.config.tz)
+            try:
+                content, deadline = extract_deadline(match.rest, local_now, core.calendar)
+                if deadline is None and replied is not None:
+                    _, deadline = extract_deadline(replied.text, local_now, core.calendar)
+            except DeadlineError as exc:
+                return Outcome(self._deadline_error(exc, lang, exc.params.get("text", match.rest)))
+            if replied is not None:
+                content = "\n".join(p for p in (content.strip(), replied.text.strip()) if p)
+            content = content.strip()
+            if not content and not (replied and replied.attachment):
+                return Outcome(t("missing_content", lang) + "\n\n" + usage)
+            if deadline is None:
+                return Outcome(t("missing_deadline", lang) + "\n\n" + usage)
+            if where.message_id is not None and not await uow.handled.claim(
+                f"m:{where.chat_id}:{where.message_id}", now
+            ):
+                return Outcome()
+            code = task_code(await uow.tasks.next_number())
+            task = await uow.tasks.add(
+                Task(
+                    id=0,
+                    code=code,
+                    content=content or _attachment_title(replied),
+                    lead_unit_id=lead.id,
+                    cooperating_unit_ids=tuple(u.id for u in cooperating),
+                    assigner_id=person.id,
+                    status=Status.ASSIGNED,
+                    created_at=now,
+                    original_due=deadline.due,
+                    due=deadline.due,
+                    source=replied.link if replied else None,
+                    origin_chat_id=where.chat_id,
+                    attachment=replied.attachment if replied else None,
+                )
+            )
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.ASSIGNED,
+                person.id,
+                now,
+                after={
+                    "lead_unit_id": lead.id,
+                    "cooperating": [u.id for u in cooperating],
+                    "due": _iso(deadline.due),
+                },
+                note=content[:500],
+            )
+            view = await self._view(uow, task)
+            await uow.commit()
+        return self._assigned_outcome(view, deadline, lang)
+
+    def _assigned_outcome(self, view: TaskView, deadline: ParsedDeadline, lang: str) -> Outcome:
+        tz = self.core.config.tz
+        task = view.task
+        coop = (
+            t("assigned.coop", lang, units=", ".join(render.unit_name(u) for u in view.cooperating))
+            if view.cooperating
+            else ""
+        )
+        reply = t(
+            "assigned",
+            lang,
+            code=task.code,
+            lead=render.unit_name(view.lead),
+            coop=coop,
+            due=render.due_text(task.due, tz, lang),
+        )
+        if view.lead.chat_id is None:
+            reply += "\n" + t(
+                "assigned.no_group", lang, unit=render.unit_name(view.lead), code=view.lead.code
+            )
+        outcome = Outcome(reply, changed=True)
+        cards = self._card_messages_sync(view)
+        outcome.send(*cards)
+        if task.attachment is not None and view.lead.chat_id is not None:
+            outcome.send(
+                Outgoing(
+                    chat_id=view.lead.chat_id,
+                    text=f"📎 <b>{task.code}</b>",
+                    document=task.attachment,
+                )
+            )
+        group_lang = self.core.config.language
+        for unit in view.cooperating:
+            if unit.chat_id is not None:
+                outcome.send(
+                    Outgoing(
+                        chat_id=unit.chat_id,
+                        text=t(
+                            "coop_notice",
+                            group_lang,
+                            code=task.code,
+                            lead=render.unit_name(view.lead),
+                            content=esc(render.clip(task.content, render.CONTENT_LIMIT)),
+                            due=render.due_text(task.due, tz, group_lang),
+                        ),
+                    )
+                )
+        return outcome
+
+    def _card_messages_sync(self, view: TaskView) -> list[Outgoing]:
+        out = []
+        group_lang = self.core.config.language
+        tz = self.core.config.tz
+        if view.lead.chat_id is not None:
+            out.append(
+                Outgoing(
+                    chat_id=view.lead.chat_id,
+                    text=render.card(view, group_lang, tz),
+                    buttons=render.card_buttons(view.task, group_lang),
+                    track=(view.task.id, f"card:{group_lang}"),
+                )
+            )
+        for head in view.heads:
+            if head.can_dm:
+                lang = self.core.person_lang(head)
+                out.append(
+                    Outgoing(
+                        chat_id=head.telegram_id,
+                        text=render.card(view, lang, tz),
+                        buttons=render.card_buttons(view.task, lang),
+                        track=(view.task.id, f"card:{lang}"),
+                        private_to=head.id,
+                    )
+                )
+        return out
+
+    async def record_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
+        async with self.core.uow() as uow:
+            await uow.tasks.add_message(task_id, chat_id, message_id, kind)
+            await uow.commit()
+
+    async def record_prompt(self, spec: PromptSpec, chat_id: int, message_id: int) -> None:
+        async with self.core.uow() as uow:
+            await uow.prompts.add(
+                chat_id,
+                message_id,
+                spec.kind,
+                self.core.clock.now(),
+                task_id=spec.task_id,
+                extension_id=spec.extension_id,
+                person_id=spec.person_id,
+            )
+            await uow.commit()
+
+    # --- acknowledge -------------------------------------------------------------------------
+
+    async def acknowledge(self, actor: Actor, where: Where, ref: str | int) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal, alert=True)
+            task = await self._find_task(uow, ref)
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(str(ref))), alert=True)
+            view = await self._view(uow, task)
+            denied = can_act_for_unit(person, task) or ack_allowed(task)
+            if denied is not None:
+                return Outcome(self._denied(denied, lang, task, view), alert=True)
+            now = core.clock.now()
+            task = replace(
+                task, status=Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=person.id
+            )
+            await uow.tasks.save(task, now)
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.ACKNOWLEDGED,
+                person.id,
+                now,
+                before={"status": Status.ASSIGNED.value},
+                after={"status": Status.ACKNOWLEDGED.value},
+            )
+            view = await self._view(uow, task)
+            messages = await self._refresh_cards(uow, view)
+            messages += await self._tell(
+                uow,
+                view.assigner,
+                task,
+                key="ack.notice",
+                who=esc(person.name),
+                unit=render.unit_name(view.lead),
+                code=task.code,
+                when=render.when(now, core.config.tz),
+            )
+            await uow.commit()
+        return Outcome(
+            t("ack.done", lang, unit=render.unit_name(view.lead), code=task.code),
+            messages=messages,
+            changed=True,
+        )
+
+    # --- report ------------------------------------------------------------------------------
+
+    async def ask_report(self, actor: Actor, where: Where, task_id: int) -> Outcome:
+        """The "Báo cáo kết quả" button: ask for the result with a ForceReply prompt."""
+        return await self._ask(actor, where, task_id, "report", "report.prompt", unit_side=True)
+
+    async def _ask(
+        self, actor: Actor, where: Where, task_id: int, kind: str, key: str, unit_side: bool
+    ) -> Outcome:
+        async with self.core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal, alert=True)
+            task = await uow.tasks.get(task_id)
+            if task is None:
+                return Outcome(t("button.stale", lang), alert=True)
+            view = await self._view(uow, task)
+            if unit_side:
+                denied = can_act_for_unit(person, task)
+                if denied is None and kind == "report":
+                    denied = report_allowed(task)
+                if denied is None and kind == "extension":
+                    if task.due is None:
+                        return Outcome(
+                            t("denied.no_deadline_to_extend", lang, code=task.code), True
+                        )
+                    if await uow.extensions.pending_for(task.id) is not None:
+                        return Outcome(t("denied.extension_pending", lang, code=task.code), True)
+            else:
+                denied = can_decide(person, task) or review_allowed(task)
+            if denied is not None:
+                return Outcome(self._denied(denied, lang, task, view), alert=True)
+        prompt = Outgoing(
+            chat_id=where.chat_id,
+            text=t(key, lang, who=render.mention(person), code=task.code),
+            force_reply=True,
+            prompt=PromptSpec(kind, person.id, task.id),
+        )
+        return Outcome(None, messages=[prompt])
+
+    async def report(
+        self,
+        actor: Actor,
+        where: Where,
+        ref: str | int,
+        text: str,
+        attachment: Attachment | None = None,
+    ) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            task = await self._find_task(uow, ref)
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(str(ref))))
+            view = await self._view(uow, task)
+            denied = can_act_for_unit(person, task) or report_allowed(task)
+            if denied is not None:
+                return Outcome(self._denied(denied, lang, task, view))
+            text = text.strip()
+            if not text and attachment is None:
+                return Outcome(t("empty_report", lang) + "\n" + t("usage.xong", lang))
+            now = core.clock.now()
+            if where.message_id is not None and not await uow.handled.claim(
+                f"m:{where.chat_id}:{where.message_id}", now
+            ):
+                return Outcome()
+            before = {"status": task.status.value}
+            task = replace(
+                task,
+                status=Status.REPORTED if core.config.review else Status.DONE,
+                reported_at=now,
+                reported_by=person.id,
+                result=text or (attachment.file_name if attachment else None),
+                result_attachment=attachment,
+                # An unacknowledged task that reports has, in practice, been taken on.
+                acknowledged_at=task.acknowledged_at or now,
+                acknowledged_by=task.acknowledged_by or person.id,
+                completed_at=None if core.config.review else now,
+            )
+            await uow.tasks.save(task, now)
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.REPORTED,
+                person.id,
+                now,
+                before=before,
+                after={
+                    "status": task.status.value,
+                    "file": attachment.file_name if attachment else None,
+                },
+                note=text or (attachment.file_name if attachment else None),
+            )
+            view = await self._view(uow, task)
+            messages = await self._refresh_cards(uow, view)
+            result_html = esc(render.clip(task.result or "", 1500))
+            if attachment is not None and text:
+                result_html += "\n📎 " + esc(attachment.file_name or "")
+            tz = core.config.tz
+            if core.config.review:
+                texts = {
+                    lg: t(
+                        "report.to_reviewer",
+                        lg,
+                        unit=render.unit_name(view.lead),
+                        code=task.code,
+                        who=esc(person.name),
+                        when=render.when(now, tz),
+                        result=result_html,
+                        content=esc(render.clip(task.content, 500)),
+                    )
+                    for lg in ("vi", "en")
+                }
+                review = await self._tell(
+                    uow,
+                    view.assigner,
+                    task,
+                    text_for=texts,
+                    prompt=PromptSpec("review", view.assigner.id, task.id),
+                    buttons_for={lg: render.review_buttons(task, lg) for lg in ("vi", "en")},
+                )
+                messages += review
+                reply = t("report.received", lang, code=task.code)
+            else:
+                review = await self._tell(
+                    uow,
+                    view.assigner,
+                    task,
+                    key="report.done_notice",
+                    code=task.code,
+                    unit=render.unit_name(view.lead),
+                    when=render.when(now, tz),
+                    result=result_html,
+                )
+                messages += review
+                reply = t("report.completed", lang, code=task.code)
+            if attachment is not None:
+                messages += [
+                    Outgoing(chat_id=m.chat_id, text=f"📎 <b>{task.code}</b>", document=attachment)
+                    for m in review
+                ]
+            await uow.commit()
+        return Outcome(reply, messages=messages, changed=True)
+
+    # --- review ------------------------------------------------------------------------------
+
+    async def approve(self, actor: Actor, where: Where, ref: str | int) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal, alert=True)
+            task = await self._find_task(uow, ref)
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(str(ref))), alert=True)
+            view = await self._view(uow, task)
+            denied = can_decide(person, task) or review_allowed(task)
+            if denied is not None:
+                return Outcome(self._denied(denied, lang, task, view), alert=True)
+            now = core.clock.now()
+            # The completion time is when the unit reported, not when the leader got round to it.
+            task = replace(task, status=Status.DONE, completed_at=task.reported_at or now)
+            await uow.tasks.save(task, now)
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.APPROVED,
+                person.id,
+                now,
+                before={"status": Status.REPORTED.value},
+                after={"status": Status.DONE.value, "completed_at": _iso(task.completed_at)},
+            )
+            view = await self._view(uow, task)
+            messages = await self._refresh_cards(uow, view)
+            messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await self._to_lead_group(
+                view,
+                "review.approved_notice",
+                who=esc(person.name),
+                code=task.code,
+                when=render.when(task.completed_at or now, core.config.tz),
+            )
+            await uow.commit()
+        return Outcome(t("review.approved", lang, code=task.code), messages=messages, changed=True)
+
+    async def ask_return(self, actor: Actor, where: Where, task_id: int) -> Outcome:
+        return await self._ask(
+            actor, where, task_id, "return", "review.return_prompt", unit_side=False
+        )
+
+    async def return_task(self, actor: Actor, where: Where, ref: str | int, reason: str) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            task = await self._find_task(uow, ref)
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(str(ref))))
+            view = await self._view(uow, task)
+            denied = can_decide(person, task) or review_allowed(task)
+            if denied is not None:
+                return Outcome(self._denied(denied, lang, task, view))
+            reason = reason.strip()
+            if not reason:
+                return Outcome(t("missing_reason", lang))
+            now = core.clock.now()
+            if where.message_id is not None and not await uow.handled.claim(
+                f"m:{where.chat_id}:{where.message_id}", now
+            ):
+                return Outcome()
+            task = replace(
+                task,
+                status=Status.ACKNOWLEDGED,
+                reported_at=None,
+                reported_by=None,
+                result=None,
+                result_attachment=None,
+            )
+            await uow.tasks.save(task, now)
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.RETURNED,
+                person.id,
+                now,
+                before={"status": Status.REPORTED.value},
+                after={"status": Status.ACKNOWLEDGED.value},
+                note=reason,
+            )
+            view = await self._view(uow, task)
+            messages = await self._refresh_cards(uow, view)
+            messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await self._to_lead_group(
+                view,
+                "review.returned_notice",
+                who=esc(person.name),
+                code=task.code,
+                reason=esc(render.clip(reason, 1000)),
+                due=render.due_text(task.due, core.config.tz, core.config.language),
+            )
+            await uow.commit()
+        return Outcome(
+            t("review.returned", lang, code=task.code, unit=render.unit_name(view.lead)),
+            messages=messages,
+            changed=True,
+        )
+
+    # --- extensions --------------------------------------------------------------------------
+
+    async def ask_extension(self, actor: Actor, where: Where, task_id: int) -> Outcome:
+        return await self._ask(actor, where, task_id, "extension", "ext.prompt", unit_side=True)
+
+    def _leading_deadline(
+        self, text: str
+    ) -> tuple[ParsedDeadline | None, str, DeadlineError | None]:
+        """Split "25/12 chờ số liệu" into a deadline and the reason: the longest leading run of
+        words that reads as a deadline wins."""
+        words = text.split()
+        local_now = self._local_now()
+        first_error: DeadlineError | None = None
+        for n in range(min(len(words), 8), 0, -1):
+            try:
+                parsed = parse_deadline(" ".join(words[:n]), local_now, self.core.calendar)
+            except DeadlineError as exc:
+                if first_error is None or n == 1:
+                    first_error = exc if exc.code.value != "UNREADABLE" else first_error
+                continue
+            return parsed, " ".join(words[n:]), None
+        return None, text, first_error
+
+    async def request_extension(
+        self, actor: Actor, where: Where, ref: str | int, text: str
+    ) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            task = await self._find_task(uow, ref)
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(str(ref))))
+            view = await self._view(uow, task)
+            denied = can_act_for_unit(person, task)
+            if denied is not None:
+                return Outcome(self._denied(denied, lang, task, view))
+            if task.due is None:
+                return Outcome(t("denied.no_deadline_to_extend", lang, code=task.code))
+            if await uow.extensions.pending_for(task.id) is not None:
+                return Outcome(t("denied.extension_pending", lang, code=task.code))
+            parsed, reason, error = self._leading_deadline(text)
+            if parsed is None:
+                if error is not None:
+                    return Outcome(
+                        self._deadline_error(error, lang, text.split()[0] if text else "")
+                    )
+                return Outcome(
+                    t("deadline.unreadable", lang, text=esc(text.strip()))
+                    + "\n\n"
+                    + t("usage.giahan", lang)
+                )
+            if parsed.due is None or parsed.due <= task.due:
+                return Outcome(
+                    t(
+                        "denied.extension_not_later",
+                        lang,
+                        due=render.due_text(parsed.due, core.config.tz, lang),
+                        current=render.due_text(task.due, core.config.tz, lang),
+                    )
+                )
+            reason = reason.strip(" :-–,")
+            if not reason:
+                return Outcome(t("missing_reason", lang) + "\n" + t("usage.giahan", lang))
+            now = core.clock.now()
+            if where.message_id is not None and not await uow.handled.claim(
+                f"m:{where.chat_id}:{where.message_id}", now
+            ):
+                return Outcome()
+            request = await uow.extensions.add(task.id, person.id, now, parsed.due, reason)
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.EXTENSION_REQUESTED,
+                person.id,
+                now,
+                before={"due": _iso(task.due)},
+                after={"due": _iso(parsed.due), "request_id": request.id},
+                note=reason,
+            )
+            tz = core.config.tz
+            texts = {
+                lg: t(
+                    "ext.to_decider",
+                    lg,
+                    unit=render.unit_name(view.lead),
+                    code=task.code,
+                    who=esc(person.name),
+                    current=render.due_text(task.due, tz, lg),
+                    proposed=render.due_text(parsed.due, tz, lg),
+                    reason=esc(render.clip(reason, 1000)),
+                )
+                for lg in ("vi", "en")
+            }
+            messages = await self._tell(
+                uow,
+                view.assigner,
+                task,
+                text_for=texts,
+                prompt=PromptSpec("ext_decide", view.assigner.id, task.id, request.id),
+                buttons_for={lg: render.extension_buttons(request.id, lg) for lg in ("vi", "en")},
+            )
+            await uow.commit()
+        return Outcome(
+            t("ext.requested", lang, code=task.code, due=render.due_text(parsed.due, tz, lang)),
+            messages=messages,
+            changed=True,
+        )
+
+    async def decide_extension(
+        self,
+        actor: Actor,
+        where: Where,
+        request_id: int,
+        approve: bool,
+        granted_text: str | None = None,
+    ) -> Outcome:
+        core = self.core
+        tz = core.config.tz
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal, alert=True)
+            request = await uow.extensions.get(request_id)
+            task = await uow.tasks.get(request.task_id) if request else None
+            if request is None or task is None:
+                return Outcome(t("button.stale", lang), alert=True)
+            view = await self._view(uow, task)
+            denied = can_decide(person, task)
+            if denied is not None:
+                return Outcome(self._denied(denied, lang, task, view), alert=True)
+            if request.status is not ExtensionStatus.PENDING:
+                status = t(f"ext.status.{request.status.value}", lang)
+                return Outcome(t("ext.decided_already", lang, status=status), alert=True)
+            granted = request.proposed_due
+            if approve and granted_text:
+                parsed, _, error = self._leading_deadline(granted_text)
+                if parsed is None or parsed.due is None:
+                    if error is not None:
+                        return Outcome(self._deadline_error(error, lang, granted_text))
+                    return Outcome(t("deadline.unreadable", lang, text=esc(granted_text)))
+                granted = parsed.due
+            now = core.clock.now()
+            messages = await self._decide(uow, person, task, request, approve, granted, now)
+            view = await self._view(uow, await uow.tasks.get(task.id) or task)
+            messages += await self._refresh_cards(uow, view)
+            messages += await self._clear_prompt_buttons(uow, extension_id=request.id)
+            await uow.commit()
+        if approve:
+            reply = t("ext.approved", lang, code=task.code, due=render.due_text(granted, tz, lang))
+        else:
+            reply = t("ext.refused", lang, code=task.code)
+        return Outcome(reply, messages=messages, changed=True)
+
+    async def _decide(
+        self,
+        uow: UnitOfWork,
+        person: Person,
+        task: Task,
+        request: ExtensionRequest,
+        approve: bool,
+        granted: datetime,
+        now: datetime,
+    ) -> list[Outgoing]:
+        tz = self.core.config.tz
+        view = await self._view(uow, task)
+        if approve:
+            await uow.extensions.decide(
+                request.id, ExtensionStatus.APPROVED, person.id, now, granted
+            )
+            new = replace(task, due=granted, extension_count=task.extension_count + 1)
+            await uow.tasks.save(new, now)
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.EXTENSION_APPROVED,
+                person.id,
+                now,
+                before={"due": _iso(task.due)},
+                after={"due": _iso(granted), "request_id": request.id},
+            )
+            return await self._to_lead_group(
+                view,
+                "ext.approved_notice",
+                who=esc(person.name),
+                code=task.code,
+                due=render.due_text(granted, tz, self.core.config.language),
+                count=new.extension_count,
+            )
+        await uow.extensions.decide(request.id, ExtensionStatus.REFUSED, person.id, now, None)
+        await uow.tasks.add_event(
+            task.id,
+            EventKind.EXTENSION_REFUSED,
+            person.id,
+            now,
+            after={"request_id": request.id},
+        )
+        return await self._to_lead_group(
+            view,
+            "ext.refused_notice",
+            who=esc(person.name),
+            code=task.code,
+            due=render.due_text(task.due, tz, self.core.config.language),
+        )
+
+    # --- withdraw and reassign ----------------------------------------------------------------
+
+    async def withdraw(self, actor: Actor, where: Where, ref: str, reason: str) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            task = await self._find_task(uow, ref)
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(ref)))
+            view = await self._view(uow, task)
+            if (denied := can_manage(person, task)) is not None:
+                return Outcome(self._denied(denied, lang, task, view))
+            reason = reason.strip()
+            if not reason:
+                return Outcome(t("missing_reason", lang) + "\n" + t("usage.huy", lang))
+            now = core.clock.now()
+            if where.message_id is not None and not await uow.handled.claim(
+                f"m:{where.chat_id}:{where.message_id}", now
+            ):
+                return Outcome()
+            before = task.status.value
+            task = replace(task, status=Status.WITHDRAWN)
+            await uow.tasks.save(task, now)
+            await uow.extensions.close_pending(task.id, person.id, now)
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.WITHDRAWN,
+                person.id,
+                now,
+                before={"status": before},
+                after={"status": Status.WITHDRAWN.value},
+                note=reason,
+            )
+            view = await self._view(uow, task)
+            messages = await self._refresh_cards(uow, view)
+            messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await self._to_lead_group(
+                view,
+                "withdrawn.notice",
+                who=esc(person.name),
+                code=task.code,
+                reason=esc(render.clip(reason, 1000)),
+            )
+            await uow.commit()
+        return Outcome(t("withdrawn", lang, code=task.code), messages=messages, changed=True)
+
+    async def reassign(self, actor: Actor, where: Where, ref: str, unit_text: str) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            task = await self._find_task(uow, ref)
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(ref)))
+            old_view = await self._view(uow, task)
+            if (denied := can_manage(person, task)) is not None:
+                return Outcome(self._denied(denied, lang, task, old_view))
+            directory = UnitDirectory(await uow.units.all())
+            unit = directory.find(unit_text)
+            if unit is None:
+                suggestions = directory.suggest(unit_text)
+                word = esc(unit_text)
+                text = (
+                    t("unknown_unit", lang, word=word, suggestions=", ".join(suggestions))
+                    if suggestions
+                    else t(
+                        "unknown_unit_list",
+                        lang,
+                        word=word,
+                        codes=", ".join(u.code for u in directory.units),
+                    )
+                )
+                return Outcome(text + "\n\n" + t("usage.chuyen", lang))
+            if unit.id == task.lead_unit_id:
+                return Outcome(
+                    t("denied.same_unit", lang, unit=render.unit_name(unit), code=task.code)
+                )
+            if person.role is Role.VICE_CHAIRMAN and can_assign(person, unit.id) is not None:
+                return Outcome(t("denied.not_supervisor", lang, unit=render.unit_name(unit)))
+            now = core.clock.now()
+            if where.message_id is not None and not await uow.handled.claim(
+                f"m:{where.chat_id}:{where.message_id}", now
+            ):
+                return Outcome()
+            old_lead = task.lead_unit_id
+            # The new lead answers from now on, so it must acknowledge afresh.
+            task = replace(
+                task,
+                lead_unit_id=unit.id,
+                cooperating_unit_ids=tuple(u for u in task.cooperating_unit_ids if u != unit.id),
+                status=Status.ASSIGNED,
+                acknowledged_at=None,
+                acknowledged_by=None,
+                reported_at=None,
+                reported_by=None,
+                result=None,
+                result_attachment=None,
+            )
+            await uow.tasks.save(task, now)
+            await uow.extensions.close_pending(task.id, person.id, now)
+            await uow.tasks.add_event(
+                task.id,
+                EventKind.REASSIGNED,
+                person.id,
+                now,
+                before={"lead_unit_id": old_lead},
+                after={"lead_unit_id": unit.id},
+            )
+            messages = [
+                Outgoing(chat_id=c, text="", edit_message_id=m, markup_only=True)
+                for c, m, kind in await uow.tasks.messages(task.id)
+                if kind.startswith("card")
+            ]
+            messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            await uow.tasks.retire_messages(task.id)
+            view = await self._view(uow, task)
+            messages += await self._to_lead_group(
+                old_view,
+                "reassigned.old_notice",
+                who=esc(person.name),
+                code=task.code,
+                new=render.unit_name(unit),
+            )
+            messages += self._card_messages_sync(view)
+            await uow.commit()
+        reply = t(
+            "reassigned",
+            lang,
+            code=task.code,
+            old=render.unit_name(old_view.lead),
+            new=render.unit_name(unit),
+        )
+        if unit.chat_id is None:
+            reply += "\n" + t(
+                "assigned.no_group", lang, unit=render.unit_name(unit), code=unit.code
+            )
+        return Outcome(reply, messages=messages, changed=True)
+
+    # --- replies to the bot's messages --------------------------------------------------------
+
+    async def on_reply(
+        self,
+        actor: Actor,
+        where: Where,
+        replied_to: int,
+        text: str,
+        attachment: Attachment | None,
+    ) -> Outcome | None:
+        """A reply to a prompt or to a task card. None when the reply is not to anything ours."""
+        async with self.core.uow() as uow:
+            prompt = await uow.prompts.get(where.chat_id, replied_to)
+            card_task = (
+                None if prompt else await uow.tasks.task_of_message(where.chat_id, replied_to)
+            )
+        if prompt is not None:
+            kind, task_id = prompt.kind, prompt.task_id
+            if kind == "report" and task_id is not None:
+                return await self.report(actor, where, task_id, text, attachment)
+            if kind == "return" and task_id is not None:
+                return await self.return_task(actor, where, task_id, text)
+            if kind == "extension" and task_id is not None:
+                return await self.request_extension(actor, where, task_id, text)
+            if kind == "ext_decide" and prompt.extension_id is not None:
+                return await self.decide_extension(
+                    actor, where, prompt.extension_id, approve=True, granted_text=text
+                )
+            return None
+        if card_task is not None:
+            return await self.report(actor, where, card_task, text, attachment)
+        return None
+
+    # --- looking things up --------------------------------------------------------------------
+
+    async def open_tasks(self, actor: Actor, where: Where, unit_text: str = "") -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            units = await uow.units.all(include_inactive=True)
+            directory = UnitDirectory(units)
+            scope = None
+            if unit_text.strip():
+                scope = directory.find(unit_text)
+                if scope is None:
+                    suggestions = directory.suggest(unit_text) or tuple(u.code for u in units)
+                    return Outcome(
+                        t(
+                            "unknown_unit",
+                            lang,
+                            word=esc(unit_text.strip()),
+                            suggestions=", ".join(suggestions),
+                        )
+                    )
+            elif not can_view_all(person):
+                if person.unit_id is None:
+                    return Outcome(t("list.no_unit", lang))
+                scope = next((u for u in units if u.id == person.unit_id), None)
+            if not where.private and scope is None and not unit_text.strip():
+                group_unit = await uow.units.by_chat(where.chat_id)
+                scope = group_unit or scope
+            tasks = await uow.tasks.open_tasks(scope.id if scope else None)
+        text = render.task_list(
+            tasks, {u.id: u for u in units}, lang, core.config.tz, core.clock.now(), scope
+        )
+        return Outcome(text)
+
+    async def show(self, actor: Actor, where: Where, ref: str) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            if not ref.strip():
+                return Outcome(t("usage.nv", lang))
+            task = await self._find_task(uow, ref.split()[0])
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(ref.split()[0])))
+            view = await self._view(uow, task)
+            events = await uow.tasks.events(task.id)
+            people = await uow.people.by_ids(e.actor_id for e in events if e.actor_id)
+            units = {u.id: u for u in await uow.units.all(include_inactive=True)}
+        tz = core.config.tz
+        text = (
+            render.card(view, lang, tz) + "\n\n" + render.history(events, people, units, lang, tz)
+        )
+        return Outcome(render.clip(text, 4000))

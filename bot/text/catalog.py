@@ -1,0 +1,574 @@
+"""The message catalog. Handlers and services never hold user-facing sentences; they name a key.
+
+Values are HTML (Telegram's subset). Placeholders are filled with already-escaped text.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("vi", "en")
+
+M: dict[str, dict[str, str]] = {
+    # --- who may use the bot -------------------------------------------------------------------
+    "not_registered": {
+        "vi": "Xin lỗi, bạn chưa có trong danh sách cán bộ của UBND nên bot chưa thể nhận lệnh này."
+        "\nHãy nhờ Văn phòng gửi cho bạn đường dẫn mời (lệnh /moi) hoặc thêm bạn vào danh sách."
+        "\nMã Telegram của bạn: <code>{telegram_id}</code>",
+        "en": "Sorry, you are not on the committee's roster yet, so the bot cannot take this command."
+        "\nAsk the office for an invitation link (the /moi command) or to add you to the roster."
+        "\nYour Telegram id: <code>{telegram_id}</code>",
+    },
+    "unregistered_chat": {
+        "vi": "Nhóm này chưa được đăng ký với bot nên lệnh chưa được thực hiện."
+        "\nQuản trị viên gửi <code>/dangky MÃ_ĐƠN_VỊ</code> trong nhóm (ví dụ <code>/dangky TCKH</code>),"
+        " hoặc <code>/dangky lanhdao</code> cho nhóm lãnh đạo.",
+        "en": "This group is not registered with the bot, so nothing was done."
+        "\nAn administrator sends <code>/dangky UNIT_CODE</code> here (for example"
+        " <code>/dangky TCKH</code>), or <code>/dangky lanhdao</code> for the leadership group.",
+    },
+    "denied.not_assigner_role": {
+        "vi": "Chỉ Chủ tịch, Phó Chủ tịch, Văn phòng hoặc quản trị viên được giao nhiệm vụ.",
+        "en": "Only the chairman, a vice-chairman, the office or an administrator may assign tasks.",
+    },
+    "denied.not_supervisor": {
+        "vi": "Đơn vị {unit} không thuộc khối đồng chí phụ trách, nên đồng chí chưa giao được.",
+        "en": "{unit} is not in the block of units you supervise.",
+    },
+    "denied.not_lead_unit": {
+        "vi": "Chỉ cán bộ của đơn vị chủ trì ({unit}) được thực hiện thao tác này.",
+        "en": "Only people of the lead unit ({unit}) may do this.",
+    },
+    "denied.not_decider": {
+        "vi": "Chỉ người giao việc, Chủ tịch hoặc Phó Chủ tịch phụ trách được quyết định việc này.",
+        "en": "Only the assigner, the chairman or the supervising vice-chairman may decide this.",
+    },
+    "denied.not_manager": {
+        "vi": "Chỉ người giao việc, lãnh đạo phụ trách hoặc Văn phòng được rút hay chuyển nhiệm vụ.",
+        "en": "Only the assigner, the supervising leader or the office may withdraw or reassign.",
+    },
+    "denied.not_admin": {
+        "vi": "Chỉ quản trị viên được thực hiện lệnh này.",
+        "en": "Only an administrator may do this.",
+    },
+    "denied.not_inviter": {
+        "vi": "Chỉ quản trị viên hoặc Văn phòng được tạo đường dẫn mời.",
+        "en": "Only an administrator or the office may create invitation links.",
+    },
+    "denied.closed": {
+        "vi": "Nhiệm vụ {code} đã {status}, không thể thực hiện thao tác này.",
+        "en": "Task {code} is {status}; this can no longer be done.",
+    },
+    "denied.already_acknowledged": {
+        "vi": "Nhiệm vụ {code} đã được tiếp nhận trước đó ({who}, {when}).",
+        "en": "Task {code} was already acknowledged ({who}, {when}).",
+    },
+    "denied.not_reported": {
+        "vi": "Nhiệm vụ {code} chưa có báo cáo kết quả chờ duyệt.",
+        "en": "Task {code} has no reported result awaiting review.",
+    },
+    "denied.already_reported": {
+        "vi": "Nhiệm vụ {code} đã báo cáo kết quả, đang chờ duyệt.",
+        "en": "Task {code} already has a result awaiting review.",
+    },
+    "denied.same_unit": {
+        "vi": "{unit} đang là đơn vị chủ trì của {code}.",
+        "en": "{unit} already leads {code}.",
+    },
+    "denied.no_pending_extension": {
+        "vi": "Không có đề nghị gia hạn nào đang chờ cho nhiệm vụ {code}.",
+        "en": "There is no pending extension request for task {code}.",
+    },
+    "denied.extension_pending": {
+        "vi": "Nhiệm vụ {code} đã có đề nghị gia hạn đang chờ lãnh đạo cho ý kiến.",
+        "en": "Task {code} already has an extension request awaiting a decision.",
+    },
+    "denied.no_deadline_to_extend": {
+        "vi": "Nhiệm vụ {code} không có thời hạn nên không cần gia hạn.",
+        "en": "Task {code} has no deadline, so there is nothing to extend.",
+    },
+    "denied.extension_not_later": {
+        "vi": "Thời hạn mới ({due}) phải sau thời hạn hiện tại ({current}).",
+        "en": "The new deadline ({due}) must be after the current one ({current}).",
+    },
+    "button.stale": {
+        "vi": "Nút này không còn hiệu lực.",
+        "en": "This button is no longer valid.",
+    },
+    # --- usage lines: the form and one example ---------------------------------------------------
+    "usage.giao": {
+        "vi": "Cách dùng: <code>/giao &lt;đơn vị&gt;[,&lt;đơn vị phối hợp&gt;…] &lt;nội dung&gt;"
+        " hạn &lt;thời hạn&gt;</code>\nVí dụ: <code>/giao TCKH,QLDT Báo cáo tình hình giải ngân"
+        " hạn 15/12</code>\nTrả lời (reply) một tin nhắn bằng <code>/giao TCKH hạn 15/12</code>"
+        " để giao chính tin nhắn đó.",
+        "en": "Usage: <code>/giao &lt;unit&gt;[,&lt;cooperating unit&gt;…] &lt;content&gt;"
+        " hạn &lt;deadline&gt;</code>\nExample: <code>/giao TCKH,QLDT Report on disbursement"
+        " hạn 15/12</code>\nReply to any message with <code>/giao TCKH hạn 15/12</code> to turn"
+        " that message into a task.",
+    },
+    "usage.nhan": {
+        "vi": "Cách dùng: <code>/nhan &lt;mã nhiệm vụ&gt;</code>\nVí dụ: <code>/nhan NV-0042</code>",
+        "en": "Usage: <code>/nhan &lt;task code&gt;</code>\nExample: <code>/nhan NV-0042</code>",
+    },
+    "usage.xong": {
+        "vi": "Cách dùng: <code>/xong &lt;mã nhiệm vụ&gt; &lt;kết quả&gt;</code>"
+        " (có thể gửi kèm tệp)\nVí dụ: <code>/xong NV-0042 Đã gửi báo cáo số 125/BC-TCKH</code>",
+        "en": "Usage: <code>/xong &lt;task code&gt; &lt;result&gt;</code> (a file may be attached)"
+        "\nExample: <code>/xong NV-0042 Report 125/BC-TCKH sent</code>",
+    },
+    "usage.giahan": {
+        "vi": "Cách dùng: <code>/giahan &lt;mã nhiệm vụ&gt; &lt;thời hạn mới&gt; &lt;lý do&gt;</code>"
+        "\nVí dụ: <code>/giahan NV-0042 25/12 chờ số liệu từ các phường</code>",
+        "en": "Usage: <code>/giahan &lt;task code&gt; &lt;new deadline&gt; &lt;reason&gt;</code>"
+        "\nExample: <code>/giahan NV-0042 25/12 waiting for the wards' figures</code>",
+    },
+    "usage.huy": {
+        "vi": "Cách dùng: <code>/huy &lt;mã nhiệm vụ&gt; &lt;lý do&gt;</code>"
+        "\nVí dụ: <code>/huy NV-0042 nội dung đã được xử lý trong kế hoạch khác</code>",
+        "en": "Usage: <code>/huy &lt;task code&gt; &lt;reason&gt;</code>"
+        "\nExample: <code>/huy NV-0042 covered by another plan</code>",
+    },
+    "usage.chuyen": {
+        "vi": "Cách dùng: <code>/chuyen &lt;mã nhiệm vụ&gt; &lt;đơn vị&gt;</code>"
+        "\nVí dụ: <code>/chuyen NV-0042 QLDT</code>",
+        "en": "Usage: <code>/chuyen &lt;task code&gt; &lt;unit&gt;</code>"
+        "\nExample: <code>/chuyen NV-0042 QLDT</code>",
+    },
+    "usage.nv": {
+        "vi": "Cách dùng: <code>/nv &lt;mã nhiệm vụ&gt;</code>\nVí dụ: <code>/nv NV-0042</code>",
+        "en": "Usage: <code>/nv &lt;task code&gt;</code>\nExample: <code>/nv NV-0042</code>",
+    },
+    "usage.dangky": {
+        "vi": "Cách dùng (trong nhóm của đơn vị): <code>/dangky &lt;mã đơn vị&gt;</code>"
+        "\nVí dụ: <code>/dangky TCKH</code>; nhóm lãnh đạo: <code>/dangky lanhdao</code>",
+        "en": "Usage (in the unit's group): <code>/dangky &lt;unit code&gt;</code>"
+        "\nExample: <code>/dangky TCKH</code>; leadership group: <code>/dangky lanhdao</code>",
+    },
+    "usage.moi": {
+        "vi": "Cách dùng: <code>/moi &lt;mã đơn vị&gt; [vai trò]</code>"
+        " (vai trò: head, deputy, staff; mặc định staff)\nVí dụ: <code>/moi TCKH head</code>",
+        "en": "Usage: <code>/moi &lt;unit code&gt; [role]</code>"
+        " (role: head, deputy, staff; default staff)\nExample: <code>/moi TCKH head</code>",
+    },
+    "usage.lang": {
+        "vi": "Cách dùng: <code>/lang vi</code> hoặc <code>/lang en</code>",
+        "en": "Usage: <code>/lang vi</code> or <code>/lang en</code>",
+    },
+    "usage.report_reply": {
+        "vi": "Hãy trả lời (reply) tin nhắn này bằng kết quả thực hiện (văn bản và/hoặc tệp).",
+        "en": "Reply to this message with the result (text and/or a file).",
+    },
+    # --- bad input --------------------------------------------------------------------------
+    "unknown_unit": {
+        "vi": "Không tìm thấy đơn vị «{word}». Có phải: {suggestions}?",
+        "en": "No unit called «{word}». Did you mean: {suggestions}?",
+    },
+    "unknown_unit_list": {
+        "vi": "Không tìm thấy đơn vị «{word}». Các mã đơn vị: {codes}.",
+        "en": "No unit called «{word}». Unit codes: {codes}.",
+    },
+    "missing_content": {
+        "vi": "Thiếu nội dung nhiệm vụ.",
+        "en": "The task's content is missing.",
+    },
+    "missing_deadline": {
+        "vi": "Thiếu thời hạn. Ghi <code>hạn 15/12</code>, <code>hạn 5 ngày làm việc</code>,"
+        " hoặc <code>hạn thường xuyên</code> nếu nhiệm vụ không có thời hạn.",
+        "en": "The deadline is missing. Write <code>hạn 15/12</code>, <code>hạn 5 ngày làm việc</code>,"
+        " or <code>hạn thường xuyên</code> for a task without a deadline.",
+    },
+    "deadline.unreadable": {
+        "vi": "Chưa đọc được thời hạn «{text}». Ví dụ cách ghi: <code>15/12</code>,"
+        " <code>trước 15/12/2026</code>, <code>5 ngày làm việc</code>, <code>cuối tháng</code>,"
+        " <code>quý IV</code>, <code>17h ngày 15/12</code>, <code>thường xuyên</code>."
+        " Chưa có gì được tạo; xin gửi lại lệnh.",
+        "en": "Could not read the deadline «{text}». Examples: <code>15/12</code>,"
+        " <code>trước 15/12/2026</code>, <code>5 ngày làm việc</code>, <code>cuối tháng</code>,"
+        " <code>quý IV</code>, <code>17h ngày 15/12</code>, <code>thường xuyên</code>."
+        " Nothing was created; please send the command again.",
+    },
+    "deadline.past": {
+        "vi": "Thời hạn «{text}» đã qua. Xin ghi một thời hạn sau hôm nay, ví dụ"
+        " <code>hạn {example}</code>. Chưa có gì được tạo.",
+        "en": "The deadline «{text}» has passed. Please give a later one, for example"
+        " <code>hạn {example}</code>. Nothing was created.",
+    },
+    "deadline.invalid_date": {
+        "vi": "Ngày «{text}» không có thật. Ví dụ cách ghi: <code>hạn 15/12/2026</code>."
+        " Chưa có gì được tạo.",
+        "en": "«{text}» is not a real date. Example: <code>hạn 15/12/2026</code>."
+        " Nothing was created.",
+    },
+    "deadline.ambiguous": {
+        "vi": "Thời hạn «{text}» chưa rõ. Xin ghi cụ thể ngày, ví dụ <code>hạn 15/12/2026</code>."
+        " Chưa có gì được tạo.",
+        "en": "The deadline «{text}» is ambiguous. Please give a date, for example"
+        " <code>hạn 15/12/2026</code>. Nothing was created.",
+    },
+    "task_not_found": {
+        "vi": "Không tìm thấy nhiệm vụ «{code}». Mã nhiệm vụ có dạng <code>NV-0042</code>;"
+        " xem danh sách bằng /viec.",
+        "en": "No task «{code}». Task codes look like <code>NV-0042</code>; list them with /viec.",
+    },
+    "missing_reason": {
+        "vi": "Xin ghi kèm lý do.",
+        "en": "Please give a reason.",
+    },
+    "empty_report": {
+        "vi": "Báo cáo kết quả cần có nội dung hoặc tệp đính kèm.",
+        "en": "A result needs text or an attached file.",
+    },
+    # --- assigning -------------------------------------------------------------------------
+    "assigned": {
+        "vi": "✅ Đã giao <b>{code}</b> cho {lead} (chủ trì){coop}.\nThời hạn: {due}",
+        "en": "✅ Assigned <b>{code}</b> to {lead} (lead){coop}.\nDeadline: {due}",
+    },
+    "assigned.coop": {
+        "vi": ", phối hợp: {units}",
+        "en": ", cooperating: {units}",
+    },
+    "assigned.no_group": {
+        "vi": "⚠️ {unit} chưa có nhóm chat nên thẻ nhiệm vụ chưa gửi tới đơn vị. Trong nhóm của đơn"
+        " vị, quản trị viên gửi <code>/dangky {code}</code>.",
+        "en": "⚠️ {unit} has no group chat yet, so the card was not delivered. In the unit's group,"
+        " an administrator sends <code>/dangky {code}</code>.",
+    },
+    "duplicate": {
+        "vi": "Lệnh này đã được xử lý.",
+        "en": "This command was already handled.",
+    },
+    "no_deadline": {"vi": "Không có thời hạn (thường xuyên)", "en": "No deadline (ongoing)"},
+    # --- the task card ---------------------------------------------------------------------
+    "card.title": {"vi": "📌 <b>Nhiệm vụ {code}</b>", "en": "📌 <b>Task {code}</b>"},
+    "card.content": {"vi": "<b>Nội dung:</b> {text}", "en": "<b>Content:</b> {text}"},
+    "card.lead": {"vi": "<b>Chủ trì:</b> {unit}", "en": "<b>Lead:</b> {unit}"},
+    "card.coop": {"vi": "<b>Phối hợp:</b> {units}", "en": "<b>Cooperating:</b> {units}"},
+    "card.assigner": {"vi": "<b>Người giao:</b> {who}", "en": "<b>Assigned by:</b> {who}"},
+    "card.due": {"vi": "<b>Thời hạn:</b> {due}", "en": "<b>Deadline:</b> {due}"},
+    "card.original_due": {
+        "vi": "<b>Hạn ban đầu:</b> {due} (đã gia hạn {count} lần)",
+        "en": "<b>Original deadline:</b> {due} (extended {count} times)",
+    },
+    "card.source": {"vi": "<b>Nguồn:</b> {source}", "en": "<b>Source:</b> {source}"},
+    "card.attachment": {"vi": "📎 Có tệp đính kèm: {name}", "en": "📎 Attachment: {name}"},
+    "card.status": {"vi": "<b>Trạng thái:</b> {status}", "en": "<b>Status:</b> {status}"},
+    "card.ack_by": {"vi": " — {who}, {when}", "en": " — {who}, {when}"},
+    "card.result": {"vi": "<b>Kết quả:</b> {text}", "en": "<b>Result:</b> {text}"},
+    "card.attention": {"vi": "👤 Đề nghị {who} tiếp nhận.", "en": "👤 For {who} to acknowledge."},
+    "coop_notice": {
+        "vi": "🤝 Đơn vị được giao <b>phối hợp</b> thực hiện nhiệm vụ <b>{code}</b>"
+        " (chủ trì: {lead}).\n{content}\nThời hạn: {due}",
+        "en": "🤝 Your unit is asked to <b>cooperate</b> on task <b>{code}</b>"
+        " (lead: {lead}).\n{content}\nDeadline: {due}",
+    },
+    "status.assigned": {"vi": "Chưa tiếp nhận", "en": "Not yet acknowledged"},
+    "status.acknowledged": {"vi": "Đang thực hiện", "en": "In progress"},
+    "status.reported": {"vi": "Chờ duyệt kết quả", "en": "Result awaiting review"},
+    "status.done": {"vi": "Đã hoàn thành", "en": "Done"},
+    "status.withdrawn": {"vi": "Đã rút", "en": "Withdrawn"},
+    "btn.ack": {"vi": "✅ Đã nhận", "en": "✅ Đã nhận (acknowledge)"},
+    "btn.report": {"vi": "📝 Báo cáo kết quả", "en": "📝 Báo cáo kết quả (report)"},
+    "btn.extend": {"vi": "⏳ Xin gia hạn", "en": "⏳ Xin gia hạn (extension)"},
+    "btn.approve": {"vi": "👍 Duyệt", "en": "👍 Duyệt (approve)"},
+    "btn.return": {"vi": "↩️ Trả lại", "en": "↩️ Trả lại (return)"},
+    "btn.ext_yes": {"vi": "✅ Đồng ý", "en": "✅ Đồng ý (grant)"},
+    "btn.ext_no": {"vi": "❌ Từ chối", "en": "❌ Từ chối (refuse)"},
+    # --- acknowledging ---------------------------------------------------------------------
+    "ack.done": {
+        "vi": "Đã ghi nhận: {unit} tiếp nhận nhiệm vụ {code}.",
+        "en": "Recorded: {unit} acknowledged task {code}.",
+    },
+    "ack.notice": {
+        "vi": "📥 {who} ({unit}) đã tiếp nhận nhiệm vụ <b>{code}</b> lúc {when}.",
+        "en": "📥 {who} ({unit}) acknowledged task <b>{code}</b> at {when}.",
+    },
+    # --- reporting and review ---------------------------------------------------------------
+    "report.prompt": {
+        "vi": "📝 {who}, xin trả lời (reply) tin nhắn này bằng kết quả thực hiện nhiệm vụ"
+        " <b>{code}</b> (văn bản và/hoặc tệp đính kèm).",
+        "en": "📝 {who}, reply to this message with the result of task <b>{code}</b>"
+        " (text and/or a file).",
+    },
+    "report.received": {
+        "vi": "Đã nhận báo cáo kết quả nhiệm vụ {code}; đang chờ lãnh đạo duyệt.",
+        "en": "Result of task {code} received; awaiting the leader's review.",
+    },
+    "report.completed": {
+        "vi": "Đã nhận báo cáo kết quả; nhiệm vụ {code} đã hoàn thành.",
+        "en": "Result received; task {code} is done.",
+    },
+    "report.to_reviewer": {
+        "vi": "📨 {unit} báo cáo kết quả nhiệm vụ <b>{code}</b> ({who}, {when}):\n{result}\n"
+        "<i>Nội dung nhiệm vụ:</i> {content}",
+        "en": "📨 {unit} reported the result of task <b>{code}</b> ({who}, {when}):\n{result}\n"
+        "<i>Task:</i> {content}",
+    },
+    "report.done_notice": {
+        "vi": "🏁 Nhiệm vụ <b>{code}</b> đã hoàn thành ({unit} báo cáo lúc {when}).\n{result}",
+        "en": "🏁 Task <b>{code}</b> is done ({unit} reported at {when}).\n{result}",
+    },
+    "review.approved": {
+        "vi": "✅ Đã duyệt kết quả nhiệm vụ {code}. Nhiệm vụ hoàn thành.",
+        "en": "✅ Result of task {code} approved. The task is done.",
+    },
+    "review.approved_notice": {
+        "vi": "✅ {who} đã duyệt kết quả nhiệm vụ <b>{code}</b>. Nhiệm vụ hoàn thành"
+        " (thời điểm hoàn thành: {when}).",
+        "en": "✅ {who} approved the result of task <b>{code}</b>. The task is done"
+        " (completed at {when}).",
+    },
+    "review.return_prompt": {
+        "vi": "↩️ {who}, xin trả lời (reply) tin nhắn này bằng lý do trả lại nhiệm vụ <b>{code}</b>.",
+        "en": "↩️ {who}, reply to this message with the reason for returning task <b>{code}</b>.",
+    },
+    "review.returned": {
+        "vi": "Đã trả lại nhiệm vụ {code} cho {unit}.",
+        "en": "Task {code} returned to {unit}.",
+    },
+    "review.returned_notice": {
+        "vi": "↩️ {who} đã trả lại kết quả nhiệm vụ <b>{code}</b>. Lý do: {reason}\n"
+        "Xin tiếp tục thực hiện; thời hạn vẫn là {due}.",
+        "en": "↩️ {who} returned the result of task <b>{code}</b>. Reason: {reason}\n"
+        "Please continue; the deadline is still {due}.",
+    },
+    # --- extensions ------------------------------------------------------------------------
+    "ext.prompt": {
+        "vi": "⏳ {who}, xin trả lời (reply) tin nhắn này bằng thời hạn mới và lý do cho nhiệm vụ"
+        " <b>{code}</b>.\nVí dụ: <code>25/12 chờ số liệu từ các phường</code>",
+        "en": "⏳ {who}, reply to this message with the new deadline and the reason for task"
+        " <b>{code}</b>.\nExample: <code>25/12 waiting for the wards' figures</code>",
+    },
+    "ext.requested": {
+        "vi": "Đã gửi đề nghị gia hạn nhiệm vụ {code} đến {due}; chờ lãnh đạo cho ý kiến.",
+        "en": "Extension of task {code} to {due} requested; awaiting a decision.",
+    },
+    "ext.to_decider": {
+        "vi": "⏳ {unit} xin gia hạn nhiệm vụ <b>{code}</b> ({who}):\nHạn hiện tại: {current}\n"
+        "Đề nghị đến: {proposed}\nLý do: {reason}\n<i>Để đồng ý với ngày khác, trả lời (reply)"
+        " tin nhắn này bằng ngày đó, ví dụ <code>30/12</code>.</i>",
+        "en": "⏳ {unit} asks to extend task <b>{code}</b> ({who}):\nCurrent deadline: {current}\n"
+        "Proposed: {proposed}\nReason: {reason}\n<i>To grant a different date, reply to this"
+        " message with it, for example <code>30/12</code>.</i>",
+    },
+    "ext.approved": {
+        "vi": "Đã đồng ý gia hạn nhiệm vụ {code} đến {due}.",
+        "en": "Extension of task {code} to {due} granted.",
+    },
+    "ext.approved_notice": {
+        "vi": "✅ {who} đồng ý gia hạn nhiệm vụ <b>{code}</b> đến {due} (gia hạn lần {count}).",
+        "en": "✅ {who} granted an extension of task <b>{code}</b> to {due} (extension {count}).",
+    },
+    "ext.refused": {
+        "vi": "Đã từ chối đề nghị gia hạn nhiệm vụ {code}.",
+        "en": "Extension request for task {code} refused.",
+    },
+    "ext.refused_notice": {
+        "vi": "❌ {who} không đồng ý gia hạn nhiệm vụ <b>{code}</b>; thời hạn vẫn là {due}.",
+        "en": "❌ {who} refused to extend task <b>{code}</b>; the deadline stays {due}.",
+    },
+    "ext.decided_already": {
+        "vi": "Đề nghị gia hạn này đã được xử lý ({status}).",
+        "en": "This extension request was already decided ({status}).",
+    },
+    "ext.status.approved": {"vi": "đã đồng ý", "en": "granted"},
+    "ext.status.refused": {"vi": "đã từ chối", "en": "refused"},
+    # --- withdraw / reassign ----------------------------------------------------------------
+    "withdrawn": {
+        "vi": "Đã rút nhiệm vụ {code}.",
+        "en": "Task {code} withdrawn.",
+    },
+    "withdrawn.notice": {
+        "vi": "🚫 {who} đã rút nhiệm vụ <b>{code}</b>. Lý do: {reason}\nĐơn vị không cần tiếp tục"
+        " thực hiện.",
+        "en": "🚫 {who} withdrew task <b>{code}</b>. Reason: {reason}\nNo further work is needed.",
+    },
+    "reassigned": {
+        "vi": "Đã chuyển nhiệm vụ {code} từ {old} sang {new} chủ trì.",
+        "en": "Task {code} moved from {old} to {new} as lead.",
+    },
+    "reassigned.old_notice": {
+        "vi": "🔀 {who} đã chuyển nhiệm vụ <b>{code}</b> sang {new} chủ trì. Đơn vị không còn"
+        " chủ trì nhiệm vụ này.",
+        "en": "🔀 {who} moved task <b>{code}</b> to {new}. Your unit no longer leads it.",
+    },
+    # --- lists and history ------------------------------------------------------------------
+    "list.title": {
+        "vi": "📋 <b>Nhiệm vụ đang mở{scope}</b> ({count})",
+        "en": "📋 <b>Open tasks{scope}</b> ({count})",
+    },
+    "list.scope": {"vi": " của {unit}", "en": " of {unit}"},
+    "list.item": {
+        "vi": "• <b>{code}</b> [{lead}] {content} — hạn {due} — {status}",
+        "en": "• <b>{code}</b> [{lead}] {content} — due {due} — {status}",
+    },
+    "list.overdue": {"vi": " ⚠️ quá hạn", "en": " ⚠️ overdue"},
+    "list.empty": {
+        "vi": "Không có nhiệm vụ nào đang mở{scope}.",
+        "en": "No open tasks{scope}.",
+    },
+    "list.more": {"vi": "… và {count} nhiệm vụ khác.", "en": "… and {count} more."},
+    "list.no_unit": {
+        "vi": "Bạn chưa thuộc đơn vị nào. Ghi mã đơn vị, ví dụ <code>/viec TCKH</code>.",
+        "en": "You belong to no unit. Give a unit code, for example <code>/viec TCKH</code>.",
+    },
+    "history.title": {"vi": "<b>Diễn biến xử lý</b>", "en": "<b>History</b>"},
+    "history.item": {"vi": "• {when} — {who}: {what}", "en": "• {when} — {who}: {what}"},
+    "history.system": {"vi": "Hệ thống", "en": "System"},
+    "event.assigned": {
+        "vi": "giao nhiệm vụ cho {unit}, hạn {due}",
+        "en": "assigned to {unit}, due {due}",
+    },
+    "event.acknowledged": {"vi": "tiếp nhận", "en": "acknowledged"},
+    "event.progress": {"vi": "cập nhật tiến độ: {note}", "en": "progress: {note}"},
+    "event.reported": {"vi": "báo cáo kết quả: {note}", "en": "reported: {note}"},
+    "event.approved": {"vi": "duyệt kết quả, hoàn thành", "en": "approved; done"},
+    "event.returned": {"vi": "trả lại: {note}", "en": "returned: {note}"},
+    "event.extension_requested": {
+        "vi": "xin gia hạn đến {due}: {note}",
+        "en": "asked for an extension to {due}: {note}",
+    },
+    "event.extension_approved": {"vi": "đồng ý gia hạn đến {due}", "en": "extended to {due}"},
+    "event.extension_refused": {"vi": "từ chối gia hạn", "en": "refused the extension"},
+    "event.withdrawn": {"vi": "rút nhiệm vụ: {note}", "en": "withdrew: {note}"},
+    "event.reassigned": {
+        "vi": "chuyển chủ trì từ {old} sang {new}",
+        "en": "moved the lead from {old} to {new}",
+    },
+    # --- onboarding -------------------------------------------------------------------------
+    "start.known": {
+        "vi": "Xin chào {name}! Bot Đôn Đốc đã sẵn sàng gửi thông báo riêng cho bạn."
+        "\nBạn là: {role}{unit}.\nGõ /help để xem các lệnh.",
+        "en": "Hello {name}! Đôn Đốc can now message you privately."
+        "\nYou are: {role}{unit}.\nType /help for the commands.",
+    },
+    "start.unknown": {
+        "vi": "Xin chào! Đây là bot Đôn Đốc giao và theo dõi nhiệm vụ của UBND."
+        "\nBạn chưa có trong danh sách cán bộ. Hãy nhờ Văn phòng gửi đường dẫn mời."
+        "\nMã Telegram của bạn: <code>{telegram_id}</code>",
+        "en": "Hello! This is Đôn Đốc, the committee's task bot."
+        "\nYou are not on the roster yet. Ask the office for an invitation link."
+        "\nYour Telegram id: <code>{telegram_id}</code>",
+    },
+    "start.invite_ok": {
+        "vi": "Chào mừng {name}! Bạn đã được đăng ký là {role}{unit}.\nGõ /help để xem các lệnh.",
+        "en": "Welcome {name}! You are registered as {role}{unit}.\nType /help for the commands.",
+    },
+    "start.invite_bad": {
+        "vi": "Đường dẫn mời không hợp lệ, đã dùng hoặc đã hết hạn (7 ngày)."
+        " Hãy xin Văn phòng đường dẫn mới.",
+        "en": "This invitation link is invalid, used or expired (7 days). Ask the office for a new"
+        " one.",
+    },
+    "unit_suffix": {"vi": ", {unit}", "en": ", {unit}"},
+    "role.chairman": {"vi": "Chủ tịch", "en": "Chairman"},
+    "role.vice_chairman": {"vi": "Phó Chủ tịch", "en": "Vice-chairman"},
+    "role.office": {"vi": "Văn phòng", "en": "Office"},
+    "role.head": {"vi": "Trưởng đơn vị", "en": "Unit head"},
+    "role.deputy": {"vi": "Phó trưởng đơn vị", "en": "Deputy head"},
+    "role.staff": {"vi": "Chuyên viên", "en": "Staff"},
+    "role.admin": {"vi": "Quản trị viên", "en": "Administrator"},
+    "registered.unit": {
+        "vi": "✅ Nhóm này đã được gắn với {unit}. Thẻ nhiệm vụ của đơn vị sẽ gửi vào đây.",
+        "en": "✅ This group is now bound to {unit}. The unit's task cards will be posted here.",
+    },
+    "registered.leadership": {
+        "vi": "✅ Nhóm này đã được đăng ký là nhóm lãnh đạo.",
+        "en": "✅ This group is now the leadership group.",
+    },
+    "registered.private": {
+        "vi": "Lệnh /dangky dùng trong nhóm chat của đơn vị, không dùng trong tin nhắn riêng.",
+        "en": "/dangky is used inside the unit's group chat, not in a private chat.",
+    },
+    "invite.link": {
+        "vi": "🔗 Đường dẫn mời vào {unit} với vai trò {role} (dùng một lần, hết hạn {expires}):"
+        "\n{link}",
+        "en": "🔗 Invitation to {unit} as {role} (single use, expires {expires}):\n{link}",
+    },
+    "invite.bad_role": {
+        "vi": "Vai trò «{role}» không hợp lệ. Dùng một trong: head, deputy, staff.",
+        "en": "«{role}» is not a valid role. Use one of: head, deputy, staff.",
+    },
+    "lang.set": {
+        "vi": "Đã chuyển ngôn ngữ sang tiếng Việt.",
+        "en": "Language set to English.",
+    },
+    "help": {
+        "vi": "<b>Đôn Đốc — giao và đôn đốc nhiệm vụ</b>\n"
+        "/giao &lt;đơn vị&gt; &lt;nội dung&gt; hạn &lt;thời hạn&gt; — giao nhiệm vụ"
+        " (trả lời một tin nhắn để giao chính tin đó)\n"
+        "/nhan &lt;mã&gt; — tiếp nhận nhiệm vụ\n"
+        "/xong &lt;mã&gt; &lt;kết quả&gt; — báo cáo kết quả (có thể kèm tệp)\n"
+        "/giahan &lt;mã&gt; &lt;thời hạn mới&gt; &lt;lý do&gt; — xin gia hạn\n"
+        "/viec [đơn vị] — các nhiệm vụ đang mở\n"
+        "/nv &lt;mã&gt; — chi tiết và diễn biến một nhiệm vụ\n"
+        "/huy &lt;mã&gt; &lt;lý do&gt; — rút nhiệm vụ\n"
+        "/chuyen &lt;mã&gt; &lt;đơn vị&gt; — chuyển đơn vị chủ trì\n"
+        "/dangky &lt;mã đơn vị&gt; — gắn nhóm chat với đơn vị (quản trị viên)\n"
+        "/moi &lt;mã đơn vị&gt; [vai trò] — tạo đường dẫn mời cán bộ\n"
+        "/lang vi|en — chọn ngôn ngữ\n"
+        "Thời hạn ghi như văn bản: <code>15/12</code>, <code>trước 15/12/2026</code>,"
+        " <code>5 ngày làm việc</code>, <code>cuối tháng</code>, <code>quý IV</code>,"
+        " <code>thường xuyên</code>.",
+        "en": "<b>Đôn Đốc — assigning and chasing tasks</b>\n"
+        "/giao &lt;unit&gt; &lt;content&gt; hạn &lt;deadline&gt; — assign a task"
+        " (reply to a message to assign that message)\n"
+        "/nhan &lt;code&gt; — acknowledge a task\n"
+        "/xong &lt;code&gt; &lt;result&gt; — report the result (a file may be attached)\n"
+        "/giahan &lt;code&gt; &lt;new deadline&gt; &lt;reason&gt; — ask for more time\n"
+        "/viec [unit] — open tasks\n"
+        "/nv &lt;code&gt; — one task and its history\n"
+        "/huy &lt;code&gt; &lt;reason&gt; — withdraw a task\n"
+        "/chuyen &lt;code&gt; &lt;unit&gt; — move the lead to another unit\n"
+        "/dangky &lt;unit code&gt; — bind this group chat to a unit (administrators)\n"
+        "/moi &lt;unit code&gt; [role] — create an invitation link\n"
+        "/lang vi|en — choose the language\n"
+        "Deadlines as officials write them: <code>15/12</code>, <code>trước 15/12/2026</code>,"
+        " <code>5 ngày làm việc</code>, <code>cuối tháng</code>, <code>quý IV</code>,"
+        " <code>thường xuyên</code>.",
+    },
+    "error.internal": {
+        "vi": "Rất tiếc, đã có lỗi khi xử lý yêu cầu. Không có thay đổi nào được lưu; quản trị viên"
+        " đã được báo.",
+        "en": "Sorry, something went wrong. Nothing was saved; the administrators were told.",
+    },
+    "error.admin_notice": {
+        "vi": "⚠️ Lỗi khi xử lý một cập nhật: <code>{error}</code>",
+        "en": "⚠️ Error while handling an update: <code>{error}</code>",
+    },
+}
+
+# The command menu (setMyCommands), per language.
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "vi": [
+        ("giao", "Giao nhiệm vụ cho đơn vị"),
+        ("viec", "Các nhiệm vụ đang mở"),
+        ("nv", "Chi tiết một nhiệm vụ"),
+        ("nhan", "Tiếp nhận nhiệm vụ"),
+        ("xong", "Báo cáo kết quả"),
+        ("giahan", "Xin gia hạn"),
+        ("huy", "Rút nhiệm vụ"),
+        ("chuyen", "Chuyển đơn vị chủ trì"),
+        ("dangky", "Gắn nhóm chat với đơn vị"),
+        ("moi", "Tạo đường dẫn mời cán bộ"),
+        ("lang", "Chọn ngôn ngữ"),
+        ("help", "Hướng dẫn"),
+    ],
+    "en": [
+        ("giao", "Assign a task to a unit"),
+        ("viec", "Open tasks"),
+        ("nv", "One task and its history"),
+        ("nhan", "Acknowledge a task"),
+        ("xong", "Report the result"),
+        ("giahan", "Ask for an extension"),
+        ("huy", "Withdraw a task"),
+        ("chuyen", "Move the lead to another unit"),
+        ("dangky", "Bind this group to a unit"),
+        ("moi", "Create an invitation link"),
+        ("lang", "Choose the language"),
+        ("help", "Help"),
+    ],
+}
+
+
+def t(key: str, lang: str = "vi", **params: object) -> str:
+    entry = M[key]
+    template = entry.get(lang) or entry["vi"]
+    return template.format(**params) if params else template

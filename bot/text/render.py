@@ -1,0 +1,228 @@
+"""Turning domain objects into Telegram-HTML text and neutral buttons, in the reader's language."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.calendar import format_deadline
+from bot.domain.model import EventKind, Person, Status, Task, TaskEvent, Unit
+from bot.services.outbox import Button
+from bot.text.catalog import t
+
+CONTENT_LIMIT = 2500  # keeps a card well inside Telegram's 4096 characters
+SHORT_LIMIT = 120
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def clip(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def mention(person: Person) -> str:
+    return f'<a href="tg://user?id={person.telegram_id}">{esc(person.name)}</a>'
+
+
+def unit_name(unit: Unit) -> str:
+    return esc(unit.name)
+
+
+def when(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y")
+
+
+def due_text(due: datetime | None, tz: ZoneInfo, lang: str) -> str:
+    if due is None:
+        return t("no_deadline", lang)
+    return format_deadline(due.astimezone(tz), lang)
+
+
+def role_name(person: Person, lang: str) -> str:
+    return t(f"role.{person.role.value}", lang)
+
+
+def person_label(person: Person, lang: str) -> str:
+    return f"{esc(person.name)} ({role_name(person, lang)})"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """A task with the names its texts need, loaded once by the service."""
+
+    task: Task
+    lead: Unit
+    cooperating: tuple[Unit, ...]
+    assigner: Person
+    acknowledged_by: Person | None = None
+    reported_by: Person | None = None
+    heads: tuple[Person, ...] = ()
+
+
+def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
+    task = view.task
+    lines = [
+        t("card.title", lang, code=task.code),
+        t("card.content", lang, text=esc(clip(task.content, CONTENT_LIMIT))),
+        t("card.lead", lang, unit=unit_name(view.lead)),
+    ]
+    if view.cooperating:
+        lines.append(t("card.coop", lang, units=", ".join(unit_name(u) for u in view.cooperating)))
+    lines.append(t("card.assigner", lang, who=person_label(view.assigner, lang)))
+    lines.append(t("card.due", lang, due=due_text(task.due, tz, lang)))
+    if task.extension_count and task.original_due is not None:
+        lines.append(
+            t(
+                "card.original_due",
+                lang,
+                due=due_text(task.original_due, tz, lang),
+                count=task.extension_count,
+            )
+        )
+    if task.source:
+        lines.append(t("card.source", lang, source=esc(clip(task.source, 300))))
+    if task.attachment is not None:
+        lines.append(t("card.attachment", lang, name=esc(task.attachment.file_name or "—")))
+    status = t(f"status.{task.status.value}", lang)
+    if task.status is not Status.ASSIGNED and view.acknowledged_by and task.acknowledged_at:
+        status += t(
+            "card.ack_by",
+            lang,
+            who=esc(view.acknowledged_by.name),
+            when=when(task.acknowledged_at, tz),
+        )
+    lines.append(t("card.status", lang, status=status))
+    if task.result and task.status in (Status.REPORTED, Status.DONE):
+        lines.append(t("card.result", lang, text=esc(clip(task.result, 600))))
+    if task.status is Status.ASSIGNED and view.heads:
+        lines.append(t("card.attention", lang, who=", ".join(mention(p) for p in view.heads)))
+    return "\n".join(lines)
+
+
+def card_buttons(task: Task, lang: str) -> tuple[tuple[Button, ...], ...]:
+    if task.status is Status.ASSIGNED:
+        return (
+            (Button(t("btn.ack", lang), f"ack:{task.id}"),),
+            (
+                Button(t("btn.report", lang), f"rep:{task.id}"),
+                Button(t("btn.extend", lang), f"ext:{task.id}"),
+            ),
+        )
+    if task.status is Status.ACKNOWLEDGED:
+        return (
+            (
+                Button(t("btn.report", lang), f"rep:{task.id}"),
+                Button(t("btn.extend", lang), f"ext:{task.id}"),
+            ),
+        )
+    return ()
+
+
+def review_buttons(task: Task, lang: str) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(t("btn.approve", lang), f"apr:{task.id}"),
+            Button(t("btn.return", lang), f"ret:{task.id}"),
+        ),
+    )
+
+
+def extension_buttons(request_id: int, lang: str) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(t("btn.ext_yes", lang), f"exy:{request_id}"),
+            Button(t("btn.ext_no", lang), f"exn:{request_id}"),
+        ),
+    )
+
+
+def task_list(
+    tasks: Sequence[Task],
+    units: dict[int, Unit],
+    lang: str,
+    tz: ZoneInfo,
+    now: datetime,
+    scope: Unit | None,
+    limit: int = 40,
+) -> str:
+    scope_text = t("list.scope", lang, unit=unit_name(scope)) if scope else ""
+    if not tasks:
+        return t("list.empty", lang, scope=scope_text)
+    lines = [t("list.title", lang, scope=scope_text, count=len(tasks))]
+    for task in tasks[:limit]:
+        item = t(
+            "list.item",
+            lang,
+            code=task.code,
+            lead=esc(units[task.lead_unit_id].code),
+            content=esc(clip(task.content, SHORT_LIMIT)),
+            due=due_text(task.due, tz, lang),
+            status=t(f"status.{task.status.value}", lang),
+        )
+        if task.due is not None and task.due < now:
+            item += t("list.overdue", lang)
+        lines.append(item)
+    if len(tasks) > limit:
+        lines.append(t("list.more", lang, count=len(tasks) - limit))
+    return "\n".join(lines)
+
+
+def history(
+    events: Iterable[TaskEvent],
+    people: dict[int, Person],
+    units: dict[int, Unit],
+    lang: str,
+    tz: ZoneInfo,
+) -> str:
+    lines = [t("history.title", lang)]
+    for event in events:
+        actor = people.get(event.actor_id) if event.actor_id is not None else None
+        who = esc(actor.name) if actor else t("history.system", lang)
+        lines.append(
+            t(
+                "history.item",
+                lang,
+                when=when(event.at, tz),
+                who=who,
+                what=event_text(event, units, lang, tz),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _due_param(value: object, tz: ZoneInfo, lang: str) -> str:
+    if isinstance(value, str) and value:
+        return due_text(datetime.fromisoformat(value), tz, lang)
+    return t("no_deadline", lang)
+
+
+def event_text(event: TaskEvent, units: dict[int, Unit], lang: str, tz: ZoneInfo) -> str:
+    note = esc(clip(event.note or "", 300))
+    kind = event.kind
+    key = f"event.{kind.value}"
+    if kind is EventKind.ASSIGNED:
+        unit = units.get(int(str(event.after.get("lead_unit_id", 0))))
+        return t(
+            key,
+            lang,
+            unit=unit_name(unit) if unit else "?",
+            due=_due_param(event.after.get("due"), tz, lang),
+        )
+    if kind in (EventKind.EXTENSION_REQUESTED, EventKind.EXTENSION_APPROVED):
+        return t(key, lang, due=_due_param(event.after.get("due"), tz, lang), note=note)
+    if kind is EventKind.REASSIGNED:
+        old = units.get(int(str(event.before.get("lead_unit_id", 0))))
+        new = units.get(int(str(event.after.get("lead_unit_id", 0))))
+        return t(
+            key,
+            lang,
+            old=unit_name(old) if old else "?",
+            new=unit_name(new) if new else "?",
+        )
+    return t(key, lang, note=note) if "{note}" in t(key, lang) else t(key, lang)

@@ -1,0 +1,168 @@
+"""Reading updates into the core's neutral terms, and sending the core's outgoing messages."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.domain.model import Attachment
+from bot.services.common import Actor, Where
+from bot.services.outbox import Outcome, Outgoing
+from handlers.context import Ctx
+
+log = logging.getLogger(__name__)
+CALLBACK_ANSWER_LIMIT = 200
+
+
+def actor_of(update: Update) -> Actor:
+    user = update.effective_user
+    assert user is not None
+    return Actor(
+        telegram_id=user.id,
+        name=user.full_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+def where_of(update: Update) -> Where:
+    chat = update.effective_chat
+    assert chat is not None
+    message = update.effective_message
+    # A button press is keyed by its own id, not by the message the button sits on.
+    message_id = message.message_id if message and not update.callback_query else None
+    return Where(chat_id=chat.id, private=chat.type == "private", message_id=message_id)
+
+
+def command_tail(message: Message) -> str:
+    """Everything after "/cmd" or "/cmd@bot", newlines kept (context.args would lose them)."""
+    text = message.text or message.caption or ""
+    first, _, rest = text.partition(" ")
+    if "\n" in first:
+        first, _, more = first.partition("\n")
+        rest = more + (" " + rest if rest else "")
+    return rest.strip()
+
+
+def attachment_of(message: Message) -> Attachment | None:
+    if message.document is not None:
+        doc = message.document
+        return Attachment(file_id=doc.file_id, file_name=doc.file_name, kind="document")
+    if message.photo:
+        return Attachment(file_id=message.photo[-1].file_id, file_name=None, kind="photo")
+    return None
+
+
+def _markup(out: Outgoing) -> InlineKeyboardMarkup | ForceReply | None:
+    if out.force_reply:
+        return ForceReply(selective=True)
+    if out.buttons:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in out.buttons]
+        )
+    return None
+
+
+async def send_one(ctx: Ctx, out: Outgoing) -> Message | None:
+    bot = ctx.bot
+    markup = _markup(out)
+    if out.edit_message_id is not None:
+        try:
+            if out.markup_only:
+                await bot.edit_message_reply_markup(out.chat_id, out.edit_message_id)
+            else:
+                keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
+                await bot.edit_message_text(
+                    out.text,
+                    chat_id=out.chat_id,
+                    message_id=out.edit_message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard,
+                )
+        except BadRequest as exc:
+            # "not modified" means the card already shows this; anything else is logged only:
+            # the state is committed, a stale card is not worth failing the step for.
+            if "not modified" not in exc.message:
+                log.warning("could not edit %s/%s: %s", out.chat_id, out.edit_message_id, exc)
+        return None
+    reply = ReplyParameters(out.reply_to, allow_sending_without_reply=True) if out.reply_to else None
+    if out.document is not None:
+        send = bot.send_photo if out.document.kind == "photo" else bot.send_document
+        return await send(  # type: ignore[operator]
+            out.chat_id,
+            out.document.file_id,
+            caption=out.text[:1024],
+            parse_mode=ParseMode.HTML,
+            reply_parameters=reply,
+        )
+    return await bot.send_message(
+        out.chat_id,
+        out.text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        reply_parameters=reply,
+    )
+
+
+async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
+    """Send after the commit, one by one; a failure to reach one chat does not stop the others."""
+    services = ctx.services
+    for out in messages:
+        try:
+            sent = await send_one(ctx, out)
+        except Forbidden as exc:
+            if out.private_to is not None:
+                await services.roster.cannot_message(out.private_to)
+            else:
+                log.warning("chat %s refused a message: %s", out.chat_id, exc)
+            continue
+        except TelegramError as exc:
+            log.warning("sending to chat %s failed: %s", out.chat_id, exc)
+            continue
+        if sent is None:
+            continue
+        if out.track is not None:
+            task_id, kind = out.track
+            await services.tasks.record_message(task_id, sent.chat_id, sent.message_id, kind)
+        if out.prompt is not None:
+            await services.tasks.record_prompt(out.prompt, sent.chat_id, sent.message_id)
+
+
+async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
+    """Tell the person who acted, then everyone else."""
+    query = update.callback_query
+    if query is not None:
+        text = outcome.reply
+        if text is not None and len(text) > CALLBACK_ANSWER_LIMIT:
+            await query.answer()
+            await ctx.bot.send_message(query.message.chat.id if query.message else query.from_user.id,
+                                       text, parse_mode=ParseMode.HTML)
+        else:
+            await query.answer(_plain(text) if text else None, show_alert=outcome.alert)
+    elif outcome.reply and update.effective_message is not None:
+        await update.effective_message.reply_text(
+            outcome.reply,
+            parse_mode=ParseMode.HTML,
+            reply_parameters=ReplyParameters(
+                update.effective_message.message_id, allow_sending_without_reply=True
+            ),
+        )
+    await deliver(ctx, outcome.messages)
+
+
+def _plain(text: str) -> str:
+    """Callback answers are plain text: drop the HTML the catalog uses."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", text))

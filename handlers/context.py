@@ -1,0 +1,28 @@
+"""A typed CallbackContext: handlers reach the services as attributes, not through dict lookups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.services.container import Services
+
+
+class BotData:
+    """Application-wide state; PTB instantiates it, the composition root fills it."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services were not attached to the application")
+        return services
+
+
+DondocApp = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -1,0 +1,41 @@
+"""The last line: log the failure, tell the person nothing was saved, tell the admins once."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.text.catalog import t
+from handlers.context import Ctx
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, ctx: Ctx) -> None:
+    log.error("error while handling an update", exc_info=ctx.error)
+    services = ctx.bot_data.services
+    if services is None:
+        return
+    lang = services.core.config.language
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(t("error.internal", lang)[:200], show_alert=True)
+            else:
+                await ctx.bot.send_message(
+                    update.effective_chat.id, t("error.internal", lang), parse_mode=ParseMode.HTML
+                )
+        except TelegramError:
+            log.warning("could not tell the user about the error")
+    summary = html.escape(f"{type(ctx.error).__name__}: {ctx.error}"[:500])
+    for admin in services.core.config.admins:
+        try:
+            await ctx.bot.send_message(
+                admin, t("error.admin_notice", lang, error=summary), parse_mode=ParseMode.HTML
+            )
+        except TelegramError:
+            log.warning("could not tell admin %s about the error", admin)

@@ -1,0 +1,47 @@
+"""/start, /help, /lang, /dangky, /moi: getting people and chats onto the roster."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.services.outbox import Outcome
+from bot.text.catalog import t
+from handlers.adapt import actor_of, answer, command_tail, where_of
+from handlers.context import Ctx
+
+
+async def start(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    outcome = await ctx.services.roster.start(
+        actor_of(update), where_of(update), command_tail(update.effective_message)
+    )
+    await answer(update, ctx, outcome)
+
+
+async def help_(update: Update, ctx: Ctx) -> None:
+    lang = await ctx.services.roster.language_of(actor_of(update))
+    await answer(update, ctx, Outcome(t("help", lang)))
+
+
+async def lang(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    outcome = await ctx.services.roster.set_language(
+        actor_of(update), command_tail(update.effective_message)
+    )
+    await answer(update, ctx, outcome)
+
+
+async def dangky(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    outcome = await ctx.services.roster.register_chat(
+        actor_of(update), where_of(update), command_tail(update.effective_message)
+    )
+    await answer(update, ctx, outcome)
+
+
+async def moi(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    outcome = await ctx.services.roster.create_invite(
+        actor_of(update), where_of(update), command_tail(update.effective_message)
+    )
+    await answer(update, ctx, outcome)

@@ -1,0 +1,45 @@
+"""Handler registration, in the order PTB tries them (first match wins within a group)."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.text.catalog import COMMANDS
+from handlers import buttons, onboarding, tasks
+from handlers.context import DondocApp
+from handlers.errors import on_error
+
+
+def register(app: DondocApp) -> None:
+    # 1. Commands. A report with a file arrives as a document whose *caption* is "/xong …";
+    #    CommandHandler reads only message text, so that case gets its own caption handler.
+    app.add_handler(CommandHandler("start", onboarding.start))
+    app.add_handler(CommandHandler(["help", "trogiup"], onboarding.help_))
+    app.add_handler(CommandHandler("lang", onboarding.lang))
+    app.add_handler(CommandHandler("dangky", onboarding.dangky))
+    app.add_handler(CommandHandler("moi", onboarding.moi))
+    app.add_handler(CommandHandler("giao", tasks.giao))
+    app.add_handler(CommandHandler("nhan", tasks.nhan))
+    app.add_handler(CommandHandler("xong", tasks.xong))
+    app.add_handler(CommandHandler("giahan", tasks.giahan))
+    app.add_handler(CommandHandler("huy", tasks.huy))
+    app.add_handler(CommandHandler("chuyen", tasks.chuyen))
+    app.add_handler(CommandHandler("viec", tasks.viec))
+    app.add_handler(CommandHandler("nv", tasks.nv))
+    app.add_handler(MessageHandler(filters.CaptionRegex(r"^/xong(@\w+)?(\s|$)"), tasks.xong))
+    app.add_handler(MessageHandler(filters.CaptionRegex(r"^/giao(@\w+)?(\s|$)"), tasks.giao))
+    # 2. Buttons: authorization happens in the services, against the roster.
+    app.add_handler(CallbackQueryHandler(buttons.button))
+    # 3. Replies to the bot's prompts and cards (after commands, so "/xong" in a reply is a command).
+    app.add_handler(MessageHandler(filters.REPLY & ~filters.COMMAND, tasks.reply))
+    app.add_error_handler(on_error)
+
+
+async def publish_commands(app: DondocApp) -> None:
+    """The command menu: Vietnamese for everyone, English for English-language clients."""
+    for lang, items in COMMANDS.items():
+        commands = [BotCommand(name, description) for name, description in items]
+        await app.bot.set_my_commands(
+            commands, scope=BotCommandScopeDefault(), language_code=None if lang == "vi" else lang
+        )

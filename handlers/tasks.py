@@ -1,0 +1,119 @@
+"""Task commands: parse the update, call one use case, answer. Nothing else lives here."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.services.tasks import Replied
+from bot.text.catalog import t
+from handlers.adapt import actor_of, answer, attachment_of, command_tail, where_of
+from handlers.context import Ctx
+
+
+def _split_code(tail: str) -> tuple[str, str]:
+    code, _, rest = tail.partition(" ")
+    return code.strip(), rest.strip()
+
+
+async def _usage(update: Update, ctx: Ctx, key: str) -> None:
+    lang = await ctx.services.roster.language_of(actor_of(update))
+    assert update.effective_message is not None
+    await update.effective_message.reply_html(t(key, lang))
+
+
+async def giao(update: Update, ctx: Ctx) -> None:
+    message = update.effective_message
+    assert message is not None
+    replied = None
+    source = message.reply_to_message
+    if source is not None and not (source.from_user and source.from_user.id == ctx.bot.id):
+        replied = Replied(
+            text=source.text or source.caption or "",
+            attachment=attachment_of(source),
+            link=source.link,
+        )
+    outcome = await ctx.services.tasks.assign(
+        actor_of(update), where_of(update), command_tail(message), replied
+    )
+    await answer(update, ctx, outcome)
+
+
+async def nhan(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    code, _ = _split_code(command_tail(update.effective_message))
+    if not code:
+        return await _usage(update, ctx, "usage.nhan")
+    outcome = await ctx.services.tasks.acknowledge(actor_of(update), where_of(update), code)
+    await answer(update, ctx, outcome)
+
+
+async def xong(update: Update, ctx: Ctx) -> None:
+    message = update.effective_message
+    assert message is not None
+    code, result = _split_code(command_tail(message))
+    if not code:
+        return await _usage(update, ctx, "usage.xong")
+    outcome = await ctx.services.tasks.report(
+        actor_of(update), where_of(update), code, result, attachment_of(message)
+    )
+    await answer(update, ctx, outcome)
+
+
+async def giahan(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    code, rest = _split_code(command_tail(update.effective_message))
+    if not code or not rest:
+        return await _usage(update, ctx, "usage.giahan")
+    outcome = await ctx.services.tasks.request_extension(
+        actor_of(update), where_of(update), code, rest
+    )
+    await answer(update, ctx, outcome)
+
+
+async def huy(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    code, reason = _split_code(command_tail(update.effective_message))
+    if not code:
+        return await _usage(update, ctx, "usage.huy")
+    outcome = await ctx.services.tasks.withdraw(actor_of(update), where_of(update), code, reason)
+    await answer(update, ctx, outcome)
+
+
+async def chuyen(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    code, unit = _split_code(command_tail(update.effective_message))
+    if not code or not unit:
+        return await _usage(update, ctx, "usage.chuyen")
+    outcome = await ctx.services.tasks.reassign(actor_of(update), where_of(update), code, unit)
+    await answer(update, ctx, outcome)
+
+
+async def viec(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    outcome = await ctx.services.tasks.open_tasks(
+        actor_of(update), where_of(update), command_tail(update.effective_message)
+    )
+    await answer(update, ctx, outcome)
+
+
+async def nv(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    outcome = await ctx.services.tasks.show(
+        actor_of(update), where_of(update), command_tail(update.effective_message)
+    )
+    await answer(update, ctx, outcome)
+
+
+async def reply(update: Update, ctx: Ctx) -> None:
+    """A reply to one of the bot's prompts or cards: the answer to what it asked."""
+    message = update.effective_message
+    assert message is not None and message.reply_to_message is not None
+    outcome = await ctx.services.tasks.on_reply(
+        actor_of(update),
+        where_of(update),
+        message.reply_to_message.message_id,
+        message.text or message.caption or "",
+        attachment_of(message),
+    )
+    if outcome is not None:
+        await answer(update, ctx, outcome)
