@@ -50,8 +50,8 @@ def cmd_run(_: argparse.Namespace) -> int:
         return 1
     # Migrations run their own event loop, so they go before the bot's.
     upgrade(settings.database_url)
-    if settings.org_file is not None:
-        _import(settings, settings.org_file)
+    if settings.org_file is not None and _import(settings, settings.org_file) != 0:
+        return 1
     from bot.app import build_application, open_runtime
 
     runtime = open_runtime(settings)

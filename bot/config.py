@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -92,12 +92,36 @@ class Settings(BaseSettings):
 
     @field_validator("office_start", "office_end")
     @classmethod
-    def _office_time(cls, value: str) -> str:
+    def _office_time(cls, value: str, info: ValidationInfo) -> str:
         try:
-            _parse_time(value)
+            parsed = _parse_time(value)
         except ValueError:
             raise ValueError("expected a time like 08:00") from None
+        start = info.data.get("office_start")
+        if info.field_name == "office_end" and start is not None:
+            # The work calendar refuses these later, with a traceback instead of a sentence.
+            from bot.calendar.workdays import WorkCalendar
+
+            try:
+                WorkCalendar(office_start=_parse_time(start), office_end=parsed)
+            except ValueError as exc:
+                raise ValueError(f"{exc} (DONDOC_OFFICE_START is {start})") from None
         return value
+
+    @field_validator("org_file", mode="before")
+    @classmethod
+    def _empty_path_is_none(cls, value: object) -> object:
+        # `DONDOC_ORG_FILE=` as written in an env file means "none", not the current directory.
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("expected DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.upper()
 
     @property
     def tz(self) -> ZoneInfo:

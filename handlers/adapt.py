@@ -41,7 +41,12 @@ def where_of(update: Update) -> Where:
     message = update.effective_message
     # A button press is keyed by its own id, not by the message the button sits on.
     message_id = message.message_id if message and not update.callback_query else None
-    return Where(chat_id=chat.id, private=chat.type == "private", message_id=message_id)
+    return Where(
+        chat_id=chat.id,
+        private=chat.type == "private",
+        message_id=message_id,
+        button=update.callback_query is not None,
+    )
 
 
 def command_tail(message: Message) -> str:

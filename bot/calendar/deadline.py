@@ -42,7 +42,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.calendar.workdays import VN_TZ, WorkCalendar
+from bot.calendar.workdays import WorkCalendar
 
 RECENT_PAST_DAYS = 90
 
@@ -714,13 +714,16 @@ def _not_a_deadline_han(source: str, start: int, end: int) -> bool:
 
 
 def extract_deadline(
-    text: str, now: datetime, cal: WorkCalendar
+    text: str, now: datetime, cal: WorkCalendar, strict: bool = False
 ) -> tuple[str, ParsedDeadline | None]:
     """Split a command tail into (content, deadline) at its trailing deadline phrase.
 
     Candidates start at marker words, longest phrase first; the first that parses wins. If none
     parses, a real error (PAST, INVALID_DATE, AMBIGUOUS, or UNREADABLE after "hạn"/"thời hạn"
     opening a clause) is raised, otherwise ``(text, None)`` comes back unchanged.
+
+    ``strict``: the text follows a command whose syntax makes "hạn" the deadline's marker
+    (``/giao … hạn <thời hạn>``), so an unreadable phrase after any standalone "hạn" is an error.
     """
     source = _nfc(text)
     folded = _fold(source)
@@ -738,7 +741,7 @@ def extract_deadline(
         except DeadlineError as error:
             if first_error is None and (
                 error.code is not DeadlineErrorCode.UNREADABLE
-                or (explicit and _opens_clause(folded, start, marker.end()))
+                or (explicit and (strict or _opens_clause(folded, start, marker.end())))
             ):
                 first_error = error
             continue
@@ -761,14 +764,14 @@ _WEEKDAYS = {
 }
 
 
-def format_deadline(due: datetime, lang: str = "vi", tz: ZoneInfo = VN_TZ) -> str:
-    """ "Thứ Sáu, 18/12/2026 17:00" in the office's zone (a stored UTC time shows as local).
+def format_deadline(due: datetime, lang: str = "vi", tz: ZoneInfo | None = None) -> str:
+    """ "Thứ Sáu, 18/12/2026 17:00", shown in ``due``'s own zone unless ``tz`` is given.
 
-    Any ``lang`` starting with "en" is English; everything else is Vietnamese, the product's
-    language.
+    Callers holding a stored UTC time pass the office's ``tz`` (or convert first). Any ``lang``
+    starting with "en" is English; everything else is Vietnamese, the product's language.
     """
     if due.tzinfo is None or due.utcoffset() is None:
         raise ValueError("an aware datetime is required")
-    local = due.astimezone(tz)
+    local = due if tz is None else due.astimezone(tz)
     names = _WEEKDAYS["en" if lang.lower().startswith("en") else "vi"]
     return f"{names[local.weekday()]}, {local:%d/%m/%Y %H:%M}"

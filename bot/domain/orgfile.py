@@ -59,6 +59,11 @@ def _plain(node: yaml.Node) -> Any:
     return yaml.safe_load(yaml.serialize(node))
 
 
+def _key(mapping: yaml.Node, name: str) -> yaml.Node:
+    """The key node itself: a block value starts on the line after its key."""
+    return next((k for k, _ in mapping.value if str(k.value) == name), mapping)
+
+
 class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -137,7 +142,7 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
             continue
         if key not in FUTURE_KEYS:
             known = ", ".join(("leadership_chat", "units", "people", *FUTURE_KEYS))
-            reader.fail(value, f"unknown key '{key}' (expected {known})")
+            reader.fail(_key(root, key), f"unknown key '{key}' (expected {known})")
         extra[key] = _plain(value)
     if reader.problems:
         raise OrgFileError(reader.problems)
@@ -159,7 +164,10 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
             continue
         for key in fields:
             if key not in ("code", "name", "aliases", "chat"):
-                reader.fail(item, f"unknown key '{key}' in a unit (expected code, name, aliases, chat)")
+                reader.fail(
+                    _key(item, key),
+                    f"unknown key '{key}' in a unit (expected code, name, aliases, chat)",
+                )
         code = reader.string(fields.get("code"), "code")
         if "code" not in fields:
             reader.fail(item, "a unit needs a code, like 'code: TCKH'")
@@ -200,7 +208,10 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
             continue
         for key in fields:
             if key not in allowed:
-                reader.fail(item, f"unknown key '{key}' in a person (expected {', '.join(allowed)})")
+                reader.fail(
+                    _key(item, key),
+                    f"unknown key '{key}' in a person (expected {', '.join(allowed)})",
+                )
         tid = reader.integer(fields.get("telegram_id"), "telegram_id")
         if "telegram_id" not in fields:
             reader.fail(item, "a person needs a telegram_id, like 'telegram_id: 900001'")
@@ -231,7 +242,7 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
             if code.upper() not in codes:
                 reader.fail(fields["supervises"], f"supervised unit '{code}' is not in this file")
         if supervises and role is not Role.VICE_CHAIRMAN:
-            reader.fail(fields["supervises"], "only a vice_chairman supervises units")
+            reader.fail(_key(item, "supervises"), "only a vice_chairman supervises units")
         language = reader.string(fields.get("language"), "language")
         if language is not None and language not in ("vi", "en"):
             reader.fail(fields["language"], "language must be vi or en")

@@ -375,6 +375,11 @@ class FakeTelegram:
         self._emit({"type": "message", "chat_id": chat.id, "message": self._view(message)})
         return self._view(message)
 
+    def redeliver(self, message: JsonDict) -> None:
+        """Deliver a person's message to the bot once more, as Telegram does when the bot died
+        before confirming an offset: handlers must not act twice."""
+        self._enqueue("message", public_message(message))
+
     def press_button(self, chat_id: int, message_id: int, user_id: int, data: str) -> str:
         """A person presses the inline button with ``callback_data == data``; returns the
         callback query id. Raises ValueError if no such button is on the message now."""

@@ -35,6 +35,7 @@ class Where:
     chat_id: int
     private: bool
     message_id: int | None = None  # the message that triggered the use case
+    button: bool = False  # a button press: answers must fit an alert (200 characters)
 
 
 LEADERSHIP_CHAT = "leadership_chat"

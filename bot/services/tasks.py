@@ -211,9 +211,11 @@ class TaskService:
         person = await self._person(uow, actor)
         lang = self.core.lang_of(person, actor)
         if person is None:
-            return None, lang, t("not_registered", lang, telegram_id=actor.telegram_id)
+            key = "not_registered.short" if where.button else "not_registered"
+            return None, lang, t(key, lang, telegram_id=actor.telegram_id)
         if not await self.core.chat_registered(uow, where):
-            return None, lang, t("unregistered_chat", lang)
+            key = "unregistered_chat.short" if where.button else "unregistered_chat"
+            return None, lang, t(key, lang)
         return person, lang, None
 
     # --- assign ------------------------------------------------------------------------------
@@ -249,7 +251,9 @@ class TaskService:
             now = core.clock.now()
             local_now = now.astimezone(core.config.tz)
             try:
-                content, deadline = extract_deadline(match.rest, local_now, core.calendar)
+                content, deadline = extract_deadline(
+                    match.rest, local_now, core.calendar, strict=True
+                )
                 if deadline is None and replied is not None:
                     _, deadline = extract_deadline(replied.text, local_now, core.calendar)
             except DeadlineError as exc:
@@ -315,6 +319,8 @@ class TaskService:
             coop=coop,
             due=render.due_text(task.due, tz, lang),
         )
+        if deadline.rolled_from is not None:
+            reply += t("assigned.rolled", lang, day=deadline.rolled_from.strftime("%d/%m/%Y"))
         if view.lead.chat_id is None:
             reply += "\n" + t(
                 "assigned.no_group", lang, unit=render.unit_name(view.lead), code=view.lead.code

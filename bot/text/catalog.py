@@ -17,6 +17,14 @@ M: dict[str, dict[str, str]] = {
         "\nAsk the office for an invitation link (the /moi command) or to add you to the roster."
         "\nYour Telegram id: <code>{telegram_id}</code>",
     },
+    "not_registered.short": {
+        "vi": "Bạn chưa có trong danh sách cán bộ của UBND. Hãy nhờ Văn phòng gửi đường dẫn mời.",
+        "en": "You are not on the committee's roster yet. Ask the office for an invitation link.",
+    },
+    "unregistered_chat.short": {
+        "vi": "Nhóm này chưa được đăng ký với bot (lệnh /dangky).",
+        "en": "This group is not registered with the bot (the /dangky command).",
+    },
     "unregistered_chat": {
         "vi": "Nhóm này chưa được đăng ký với bot nên lệnh chưa được thực hiện."
         "\nQuản trị viên gửi <code>/dangky MÃ_ĐƠN_VỊ</code> trong nhóm (ví dụ <code>/dangky TCKH</code>),"
@@ -224,6 +232,10 @@ M: dict[str, dict[str, str]] = {
     "assigned.coop": {
         "vi": ", phối hợp: {units}",
         "en": ", cooperating: {units}",
+    },
+    "assigned.rolled": {
+        "vi": "\n(Ngày {day} là ngày nghỉ nên hạn chuyển sang cuối ngày làm việc tiếp theo.)",
+        "en": "\n({day} is a day off, so the deadline moves to the end of the next working day.)",
     },
     "assigned.no_group": {
         "vi": "⚠️ {unit} chưa có nhóm chat nên thẻ nhiệm vụ chưa gửi tới đơn vị. Trong nhóm của đơn"

@@ -422,9 +422,17 @@ def test_format_deadline_english() -> None:
     assert format_deadline(at(2026, 12, 18), "en") == "Friday, 18/12/2026 17:00"
 
 
-def test_format_deadline_sunday_and_utc_input() -> None:
+def test_format_deadline_converts_stored_utc_when_given_the_zone() -> None:
     # 02:00 UTC is 09:00 in Hanoi.
-    assert format_deadline(datetime(2026, 11, 22, 2, 0, tzinfo=UTC)) == "Chủ Nhật, 22/11/2026 09:00"
+    stored = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+    assert format_deadline(stored, tz=VN) == "Chủ Nhật, 22/11/2026 09:00"
+    assert format_deadline(stored) == "Chủ Nhật, 22/11/2026 02:00"
+
+
+def test_format_deadline_keeps_the_zone_it_is_given() -> None:
+    # 17:00 in Hanoi is 19:00 in Tokyo: the caller converted on purpose.
+    due = at(2026, 12, 18).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert format_deadline(due, "en") == "Friday, 18/12/2026 19:00"
 
 
 def test_format_deadline_refuses_naive() -> None:

@@ -1,0 +1,139 @@
+"""Bad input and abuse: a clear answer with an example, never a stack trace or a half record."""
+
+from __future__ import annotations
+
+from conftest import (
+    CHAIRMAN,
+    LEADERS,
+    QLDT_HEAD,
+    STRANGER,
+    TCKH_CHAT,
+    TCKH_HEAD,
+    World,
+)
+
+UNREGISTERED_GROUP = -1001000000099
+
+
+async def _task_count(world: World) -> int:
+    async with world.services.core.uow() as uow:
+        return len(await uow.tasks.open_tasks())
+
+
+async def test_malformed_commands_get_usage_and_an_example(world: World) -> None:
+    for command, expected in (
+        ("/giao", "Ví dụ: /giao TCKH,QLDT"),
+        ("/giao TCKH", "Thiếu nội dung"),
+        ("/giao TCKH Báo cáo giải ngân", "Thiếu thời hạn"),
+        ("/nhan", "Ví dụ: /nhan NV-0042"),
+        ("/xong", "Ví dụ: /xong NV-0042"),
+        ("/giahan NV-0001", "Ví dụ: /giahan NV-0042 25/12"),
+        ("/huy", "Ví dụ: /huy NV-0042"),
+        ("/chuyen NV-0001", "Ví dụ: /chuyen NV-0042 QLDT"),
+        ("/nv", "Ví dụ: /nv NV-0042"),
+        ("/nhan NV-9999", "Không tìm thấy nhiệm vụ «NV-9999»"),
+        ("/lang fr", "/lang vi"),
+    ):
+        await world.say(LEADERS, CHAIRMAN, command)
+        assert expected in world.last_text(LEADERS), command
+    assert await _task_count(world) == 0
+
+
+async def test_unknown_unit_suggests_the_closest_codes(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCHK Báo cáo giải ngân hạn 15/12")
+    reply = world.last_text(LEADERS)
+    assert "Không tìm thấy đơn vị «TCHK»" in reply and "Có phải: TCKH" in reply
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH, Phòng Thủy lợi Báo cáo hạn 15/12")
+    assert "Không tìm thấy đơn vị «Phòng»" in world.last_text(LEADERS)
+    assert await _task_count(world) == 0
+
+
+async def test_unreadable_or_past_deadline_creates_nothing(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn abc")
+    assert "Chưa đọc được thời hạn" in world.last_text(LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 01/11/2026")
+    assert "đã qua" in world.last_text(LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 31/02/2027")
+    assert "không có thật" in world.last_text(LEADERS)
+    assert await _task_count(world) == 0
+    # Nothing was half-written: the next task still gets the first code.
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
+    assert "NV-0001" in world.last_text(LEADERS)
+
+
+async def test_people_outside_the_roster_and_unregistered_groups_change_nothing(
+    world: World,
+) -> None:
+    await world.say(LEADERS, STRANGER, "/giao TCKH Việc lạ hạn 15/12")
+    reply = world.last_text(LEADERS)
+    assert "chưa có trong danh sách cán bộ" in reply and str(STRANGER) in reply
+    await world.say(UNREGISTERED_GROUP, CHAIRMAN, "/giao TCKH Việc lạ hạn 15/12")
+    assert "/dangky TCKH" in world.last_text(UNREGISTERED_GROUP)
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/giao QLDT Việc hạn 15/12")
+    assert "Chỉ Chủ tịch, Phó Chủ tịch" in world.last_text(TCKH_CHAT)
+    assert await _task_count(world) == 0
+
+
+async def test_buttons_are_checked_against_the_roster(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
+    card = world.card(TCKH_CHAT, "NV-0001")
+    ack = world.button(card, "Đã nhận")
+    for intruder, expected in (
+        (QLDT_HEAD, "Chỉ cán bộ của đơn vị chủ trì"),
+        (STRANGER, "chưa có trong danh sách"),
+        (CHAIRMAN, "Chỉ cán bộ của đơn vị chủ trì"),
+    ):
+        answer = await world.press(TCKH_CHAT, card["message_id"], intruder, ack)
+        assert answer["show_alert"], answer
+        assert expected in answer["text"], answer
+    assert "Chưa tiếp nhận" in (world.tg.find_message(TCKH_CHAT, card["message_id"]) or {})["text"]
+    async with world.services.core.uow() as uow:
+        task = await uow.tasks.by_code("NV-0001")
+        assert task is not None
+        assert [e.kind.value for e in await uow.tasks.events(task.id)] == ["assigned"]
+
+
+async def test_user_text_is_escaped_and_long_text_stays_within_limits(world: World) -> None:
+    content = "Kiểm tra <b>đậm</b> & <script>alert(1)</script> " + "rất dài " * 700
+    await world.say(LEADERS, CHAIRMAN, f"/giao TCKH {content} hạn 15/12")
+    card = world.card(TCKH_CHAT, "NV-0001")
+    assert "Kiểm tra <b>đậm</b> & <script>" in card["text"]  # shown literally, not as markup
+    assert "&lt;script&gt;" in card["html"]
+    assert len(card["text"]) <= 4096
+    await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
+    assert len(world.last_text(LEADERS)) <= 4096
+
+
+async def test_the_same_update_twice_creates_one_task(world: World) -> None:
+    sent = await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
+    world.tg.redeliver(sent)
+    await world.tg.wait_idle()
+    assert await _task_count(world) == 1
+    cards = [m for m in world.tg.bot_messages(TCKH_CHAT) if "NV-0001" in (m.get("text") or "")]
+    assert len(cards) == 1
+    report = await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã xong")
+    world.tg.redeliver(report)
+    await world.tg.wait_idle()
+    async with world.services.core.uow() as uow:
+        task = await uow.tasks.by_code("NV-0001")
+        assert task is not None
+        kinds = [e.kind.value for e in await uow.tasks.events(task.id)]
+    assert kinds == ["assigned", "reported"]
+
+
+async def test_a_reply_turns_any_message_into_a_task(world: World) -> None:
+    original = await world.say(
+        LEADERS,
+        CHAIRMAN,
+        document=("ke-hoach.docx", b"PK\x03\x04 plan", None),
+        caption="Kế hoạch kiểm tra an toàn thực phẩm dịp Tết, báo cáo trước 20/12",
+    )
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH, QLDT", reply_to=original["message_id"])
+    # 20/12/2026 is a Sunday: the deadline moves to the close of the next working day.
+    confirm = world.last_text(LEADERS)
+    assert "Thứ Hai, 21/12/2026 17:00" in confirm and "20/12/2026" in confirm
+    card = world.card(TCKH_CHAT, "NV-0001")
+    assert "Kế hoạch kiểm tra an toàn thực phẩm dịp Tết" in card["text"]
+    assert "ke-hoach.docx" in card["text"]
+    docs = [m for m in world.tg.bot_messages(TCKH_CHAT) if m.get("document")]
+    assert docs and docs[-1]["document"]["file_name"] == "ke-hoach.docx"
