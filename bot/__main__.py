@@ -12,9 +12,9 @@ from pathlib import Path
 # PTB 22 reports retry_after as seconds unless asked for timedelta, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot.config import Settings, SettingsError, load_settings  # noqa: E402
-from bot.db.migrate import upgrade  # noqa: E402
-from bot.domain.orgfile import OrgFileError, dump_org, read_org_file  # noqa: E402
+from bot.config import Settings, SettingsError, load_settings
+from bot.db.migrate import upgrade
+from bot.domain.orgfile import OrgFileError, dump_org, read_org_file
 
 NO_TOKEN = """\
 TELEGRAM_BOT_TOKEN is not set, so there is no Telegram bot to run.

@@ -75,12 +75,13 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # PTB types the limiter by its per-call data; ours passes none.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     for name, value in timeouts.items():
         builder = getattr(builder, name)(value)
-    app: DondocApp = builder.build()  # type: ignore[assignment]
+    app: DondocApp = builder.build()
     app.bot_data.services = runtime.services
-    app.bot_data.runtime = runtime  # type: ignore[attr-defined]
+    app.bot_data.on_shutdown.append(runtime.close)
     register(app)
     return app
 
@@ -97,6 +98,5 @@ async def post_init(app: DondocApp) -> None:
 
 
 async def post_shutdown(app: DondocApp) -> None:
-    runtime = getattr(app.bot_data, "runtime", None)
-    if isinstance(runtime, Runtime):
-        await runtime.close()
+    for close in app.bot_data.on_shutdown:
+        await close()

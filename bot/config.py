@@ -1,4 +1,4 @@
-"""Settings, read from the environment and `.env`; built by the composition root, never at import."""
+"""Settings from the environment and `.env`; built by the composition root, never at import."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.calendar.workdays import WorkCalendar
 
 
 class SettingsError(Exception):
@@ -99,9 +101,7 @@ class Settings(BaseSettings):
             raise ValueError("expected a time like 08:00") from None
         start = info.data.get("office_start")
         if info.field_name == "office_end" and start is not None:
-            # The work calendar refuses these later, with a traceback instead of a sentence.
-            from bot.calendar.workdays import WorkCalendar
-
+            # The work calendar would refuse these later, with a traceback instead of a sentence.
             try:
                 WorkCalendar(office_start=_parse_time(start), office_end=parsed)
             except ValueError as exc:

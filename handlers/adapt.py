@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 
 from telegram import (
     ForceReply,
@@ -22,6 +24,7 @@ from handlers.context import Ctx
 
 log = logging.getLogger(__name__)
 CALLBACK_ANSWER_LIMIT = 200
+_TAG = re.compile(r"<[^>]+>")
 
 
 def actor_of(update: Update) -> Actor:
@@ -73,7 +76,10 @@ def _markup(out: Outgoing) -> InlineKeyboardMarkup | ForceReply | None:
         return ForceReply(selective=True)
     if out.buttons:
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in out.buttons]
+            [
+                [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                for row in out.buttons
+            ]
         )
     return None
 
@@ -100,10 +106,12 @@ async def send_one(ctx: Ctx, out: Outgoing) -> Message | None:
             if "not modified" not in exc.message:
                 log.warning("could not edit %s/%s: %s", out.chat_id, out.edit_message_id, exc)
         return None
-    reply = ReplyParameters(out.reply_to, allow_sending_without_reply=True) if out.reply_to else None
+    reply = (
+        ReplyParameters(out.reply_to, allow_sending_without_reply=True) if out.reply_to else None
+    )
     if out.document is not None:
         send = bot.send_photo if out.document.kind == "photo" else bot.send_document
-        return await send(  # type: ignore[operator]
+        return await send(
             out.chat_id,
             out.document.file_id,
             caption=out.text[:1024],
@@ -150,8 +158,11 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
         text = outcome.reply
         if text is not None and len(text) > CALLBACK_ANSWER_LIMIT:
             await query.answer()
-            await ctx.bot.send_message(query.message.chat.id if query.message else query.from_user.id,
-                                       text, parse_mode=ParseMode.HTML)
+            await ctx.bot.send_message(
+                query.message.chat.id if query.message else query.from_user.id,
+                text,
+                parse_mode=ParseMode.HTML,
+            )
         else:
             await query.answer(_plain(text) if text else None, show_alert=outcome.alert)
     elif outcome.reply and update.effective_message is not None:
@@ -167,7 +178,4 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
 
 def _plain(text: str) -> str:
     """Callback answers are plain text: drop the HTML the catalog uses."""
-    import html
-    import re
-
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+    return html.unescape(_TAG.sub("", text))

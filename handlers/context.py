@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -14,6 +15,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -31,7 +31,8 @@ def register(app: DondocApp) -> None:
     app.add_handler(MessageHandler(filters.CaptionRegex(r"^/giao(@\w+)?(\s|$)"), tasks.giao))
     # 2. Buttons: authorization happens in the services, against the roster.
     app.add_handler(CallbackQueryHandler(buttons.button))
-    # 3. Replies to the bot's prompts and cards (after commands, so "/xong" in a reply is a command).
+    # 3. Replies to the bot's prompts and cards; after the commands, so a reply that is itself
+    #    a command ("/xong …") stays a command.
     app.add_handler(MessageHandler(filters.REPLY & ~filters.COMMAND, tasks.reply))
     app.add_error_handler(on_error)
 

@@ -7,21 +7,21 @@ import os
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from collections.abc import AsyncIterator  # noqa: E402
-from datetime import datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
-import pytest  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+import pytest
+from sqlalchemy import text as sql
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.clock import ManualClock  # noqa: E402
-from bot.config import Settings, load_settings  # noqa: E402
-from bot.domain.orgfile import parse_org  # noqa: E402
-from bot.sandbox import FakeTelegram  # noqa: E402
-from bot.sandbox.live import LiveBot  # noqa: E402
+from bot.clock import ManualClock
+from bot.config import Settings, load_settings
+from bot.domain.orgfile import parse_org
+from bot.sandbox import FakeTelegram
+from bot.sandbox.live import LiveBot
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "123:ABC"
@@ -97,8 +97,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     engine = create_async_engine(PG_URL)
     try:
         async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
+            await conn.execute(sql("DROP SCHEMA public CASCADE"))
+            await conn.execute(sql("CREATE SCHEMA public"))
     finally:
         await engine.dispose()
     yield PG_URL

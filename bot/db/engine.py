@@ -1,4 +1,4 @@
-"""Engine setup. SQLite needs care to be safe under concurrent async writers (see engineering.md)."""
+"""Engine setup. SQLite needs care to stay safe under concurrent async writers (engineering.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Repositories: load and store domain objects. They flush but never commit: the unit of work does."""
+"""Repositories load and store domain objects; they flush, never commit: the unit of work does."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -297,18 +299,19 @@ class TaskRepository:
         self._s = session
 
     async def next_number(self, name: str = "task") -> int:
+        # Create the counter without racing: two first-ever transactions on PostgreSQL would
+        # both insert it, and one would fail on the primary key. ON CONFLICT waits for the other.
+        insert = pg_insert if self._s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await self._s.execute(
+            insert(CounterRow).values(name=name, value=0).on_conflict_do_nothing()
+        )
         result = await self._s.execute(
             update(CounterRow)
             .where(CounterRow.name == name)
             .values(value=CounterRow.value + 1)
             .returning(CounterRow.value)
         )
-        value = result.scalar_one_or_none()
-        if value is None:
-            self._s.add(CounterRow(name=name, value=1))
-            await self._s.flush()
-            return 1
-        return int(value)
+        return int(result.scalar_one())
 
     async def _cooperators(self, task_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
         ids = set(task_ids)

@@ -185,7 +185,9 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
             seen_codes[code.upper()] = 1
         if chat is not None:
             if chat in seen_chats:
-                reader.fail(fields["chat"], f"chat {chat} is already the chat of {seen_chats[chat]}")
+                reader.fail(
+                    fields["chat"], f"chat {chat} is already the chat of {seen_chats[chat]}"
+                )
             seen_chats[chat] = code or "?"
         if code and name:
             out.append(UnitSpec(code, name, aliases, chat))

@@ -53,6 +53,5 @@ class LiveBot:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
-        await self.app.shutdown()
-        await self.runtime.close()
+        await self.app.shutdown()  # post_shutdown closes the database
         await self.server.stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.calendar import WorkCalendar
@@ -16,7 +16,7 @@ class CoreConfig:
     language: str = "vi"
     review: bool = True
     admins: frozenset[int] = frozenset()  # Telegram ids from DONDOC_ADMINS
-    tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     bot_username: str = "dondoc_bot"
 
 

@@ -158,7 +158,12 @@ class RosterService:
             if unit is None:
                 suggestions = directory.suggest(word) or tuple(u.code for u in directory.units)
                 return Outcome(
-                    t("unknown_unit", lang, word=render.esc(word), suggestions=", ".join(suggestions))
+                    t(
+                        "unknown_unit",
+                        lang,
+                        word=render.esc(word),
+                        suggestions=", ".join(suggestions),
+                    )
                     + "\n\n"
                     + t("usage.dangky", lang)
                 )

@@ -30,7 +30,7 @@ from bot.domain.rules import (
 )
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import Actor, Core, Where
-from bot.services.outbox import Outcome, Outgoing, PromptSpec
+from bot.services.outbox import Button, Outcome, Outgoing, PromptSpec
 from bot.text import render
 from bot.text.catalog import t
 from bot.text.render import TaskView, esc
@@ -170,7 +170,7 @@ class TaskService:
         text_for: dict[str, str] | None = None,
         key: str = "",
         prompt: PromptSpec | None = None,
-        buttons_for: dict[str, tuple[tuple[render.Button, ...], ...]] | None = None,
+        buttons_for: dict[str, tuple[tuple[Button, ...], ...]] | None = None,
         **params: object,
     ) -> list[Outgoing]:
         """A message for one person: privately when they can receive it, otherwise in the

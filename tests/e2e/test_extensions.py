@@ -1,4 +1,4 @@
-"""Extensions: requested by the unit, granted (possibly to another date) or refused by the leader."""
+"""Extensions: asked for by the unit, granted (maybe to another date) or refused by the leader."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ async def test_extension_granted_to_another_date_by_replying(world: World) -> No
     prompt = world.last(TCKH_CHAT)
     assert prompt["reply_markup"].get("force_reply")
     await world.say(
-        TCKH_CHAT, TCKH_STAFF, "31/12/2026 vì phải chờ kết quả khảo sát", reply_to=prompt["message_id"]
+        TCKH_CHAT,
+        TCKH_STAFF,
+        "31/12/2026 vì phải chờ kết quả khảo sát",
+        reply_to=prompt["message_id"],
     )
     request = _request(world)
     await world.say(LEADERS, CHAIRMAN, "22/12", reply_to=request["message_id"])
@@ -88,5 +91,7 @@ async def test_extension_requests_that_make_no_sense_are_refused(world: World) -
     assert "đã có đề nghị gia hạn đang chờ" in world.last_text(TCKH_CHAT)
     # A cooperating or unrelated person cannot decide.
     request = _request(world)
-    answer = await world.press(LEADERS, request["message_id"], TCKH_HEAD, world.button(request, "Đồng ý"))
+    answer = await world.press(
+        LEADERS, request["message_id"], TCKH_HEAD, world.button(request, "Đồng ý")
+    )
     assert answer["show_alert"] and "Chỉ người giao việc" in answer["text"]

@@ -72,7 +72,9 @@ async def test_assign_acknowledge_report_approve(world: World) -> None:
     assert card is not None and "Chờ duyệt" in card["text"]
 
     # The chairman has no private chat with the bot: the review goes to the leadership group.
-    review = next(m for m in reversed(tg.bot_messages(LEADERS)) if "Duyệt" in str(m.get("reply_markup")))
+    review = next(
+        m for m in reversed(tg.bot_messages(LEADERS)) if "Duyệt" in str(m.get("reply_markup"))
+    )
     assert "Đã giải ngân 85%" in review["text"]
     assert any(m.get("document") for m in tg.bot_messages(LEADERS))
     world.advance(hours=2)

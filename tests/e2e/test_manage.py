@@ -37,7 +37,9 @@ async def test_withdraw(world: World) -> None:
 async def test_reassign_moves_the_card_and_needs_a_new_acknowledgement(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát vỉa hè phố Trần Nhân Tông trước 05/12")
     old_card = world.card(TCKH_CHAT, "NV-0001")
-    await world.press(TCKH_CHAT, old_card["message_id"], TCKH_HEAD, world.button(old_card, "Đã nhận"))
+    await world.press(
+        TCKH_CHAT, old_card["message_id"], TCKH_HEAD, world.button(old_card, "Đã nhận")
+    )
     # The vice-chairman supervises QLDT, not TCKH: not theirs to move. The office may.
     await world.say(LEADERS, VICE, "/chuyen NV-0001 Phòng Quản lý đô thị")
     assert "Chỉ người giao việc" in world.last_text(LEADERS)
@@ -51,13 +53,16 @@ async def test_reassign_moves_the_card_and_needs_a_new_acknowledgement(world: Wo
     # The old unit can no longer act; the new one can.
     await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 xong rồi")
     assert "đơn vị chủ trì" in world.last_text(TCKH_CHAT)
-    await world.press(QLDT_CHAT, new_card["message_id"], QLDT_HEAD, world.button(new_card, "Đã nhận"))
+    await world.press(
+        QLDT_CHAT, new_card["message_id"], QLDT_HEAD, world.button(new_card, "Đã nhận")
+    )
     assert "Đang thực hiện" in world.card(QLDT_CHAT, "NV-0001")["text"]
     # Later edits never touch the old unit's card again.
     assert world.tg.find_message(TCKH_CHAT, old_card["message_id"]) == old_card
     await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
-    assert "chuyển chủ trì từ Phòng Tài chính - Kế hoạch sang Phòng Quản lý đô thị" in world.last_text(
-        LEADERS
+    assert (
+        "chuyển chủ trì từ Phòng Tài chính - Kế hoạch sang Phòng Quản lý đô thị"
+        in world.last_text(LEADERS)
     )
 
 
@@ -65,7 +70,9 @@ async def test_return_for_rework_keeps_the_deadline(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo quyết toán hạn 15/12")
     await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã nộp báo cáo")
     review = next(
-        m for m in reversed(world.tg.bot_messages(LEADERS)) if "Trả lại" in str(m.get("reply_markup"))
+        m
+        for m in reversed(world.tg.bot_messages(LEADERS))
+        if "Trả lại" in str(m.get("reply_markup"))
     )
     await world.press(LEADERS, review["message_id"], CHAIRMAN, world.button(review, "Trả lại"))
     prompt = world.last(LEADERS)

@@ -232,7 +232,9 @@ def test_non_integer_chat(value: str) -> None:
 
 
 def test_non_integer_telegram_id_and_leadership_chat() -> None:
-    text = "leadership_chat: lanh dao\npeople:\n  - telegram_id: abc\n    name: X\n    role: admin\n"
+    text = (
+        "leadership_chat: lanh dao\npeople:\n  - telegram_id: abc\n    name: X\n    role: admin\n"
+    )
     assert problems(text) == [
         "org.yaml:1: leadership_chat must be a whole number (a Telegram id, like -1001000000010)",
         "org.yaml:3: telegram_id must be a whole number (a Telegram id, like -1001000000010)",

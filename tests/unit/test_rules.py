@@ -25,7 +25,9 @@ TCKH, QLDT, TNMT = 10, 20, 30
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 CHAIRMAN = Person(1, 900001, "Chủ tịch", Role.CHAIRMAN)
-VICE_QLDT = Person(2, 900002, "PCT phụ trách QLĐT", Role.VICE_CHAIRMAN, supervises=frozenset({QLDT}))
+VICE_QLDT = Person(
+    2, 900002, "PCT phụ trách QLĐT", Role.VICE_CHAIRMAN, supervises=frozenset({QLDT})
+)
 VICE_ALL = Person(3, 900004, "PCT chưa phân công", Role.VICE_CHAIRMAN)
 OFFICE = Person(4, 900003, "Văn phòng", Role.OFFICE)
 ADMIN = Person(5, 900099, "Quản trị", Role.ADMIN)

@@ -1,0 +1,212 @@
+"""Storage on a real database (SQLite file, and PostgreSQL when TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from conftest import QLDT_CHAT, TCKH_CHAT
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import bot.db.migrate
+from bot.db.engine import create_engine, make_sessionmaker
+from bot.db.tables import Base, HandledRow, UnitRow
+from bot.db.uow import UnitOfWork, UnitOfWorkFactory
+from bot.domain.model import Role
+
+BIG_CHAT = -1001000000010
+BIG_USER = 7_000_000_001  # Telegram user ids no longer fit in 32 bits
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
+    engine = create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def uow(engine: AsyncEngine) -> UnitOfWorkFactory:
+    return UnitOfWorkFactory(make_sessionmaker(engine))
+
+
+async def test_migrations_create_every_table_from_empty(database_url: str) -> None:
+    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+            version = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    finally:
+        await engine.dispose()
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+    assert version == "0001"
+
+
+async def test_migrations_are_idempotent(database_url: str) -> None:
+    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
+    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
+
+
+async def test_migrations_match_the_models(database_url: str) -> None:
+    """A model changed without a migration would make autogenerate find differences."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            diff = await conn.run_sync(
+                lambda c: compare_metadata(
+                    MigrationContext.configure(c, opts={"compare_type": True}), Base.metadata
+                )
+            )
+    finally:
+        await engine.dispose()
+    assert diff == []
+
+
+async def test_concurrent_transactions_get_distinct_sequential_numbers(
+    uow: UnitOfWorkFactory,
+) -> None:
+    async def assign() -> int:
+        async with uow() as work:
+            number = await work.tasks.next_number()
+            await asyncio.sleep(0)  # let the others run while this transaction holds the number
+            await work.commit()
+            return number
+
+    numbers = await asyncio.gather(*(assign() for _ in range(20)))
+    assert sorted(numbers) == list(range(1, 21))
+    async with uow() as work:
+        assert await work.tasks.next_number() == 21  # not committed: given back
+
+
+async def test_concurrent_numbers_after_the_counter_exists(uow: UnitOfWorkFactory) -> None:
+    async with uow() as work:
+        assert await work.tasks.next_number() == 1
+        await work.commit()
+
+    async def assign() -> int:
+        async with uow() as work:
+            number = await work.tasks.next_number()
+            await asyncio.sleep(0)
+            await work.commit()
+            return number
+
+    numbers = await asyncio.gather(*(assign() for _ in range(20)))
+    assert sorted(numbers) == list(range(2, 22))
+
+
+async def test_a_rolled_back_number_is_given_back(uow: UnitOfWorkFactory) -> None:
+    async with uow() as work:
+        assert await work.tasks.next_number() == 1
+        await work.commit()
+    async with uow() as work:
+        assert await work.tasks.next_number() == 2
+        # no commit: the use case failed
+    async with uow() as work:
+        assert await work.tasks.next_number() == 2
+        assert await work.tasks.next_number("other") == 1
+        await work.commit()
+
+
+async def test_datetimes_come_back_aware_utc(uow: UnitOfWorkFactory) -> None:
+    hanoi = timezone(timedelta(hours=7))
+    at = datetime(2026, 11, 23, 9, 0, 0, 123456, tzinfo=hanoi)
+    async with uow() as work:
+        assert await work.handled.claim("tz", at) is True
+        await work.commit()
+    async with uow() as work:
+        row = await work.handled._s.get(HandledRow, "tz")
+        assert row is not None
+        assert row.at.tzinfo is UTC
+        assert row.at == at
+        assert row.at == datetime(2026, 11, 23, 2, 0, 0, 123456, tzinfo=UTC)
+        # Stored as naive UTC, whatever the server's zone.
+        raw = (await work.handled._s.execute(text("SELECT at FROM handled_updates"))).scalar_one()
+    assert str(raw).startswith("2026-11-23 02:00:00")
+
+
+async def test_naive_datetime_is_refused(uow: UnitOfWorkFactory) -> None:
+    async with uow() as work:
+        work.handled._s.add(HandledRow(key="naive", at=datetime(2026, 11, 23, 9, 0)))
+        with pytest.raises(StatementError) as caught:
+            await work.handled._s.flush()
+    assert isinstance(caught.value.orig, ValueError)
+    assert "naive datetime" in str(caught.value.orig)
+    async with uow() as work:
+        assert await work.handled._s.get(HandledRow, "naive") is None
+
+
+async def test_big_telegram_ids_round_trip(uow: UnitOfWorkFactory) -> None:
+    async with uow() as work:
+        unit, _ = await work.units.upsert("TCKH", "Phòng Tài chính - Kế hoạch", ["TC-KH"], BIG_CHAT)
+        await work.units.upsert("QLDT", "Phòng Quản lý đô thị", [], QLDT_CHAT)
+        person, _ = await work.people.upsert(BIG_USER, "Người dùng mới", Role.HEAD, unit.id)
+        await work.commit()
+    assert BIG_CHAT == TCKH_CHAT
+    async with uow() as work:
+        found = await work.units.by_chat(BIG_CHAT)
+        assert found is not None
+        assert (found.code, found.chat_id, found.aliases) == ("TCKH", BIG_CHAT, ("TC-KH",))
+        assert (await work.units.by_chat(QLDT_CHAT)).code == "QLDT"  # type: ignore[union-attr]
+        who = await work.people.by_telegram_id(BIG_USER)
+        assert who is not None
+        assert (who.id, who.telegram_id, who.unit_id) == (person.id, BIG_USER, unit.id)
+        raw = await work.units._s.scalar(select(UnitRow.chat_id).where(UnitRow.code == "TCKH"))
+        assert raw == BIG_CHAT
+
+
+async def test_claim_is_true_once_per_key(uow: UnitOfWorkFactory) -> None:
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    async with uow() as work:
+        assert await work.handled.claim("update:1", at) is True
+        assert await work.handled.claim("update:1", at) is False
+        assert await work.handled.claim("update:2", at) is True
+        await work.commit()
+    async with uow() as work:
+        assert await work.handled.claim("update:1", at) is False
+        assert await work.handled.claim("update:2", at) is False
+        assert await work.handled.claim("update:3", at) is True
+        await work.commit()
+
+
+async def test_claim_from_concurrent_transactions_succeeds_once(uow: UnitOfWorkFactory) -> None:
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+    async def handle() -> bool:
+        async with uow() as work:
+            claimed = await work.handled.claim("update:42", at)
+            await asyncio.sleep(0)
+            await work.commit()
+            return claimed
+
+    results = await asyncio.gather(*(handle() for _ in range(5)), return_exceptions=True)
+    assert sorted(results, key=repr) == [False, False, False, False, True]
+
+
+async def test_unit_of_work_rolls_back_without_commit(uow: UnitOfWorkFactory) -> None:
+    async with uow() as work:
+        await work.units.upsert("TCKH", "Phòng Tài chính - Kế hoạch", [], None)
+    async with uow() as work:
+        assert await work.units.all() == []
+
+
+async def test_unit_of_work_rolls_back_on_error(uow: UnitOfWorkFactory) -> None:
+    with pytest.raises(RuntimeError):
+        async with uow() as work:
+            await work.units.upsert("TCKH", "Phòng Tài chính - Kế hoạch", [], None)
+            raise RuntimeError("use case failed")
+    work2: UnitOfWork
+    async with uow() as work2:
+        assert await work2.units.by_code("tckh") is None

@@ -1,0 +1,226 @@
+"""Settings from the environment: defaults, and one line naming the variable for each bad one."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.calendar.workdays import WorkCalendar
+from bot.config import Settings, SettingsError, load_settings
+
+VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_URL",
+    "DATABASE_URL",
+    "DONDOC_TIMEZONE",
+    "DONDOC_LANGUAGE",
+    "DONDOC_ADMINS",
+    "DONDOC_REVIEW",
+    "DONDOC_OFFICE_START",
+    "DONDOC_OFFICE_END",
+    "DONDOC_ORG_FILE",
+    "DONDOC_LOG_LEVEL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Neither the developer's environment nor a .env in the working directory leaks in."""
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def load() -> Settings:
+    return load_settings(_env_file=None)
+
+
+def test_every_setting_has_its_variable_listed() -> None:
+    assert {f.alias for f in Settings.model_fields.values()} == set(VARIABLES)
+
+
+def test_defaults() -> None:
+    s = load()
+    assert s.telegram_bot_token is None
+    assert s.token is None
+    assert s.telegram_api_url == "https://api.telegram.org"
+    assert s.database_url == "sqlite+aiosqlite:///data/dondoc.db"
+    assert s.timezone == "Asia/Ho_Chi_Minh"
+    assert s.tz == ZoneInfo("Asia/Ho_Chi_Minh")
+    assert s.language == "vi"
+    assert s.admins == []
+    assert s.review is True
+    assert s.office_start_time == time(8, 0)
+    assert s.office_end_time == time(17, 0)
+    assert s.org_file is None
+    assert s.log_level == "INFO"
+
+
+def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAH-secret")
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081/")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://dondoc@db/dondoc")
+    monkeypatch.setenv("DONDOC_TIMEZONE", "Asia/Bangkok")
+    monkeypatch.setenv("DONDOC_LANGUAGE", "en")
+    monkeypatch.setenv("DONDOC_ADMINS", "900001, 900002;900003 -5")
+    monkeypatch.setenv("DONDOC_REVIEW", "false")
+    monkeypatch.setenv("DONDOC_OFFICE_START", "7h30")
+    monkeypatch.setenv("DONDOC_OFFICE_END", "16:30")
+    monkeypatch.setenv("DONDOC_ORG_FILE", "org.yaml")
+    monkeypatch.setenv("DONDOC_LOG_LEVEL", "debug")
+    s = load()
+    assert s.token == "123456789:AAH-secret"
+    assert "AAH-secret" not in repr(s)
+    assert s.telegram_api_url == "http://127.0.0.1:8081"
+    assert s.database_url == "postgresql+asyncpg://dondoc@db/dondoc"
+    assert s.tz == ZoneInfo("Asia/Bangkok")
+    assert s.language == "en"
+    assert s.admins == [900001, 900002, 900003, -5]
+    assert s.review is False
+    assert s.office_start_time == time(7, 30)
+    assert s.office_end_time == time(16, 30)
+    assert s.org_file == Path("org.yaml")
+    assert s.log_level == "DEBUG"
+
+
+def test_overrides_beat_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DONDOC_LANGUAGE", "en")
+    assert load_settings(_env_file=None, DONDOC_LANGUAGE="vi").language == "vi"
+
+
+def test_env_file_is_read(tmp_path: Path) -> None:
+    env = tmp_path / "custom.env"
+    env.write_text("DONDOC_LANGUAGE=en\nTELEGRAM_BOT_TOKEN=1:x\n", encoding="utf-8")
+    s = load_settings(_env_file=str(env))
+    assert s.language == "en"
+    assert s.token == "1:x"
+
+
+@pytest.mark.parametrize("name", ["TELEGRAM_BOT_TOKEN", "DONDOC_ORG_FILE"])
+def test_empty_values_mean_unset(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    # As left in a copied .env.example: `TELEGRAM_BOT_TOKEN=`, `DONDOC_ORG_FILE=`.
+    monkeypatch.setenv(name, "  ")
+    s = load()
+    assert s.telegram_bot_token is None
+    assert s.org_file is None
+
+
+def test_empty_admins_is_an_empty_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DONDOC_ADMINS", "")
+    assert load().admins == []
+
+
+@pytest.mark.parametrize("value", ["1", "yes", "true", "on", "True"])
+def test_review_on(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("DONDOC_REVIEW", value)
+    assert load().review is True
+
+
+@pytest.mark.parametrize("value", ["0", "no", "false", "off"])
+def test_review_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("DONDOC_REVIEW", value)
+    assert load().review is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "DONDOC_TIMEZONE",
+            "Mars/Base",
+            "Bad setting DONDOC_TIMEZONE: expected an IANA time zone like Asia/Ho_Chi_Minh",
+        ),
+        (
+            "DONDOC_TIMEZONE",
+            "../../etc/passwd",
+            "Bad setting DONDOC_TIMEZONE: expected an IANA time zone like Asia/Ho_Chi_Minh",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://root@localhost/dondoc",
+            "Bad setting DATABASE_URL: expected sqlite+aiosqlite:///path/to/file.db "
+            "or postgresql+asyncpg://user@host/db",
+        ),
+        (
+            "DATABASE_URL",
+            "sqlite:///data/dondoc.db",
+            "Bad setting DATABASE_URL: expected sqlite+aiosqlite:///path/to/file.db "
+            "or postgresql+asyncpg://user@host/db",
+        ),
+        ("DONDOC_LANGUAGE", "fr", "Bad setting DONDOC_LANGUAGE: expected vi or en"),
+        (
+            "DONDOC_ADMINS",
+            "900001,abc",
+            "Bad setting DONDOC_ADMINS: "
+            "expected Telegram user ids separated by commas, like 900001,900002",
+        ),
+        (
+            "TELEGRAM_API_URL",
+            "api.telegram.org",
+            "Bad setting TELEGRAM_API_URL: expected a URL like https://api.telegram.org",
+        ),
+        (
+            "TELEGRAM_BOT_TOKEN",
+            "AAHnocolon",
+            "Bad setting TELEGRAM_BOT_TOKEN: "
+            "expected the token BotFather gave, like 123456789:AAH...",
+        ),
+        (
+            "DONDOC_REVIEW",
+            "maybe",
+            "Bad setting DONDOC_REVIEW: Input should be a valid boolean, unable to interpret input",
+        ),
+        ("DONDOC_OFFICE_START", "25:99", "Bad setting DONDOC_OFFICE_START: expected a time like 08:00"),
+        ("DONDOC_OFFICE_END", "5pm", "Bad setting DONDOC_OFFICE_END: expected a time like 08:00"),
+        (
+            "DONDOC_LOG_LEVEL",
+            "LOUD",
+            "Bad setting DONDOC_LOG_LEVEL: expected DEBUG, INFO, WARNING, ERROR or CRITICAL",
+        ),
+    ],
+)
+def test_bad_setting_is_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load()
+    text = str(caught.value)
+    assert text == message
+    assert "\n" not in text
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__ is True
+
+
+def test_bad_setting_never_echoes_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "supersecretwithoutcolon")
+    with pytest.raises(SettingsError) as caught:
+        load()
+    assert "supersecret" not in str(caught.value)
+
+
+def test_office_hours_must_be_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DONDOC_OFFICE_START", "17:00")
+    monkeypatch.setenv("DONDOC_OFFICE_END", "08:00")
+    with pytest.raises(SettingsError) as caught:
+        load()
+    assert str(caught.value) == (
+        "Bad setting DONDOC_OFFICE_END: office_start must be before office_end "
+        "(DONDOC_OFFICE_START is 17:00)"
+    )
+
+
+def test_office_hours_must_contain_the_lunch_break(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DONDOC_OFFICE_END", "11:00")
+    with pytest.raises(SettingsError) as caught:
+        load()
+    assert str(caught.value).startswith("Bad setting DONDOC_OFFICE_END: lunch must lie")
+
+
+def test_accepted_office_hours_make_a_work_calendar() -> None:
+    s = load_settings(_env_file=None, DONDOC_OFFICE_START="07:30", DONDOC_OFFICE_END="16:45")
+    calendar = WorkCalendar(office_start=s.office_start_time, office_end=s.office_end_time)
+    assert (calendar.office_start, calendar.office_end) == (time(7, 30), time(16, 45))
