@@ -16,13 +16,11 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.db.migrate import upgrade
 from bot.domain.orgfile import OrgFileError, dump_org, read_org_file
 
-NO_TOKEN = """\
-TELEGRAM_BOT_TOKEN is not set, so there is no Telegram bot to run.
-
-To get a token: open Telegram, talk to @BotFather, send /newbot, choose a name and a
-username ending in "bot"; BotFather answers with a token like 123456789:AAH....
-Put it in .env (copy .env.example) as TELEGRAM_BOT_TOKEN=... and run `make run` again.
-"""
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set: starting the sandbox, a local Telegram stand-in with a demo "
+    "ward (to run on real Telegram, get a token from @BotFather with /newbot and put "
+    "TELEGRAM_BOT_TOKEN=... in .env; see README.md)."
+)
 
 
 def _settings() -> Settings:
@@ -47,7 +45,9 @@ def cmd_run(_: argparse.Namespace) -> int:
     token = settings.token
     if token is None:
         print(NO_TOKEN, file=sys.stderr)
-        return 1
+        from bot.sandbox import runner
+
+        return runner.run()
     # Migrations run their own event loop, so they go before the bot's.
     upgrade(settings.database_url)
     if settings.org_file is not None and _import(settings, settings.org_file) != 0:
@@ -58,6 +58,18 @@ def cmd_run(_: argparse.Namespace) -> int:
     app = build_application(runtime, token, settings.telegram_api_url)
     app.run_polling(drop_pending_updates=False)
     return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox import runner
+
+    try:
+        settings = runner.sandbox_settings(args.db)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    _logging(settings)
+    return runner.run(args.db, args.host, args.port, keep=args.keep)
 
 
 def cmd_db_upgrade(_: argparse.Namespace) -> int:
@@ -120,6 +132,14 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="dondoc", description="Đôn Đốc: giao và đôn đốc nhiệm vụ")
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (polling Telegram)").set_defaults(func=cmd_run)
+    box = sub.add_parser(
+        "sandbox", help="try the bot without Telegram: a local web chat with a demo ward"
+    )
+    box.add_argument("--db", default="sqlite+aiosqlite:///data/sandbox.db", help="sandbox database")
+    box.add_argument("--host", help="web address (default $DONDOC_SANDBOX_HOST or 127.0.0.1)")
+    box.add_argument("--port", type=int, help="web port (default $DONDOC_SANDBOX_PORT or 8080)")
+    box.add_argument("--keep", action="store_true", help="keep the tasks of the last run")
+    box.set_defaults(func=cmd_sandbox)
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
     org = sub.add_parser("org", help="the roster").add_subparsers(dest="org_command", required=True)

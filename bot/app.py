@@ -20,6 +20,7 @@ from bot.services.common import Core, CoreConfig
 from bot.services.container import Services
 from handlers.context import BotData, Ctx, DondocApp
 from handlers.setup import publish_commands, register
+from scheduler import jobs
 
 log = logging.getLogger("dondoc")
 
@@ -61,7 +62,12 @@ def open_runtime(
 
 
 def build_application(
-    runtime: Runtime, token: str, api_url: str, rate_limit: bool = True, **timeouts: Any
+    runtime: Runtime,
+    token: str,
+    api_url: str,
+    rate_limit: bool = True,
+    schedule: bool = True,
+    **timeouts: Any,
 ) -> DondocApp:
     """The Application, not started. `api_url` is Telegram's root or a stand-in's."""
     builder = (
@@ -83,6 +89,8 @@ def build_application(
     app.bot_data.services = runtime.services
     app.bot_data.on_shutdown.append(runtime.close)
     register(app)
+    if schedule:
+        jobs.schedule(app)
     return app
 
 
@@ -92,6 +100,15 @@ async def post_init(app: DondocApp) -> None:
     assert services is not None
     me = await app.bot.get_me()
     core = services.core
+    await core.load_org_settings()
+    back, unknown = await services.chasing.recover()
+    if back or unknown:
+        log.warning(
+            "after the restart: %s queued messages will be sent, %s were cut off while sending "
+            "and are not sent again (at-most-once)",
+            back,
+            unknown,
+        )
     core.config = dataclasses.replace(core.config, bot_username=me.username or "")
     await publish_commands(app)
     log.info("Bot @%s is running (id %s)", me.username, me.id)

@@ -33,3 +33,19 @@ class ManualClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
+
+
+class OffsetClock:
+    """Real time plus an offset that only moves forward: the sandbox's "⏩" jumps ahead to the next
+    scheduled event while time keeps flowing. Production never uses it."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def jump_to(self, moment: datetime) -> None:
+        ahead = moment.astimezone(UTC) - datetime.now(UTC)
+        if ahead > self._offset:
+            self._offset = ahead

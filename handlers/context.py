@@ -8,6 +8,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services.container import Services
+from scheduler.pacer import Pacer
 
 
 class BotData:
@@ -16,6 +17,7 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
+        self.pacer: Pacer | None = None
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -28,3 +30,5 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 
 
 DondocApp = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData, Any]
+# What a handler's context exposes as `ctx.application` (PTB leaves its context type generic).
+AnyApp = Application[ExtBot[None], Any, dict[Any, Any], dict[Any, Any], BotData, Any]

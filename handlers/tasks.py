@@ -10,12 +10,12 @@ from handlers.adapt import actor_of, answer, attachment_of, command_tail, where_
 from handlers.context import Ctx
 
 
-def _split_code(tail: str) -> tuple[str, str]:
+def split_code(tail: str) -> tuple[str, str]:
     code, _, rest = tail.partition(" ")
     return code.strip(), rest.strip()
 
 
-async def _usage(update: Update, ctx: Ctx, key: str) -> None:
+async def usage(update: Update, ctx: Ctx, key: str) -> None:
     lang = await ctx.services.roster.language_of(actor_of(update))
     assert update.effective_message is not None
     await update.effective_message.reply_html(t(key, lang))
@@ -40,9 +40,9 @@ async def giao(update: Update, ctx: Ctx) -> None:
 
 async def nhan(update: Update, ctx: Ctx) -> None:
     assert update.effective_message is not None
-    code, _ = _split_code(command_tail(update.effective_message))
+    code, _ = split_code(command_tail(update.effective_message))
     if not code:
-        return await _usage(update, ctx, "usage.nhan")
+        return await usage(update, ctx, "usage.nhan")
     outcome = await ctx.services.tasks.acknowledge(actor_of(update), where_of(update), code)
     await answer(update, ctx, outcome)
 
@@ -50,9 +50,9 @@ async def nhan(update: Update, ctx: Ctx) -> None:
 async def xong(update: Update, ctx: Ctx) -> None:
     message = update.effective_message
     assert message is not None
-    code, result = _split_code(command_tail(message))
+    code, result = split_code(command_tail(message))
     if not code:
-        return await _usage(update, ctx, "usage.xong")
+        return await usage(update, ctx, "usage.xong")
     outcome = await ctx.services.tasks.report(
         actor_of(update), where_of(update), code, result, attachment_of(message)
     )
@@ -61,9 +61,9 @@ async def xong(update: Update, ctx: Ctx) -> None:
 
 async def giahan(update: Update, ctx: Ctx) -> None:
     assert update.effective_message is not None
-    code, rest = _split_code(command_tail(update.effective_message))
+    code, rest = split_code(command_tail(update.effective_message))
     if not code or not rest:
-        return await _usage(update, ctx, "usage.giahan")
+        return await usage(update, ctx, "usage.giahan")
     outcome = await ctx.services.tasks.request_extension(
         actor_of(update), where_of(update), code, rest
     )
@@ -72,18 +72,18 @@ async def giahan(update: Update, ctx: Ctx) -> None:
 
 async def huy(update: Update, ctx: Ctx) -> None:
     assert update.effective_message is not None
-    code, reason = _split_code(command_tail(update.effective_message))
+    code, reason = split_code(command_tail(update.effective_message))
     if not code:
-        return await _usage(update, ctx, "usage.huy")
+        return await usage(update, ctx, "usage.huy")
     outcome = await ctx.services.tasks.withdraw(actor_of(update), where_of(update), code, reason)
     await answer(update, ctx, outcome)
 
 
 async def chuyen(update: Update, ctx: Ctx) -> None:
     assert update.effective_message is not None
-    code, unit = _split_code(command_tail(update.effective_message))
+    code, unit = split_code(command_tail(update.effective_message))
     if not code or not unit:
-        return await _usage(update, ctx, "usage.chuyen")
+        return await usage(update, ctx, "usage.chuyen")
     outcome = await ctx.services.tasks.reassign(actor_of(update), where_of(update), code, unit)
     await answer(update, ctx, outcome)
 

@@ -1,89 +1,20 @@
-"""Shared fixtures: a real database (SQLite file; PostgreSQL when TEST_DATABASE_URL is set) and
-the real bot polling the Bot API stand-in over HTTP, with a clock the tests move."""
+"""Fixtures: a real database (SQLite file; PostgreSQL when TEST_DATABASE_URL is set) and the real
+bot polling the Bot API stand-in over HTTP, with a clock the tests move."""
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("PTB_TIMEDELTA", "true")
-
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import create_async_engine
+from support import DB_KINDS, PG_URL, ROSTER, START, TOKEN, World, make_settings, people
 
 from bot.clock import ManualClock
-from bot.config import Settings, load_settings
 from bot.domain.orgfile import parse_org
 from bot.sandbox import FakeTelegram
 from bot.sandbox.live import LiveBot
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-TOKEN = "123:ABC"
-# Monday 23 November 2026, 09:00 in Hà Nội.
-START = datetime(2026, 11, 23, 9, 0, tzinfo=VN)
-
-LEADERS = -1001000000001
-TCKH_CHAT = -1001000000010
-QLDT_CHAT = -1001000000020
-CHAIRMAN = 900001
-VICE = 900002
-OFFICE = 900003
-TCKH_HEAD = 900010
-TCKH_STAFF = 900011
-QLDT_HEAD = 900020
-ADMIN = 900099
-STRANGER = 999999
-
-ROSTER = f"""\
-leadership_chat: {LEADERS}
-units:
-  - code: TCKH
-    name: Phòng Tài chính - Kế hoạch
-    aliases: [TC-KH, Tài chính]
-    chat: {TCKH_CHAT}
-  - code: QLDT
-    name: Phòng Quản lý đô thị
-    aliases: [QLĐT]
-    chat: {QLDT_CHAT}
-  - code: TNMT
-    name: Phòng Tài nguyên và Môi trường
-    aliases: [TN&MT]
-people:
-  - telegram_id: {CHAIRMAN}
-    name: Nguyễn Văn An
-    role: chairman
-  - telegram_id: {VICE}
-    name: Lê Thị Bình
-    role: vice_chairman
-    supervises: [QLDT]
-  - telegram_id: {OFFICE}
-    name: Phạm Văn Cường
-    role: office
-  - telegram_id: {TCKH_HEAD}
-    name: Trần Thị Dung
-    role: head
-    unit: TCKH
-  - telegram_id: {TCKH_STAFF}
-    name: Hoàng Văn Em
-    role: staff
-    unit: TCKH
-  - telegram_id: {QLDT_HEAD}
-    name: Vũ Văn Giang
-    role: head
-    unit: QLDT
-  - telegram_id: {ADMIN}
-    name: Đỗ Quản Trị
-    role: admin
-"""
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-DB_KINDS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(params=DB_KINDS)
@@ -109,108 +40,20 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'dondoc.db'}"
 
 
-def make_settings(database_url: str, **extra: Any) -> Settings:
-    return load_settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        DATABASE_URL=database_url,
-        DONDOC_ADMINS=str(ADMIN),
-        _env_file=None,
-        **extra,
-    )
-
-
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-class World:
-    """The test plays the people: writes, replies, presses buttons, reads what they would see."""
-
-    def __init__(self, live: LiveBot, clock: ManualClock) -> None:
-        self.live = live
-        self.tg = live.tg
-        self.clock = clock
-        self.services = live.runtime.services
-
-    async def say(
-        self,
-        chat: int,
-        user: int,
-        text: str | None = None,
-        reply_to: int | None = None,
-        document: tuple[str, bytes, str | None] | None = None,
-        caption: str | None = None,
-    ) -> dict[str, Any]:
-        """Send as a person and wait until the bot has handled it and gone quiet."""
-        sent = self.tg.send_message(
-            chat, user, text, reply_to=reply_to, document=document, caption=caption
-        )
-        await self.tg.wait_idle(timeout=10)
-        return sent
-
-    async def press(self, chat: int, message_id: int, user: int, data: str) -> dict[str, Any]:
-        query_id = self.tg.press_button(chat, message_id, user, data)
-        answer = await self.tg.wait_for_callback_answer(query_id, timeout=10)
-        await self.tg.wait_idle(timeout=10)
-        return answer
-
-    def bot_texts(self, chat: int) -> list[str]:
-        return [m.get("text") or m.get("caption") or "" for m in self.tg.bot_messages(chat)]
-
-    def last(self, chat: int) -> dict[str, Any]:
-        message = self.tg.last_bot_message(chat)
-        assert message is not None, f"the bot said nothing in {chat}"
-        return message
-
-    def last_text(self, chat: int) -> str:
-        message = self.last(chat)
-        return str(message.get("text") or message.get("caption") or "")
-
-    def card(self, chat: int, code: str) -> dict[str, Any]:
-        for message in reversed(self.tg.bot_messages(chat)):
-            if f"Nhiệm vụ {code}" in (message.get("text") or ""):
-                return message
-        raise AssertionError(f"no card for {code} in {chat}: {self.bot_texts(chat)}")
-
-    @staticmethod
-    def buttons(message: dict[str, Any]) -> dict[str, str]:
-        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-        return {b["text"]: b["callback_data"] for row in rows for b in row}
-
-    def button(self, message: dict[str, Any], label: str) -> str:
-        for text, data in self.buttons(message).items():
-            if label in text:
-                return data
-        raise AssertionError(f"no button {label!r} on {message.get('text')!r}")
-
-    def advance(self, **delta: float) -> None:
-        self.clock.advance(timedelta(**delta))
-
-
-def people(tg: FakeTelegram) -> None:
-    tg.add_user(CHAIRMAN, "An", "Nguyễn Văn")
-    tg.add_user(VICE, "Bình", "Lê Thị")
-    tg.add_user(OFFICE, "Cường", "Phạm Văn")
-    tg.add_user(TCKH_HEAD, "Dung", "Trần Thị")
-    tg.add_user(TCKH_STAFF, "Em", "Hoàng Văn", language_code="en")
-    tg.add_user(QLDT_HEAD, "Giang", "Vũ Văn")
-    tg.add_user(ADMIN, "Trị", "Đỗ Quản")
-    tg.add_user(STRANGER, "Lạ", "Người")
-    everyone = [CHAIRMAN, VICE, OFFICE, TCKH_HEAD, TCKH_STAFF, QLDT_HEAD, ADMIN, STRANGER]
-    tg.add_group(LEADERS, "Lãnh đạo UBND", members=everyone)
-    tg.add_group(TCKH_CHAT, "Phòng TC-KH", members=everyone)
-    tg.add_group(QLDT_CHAT, "Phòng QLĐT", members=everyone)
-    tg.add_group(-1001000000099, "Nhóm lạ", members=everyone)
 
 
 @pytest.fixture
 async def world(database_url: str, clock: ManualClock) -> AsyncIterator[World]:
     tg = FakeTelegram(token=TOKEN, clock=clock.now)
     people(tg)
-    live = await LiveBot.start(make_settings(database_url), tg, clock=clock)
+    settings = make_settings(database_url)
+    live = await LiveBot.start(settings, tg, clock=clock)
     await live.runtime.services.roster.import_org(parse_org(ROSTER))
+    world = World(live, clock, settings)
     try:
-        yield World(live, clock)
+        yield world
     finally:
-        await live.stop()
+        await world.live.stop()

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -207,3 +208,47 @@ class HandledRow(Base):
     __tablename__ = "handled_updates"
     key: Mapped[str] = mapped_column(String(96), primary_key=True)
     at: Mapped[datetime] = mapped_column()
+
+
+class NudgeRow(Base):
+    """A planned nudge: one pending row per open task (its next one), kept after it goes out."""
+
+    __tablename__ = "nudges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[str] = mapped_column(String(96))
+    due_at: Mapped[datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16))  # pending | done | cancelled
+    created_at: Mapped[datetime] = mapped_column()
+    done_at: Mapped[datetime | None] = mapped_column()
+    urge_no: Mapped[int | None] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        UniqueConstraint("task_id", "kind", "slot"),
+        Index("ix_nudges_state_due_at", "state", "due_at"),
+    )
+
+
+class DeliveryRow(Base):
+    """One message to one chat, moving pending → claimed → sending → sent | failed | unknown.
+
+    The send happens after the claim commits; a crash before "sending" returns the row to
+    pending, a crash after it leaves the outcome unknown and the row is not sent again."""
+
+    __tablename__ = "deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.repositories import (
     ExtensionRepository,
     HandledRepository,
@@ -27,6 +28,8 @@ class UnitOfWork:
     prompts: PromptRepository
     invites: InviteRepository
     handled: HandledRepository
+    nudges: NudgeRepository
+    deliveries: DeliveryRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -43,6 +46,8 @@ class UnitOfWork:
         self.prompts = PromptRepository(session)
         self.invites = InviteRepository(session)
         self.handled = HandledRepository(session)
+        self.nudges = NudgeRepository(session)
+        self.deliveries = DeliveryRepository(session)
         return self
 
     async def __aexit__(

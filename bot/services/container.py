@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.services.chasing import ChasingService
 from bot.services.common import Core
 from bot.services.roster import RosterService
 from bot.services.tasks import TaskService
@@ -14,7 +15,13 @@ class Services:
     core: Core
     tasks: TaskService
     roster: RosterService
+    chasing: ChasingService
 
     @classmethod
     def build(cls, core: Core) -> Services:
-        return cls(core=core, tasks=TaskService(core), roster=RosterService(core))
+        return cls(
+            core=core,
+            tasks=TaskService(core),
+            roster=RosterService(core),
+            chasing=ChasingService(core),
+        )

@@ -296,6 +296,12 @@ class RosterService:
             await uow.people.set_can_dm(person_id, False)
             await uow.commit()
 
+    async def admin_chats(self) -> list[int]:
+        """Where to tell the administrators: DONDOC_ADMINS and the roster's admins."""
+        async with self.core.uow() as uow:
+            roster = await uow.people.with_roles([Role.ADMIN])
+        return sorted(set(self.core.config.admins) | {p.telegram_id for p in roster})
+
     async def set_language(self, actor: Actor, arg: str) -> Outcome:
         choice = arg.strip().lower()
         async with self.core.uow() as uow:

@@ -31,6 +31,7 @@ from bot.domain.rules import (
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Button, Outcome, Outgoing, PromptSpec
+from bot.services.planning import replan
 from bot.text import render
 from bot.text.catalog import t
 from bot.text.render import TaskView, esc
@@ -300,6 +301,7 @@ class TaskService:
                 note=content[:500],
             )
             view = await self._view(uow, task)
+            await replan(self.core, uow, task, now)
             await uow.commit()
         return self._assigned_outcome(view, deadline, lang)
 
@@ -439,6 +441,7 @@ class TaskService:
                 code=task.code,
                 when=render.when(now, core.config.tz),
             )
+            await replan(self.core, uow, task, now)
             await uow.commit()
         return Outcome(
             t("ack.done", lang, unit=render.unit_name(view.lead), code=task.code),
@@ -588,6 +591,7 @@ class TaskService:
                     Outgoing(chat_id=m.chat_id, text=f"📎 <b>{task.code}</b>", document=attachment)
                     for m in review
                 ]
+            await replan(self.core, uow, task, now)
             await uow.commit()
         return Outcome(reply, messages=messages, changed=True)
 
@@ -628,6 +632,7 @@ class TaskService:
                 code=task.code,
                 when=render.when(task.completed_at or now, core.config.tz),
             )
+            await replan(self.core, uow, task, now)
             await uow.commit()
         return Outcome(t("review.approved", lang, code=task.code), messages=messages, changed=True)
 
@@ -686,6 +691,7 @@ class TaskService:
                 reason=esc(render.clip(reason, 1000)),
                 due=render.due_text(task.due, core.config.tz, core.config.language),
             )
+            await replan(self.core, uow, task, now)
             await uow.commit()
         return Outcome(
             t("review.returned", lang, code=task.code, unit=render.unit_name(view.lead)),
@@ -840,6 +846,7 @@ class TaskService:
             view = await self._view(uow, await uow.tasks.get(task.id) or task)
             messages += await self._refresh_cards(uow, view)
             messages += await self._clear_prompt_buttons(uow, extension_id=request.id)
+            await replan(self.core, uow, view.task, now)
             await uow.commit()
         if approve:
             reply = t("ext.approved", lang, code=task.code, due=render.due_text(granted, tz, lang))
@@ -942,6 +949,7 @@ class TaskService:
                 code=task.code,
                 reason=esc(render.clip(reason, 1000)),
             )
+            await replan(self.core, uow, task, now)
             await uow.commit()
         return Outcome(t("withdrawn", lang, code=task.code), messages=messages, changed=True)
 
@@ -1024,6 +1032,7 @@ class TaskService:
                 new=render.unit_name(unit),
             )
             messages += self._card_messages_sync(view)
+            await replan(self.core, uow, task, now)
             await uow.commit()
         reply = t(
             "reassigned",

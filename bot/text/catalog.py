@@ -444,6 +444,98 @@ M: dict[str, dict[str, str]] = {
         "vi": "chuyển chủ trì từ {old} sang {new}",
         "en": "moved the lead from {old} to {new}",
     },
+    # --- chasing ---------------------------------------------------------------------------
+    "nudge.title": {
+        "vi": "🔔 <b>Đôn đốc nhiệm vụ</b> — {unit}",
+        "en": "🔔 <b>Task reminder</b> — {unit}",
+    },
+    "nudge.item": {
+        "vi": "• <b>{code}</b> {content}\n   Hạn: {due} — <b>{what}</b>",
+        "en": "• <b>{code}</b> {content}\n   Due: {due} — <b>{what}</b>",
+    },
+    "nudge.unack": {"vi": "chưa tiếp nhận", "en": "not yet acknowledged"},
+    "nudge.due_soon": {
+        "vi": "sắp đến hạn (còn {days} ngày làm việc)",
+        "en": "due soon ({days} working days left)",
+    },
+    "nudge.due_today": {"vi": "hôm nay đến hạn", "en": "due today"},
+    "nudge.overdue": {
+        "vi": "đôn đốc lần {n} — quá hạn {days} ngày làm việc",
+        "en": "reminder {n} — {days} working days late",
+    },
+    "nudge.checkin": {
+        "vi": "nhiệm vụ thường xuyên: đề nghị cập nhật tiến độ",
+        "en": "ongoing task: please report progress",
+    },
+    "nudge.manual": {
+        "vi": "đôn đốc lần {n} — {who} nhắc",
+        "en": "reminder {n} — from {who}",
+    },
+    "nudge.manual_late": {
+        "vi": "đôn đốc lần {n} — {who} nhắc — quá hạn {days} ngày làm việc",
+        "en": "reminder {n} — from {who} — {days} working days late",
+    },
+    "nudge.note": {"vi": "   💬 {note}", "en": "   💬 {note}"},
+    "nudge.mention": {"vi": "👤 {who}", "en": "👤 {who}"},
+    "nudge.more": {
+        "vi": "(tiếp theo ở tin sau)",
+        "en": "(continued in the next message)",
+    },
+    "escalation": {
+        "vi": "⚠️ Nhiệm vụ <b>{code}</b> ({unit}) quá hạn {days} ngày làm việc, đã đôn đốc {n} lần.\n"
+        "{content}\nHạn: {due}",
+        "en": "⚠️ Task <b>{code}</b> ({unit}) is {days} working days late after {n} reminders.\n"
+        "{content}\nDue: {due}",
+    },
+    "digest.title": {
+        "vi": "🚨 <b>Nhiệm vụ quá hạn</b> — {date}\nĐã đôn đốc từ {n} lần trở lên, xếp từ chậm nhất:",
+        "en": "🚨 <b>Overdue tasks</b> — {date}\nReminded {n} times or more, latest first:",
+    },
+    "digest.item": {
+        "vi": "• <b>{code}</b> [{unit}] {content} — quá hạn {days} ngày làm việc, đôn đốc {urges} lần",
+        "en": "• <b>{code}</b> [{unit}] {content} — {days} working days late, {urges} reminders",
+    },
+    "schedule.title": {
+        "vi": "🗓 <b>Lịch đôn đốc sắp tới</b>{scope}",
+        "en": "🗓 <b>Upcoming reminders</b>{scope}",
+    },
+    "schedule.item": {
+        "vi": "• {when} — <b>{code}</b> [{unit}]: {what}",
+        "en": "• {when} — <b>{code}</b> [{unit}]: {what}",
+    },
+    "schedule.empty": {
+        "vi": "Không có lần đôn đốc nào sắp tới{scope}.",
+        "en": "No upcoming reminders{scope}.",
+    },
+    "schedule.scope": {"vi": " — {what}", "en": " — {what}"},
+    "urge.sent": {
+        "vi": "Đã đôn đốc nhiệm vụ {code} (lần {n}).",
+        "en": "Reminder {n} for task {code} is on its way.",
+    },
+    "urge.queued": {
+        "vi": "Ngoài giờ làm việc: lời đôn đốc nhiệm vụ {code} sẽ gửi lúc {when}.",
+        "en": "Outside office hours: the reminder for task {code} goes out at {when}.",
+    },
+    "usage.nhac": {
+        "vi": "Cách dùng: <code>/nhac &lt;mã nhiệm vụ&gt; [lời nhắn]</code>"
+        "\nVí dụ: <code>/nhac NV-0042 Đề nghị báo cáo trước cuộc họp thứ Năm</code>",
+        "en": "Usage: <code>/nhac &lt;task code&gt; [message]</code>"
+        "\nExample: <code>/nhac NV-0042 Please report before Thursday's meeting</code>",
+    },
+    "denied.not_urger": {
+        "vi": "Chỉ lãnh đạo, người giao việc hoặc Văn phòng được đôn đốc nhiệm vụ.",
+        "en": "Only leaders, the assigner or the office may send a reminder.",
+    },
+    "denied.not_urgeable": {
+        "vi": "Nhiệm vụ {code} đang {status}, không cần đôn đốc.",
+        "en": "Task {code} is {status}; there is nothing to remind.",
+    },
+    "delivery.refused": {
+        "vi": "⚠️ Bot không gửi được tin vào chat <code>{chat}</code>: {reason}\nKiểm tra bot còn trong"
+        " nhóm (hoặc người nhận chưa chặn bot); tin đôn đốc cho chat này tạm dừng.",
+        "en": "⚠️ The bot cannot post to chat <code>{chat}</code>: {reason}\nCheck the bot is still"
+        " in the group (or the person has not blocked it).",
+    },
     # --- onboarding -------------------------------------------------------------------------
     "start.known": {
         "vi": "Xin chào {name}! Bot Đôn Đốc đã sẵn sàng gửi thông báo riêng cho bạn."
@@ -513,6 +605,8 @@ M: dict[str, dict[str, str]] = {
         "/nv &lt;mã&gt; — chi tiết và diễn biến một nhiệm vụ\n"
         "/huy &lt;mã&gt; &lt;lý do&gt; — rút nhiệm vụ\n"
         "/chuyen &lt;mã&gt; &lt;đơn vị&gt; — chuyển đơn vị chủ trì\n"
+        "/nhac &lt;mã&gt; [lời nhắn] — đôn đốc nhiệm vụ\n"
+        "/lich [mã|đơn vị] — lịch đôn đốc sắp tới\n"
         "/dangky &lt;mã đơn vị&gt; — gắn nhóm chat với đơn vị (quản trị viên)\n"
         "/moi &lt;mã đơn vị&gt; [vai trò] — tạo đường dẫn mời cán bộ\n"
         "/lang vi|en — chọn ngôn ngữ\n"
@@ -529,6 +623,8 @@ M: dict[str, dict[str, str]] = {
         "/nv &lt;code&gt; — one task and its history\n"
         "/huy &lt;code&gt; &lt;reason&gt; — withdraw a task\n"
         "/chuyen &lt;code&gt; &lt;unit&gt; — move the lead to another unit\n"
+        "/nhac &lt;code&gt; [message] — send a reminder\n"
+        "/lich [code|unit] — upcoming reminders\n"
         "/dangky &lt;unit code&gt; — bind this group chat to a unit (administrators)\n"
         "/moi &lt;unit code&gt; [role] — create an invitation link\n"
         "/lang vi|en — choose the language\n"
@@ -560,6 +656,8 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("chuyen", "Chuyển đơn vị chủ trì"),
         ("dangky", "Gắn nhóm chat với đơn vị"),
         ("moi", "Tạo đường dẫn mời cán bộ"),
+        ("nhac", "Đôn đốc một nhiệm vụ"),
+        ("lich", "Lịch đôn đốc sắp tới"),
         ("lang", "Chọn ngôn ngữ"),
         ("help", "Hướng dẫn"),
     ],
@@ -574,6 +672,8 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("chuyen", "Move the lead to another unit"),
         ("dangky", "Bind this group to a unit"),
         ("moi", "Create an invitation link"),
+        ("nhac", "Send a reminder for a task"),
+        ("lich", "Upcoming reminders"),
         ("lang", "Choose the language"),
         ("help", "Help"),
     ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import (
+from support import (
     CHAIRMAN,
     LEADERS,
     QLDT_HEAD,
@@ -107,13 +107,13 @@ async def test_user_text_is_escaped_and_long_text_stays_within_limits(world: Wor
 async def test_the_same_update_twice_creates_one_task(world: World) -> None:
     sent = await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
     world.tg.redeliver(sent)
-    await world.tg.wait_idle()
+    await world.live.settled()
     assert await _task_count(world) == 1
     cards = [m for m in world.tg.bot_messages(TCKH_CHAT) if "NV-0001" in (m.get("text") or "")]
     assert len(cards) == 1
     report = await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã xong")
     world.tg.redeliver(report)
-    await world.tg.wait_idle()
+    await world.live.settled()
     async with world.services.core.uow() as uow:
         task = await uow.tasks.by_code("NV-0001")
         assert task is not None

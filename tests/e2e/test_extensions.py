@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import CHAIRMAN, LEADERS, TCKH_CHAT, TCKH_HEAD, TCKH_STAFF, World
+from support import CHAIRMAN, LEADERS, TCKH_CHAT, TCKH_HEAD, TCKH_STAFF, World
 
 
 async def _assign(world: World, text: str = "/giao TCKH Rà soát hộ nghèo hạn 15/12") -> None:

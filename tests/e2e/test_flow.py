@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import (
+from support import (
     CHAIRMAN,
     LEADERS,
     QLDT_CHAT,
@@ -44,7 +44,7 @@ async def test_assign_acknowledge_report_approve(world: World) -> None:
     first = tg.press_button(TCKH_CHAT, card["message_id"], TCKH_STAFF, ack)
     second = tg.press_button(TCKH_CHAT, card["message_id"], TCKH_STAFF, ack)
     answers = [await tg.wait_for_callback_answer(q) for q in (first, second)]
-    await tg.wait_idle()
+    await world.live.settled()
     assert "Recorded" in answers[0]["text"]  # this staff member's Telegram is in English
     assert "already acknowledged" in answers[1]["text"] and answers[1]["show_alert"]
     card = tg.find_message(TCKH_CHAT, card["message_id"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ADMIN, CHAIRMAN, LEADERS, OFFICE, TCKH_CHAT, TCKH_HEAD, TCKH_STAFF, World
+from support import ADMIN, CHAIRMAN, LEADERS, OFFICE, TCKH_CHAT, TCKH_HEAD, TCKH_STAFF, World
 
 NEW_GROUP = -1001000000099
 NEWCOMER = 900555

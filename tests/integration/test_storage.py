@@ -7,14 +7,15 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from conftest import QLDT_CHAT, TCKH_CHAT
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support import QLDT_CHAT, TCKH_CHAT, TCKH_HEAD
 
 import bot.db.migrate
 from bot.db.engine import create_engine, make_sessionmaker
-from bot.db.tables import Base, HandledRow, UnitRow
+from bot.db.tables import Base, CounterRow, HandledRow, UnitRow
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.domain.model import Role
 
@@ -48,7 +49,10 @@ async def test_migrations_create_every_table_from_empty(database_url: str) -> No
         await engine.dispose()
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
-    assert version == "0001"
+    head = ScriptDirectory.from_config(
+        bot.db.migrate.alembic_config(database_url)
+    ).get_current_head()
+    assert version == head
 
 
 async def test_migrations_are_idempotent(database_url: str) -> None:
@@ -75,17 +79,27 @@ async def test_migrations_match_the_models(database_url: str) -> None:
     assert diff == []
 
 
+async def assign_like(uow: UnitOfWorkFactory) -> int:
+    """Like the assign use case: read first (who acts, which units), then take a number and write.
+
+    On SQLite a transaction that reads before it writes cannot upgrade its lock while another
+    writes (SQLITE_BUSY at once, busy_timeout does not help): only BEGIN IMMEDIATE queues them.
+    """
+    async with uow() as work:
+        await work.units.all()
+        await work.people.by_telegram_id(TCKH_HEAD)
+        await asyncio.sleep(0)  # let the others start their transactions too
+        number = await work.tasks.next_number()
+        await asyncio.sleep(0)  # and run while this one holds the number
+        await work.handled.claim(f"assign:{number}", datetime.now(UTC))
+        await work.commit()
+        return number
+
+
 async def test_concurrent_transactions_get_distinct_sequential_numbers(
     uow: UnitOfWorkFactory,
 ) -> None:
-    async def assign() -> int:
-        async with uow() as work:
-            number = await work.tasks.next_number()
-            await asyncio.sleep(0)  # let the others run while this transaction holds the number
-            await work.commit()
-            return number
-
-    numbers = await asyncio.gather(*(assign() for _ in range(20)))
+    numbers = await asyncio.gather(*(assign_like(uow) for _ in range(20)))
     assert sorted(numbers) == list(range(1, 21))
     async with uow() as work:
         assert await work.tasks.next_number() == 21  # not committed: given back
@@ -96,14 +110,7 @@ async def test_concurrent_numbers_after_the_counter_exists(uow: UnitOfWorkFactor
         assert await work.tasks.next_number() == 1
         await work.commit()
 
-    async def assign() -> int:
-        async with uow() as work:
-            number = await work.tasks.next_number()
-            await asyncio.sleep(0)
-            await work.commit()
-            return number
-
-    numbers = await asyncio.gather(*(assign() for _ in range(20)))
+    numbers = await asyncio.gather(*(assign_like(uow) for _ in range(20)))
     assert sorted(numbers) == list(range(2, 22))
 
 
@@ -210,3 +217,30 @@ async def test_unit_of_work_rolls_back_on_error(uow: UnitOfWorkFactory) -> None:
     work2: UnitOfWork
     async with uow() as work2:
         assert await work2.units.by_code("tckh") is None
+
+
+async def test_sqlite_transactions_begin_immediate(sqlite_url: str) -> None:
+    """A read-modify-write done in Python is safe on SQLite only because every transaction takes
+    the write lock at BEGIN; the driver's own deferred BEGIN would lose updates here."""
+    await asyncio.to_thread(bot.db.migrate.upgrade, sqlite_url)
+    engine = create_engine(sqlite_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        async with sessions() as session:
+            session.add(CounterRow(name="rmw", value=0))
+            await session.commit()
+
+        async def increment() -> None:
+            async with sessions() as session:
+                row = await session.get(CounterRow, "rmw")
+                assert row is not None
+                value = row.value
+                await asyncio.sleep(0)  # the others read now, unless they wait at BEGIN
+                row.value = value + 1
+                await session.commit()
+
+        await asyncio.gather(*(increment() for _ in range(20)))
+        async with sessions() as session:
+            assert await session.scalar(select(CounterRow.value)) == 20
+    finally:
+        await engine.dispose()

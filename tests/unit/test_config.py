@@ -173,7 +173,11 @@ def test_review_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
             "maybe",
             "Bad setting DONDOC_REVIEW: Input should be a valid boolean, unable to interpret input",
         ),
-        ("DONDOC_OFFICE_START", "25:99", "Bad setting DONDOC_OFFICE_START: expected a time like 08:00"),
+        (
+            "DONDOC_OFFICE_START",
+            "25:99",
+            "Bad setting DONDOC_OFFICE_START: expected a time like 08:00",
+        ),
         ("DONDOC_OFFICE_END", "5pm", "Bad setting DONDOC_OFFICE_END: expected a time like 08:00"),
         (
             "DONDOC_LOG_LEVEL",

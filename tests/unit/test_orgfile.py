@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import (
+from support import (
     ADMIN,
     CHAIRMAN,
     LEADERS,
@@ -152,7 +152,10 @@ def test_top_level_must_be_a_mapping() -> None:
 
 
 def test_unknown_role() -> None:
-    text = "units:\n  - code: A\n    name: A\npeople:\n  - telegram_id: 1\n    name: X\n    role: boss\n"
+    text = (
+        "units:\n  - code: A\n    name: A\n"
+        "people:\n  - telegram_id: 1\n    name: X\n    role: boss\n"
+    )
     assert problems(text) == [
         "org.yaml:7: role 'boss' is not one of: "
         "chairman, vice_chairman, office, head, deputy, staff, admin"

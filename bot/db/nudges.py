@@ -1,0 +1,258 @@
+"""Repositories for the chasing schedule (nudges) and the outgoing messages (deliveries)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import DeliveryRow, NudgeRow
+from bot.domain.nudging import URGE_KINDS, NudgeKind, PlannedNudge
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    id: int
+    task_id: int
+    kind: NudgeKind
+    slot: str
+    due_at: datetime
+    state: str
+    urge_no: int | None = None
+    actor_id: int | None = None
+    note: str | None = None
+
+
+def _nudge(row: NudgeRow) -> Nudge:
+    return Nudge(
+        row.id,
+        row.task_id,
+        NudgeKind(row.kind),
+        row.slot,
+        row.due_at,
+        row.state,
+        row.urge_no,
+        row.actor_id,
+        row.note,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    key: str
+    chat_id: int
+    person_id: int | None
+    text: str
+    buttons: list[list[dict[str, str]]]
+    state: str
+    attempts: int
+
+
+def _delivery(row: DeliveryRow) -> Delivery:
+    return Delivery(
+        row.id, row.key, row.chat_id, row.person_id, row.text, row.buttons, row.state, row.attempts
+    )
+
+
+class NudgeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+        self._skip_locked = session.bind is not None and session.bind.dialect.name == "postgresql"
+
+    async def plan(
+        self,
+        task_id: int,
+        planned: PlannedNudge,
+        now: datetime,
+        actor_id: int | None = None,
+        note: str | None = None,
+    ) -> str:
+        """Make (task, kind, slot) pending at the planned time. Returns "planned", or "done"
+        when that very nudge already went out (the caller then plans the one after it)."""
+        row = await self._s.scalar(
+            select(NudgeRow).where(
+                NudgeRow.task_id == task_id,
+                NudgeRow.kind == planned.kind.value,
+                NudgeRow.slot == planned.slot,
+            )
+        )
+        if row is not None and row.state == "done":
+            return "done"
+        if row is not None:
+            # A cancelled plan comes back when the task returns to the same footing.
+            row.state, row.due_at, row.done_at = "pending", planned.at, None
+            await self._s.flush()
+            return "planned"
+        self._s.add(
+            NudgeRow(
+                task_id=task_id,
+                kind=planned.kind.value,
+                slot=planned.slot,
+                due_at=planned.at,
+                state="pending",
+                created_at=now,
+                actor_id=actor_id,
+                note=note,
+            )
+        )
+        await self._s.flush()
+        return "planned"
+
+    async def cancel_pending(self, task_id: int, now: datetime) -> int:
+        result = await self._s.execute(
+            update(NudgeRow)
+            .where(NudgeRow.task_id == task_id, NudgeRow.state == "pending")
+            .values(state="cancelled", done_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def due(self, now: datetime, limit: int) -> list[Nudge]:
+        query = (
+            select(NudgeRow)
+            .where(NudgeRow.state == "pending", NudgeRow.due_at <= now)
+            .order_by(NudgeRow.due_at, NudgeRow.id)
+            .limit(limit)
+        )
+        if self._skip_locked:
+            query = query.with_for_update(skip_locked=True)
+        return [_nudge(r) for r in await self._s.scalars(query)]
+
+    async def mark_done(self, nudge_id: int, now: datetime, urge_no: int | None) -> None:
+        await self._s.execute(
+            update(NudgeRow)
+            .where(NudgeRow.id == nudge_id)
+            .values(state="done", done_at=now, urge_no=urge_no)
+        )
+
+    async def mark_merged(self, nudge_id: int, now: datetime) -> None:
+        """Said in the same line as a more pressing nudge of the same task."""
+        await self._s.execute(
+            update(NudgeRow).where(NudgeRow.id == nudge_id).values(state="merged", done_at=now)
+        )
+
+    async def mark_cancelled(self, nudge_id: int, now: datetime) -> None:
+        await self._s.execute(
+            update(NudgeRow).where(NudgeRow.id == nudge_id).values(state="cancelled", done_at=now)
+        )
+
+    async def urges(self, task_ids: Iterable[int]) -> dict[int, int]:
+        """How many times each task was urged (overdue nudges and leaders' manual urges)."""
+        ids = list(set(task_ids))
+        if not ids:
+            return {}
+        rows = await self._s.execute(
+            select(NudgeRow.task_id, func.count())
+            .where(
+                NudgeRow.task_id.in_(ids),
+                NudgeRow.state == "done",
+                NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+            )
+            .group_by(NudgeRow.task_id)
+        )
+        return {tid: int(n) for tid, n in rows}
+
+    async def upcoming(self, task_ids: Sequence[int] | None, limit: int) -> list[Nudge]:
+        query = select(NudgeRow).where(NudgeRow.state == "pending")
+        if task_ids is not None:
+            query = query.where(NudgeRow.task_id.in_(list(task_ids)))
+        query = query.order_by(NudgeRow.due_at, NudgeRow.id).limit(limit)
+        return [_nudge(r) for r in await self._s.scalars(query)]
+
+    async def next_due_at(self) -> datetime | None:
+        return await self._s.scalar(
+            select(func.min(NudgeRow.due_at)).where(NudgeRow.state == "pending")
+        )
+
+
+class DeliveryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+        self._skip_locked = session.bind is not None and session.bind.dialect.name == "postgresql"
+
+    async def add(
+        self,
+        key: str,
+        chat_id: int,
+        text: str,
+        buttons: list[list[dict[str, str]]],
+        now: datetime,
+        person_id: int | None = None,
+    ) -> bool:
+        if await self._s.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None:
+            return False
+        self._s.add(
+            DeliveryRow(
+                key=key,
+                chat_id=chat_id,
+                person_id=person_id,
+                text=text,
+                buttons=buttons,
+                state="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        await self._s.flush()
+        return True
+
+    async def exists(self, key: str) -> bool:
+        return (
+            await self._s.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None
+        )
+
+    async def claim(self, now: datetime, limit: int) -> list[Delivery]:
+        query = (
+            select(DeliveryRow)
+            .where(DeliveryRow.state == "pending", DeliveryRow.next_attempt_at <= now)
+            .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
+            .limit(limit)
+        )
+        if self._skip_locked:
+            query = query.with_for_update(skip_locked=True)
+        rows = list(await self._s.scalars(query))
+        if rows:
+            await self._s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id.in_([r.id for r in rows]))
+                .values(state="claimed")
+            )
+        return [_delivery(r) for r in rows]
+
+    async def set_state(self, delivery_id: int, state: str, **values: Any) -> None:
+        await self._s.execute(
+            update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(state=state, **values)
+        )
+
+    async def recover(self) -> tuple[int, int]:
+        """After a restart: claimed rows were never tried (back to pending); rows caught while
+        sending may or may not have gone out, and are not sent twice (unknown)."""
+        back = await self._s.execute(
+            update(DeliveryRow).where(DeliveryRow.state == "claimed").values(state="pending")
+        )
+        lost = await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.state == "sending")
+            .values(state="unknown", error="interrupted while sending")
+        )
+        return int(getattr(back, "rowcount", 0) or 0), int(getattr(lost, "rowcount", 0) or 0)
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._s.execute(
+            select(DeliveryRow.state, func.count()).group_by(DeliveryRow.state)
+        )
+        return {state: int(n) for state, n in rows}
+
+    async def next_attempt_at(self) -> datetime | None:
+        return await self._s.scalar(
+            select(func.min(DeliveryRow.next_attempt_at)).where(DeliveryRow.state == "pending")
+        )
+
+    async def all(self) -> list[Delivery]:
+        rows = await self._s.scalars(select(DeliveryRow).order_by(DeliveryRow.id))
+        return [_delivery(r) for r in rows]

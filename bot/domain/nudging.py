@@ -1,0 +1,134 @@
+"""When to chase a task next: pure rules over a task, the policy and the working calendar.
+
+The database keeps one pending nudge per open task (the next one); when it goes out, the next is
+planned from here. So the schedule survives restarts and never holds a job per task in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from bot.calendar import WorkCalendar
+from bot.domain.model import Status, Task
+from bot.domain.policy import Policy
+
+
+class NudgeKind(StrEnum):
+    UNACKNOWLEDGED = "unack"
+    DUE_SOON = "due_soon"
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"
+    CHECK_IN = "checkin"  # a task without a deadline: asked for progress now and then
+    MANUAL = "manual"  # a leader's /nhac
+
+
+# When two fall at one moment, one message says it all: the most pressing wins.
+PRIORITY = {
+    NudgeKind.OVERDUE: 0,
+    NudgeKind.DUE_TODAY: 1,
+    NudgeKind.DUE_SOON: 2,
+    NudgeKind.UNACKNOWLEDGED: 3,
+    NudgeKind.CHECK_IN: 4,
+    NudgeKind.MANUAL: 5,
+}
+URGE_KINDS = frozenset({NudgeKind.OVERDUE, NudgeKind.MANUAL})
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedNudge:
+    kind: NudgeKind
+    slot: str  # with the task and kind, what makes a nudge unique
+    at: datetime  # aware
+
+
+def _first_opening_after(cal: WorkCalendar, moment: datetime) -> datetime:
+    """The first working-day opening strictly after `moment`."""
+    local = moment.astimezone(cal.tz)
+    day = local.date()
+    opening = cal.start_of_office(day) if cal.is_working_day(day) else None
+    if opening is not None and opening > local:
+        return opening
+    return cal.start_of_office(cal.next_working_day(day))
+
+
+def candidates(
+    task: Task, after: datetime, policy: Policy, cal: WorkCalendar
+) -> list[PlannedNudge]:
+    """Every kind of nudge's next moment strictly after `after`."""
+    out: list[PlannedNudge] = []
+    if task.status not in (Status.ASSIGNED, Status.ACKNOWLEDGED):
+        return out  # reported (the leader holds it), done or withdrawn: nobody to chase
+    if task.status is Status.ASSIGNED:
+        first = cal.add_office_hours(task.created_at, policy.unacknowledged_after_hours)
+        at = first if first > after else _first_opening_after(cal, max(after, first))
+        out.append(PlannedNudge(NudgeKind.UNACKNOWLEDGED, _day_slot(at, cal), at))
+    if task.due is None:
+        step = timedelta(days=policy.no_deadline_every_days)
+        anchor = task.created_at + step
+        while cal.next_office_opening(anchor) <= after:
+            anchor += step
+        at = cal.next_office_opening(anchor)
+        out.append(PlannedNudge(NudgeKind.CHECK_IN, _day_slot(at, cal), at))
+        return out
+    due_local = task.due.astimezone(cal.tz)
+    due_day = due_local.date()
+    for days in policy.due_soon_days:
+        day = _working_days_before(cal, due_day, days)
+        if day is None:
+            continue
+        at = cal.start_of_office(day)
+        if after < at < task.due:
+            out.append(PlannedNudge(NudgeKind.DUE_SOON, f"{days}wd:{_iso(due_day)}", at))
+    if policy.due_today and cal.is_working_day(due_day):
+        at = min(cal.start_of_office(due_day), task.due)
+        if at > after:
+            out.append(PlannedNudge(NudgeKind.DUE_TODAY, _iso(due_day), at))
+    if policy.overdue_daily:
+        at = _first_opening_after(cal, max(after, task.due))
+        out.append(PlannedNudge(NudgeKind.OVERDUE, _day_slot(at, cal), at))
+    return out
+
+
+def next_nudge(
+    task: Task, after: datetime, policy: Policy, cal: WorkCalendar
+) -> PlannedNudge | None:
+    found = candidates(task, after, policy, cal)
+    if not found:
+        return None
+    return min(found, key=lambda n: (n.at, PRIORITY[n.kind]))
+
+
+def working_days_late(task: Task, now: datetime, cal: WorkCalendar) -> int:
+    if task.due is None or now <= task.due:
+        return 0
+    return max(
+        1, cal.working_days_between(task.due.astimezone(cal.tz).date(), _local_day(now, cal))
+    )
+
+
+def _working_days_before(cal: WorkCalendar, day: date, n: int) -> date | None:
+    current = day
+    for _ in range(n):
+        current = _previous_working_day(cal, current)
+    return current
+
+
+def _previous_working_day(cal: WorkCalendar, day: date) -> date:
+    current = day - timedelta(days=1)
+    while not cal.is_working_day(current):
+        current -= timedelta(days=1)
+    return current
+
+
+def _local_day(moment: datetime, cal: WorkCalendar) -> date:
+    return moment.astimezone(cal.tz).date()
+
+
+def _day_slot(moment: datetime, cal: WorkCalendar) -> str:
+    return _iso(_local_day(moment, cal))
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()

@@ -1,0 +1,295 @@
+"""Routes of the sandbox web chat (see the package docstring for the API)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import datetime
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from bot.calendar import format_deadline
+from bot.sandbox.demo import Demo
+from bot.sandbox.live import LiveBot
+from bot.sandbox.state import JsonDict, SandboxEvent
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD = 20 * 1024 * 1024
+HEARTBEAT = 15.0  # seconds between SSE comments, so a dead client is noticed
+PAGES = {
+    "/": ("index.html", "text/html"),
+    "/app.js": ("app.js", "text/javascript"),
+    "/style.css": ("style.css", "text/css"),
+}
+LIVE_EVENTS = frozenset({"message", "edit", "delete", "callback_answer"})
+NOTHING_SCHEDULED = (
+    "Chưa có gì được hẹn giờ (chưa có nhiệm vụ nào cần nhắc), nên đồng hồ giữ nguyên. "
+    "Hãy giao một nhiệm vụ có thời hạn rồi bấm ⏩ lần nữa."
+)
+
+Stream = asyncio.Queue[SandboxEvent | None]
+
+
+class SandboxWeb:
+    """The web chat for one running sandbox: a bot (``live``) and its demo ward."""
+
+    def __init__(self, live: LiveBot, demo: Demo) -> None:
+        self.live = live
+        self.tg = live.tg
+        self.demo = demo
+        self.people = {p.id for p in demo.personas}
+        self.groups = {g.id for g in demo.groups}
+        self._streams: set[Stream] = set()
+        self._ff_lock = asyncio.Lock()
+        app = web.Application(client_max_size=MAX_UPLOAD + 1024 * 1024)
+        for path in PAGES:
+            app.router.add_get(path, self._page)
+        app.router.add_get("/api/state", self._state)
+        app.router.add_post("/api/send", self._send)
+        app.router.add_post("/api/press", self._press)
+        app.router.add_get("/api/files/{file_id}", self._file)
+        app.router.add_get("/api/events", self._events)
+        app.router.add_post("/api/fast-forward", self._fast_forward)
+        app.on_shutdown.append(self._close_streams)
+        self.app = app
+
+    # ------------------------------------------------------------------ helpers
+
+    def now(self) -> datetime:
+        return self.live.runtime.services.core.clock.now()
+
+    def clock_json(self) -> JsonDict:
+        settings = self.live.runtime.settings
+        now = self.now()
+        return {
+            "now": now.isoformat(),
+            "tz": settings.timezone,
+            "label": format_deadline(now, "vi", settings.tz),
+        }
+
+    def _chat(self, chat_id: int, title: str, kind: str) -> JsonDict:
+        return {
+            "id": chat_id,
+            "title": title,
+            "type": kind,
+            "messages": [_message_view(m) for m in self.tg.messages(chat_id)],
+        }
+
+    def _broadcast(self, event: SandboxEvent) -> None:
+        for stream in self._streams:
+            stream.put_nowait(event)
+
+    def _check_actor(self, chat_id: int, user_id: int) -> str | None:
+        if user_id not in self.people:
+            return f"không có người dùng {user_id} trong phường mẫu"
+        if chat_id != user_id and chat_id not in self.groups:
+            return f"không có cuộc trò chuyện {chat_id} cho người dùng {user_id}"
+        return None
+
+    # ------------------------------------------------------------------ routes
+
+    async def _page(self, request: web.Request) -> web.Response:
+        name, content_type = PAGES[request.path]
+        body = resources.files(__package__).joinpath(name).read_bytes()
+        return web.Response(
+            body=body,
+            content_type=content_type,
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    async def _state(self, request: web.Request) -> web.Response:
+        chats = [self._chat(g.id, g.title, "group") for g in self.demo.groups]
+        chats += [self._chat(p.id, self.tg.bot.first_name, "private") for p in self.demo.personas]
+        return _json(
+            {
+                "ward": self.demo.ward,
+                "bot": self.tg.bot.to_api(),
+                "personas": [
+                    {"id": p.id, "name": p.name, "role": p.role, "leader": p.leader}
+                    for p in self.demo.personas
+                ],
+                "chats": chats,
+                "clock": self.clock_json(),
+            }
+        )
+
+    async def _send(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        try:
+            chat_id = int(str(form["chat_id"]))
+            user_id = int(str(form["user_id"]))
+            reply_raw = str(form.get("reply_to") or "")
+            reply_to = int(reply_raw) if reply_raw else None
+        except (KeyError, ValueError):
+            return _error("cần chat_id, user_id (số) và reply_to (số, không bắt buộc)")
+        refusal = self._check_actor(chat_id, user_id)
+        if refusal:
+            return _error(refusal)
+        text = str(form.get("text") or "").strip() or None
+        document = None
+        upload = form.get("file")
+        if isinstance(upload, web.FileField):
+            data = upload.file.read()
+            document = (upload.filename or "tep", data, upload.content_type or None)
+        try:
+            if document is not None:
+                message = self.tg.send_message(
+                    chat_id, user_id, reply_to=reply_to, document=document, caption=text
+                )
+            else:
+                message = self.tg.send_message(chat_id, user_id, text, reply_to=reply_to)
+        except ValueError as exc:
+            return _error(str(exc))
+        return _json({"message": _message_view(message)})
+
+    async def _press(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+            chat_id, message_id = int(body["chat_id"]), int(body["message_id"])
+            user_id, data = int(body["user_id"]), str(body["data"])
+        except (KeyError, TypeError, ValueError):
+            return _error("cần chat_id, message_id, user_id và data")
+        refusal = self._check_actor(chat_id, user_id)
+        if refusal:
+            return _error(refusal)
+        try:
+            query_id = self.tg.press_button(chat_id, message_id, user_id, data)
+        except ValueError as exc:
+            return _error(str(exc))
+        try:
+            answer: JsonDict | None = await self.tg.wait_for_callback_answer(query_id, timeout=15)
+        except TimeoutError:
+            answer = None
+        return _json({"answer": answer})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        stored = self.tg.files.get(request.match_info["file_id"])
+        if stored is None:
+            raise web.HTTPNotFound(text="không có tệp này")
+        mime = stored.mime_type or "application/octet-stream"
+        name = stored.file_name or stored.file_path.rsplit("/", 1)[-1]
+        inline = mime.startswith("image/") and "download" not in request.query
+        disposition = "inline" if inline else "attachment"
+        return web.Response(
+            body=stored.data,
+            content_type=mime,
+            headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}"},
+        )
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream; charset=utf-8",
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+            }
+        )
+        await response.prepare(request)
+        stream: Stream = asyncio.Queue()
+
+        def forward(event: SandboxEvent) -> None:
+            if event["type"] in LIVE_EVENTS:
+                stream.put_nowait(event)
+
+        unsubscribe = self.tg.subscribe(forward)
+        self._streams.add(stream)
+        try:
+            await response.write(b"retry: 1000\n: connected\n\n")
+            while True:
+                try:
+                    async with asyncio.timeout(HEARTBEAT):
+                        event = await stream.get()
+                except TimeoutError:
+                    await response.write(b": ping\n\n")
+                    continue
+                if event is None:
+                    break
+                await response.write(_sse(event))
+        except ConnectionResetError:
+            pass  # the page went away
+        finally:
+            unsubscribe()
+            self._streams.discard(stream)
+        return response
+
+    async def _fast_forward(self, request: web.Request) -> web.Response:
+        async with self._ff_lock:
+            counts = {"message": 0, "edit": 0}
+            where: list[int] = []
+            bot_id = self.tg.bot.id
+
+            def count(event: SandboxEvent) -> None:
+                message = event.get("message") or {}
+                if event["type"] in counts and message.get("from", {}).get("id") == bot_id:
+                    counts[event["type"]] += 1
+                    if event["chat_id"] not in where:
+                        where.append(event["chat_id"])
+
+            unsubscribe = self.tg.subscribe(count)
+            try:
+                moment = await self.live.fast_forward()
+                if moment is not None:
+                    with contextlib.suppress(TimeoutError):
+                        await self.tg.wait_idle(timeout=10)
+            finally:
+                unsubscribe()
+        clock = self.clock_json()
+        self._broadcast({"type": "clock", "clock": clock})
+        if moment is None:
+            return _json({"moved": False, "text": NOTHING_SCHEDULED, "clock": clock})
+        text = (
+            f"⏩ Đồng hồ sandbox: {clock['label']}. Bot đã gửi {counts['message']} tin nhắn"
+            f" và sửa {counts['edit']} tin nhắn"
+        )
+        text += f": {'; '.join(self._title(c) for c in where)}." if where else "."
+        return _json({"moved": True, "text": text, "clock": clock, **counts})
+
+    def _title(self, chat_id: int) -> str:
+        for group in self.demo.groups:
+            if group.id == chat_id:
+                return group.title
+        name = next((p.name for p in self.demo.personas if p.id == chat_id), str(chat_id))
+        return f"chat riêng của {name}"
+
+    async def _close_streams(self, _: web.Application) -> None:
+        for stream in self._streams:
+            stream.put_nowait(None)
+
+
+def _message_view(message: JsonDict) -> JsonDict:
+    """A stored message for the page: no edit history; the replied message in brief."""
+    view = {k: v for k, v in message.items() if k != "edit_history"}
+    replied = view.get("reply_to_message")
+    if replied is not None:
+        view["reply_to_message"] = {
+            k: replied[k]
+            for k in ("message_id", "from", "text", "caption", "document", "photo")
+            if k in replied
+        }
+    return view
+
+
+def _sse(event: SandboxEvent) -> bytes:
+    if "message" in event:
+        event = {**event, "message": _message_view(event["message"])}
+    data = json.dumps(event, ensure_ascii=False)
+    return f"data: {data}\n\n".encode()
+
+
+def _json(body: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        status=status,
+        text=json.dumps(body, ensure_ascii=False),
+        content_type="application/json",
+    )
+
+
+def _error(text: str) -> web.Response:
+    return _json({"error": text}, status=400)

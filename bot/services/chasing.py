@@ -1,0 +1,453 @@
+"""Chasing: planning each task's next nudge, turning due nudges into messages, the leaders' daily
+digest, manual urges and the schedule. Sending is the scheduler's job; this decides what to say."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.db.nudges import Delivery, Nudge
+from bot.db.uow import UnitOfWork
+from bot.domain.model import Person, Role, Status, Task, Unit
+from bot.domain.nudging import (
+    PRIORITY,
+    URGE_KINDS,
+    NudgeKind,
+    PlannedNudge,
+    working_days_late,
+)
+from bot.domain.rules import can_decide
+from bot.domain.unitnames import UnitDirectory
+from bot.services.common import Actor, Core, Where
+from bot.services.outbox import Outcome
+from bot.services.planning import plan_after, replan
+from bot.services.tasks import normalize_code
+from bot.text import render
+from bot.text.catalog import t
+from bot.text.render import esc
+
+BATCH = 8  # tasks per reminder message: keeps text and keyboard well inside Telegram's limits
+SCAN_LIMIT = 5000
+ACTIVE = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED})
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    task: Task
+    nudge: Nudge
+    urge_no: int | None
+    days_late: int
+    actor: Person | None = None
+
+
+@dataclass
+class ScanResult:
+    nudges: int = 0
+    cancelled: int = 0
+    deliveries: int = 0
+    digests: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+class ChasingService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # --- the scan: due nudges become messages --------------------------------------------------
+
+    async def scan(self) -> ScanResult:
+        """One pass: claim the nudges that are due, plan each task's next one, and queue the
+        messages, all in one transaction. Outside office hours nothing is claimed: what is due
+        waits for the next opening and is never dropped."""
+        core = self.core
+        now = core.clock.now()
+        result = ScanResult()
+        if not core.calendar.is_office_time(now):
+            return result
+        async with core.uow() as uow:
+            due = await uow.nudges.due(now, SCAN_LIMIT)
+            tasks = {
+                t_.id: t_ for t_ in [await uow.tasks.get(i) for i in {n.task_id for n in due}] if t_
+            }
+            urges = await uow.nudges.urges(tasks)
+            actors = await uow.people.by_ids(n.actor_id for n in due if n.actor_id)
+            items: list[DueItem] = []
+            wanted: dict[int, list[Nudge]] = defaultdict(list)
+            for nudge in due:
+                task = tasks.get(nudge.task_id)
+                if task is None or not self._still_wanted(task, nudge):
+                    # Completed, withdrawn, reassigned or extended meanwhile: not sent.
+                    await uow.nudges.mark_cancelled(nudge.id, now)
+                    result.cancelled += 1
+                else:
+                    wanted[task.id].append(nudge)
+            for task_id, group in wanted.items():
+                task = tasks[task_id]
+                # One line per task however many fell due: a leader's own words first, else
+                # the most pressing; the rest are folded into it and not counted again.
+                primary = min(
+                    group, key=lambda n: (n.kind is not NudgeKind.MANUAL, PRIORITY[n.kind])
+                )
+                urge_no = None
+                if any(n.kind in URGE_KINDS for n in group):
+                    urge_no = urges.get(task.id, 0) + 1
+                for nudge in group:
+                    if nudge is primary:
+                        await uow.nudges.mark_done(
+                            nudge.id, now, urge_no if nudge.kind in URGE_KINDS else None
+                        )
+                    else:
+                        await uow.nudges.mark_merged(nudge.id, now)
+                    if nudge.kind is not NudgeKind.MANUAL:
+                        await plan_after(core, uow, task, max(nudge.due_at, now), now)
+                items.append(
+                    DueItem(
+                        task,
+                        primary,
+                        urge_no,
+                        working_days_late(task, now, core.calendar),
+                        actors.get(primary.actor_id) if primary.actor_id else None,
+                    )
+                )
+                result.by_kind[primary.kind.value] = result.by_kind.get(primary.kind.value, 0) + 1
+            result.nudges = len(items)
+            result.deliveries = await self._queue(uow, items, now)
+            result.digests = await self._digest(uow, now)
+            await uow.commit()
+        return result
+
+    @staticmethod
+    def _still_wanted(task: Task, nudge: Nudge) -> bool:
+        if task.status not in ACTIVE:
+            return False
+        if nudge.kind is NudgeKind.UNACKNOWLEDGED:
+            return task.status is Status.ASSIGNED
+        if nudge.kind in (NudgeKind.DUE_SOON, NudgeKind.DUE_TODAY, NudgeKind.OVERDUE):
+            return task.due is not None
+        if nudge.kind is NudgeKind.CHECK_IN:
+            return task.due is None
+        return True
+
+    def _what(self, item: DueItem, lang: str) -> str:
+        kind = item.nudge.kind
+        if kind is NudgeKind.OVERDUE:
+            return t("nudge.overdue", lang, n=item.urge_no, days=item.days_late)
+        if kind is NudgeKind.MANUAL:
+            who = esc(item.actor.name) if item.actor else t("history.system", lang)
+            if item.days_late:
+                return t("nudge.manual_late", lang, n=item.urge_no, who=who, days=item.days_late)
+            return t("nudge.manual", lang, n=item.urge_no, who=who)
+        if kind is NudgeKind.DUE_SOON:
+            days = item.nudge.slot.partition("wd:")[0]
+            return t("nudge.due_soon", lang, days=days)
+        return t(f"nudge.{kind.value}", lang)
+
+    def _render(
+        self, unit: Unit, items: list[DueItem], lang: str, mentions: list[Person]
+    ) -> tuple[str, list[list[dict[str, str]]]]:
+        tz = self.core.config.tz
+        lines = [t("nudge.title", lang, unit=render.unit_name(unit))]
+        buttons: list[list[dict[str, str]]] = []
+        for item in items:
+            task = item.task
+            lines.append(
+                t(
+                    "nudge.item",
+                    lang,
+                    code=task.code,
+                    content=esc(render.clip(task.content, 200)),
+                    due=render.due_text(task.due, tz, lang),
+                    what=self._what(item, lang),
+                )
+            )
+            if item.nudge.note:
+                lines.append(t("nudge.note", lang, note=esc(render.clip(item.nudge.note, 300))))
+            row: list[dict[str, str]] = []
+            flat = [b for r in render.card_buttons(task, lang) for b in r]
+            for i, button in enumerate(flat):
+                label = f"{task.code} · {button.label}" if i == 0 else button.label
+                row.append({"text": label, "data": button.data})
+            buttons.append(row)
+        if mentions:
+            lines.append(
+                t("nudge.mention", lang, who=", ".join(render.mention(p) for p in mentions))
+            )
+        return "\n".join(lines), buttons
+
+    async def _queue(self, uow: UnitOfWork, items: list[DueItem], now: datetime) -> int:
+        """Group the due items by lead unit: one message per group chat (in batches), one per
+        person who gets private copies, plus escalation notices to the leaders."""
+        if not items:
+            return 0
+        units = await uow.units.by_ids(i.task.lead_unit_id for i in items)
+        by_unit: dict[int, list[DueItem]] = defaultdict(list)
+        for item in items:
+            by_unit[item.task.lead_unit_id].append(item)
+        count = 0
+        group_lang = self.core.config.language
+        policy = self.core.policy
+        for unit_id, unit_items in by_unit.items():
+            unit = units[unit_id]
+            heads = await uow.people.of_unit(unit_id, [Role.HEAD])
+            deputies = await uow.people.of_unit(unit_id, [Role.DEPUTY])
+            late = any(
+                i.urge_no is not None and i.urge_no >= policy.deputies_from_urge for i in unit_items
+            )
+            recipients = heads + (deputies if late else [])
+            for start in range(0, len(unit_items), BATCH):
+                chunk = unit_items[start : start + BATCH]
+                first = chunk[0].nudge.id
+                if unit.chat_id is not None:
+                    text, buttons = self._render(unit, chunk, group_lang, recipients)
+                    count += await uow.deliveries.add(
+                        f"nudge:{first}:{unit.chat_id}", unit.chat_id, text, buttons, now
+                    )
+                for person in recipients:
+                    if not person.can_dm:
+                        continue  # mentioned in the group instead
+                    lang = self.core.person_lang(person)
+                    text, buttons = self._render(unit, chunk, lang, [])
+                    count += await uow.deliveries.add(
+                        f"nudge:{first}:p{person.id}",
+                        person.telegram_id,
+                        text,
+                        buttons,
+                        now,
+                        person_id=person.id,
+                    )
+        count += await self._escalate(uow, items, units, now)
+        return count
+
+    async def _escalate(
+        self, uow: UnitOfWork, items: list[DueItem], units: dict[int, Unit], now: datetime
+    ) -> int:
+        threshold = self.core.policy.escalate_from_urge
+        late = [
+            i for i in items if i.urge_no is not None and i.urge_no >= threshold and i.days_late > 0
+        ]
+        if not late:
+            return 0
+        vices = await uow.people.with_roles([Role.VICE_CHAIRMAN])
+        count = 0
+        tz = self.core.config.tz
+        for item in late:
+            task = item.task
+            people = {task.assigner_id: None}
+            people.update({v.id: None for v in vices if task.lead_unit_id in v.supervises})
+            persons = await uow.people.by_ids(people)
+            for person in persons.values():
+                if not person.can_dm:
+                    continue  # the leadership group's daily digest carries it
+                lang = self.core.person_lang(person)
+                text = t(
+                    "escalation",
+                    lang,
+                    code=task.code,
+                    unit=render.unit_name(units[task.lead_unit_id]),
+                    days=item.days_late,
+                    n=item.urge_no,
+                    content=esc(render.clip(task.content, 500)),
+                    due=render.due_text(task.due, tz, lang),
+                )
+                count += await uow.deliveries.add(
+                    f"esc:{item.nudge.id}:p{person.id}",
+                    person.telegram_id,
+                    text,
+                    [],
+                    now,
+                    person_id=person.id,
+                )
+        return count
+
+    async def _digest(self, uow: UnitOfWork, now: datetime) -> int:
+        """The leadership group's daily "Nhiệm vụ quá hạn": once a working day, from digest_at."""
+        core = self.core
+        local = now.astimezone(core.config.tz)
+        if local.time() < core.policy.digest_at or not core.calendar.is_working_day(local.date()):
+            return 0
+        chat = await core.leadership_chat(uow)
+        if chat is None:
+            return 0
+        key = f"digest:{local.date().isoformat()}:{chat}"
+        if await uow.deliveries.exists(key):
+            return 0
+        open_tasks = [
+            task
+            for task in await uow.tasks.open_tasks(limit=100_000)
+            if task.due is not None and task.due < now and task.status in ACTIVE
+        ]
+        urges = await uow.nudges.urges(task.id for task in open_tasks)
+        threshold = core.policy.escalate_from_urge
+        late = [
+            (working_days_late(task, now, core.calendar), urges.get(task.id, 0), task)
+            for task in open_tasks
+            if urges.get(task.id, 0) >= threshold
+        ]
+        if not late:
+            return 0
+        late.sort(key=lambda x: (-x[0], -x[1], x[2].code))
+        units = await uow.units.by_ids(task.lead_unit_id for _, _, task in late)
+        lang = core.config.language
+        lines = [t("digest.title", lang, date=local.strftime("%d/%m/%Y"), n=threshold)]
+        for days, count, task in late[:60]:
+            lines.append(
+                t(
+                    "digest.item",
+                    lang,
+                    code=task.code,
+                    unit=esc(units[task.lead_unit_id].code),
+                    content=esc(render.clip(task.content, 120)),
+                    days=days,
+                    urges=count,
+                )
+            )
+        if len(late) > 60:
+            lines.append(t("list.more", lang, count=len(late) - 60))
+        return int(await uow.deliveries.add(key, chat, "\n".join(lines), [], now))
+
+    # --- manual urges and the schedule -------------------------------------------------------
+
+    async def urge(self, actor: Actor, where: Where, ref: str, note: str) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person = await uow.people.by_telegram_id(actor.telegram_id)
+            lang = core.lang_of(person, actor)
+            if person is None:
+                return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
+            if not await core.chat_registered(uow, where):
+                return Outcome(t("unregistered_chat", lang))
+            task = await uow.tasks.by_code(normalize_code(ref))
+            if task is None:
+                return Outcome(t("task_not_found", lang, code=esc(ref)))
+            if person.role is not Role.OFFICE and can_decide(person, task) is not None:
+                return Outcome(t("denied.not_urger", lang))
+            if task.status not in ACTIVE:
+                status = t(f"status.{task.status.value}", lang).lower()
+                return Outcome(t("denied.not_urgeable", lang, code=task.code, status=status))
+            now = core.clock.now()
+            if where.message_id is not None and not await uow.handled.claim(
+                f"m:{where.chat_id}:{where.message_id}", now
+            ):
+                return Outcome()
+            at = core.calendar.next_office_opening(now)
+            slot = f"m:{where.chat_id}:{where.message_id or int(now.timestamp())}"
+            await uow.nudges.plan(
+                task.id,
+                PlannedNudge(NudgeKind.MANUAL, slot, at),
+                now,
+                actor_id=person.id,
+                note=note.strip() or None,
+            )
+            urges = (await uow.nudges.urges([task.id])).get(task.id, 0)
+            await uow.commit()
+        if at <= now:
+            return Outcome(t("urge.sent", lang, code=task.code, n=urges + 1), changed=True)
+        return Outcome(
+            t("urge.queued", lang, code=task.code, when=render.when(at, core.config.tz)),
+            changed=True,
+        )
+
+    async def schedule(self, actor: Actor, where: Where, arg: str) -> Outcome:
+        core = self.core
+        async with core.uow() as uow:
+            person = await uow.people.by_telegram_id(actor.telegram_id)
+            lang = core.lang_of(person, actor)
+            if person is None:
+                return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
+            units = await uow.units.all(include_inactive=True)
+            by_id = {u.id: u for u in units}
+            task_ids: list[int] | None = None
+            scope = ""
+            word = arg.strip()
+            if word:
+                task = await uow.tasks.by_code(normalize_code(word))
+                if task is not None:
+                    task_ids, scope = [task.id], task.code
+                else:
+                    unit = UnitDirectory(units).find(word)
+                    if unit is None:
+                        return Outcome(t("task_not_found", lang, code=esc(word)))
+                    task_ids = [x.id for x in await uow.tasks.open_tasks(unit.id, limit=10_000)]
+                    scope = render.unit_name(unit)
+            elif person.unit_id is not None and person.role in (Role.HEAD, Role.DEPUTY, Role.STAFF):
+                task_ids = [x.id for x in await uow.tasks.open_tasks(person.unit_id, limit=10_000)]
+                scope = render.unit_name(by_id[person.unit_id])
+            upcoming = await uow.nudges.upcoming(task_ids, limit=30)
+            tasks = {x.id: x for x in [await uow.tasks.get(n.task_id) for n in upcoming] if x}
+        scope_text = t("schedule.scope", lang, what=scope) if scope else ""
+        if not upcoming:
+            return Outcome(t("schedule.empty", lang, scope=scope_text))
+        lines = [t("schedule.title", lang, scope=scope_text)]
+        for nudge in upcoming:
+            task = tasks[nudge.task_id]
+            item = DueItem(task, nudge, None, 0)
+            what = (
+                t("nudge.overdue", lang, n="…", days="…")
+                if nudge.kind is NudgeKind.OVERDUE
+                else self._what(item, lang)
+                if nudge.kind is not NudgeKind.MANUAL
+                else t("nudge.manual", lang, n="…", who="")
+            )
+            lines.append(
+                t(
+                    "schedule.item",
+                    lang,
+                    when=render.when(nudge.due_at, core.config.tz),
+                    code=task.code,
+                    unit=esc(by_id[task.lead_unit_id].code),
+                    what=what,
+                )
+            )
+        return Outcome("\n".join(lines))
+
+    # --- bookkeeping for the sender ----------------------------------------------------------
+
+    async def claim(self, limit: int) -> list[Delivery]:
+        async with self.core.uow() as uow:
+            rows = await uow.deliveries.claim(self.core.clock.now(), limit)
+            await uow.commit()
+        return rows
+
+    async def mark(self, delivery_id: int, state: str, **values: object) -> None:
+        async with self.core.uow() as uow:
+            await uow.deliveries.set_state(delivery_id, state, **values)
+            await uow.commit()
+
+    async def recover(self) -> tuple[int, int]:
+        async with self.core.uow() as uow:
+            counts = await uow.deliveries.recover()
+            await uow.commit()
+        return counts
+
+    async def first_refusal(self, chat_id: int) -> bool:
+        """True the first time a chat refuses the bot: the admins are told once, not per nudge."""
+        async with self.core.uow() as uow:
+            first = await uow.handled.claim(f"refused:{chat_id}", self.core.clock.now())
+            await uow.commit()
+        return first
+
+    async def next_delivery_at(self) -> datetime | None:
+        async with self.core.uow() as uow:
+            return await uow.deliveries.next_attempt_at()
+
+    async def next_event(self) -> datetime | None:
+        async with self.core.uow() as uow:
+            nudge = await uow.nudges.next_due_at()
+            delivery = await uow.deliveries.next_attempt_at()
+        now = self.core.clock.now()
+        moments = [m for m in (nudge, delivery) if m is not None]
+        if not moments:
+            return None
+        moment = max(min(moments), now)
+        return self.core.calendar.next_office_opening(moment)
+
+    async def replan_all(self) -> int:
+        """Plan every open task afresh (after a policy or calendar change)."""
+        now = self.core.clock.now()
+        async with self.core.uow() as uow:
+            tasks = await uow.tasks.open_tasks(limit=1_000_000)
+            for task in tasks:
+                await replan(self.core, uow, task, now)
+            await uow.commit()
+        return len(tasks)

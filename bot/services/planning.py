@@ -1,0 +1,29 @@
+"""Keeping each open task's next nudge planned: called by every use case that changes a task."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db.uow import UnitOfWork
+from bot.domain.model import Task
+from bot.domain.nudging import PlannedNudge, next_nudge
+from bot.services.common import Core
+
+
+async def replan(core: Core, uow: UnitOfWork, task: Task, now: datetime) -> None:
+    """After any change to a task: drop its pending nudges and plan the next one."""
+    await uow.nudges.cancel_pending(task.id, now)
+    await plan_after(core, uow, task, now, now)
+
+
+async def plan_after(
+    core: Core, uow: UnitOfWork, task: Task, after: datetime, now: datetime
+) -> PlannedNudge | None:
+    for _ in range(20):  # a nudge that already went out is skipped, the one after it planned
+        planned = next_nudge(task, after, core.policy, core.calendar)
+        if planned is None:
+            return None
+        if await uow.nudges.plan(task.id, planned, now) == "planned":
+            return planned
+        after = planned.at
+    return None

@@ -1,0 +1,29 @@
+"""/nhac (a leader's urge) and /lich (the upcoming nudges)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from handlers.adapt import actor_of, answer, command_tail, where_of
+from handlers.context import Ctx
+from handlers.tasks import split_code, usage
+from scheduler.jobs import run_once
+
+
+async def nhac(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    code, note = split_code(command_tail(update.effective_message))
+    if not code:
+        return await usage(update, ctx, "usage.nhac")
+    outcome = await ctx.services.chasing.urge(actor_of(update), where_of(update), code, note)
+    await answer(update, ctx, outcome)
+    if outcome.changed:
+        await run_once(ctx.application)  # in office hours the urge goes out now, not in 20 s
+
+
+async def lich(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    outcome = await ctx.services.chasing.schedule(
+        actor_of(update), where_of(update), command_tail(update.effective_message)
+    )
+    await answer(update, ctx, outcome)

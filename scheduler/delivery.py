@@ -1,0 +1,162 @@
+"""Sending queued messages: claim (committed) → sending (committed) → send → sent | failed |
+unknown. A crash before "sending" means the row is tried again; after it, the outcome is unknown
+and the row is not sent twice (at-most-once, counted)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.db.nudges import Delivery
+from bot.services.container import Services
+from bot.text.catalog import t
+from scheduler.pacer import Pacer
+
+log = logging.getLogger(__name__)
+CLAIM = 300
+SHORT_WAIT = 1.5  # seconds worth waiting in line; longer, and the row is deferred instead
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    deferred: int = 0
+    retried: int = 0
+    failed: int = 0
+    unknown: int = 0
+    rate_limited: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Faults:
+    """Test hooks to stop the application at the two dangerous points."""
+
+    after_claim: Callable[[], Awaitable[None]] | None = None
+    after_send: Callable[[], Awaitable[None]] | None = None
+
+
+def _markup(delivery: Delivery) -> InlineKeyboardMarkup | None:
+    if not delivery.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
+            for row in delivery.buttons
+        ]
+    )
+
+
+async def deliver(
+    bot: Bot, services: Services, pacer: Pacer, faults: Faults | None = None
+) -> DeliveryStats:
+    """Send what is queued and due, within Telegram's limits, until nothing is left to send now."""
+    stats = DeliveryStats()
+    chasing = services.chasing
+    clock = services.core.clock
+    while True:
+        rows = await chasing.claim(CLAIM)
+        if not rows:
+            return stats
+        if faults and faults.after_claim:
+            await faults.after_claim()
+        for row in rows:
+            wait = pacer.ready_in(row.chat_id)
+            if wait > SHORT_WAIT:
+                # This chat's budget is spent for a while: let others go first.
+                await chasing.mark(
+                    row.id, "pending", next_attempt_at=clock.now() + timedelta(seconds=wait)
+                )
+                stats.deferred += 1
+                continue
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await chasing.mark(row.id, "sending", attempts=row.attempts + 1)
+            await _send_one(bot, services, pacer, row, stats, faults)
+        if stats.deferred and not await _anything_due(services):
+            return stats
+
+
+async def _anything_due(services: Services) -> bool:
+    moment = await services.chasing.next_delivery_at()
+    return moment is not None and moment <= services.core.clock.now()
+
+
+async def _send_one(
+    bot: Bot,
+    services: Services,
+    pacer: Pacer,
+    row: Delivery,
+    stats: DeliveryStats,
+    faults: Faults | None,
+) -> None:
+    chasing = services.chasing
+    now = services.core.clock.now()
+    try:
+        message = await bot.send_message(
+            row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=_markup(row)
+        )
+    except RetryAfter as exc:
+        seconds = _seconds(exc.retry_after)
+        stats.rate_limited += 1
+        await chasing.mark(
+            row.id, "pending", next_attempt_at=now + timedelta(seconds=seconds), error=str(exc)
+        )
+        return
+    except TimedOut as exc:
+        # It may have gone out: at-most-once, so it is not sent again.
+        stats.unknown += 1
+        await chasing.mark(row.id, "unknown", error=str(exc))
+        return
+    except Forbidden as exc:
+        stats.failed += 1
+        await chasing.mark(row.id, "failed", error=str(exc))
+        if row.person_id is not None:
+            await services.roster.cannot_message(row.person_id)
+        elif await chasing.first_refusal(row.chat_id):
+            await _tell_admins(bot, services, row.chat_id, str(exc))
+        return
+    except BadRequest as exc:
+        stats.failed += 1
+        stats.errors.append(str(exc))
+        await chasing.mark(row.id, "failed", error=str(exc))
+        return
+    except NetworkError as exc:
+        # A 5xx or a broken connection proves nothing went out: try again later, less often.
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            stats.failed += 1
+            await chasing.mark(row.id, "failed", error=str(exc))
+        else:
+            stats.retried += 1
+            backoff = timedelta(seconds=min(3600, 30 * 2**row.attempts))
+            await chasing.mark(row.id, "pending", next_attempt_at=now + backoff, error=str(exc))
+        return
+    pacer.sent(row.chat_id)
+    if faults and faults.after_send:
+        await faults.after_send()
+    stats.sent += 1
+    await chasing.mark(row.id, "sent", sent_at=now, message_id=message.message_id, error=None)
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)  # type: ignore[arg-type]
+
+
+async def _tell_admins(bot: Bot, services: Services, chat_id: int, reason: str) -> None:
+    lang = services.core.config.language
+    text = t("delivery.refused", lang, chat=chat_id, reason=reason)
+    for admin in await services.roster.admin_chats():
+        try:
+            await bot.send_message(admin, text, parse_mode=ParseMode.HTML)
+        except (Forbidden, BadRequest, NetworkError):
+            log.warning("could not tell admin %s that chat %s refuses the bot", admin, chat_id)

@@ -1,0 +1,58 @@
+"""The one repeating job: read the clock, ask what is due, send it, record it. The database is the
+schedule, so a restart loses nothing and several nudges never become several jobs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.services.chasing import ScanResult
+from handlers.context import AnyApp, Ctx, DondocApp
+from scheduler.delivery import DeliveryStats, Faults, deliver
+from scheduler.pacer import Pacer
+
+log = logging.getLogger(__name__)
+SCAN_EVERY = 20  # seconds
+
+
+@dataclass
+class RunResult:
+    scan: ScanResult
+    delivery: DeliveryStats
+
+
+async def run_once(app: AnyApp, faults: Faults | None = None) -> RunResult:
+    services = app.bot_data.services
+    assert services is not None
+    if app.bot_data.pacer is None:
+        app.bot_data.pacer = Pacer()
+    scan = await services.chasing.scan()
+    stats = await deliver(app.bot, services, app.bot_data.pacer, faults)
+    if scan.nudges or stats.sent or stats.failed or stats.unknown:
+        log.info(
+            "due scan: %s nudges (%s cancelled), %s messages sent, %s deferred, %s failed, "
+            "%s unknown, %s rate-limited",
+            scan.nudges,
+            scan.cancelled,
+            stats.sent,
+            stats.deferred,
+            stats.failed,
+            stats.unknown,
+            stats.rate_limited,
+        )
+    return RunResult(scan, stats)
+
+
+async def _due_scan(ctx: Ctx) -> None:
+    await run_once(ctx.application)
+
+
+def schedule(app: DondocApp) -> None:
+    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    app.job_queue.run_repeating(
+        _due_scan,
+        interval=SCAN_EVERY,
+        first=1,
+        name="due-scan",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )

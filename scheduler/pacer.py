@@ -1,0 +1,52 @@
+"""Staying inside Telegram's limits: ~30 messages a second per bot, 20 a minute per group and
+about one a second per chat. Real time on purpose: the limits are Telegram's, not the clock's."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+
+
+class Pacer:
+    def __init__(
+        self,
+        per_second: int = 25,
+        per_group_minute: int = 19,
+        per_chat_interval: float = 1.05,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        # A little under each limit: other traffic (replies to commands) shares the same budget.
+        self.per_second = per_second
+        self.per_group_minute = per_group_minute
+        self.per_chat_interval = per_chat_interval
+        self._now = monotonic
+        self._recent: deque[float] = deque()
+        self._group: dict[int, deque[float]] = defaultdict(deque)
+        self._last: dict[int, float] = {}
+
+    def ready_in(self, chat_id: int) -> float:
+        """Seconds until a message to this chat may go out (0 when it may go now)."""
+        now = self._now()
+        waits = [0.0]
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.per_second:
+            waits.append(self._recent[0] + 1.0 - now)
+        last = self._last.get(chat_id)
+        if last is not None:
+            waits.append(last + self.per_chat_interval - now)
+        if chat_id < 0:
+            window = self._group[chat_id]
+            while window and now - window[0] >= 60.0:
+                window.popleft()
+            if len(window) >= self.per_group_minute:
+                waits.append(window[0] + 60.0 - now)
+        return max(0.0, *waits)
+
+    def sent(self, chat_id: int) -> None:
+        now = self._now()
+        self._recent.append(now)
+        self._last[chat_id] = now
+        if chat_id < 0:
+            self._group[chat_id].append(now)

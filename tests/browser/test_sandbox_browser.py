@@ -1,0 +1,189 @@
+"""The sandbox in a real browser (headless Chromium via Playwright), as a newcomer would use it:
+the chairman assigns, the unit head acknowledges and reports, the chairman approves.
+
+Needs Debian's `chromium` (/usr/bin/chromium) and the Python `playwright` package (pip install
+'.[browser]'); Playwright's own browser download is not used. Screenshots of every step go to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD
+from bot.sandbox.runner import Sandbox, sandbox_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        "browser test needs Chromium at /usr/bin/chromium (apt-get install chromium)",
+        allow_module_level=True,
+    )
+playwright = pytest.importorskip(
+    "playwright.async_api",
+    reason="browser test needs the playwright package (pip install -e '.[browser]')",
+)
+expect = playwright.expect
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+START = datetime(2026, 11, 23, 9, 0, tzinfo=VN)  # a Monday
+CARD = re.compile("Nhiệm vụ NV-0001")  # case-sensitive, unlike a plain has_text string
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    settings = sandbox_settings(f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}", _env_file=None)
+    box = await Sandbox.start(settings, port=0, clock=ManualClock(START))
+    try:
+        yield box
+    finally:
+        await box.stop()
+
+
+@pytest.fixture
+async def page(sandbox: Sandbox) -> AsyncIterator[Any]:
+    async with playwright.async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            context = await browser.new_context(
+                viewport={"width": 1100, "height": 700},
+                locale="vi-VN",
+                timezone_id="Asia/Ho_Chi_Minh",
+            )
+            tab = await context.new_page()
+            errors: list[str] = []
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            await tab.goto(sandbox.url)
+            yield tab
+            assert errors == [], f"JavaScript errors on the page: {errors}"
+        finally:
+            await browser.close()
+
+
+async def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"sandbox-{name}.png"))
+
+
+async def act_as(page: Any, person: int, chat: str) -> None:
+    await page.select_option("#persona", str(person))
+    name = page.locator(".chat-name", has_text=chat)
+    await page.locator(".chat-item", has=name).click()
+    await expect(page.locator("#chat-title")).to_contain_text(chat)
+
+
+async def test_assign_acknowledge_report_approve_in_the_browser(page: Any) -> None:
+    # First load: the help says what to try.
+    help_panel = page.locator("#help")
+    await expect(help_panel).to_be_visible()
+    await expect(help_panel).to_contain_text("Chủ tịch")
+    await shot(page, "01-help")
+    await page.click("#help-close")
+    await expect(help_panel).to_be_hidden()
+    await expect(page.locator("#clock")).to_contain_text("23/11/2026")
+
+    # The chairman assigns a task in the leadership group.
+    await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
+    await page.fill("#text", "/giao KTHT Rà soát lấn chiếm vỉa hè tuyến Trần Nhân Tông hạn 15/12")
+    await page.press("#text", "Enter")
+    await expect(page.locator(".msg.me").last).to_contain_text("/giao KTHT")
+    confirm = page.locator(".msg.bot").last
+    await expect(confirm).to_contain_text("NV-0001")
+    await expect(confirm).to_contain_text("Thứ Ba, 15/12/2026 17:00")
+    await expect(page.locator("#text")).to_have_value("")
+    await shot(page, "02-assigned")
+
+    # The unit head sees the card in the unit's group (bold rendered, mention styled).
+    await act_as(page, KTHT_HEAD, "Phòng Kinh tế, Hạ tầng và Đô thị")
+    card = page.locator(".msg.bot", has_text=CARD).first
+    await expect(card).to_contain_text("Chưa tiếp nhận")
+    await expect(card.locator("b", has_text=CARD)).to_be_visible()
+    await expect(card.locator(".mention", has_text="Đỗ Văn Nam")).to_be_visible()
+    await shot(page, "03-card")
+
+    # ... acknowledges with the button: the answer shows, the card is edited in place.
+    await card.get_by_role("button", name="Đã nhận").click()
+    await expect(card).to_contain_text("Đang thực hiện")
+    await expect(page.locator("#toast")).to_be_visible()
+    await expect(card.get_by_role("button", name="Đã nhận")).to_have_count(0)
+    await shot(page, "04-acknowledged")
+
+    # ... reports the result: the ForceReply prompt is answered with text and a file.
+    await card.get_by_role("button", name="Báo cáo kết quả").click()
+    prompt = page.locator(".msg.bot", has=page.locator(".reply.force")).last
+    await expect(prompt).to_be_visible()
+    await expect(page.locator("#reply-bar")).to_be_visible()  # replying to the prompt already
+    await page.set_input_files(
+        "#file",
+        files=[{"name": "Biên bản rà soát.pdf", "mimeType": "application/pdf", "buffer": b"%PDF"}],
+    )
+    await expect(page.locator("#file-bar")).to_contain_text("Biên bản rà soát.pdf")
+    await page.fill("#text", "Đã rà soát 12 trường hợp, lập biên bản 5 trường hợp")
+    await page.click("#send")
+    mine = page.locator(".msg.me").last
+    await expect(mine.locator(".quote")).to_be_visible()
+    await expect(mine.locator("a.doc")).to_contain_text("Biên bản rà soát.pdf")
+    await expect(page.locator(".msg.bot").last).to_contain_text("chờ lãnh đạo duyệt")
+    await expect(card).to_contain_text("Chờ duyệt")
+    await shot(page, "05-reported")
+
+    # The chairman approves from the private chat with the bot.
+    await act_as(page, CHAIRMAN, "chat riêng")
+    review = page.locator(".msg.bot", has=page.get_by_role("button", name="Duyệt")).last
+    await expect(review).to_contain_text("Đã rà soát 12 trường hợp")
+    await review.get_by_role("button", name="Duyệt").click()
+    await expect(review.get_by_role("button", name="Duyệt")).to_have_count(0)
+    await shot(page, "06-approved")
+
+    # The card in the unit's group shows the final state.
+    await act_as(page, CHAIRMAN, "Phòng Kinh tế, Hạ tầng và Đô thị")
+    await expect(card).to_contain_text("Đã hoàn thành")
+    await expect(card.locator(".kb-btn")).to_have_count(0)
+    await shot(page, "07-done")
+
+
+async def test_the_bots_html_is_rebuilt_from_telegrams_tags_only(page: Any) -> None:
+    rendered = await page.evaluate(
+        """(html) => {
+            const box = document.createElement("div");
+            box.append(window.dondoc.sanitize(html));
+            return box.innerHTML;
+        }""",
+        '<b onclick="x()">Đậm</b> <script>alert(1)</script><img src=x onerror="alert(2)">'
+        '<a href="javascript:alert(3)">lừa</a> <a href="tg://user?id=910001">Hùng</a> '
+        '<a href="https://example.org/a">web</a> <tg-spoiler>kín</tg-spoiler> <div>khối</div>',
+    )
+    assert rendered == (
+        '<b>Đậm</b> lừa <span class="mention" title="tg://user?id=910001">Hùng</span> '
+        '<a href="https://example.org/a" target="_blank" rel="noopener noreferrer">web</a> '
+        '<span class="spoiler">kín</span> khối'
+    )
+
+
+async def test_fast_forward_says_what_happened(page: Any) -> None:
+    await page.click("#help-close")
+    await page.click("#ff")
+    alert = page.locator("#alert")
+    await expect(alert).to_be_visible()
+    await expect(alert).to_contain_text(re.compile("Chưa có gì được hẹn giờ|Đồng hồ sandbox"))
+    await page.click("#alert-ok")
+    await expect(alert).to_be_hidden()

@@ -1,0 +1,103 @@
+"""Delivery that loses nothing and repeats nothing: Telegram's errors, and crashes mid-send."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from support import ADMIN, CHAIRMAN, LEADERS, TCKH_CHAT, VN, World
+
+from scheduler.delivery import Faults
+
+DUE = datetime(2026, 11, 23, 15, 0, tzinfo=VN)  # the unacknowledged reminder of a 09:00 task
+
+
+class Crash(Exception):
+    """The process dies here."""
+
+
+async def _crash() -> None:
+    raise Crash
+
+
+def reminders(world: World, chat: int = TCKH_CHAT) -> list[dict]:
+    return [m for m in world.tg.bot_messages(chat) if (m.get("text") or "").startswith("🔔")]
+
+
+async def _deliveries(world: World) -> dict[str, int]:
+    async with world.services.core.uow() as uow:
+        return await uow.deliveries.counts()
+
+
+async def _assign(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát hộ nghèo hạn 18/12")
+
+
+async def test_429_returns_the_row_to_pending_until_retry_after(world: World) -> None:
+    await _assign(world)
+    world.tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
+    result = await world.at(DUE)
+    assert result.delivery.rate_limited == 1 and reminders(world) == []
+    assert await _deliveries(world) == {"pending": 1}
+    await world.at(DUE + timedelta(seconds=6))
+    assert reminders(world) == []
+    await world.at(DUE + timedelta(seconds=7))
+    assert len(reminders(world)) == 1
+    assert await _deliveries(world) == {"sent": 1}
+
+
+async def test_server_errors_retry_with_backoff(world: World) -> None:
+    await _assign(world)
+    world.tg.fail_next("sendMessage", 500, "Internal Server Error", count=2)
+    result = await world.at(DUE)
+    assert result.delivery.retried == 1
+    await world.at(DUE + timedelta(seconds=30))  # 30 s after the first failure
+    await world.at(DUE + timedelta(seconds=59))
+    assert reminders(world) == []
+    await world.at(DUE + timedelta(seconds=90))  # then 60 s more
+    assert len(reminders(world)) == 1
+
+
+async def test_403_fails_the_row_and_tells_the_admins_once(world: World) -> None:
+    await world.say(ADMIN, ADMIN, "/start")
+    await _assign(world)
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Việc thứ hai hạn 18/12")
+    world.tg.kick_bot(TCKH_CHAT)
+    result = await world.at(DUE)
+    assert result.delivery.failed == 1
+    notices = [m["text"] for m in world.tg.bot_messages(ADMIN) if "không gửi được" in m["text"]]
+    assert len(notices) == 1 and str(TCKH_CHAT) in notices[0]
+    await world.at(DUE.replace(day=25, hour=8))  # the next day's reminders fail too: no new notice
+    notices = [m["text"] for m in world.tg.bot_messages(ADMIN) if "không gửi được" in m["text"]]
+    assert len(notices) == 1
+    assert (await _deliveries(world))["failed"] == 2
+
+
+async def test_an_ambiguous_timeout_is_not_sent_again(world: World) -> None:
+    await world.restart(read_timeout=0.5)
+    await _assign(world)
+    world.tg.delay_next("sendMessage", 1.5)  # the message goes out, the answer comes too late
+    result = await world.at(DUE)
+    assert result.delivery.unknown == 1
+    await world.live.settled()
+    await world.at(DUE + timedelta(minutes=5))
+    assert len(reminders(world)) == 1
+    assert await _deliveries(world) == {"unknown": 1}
+
+
+@pytest.mark.parametrize("point", ["after_claim", "after_send"])
+async def test_a_crash_neither_loses_nor_repeats(world: World, point: str) -> None:
+    await _assign(world)
+    world.clock.set(DUE)
+    with pytest.raises(Crash):
+        await world.tick(Faults(**{point: _crash}))
+    await world.restart()
+    await world.tick()
+    await world.at(DUE + timedelta(minutes=10))
+    counts = await _deliveries(world)
+    if point == "after_claim":
+        # Claimed but never tried: sent after the restart, once.
+        assert len(reminders(world)) == 1 and counts == {"sent": 1}
+    else:
+        # It went out, but the crash came before it was marked: unknown, not sent again.
+        assert len(reminders(world)) == 1 and counts == {"unknown": 1}

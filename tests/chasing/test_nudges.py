@@ -1,0 +1,167 @@
+"""Chasing on schedule, end to end through the stand-in, with a clock the tests move."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from support import (
+    ADMIN,
+    CHAIRMAN,
+    LEADERS,
+    QLDT_HEAD,
+    TCKH_CHAT,
+    TCKH_HEAD,
+    VN,
+    World,
+)
+
+
+def at(day: int, month: int, hour: int = 8, minute: int = 0, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+def nudges(world: World, chat: int) -> list[str]:
+    return [
+        m["text"]
+        for m in world.tg.bot_messages(chat)
+        if (m.get("text") or "").startswith(("🔔", "🚨", "⚠️"))
+    ]
+
+
+async def test_before_on_and_after_the_deadline(world: World) -> None:
+    await world.say(TCKH_HEAD, TCKH_HEAD, "/start")
+    await world.say(CHAIRMAN, CHAIRMAN, "/start")
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 04/12")
+    card = world.card(TCKH_CHAT, "NV-0001")
+    await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
+
+    # Nothing until three working days before Friday 4/12 (Tuesday 1/12, 08:00).
+    await world.at(at(30, 11, 16))
+    await world.at(at(1, 12, 7, 59))
+    assert nudges(world, TCKH_CHAT) == []
+    await world.at(at(1, 12, 8))
+    [soon] = nudges(world, TCKH_CHAT)
+    assert "NV-0001" in soon and "sắp đến hạn (còn 3 ngày làm việc)" in soon
+    assert f"tg://user?id={TCKH_HEAD}" in world.last(TCKH_CHAT)["html"]
+    labels = " ".join(world.buttons(world.last(TCKH_CHAT)))
+    assert "Báo cáo kết quả" in labels and "Xin gia hạn" in labels
+    assert "sắp đến hạn" in nudges(world, TCKH_HEAD)[-1]  # the head's private copy
+    # Running the scan again at the same moment sends nothing twice.
+    await world.tick()
+    assert len(nudges(world, TCKH_CHAT)) == 1
+
+    await world.at(at(3, 12, 8))
+    assert "còn 1 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
+    await world.at(at(4, 12, 8))
+    assert "hôm nay đến hạn" in nudges(world, TCKH_CHAT)[-1]
+    # The deadline passes on Friday at 17:00; the weekend is quiet.
+    await world.at(at(5, 12, 9))
+    await world.at(at(6, 12, 9))
+    assert len(nudges(world, TCKH_CHAT)) == 3
+    await world.at(at(7, 12, 8))
+    assert "đôn đốc lần 1 — quá hạn 1 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
+    await world.at(at(8, 12, 8))
+    assert "đôn đốc lần 2 — quá hạn 2 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
+    assert nudges(world, LEADERS) == [] and nudges(world, CHAIRMAN) == []
+    await world.at(at(9, 12, 8))
+    assert "đôn đốc lần 3 — quá hạn 3 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
+    # From the third urge on, the assigner hears of it privately, and the leadership group's
+    # 08:00 digest lists it.
+    [escalation] = nudges(world, CHAIRMAN)
+    assert "NV-0001" in escalation and "đã đôn đốc 3 lần" in escalation
+    [digest] = nudges(world, LEADERS)
+    assert "Nhiệm vụ quá hạn" in digest and "NV-0001" in digest
+    await world.at(at(9, 12, 10))
+    assert len(nudges(world, LEADERS)) == 1  # one digest a day
+
+    # Reporting stops the chase.
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã nộp báo cáo")
+    before = len(nudges(world, TCKH_CHAT))
+    await world.at(at(10, 12, 8))
+    await world.at(at(11, 12, 8))
+    assert len(nudges(world, TCKH_CHAT)) == before
+
+
+async def test_unacknowledged_after_four_office_hours_then_daily(world: World) -> None:
+    # Assigned Monday 23/11 at 09:00: 2.5 office hours before lunch, 1.5 after → 15:00.
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát hộ nghèo hạn 18/12")
+    await world.at(at(23, 11, 14, 59))
+    assert nudges(world, TCKH_CHAT) == []
+    await world.at(at(23, 11, 15))
+    assert "chưa tiếp nhận" in nudges(world, TCKH_CHAT)[-1]
+    # Tuesday 24/11 is a holiday: the next reminder waits for Wednesday's opening.
+    await world.at(at(24, 11, 8))
+    await world.at(at(24, 11, 15))
+    assert len(nudges(world, TCKH_CHAT)) == 1
+    await world.at(at(25, 11, 8))
+    assert len(nudges(world, TCKH_CHAT)) == 2
+    card = world.card(TCKH_CHAT, "NV-0001")
+    await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
+    await world.at(at(26, 11, 8))
+    assert len(nudges(world, TCKH_CHAT)) == 2
+
+
+async def test_quiet_hours_hold_nudges_until_the_next_opening(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Việc hạn 01/12")
+    card = world.card(TCKH_CHAT, "NV-0001")
+    await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
+    # Due soon (1 working day before) on Monday 30/11 at 08:00, but the bot only looks at 12:00
+    # (lunch), then 18:00 (closed): it waits, then goes at 13:30, never dropped.
+    await world.at(at(27, 11, 8))  # 3 working days before 1/12: Friday 27/11 (24/11 is off)
+    assert "còn 3 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
+    await world.at(at(30, 11, 12))
+    await world.at(at(30, 11, 7))
+    assert len(nudges(world, TCKH_CHAT)) == 1
+    await world.at(at(30, 11, 13, 30))
+    assert "còn 1 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
+
+
+async def test_several_tasks_due_at_one_moment_go_out_as_one_message(world: World) -> None:
+    for what in ("Việc một", "Việc hai", "Việc ba"):
+        await world.say(LEADERS, CHAIRMAN, f"/giao TCKH {what} hạn 15/12")
+    await world.at(at(23, 11, 15))
+    [message] = nudges(world, TCKH_CHAT)
+    for code in ("NV-0001", "NV-0002", "NV-0003"):
+        assert code in message
+    keyboard = world.last(TCKH_CHAT)["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"].split(" · ")[0] for row in keyboard] == ["NV-0001", "NV-0002", "NV-0003"]
+    assert all("Đã nhận" in row[0]["text"] for row in keyboard)
+
+
+async def test_withdrawn_or_extended_tasks_are_not_chased_on_the_old_plan(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Việc một hạn 01/12")
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Việc hai hạn 01/12")
+    for code in ("NV-0001", "NV-0002"):
+        card = world.card(TCKH_CHAT, code)
+        await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
+    await world.say(LEADERS, CHAIRMAN, "/huy NV-0001 không cần nữa")
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/giahan NV-0002 18/12 chờ số liệu")
+    request = world.last(LEADERS)
+    await world.press(LEADERS, request["message_id"], CHAIRMAN, world.button(request, "Đồng ý"))
+    await world.at(at(27, 11, 8))
+    await world.at(at(30, 11, 8))
+    await world.at(at(1, 12, 8))
+    assert nudges(world, TCKH_CHAT) == []
+    await world.at(at(15, 12, 8))  # three working days before the new deadline
+    assert "NV-0002" in nudges(world, TCKH_CHAT)[-1]
+
+
+async def test_manual_urge_and_schedule(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
+    await world.say(TCKH_CHAT, QLDT_HEAD, "/nhac NV-0001")
+    assert "Chỉ lãnh đạo" in world.last_text(TCKH_CHAT)
+    await world.say(LEADERS, CHAIRMAN, "/nhac NV-0001 Đề nghị báo cáo trước cuộc họp thứ Năm")
+    assert "lần 1" in world.last_text(LEADERS)
+    urge = nudges(world, TCKH_CHAT)[-1]
+    assert "đôn đốc lần 1 — Nguyễn Văn An nhắc" in urge
+    assert "Đề nghị báo cáo trước cuộc họp thứ Năm" in urge
+    await world.say(LEADERS, CHAIRMAN, "/lich NV-0001")
+    schedule = world.last_text(LEADERS)
+    assert "Lịch đôn đốc sắp tới" in schedule and "15:00 23/11/2026" in schedule
+    # Out of hours, a manual urge waits for the opening.
+    world.clock.set(at(23, 11, 19))
+    await world.say(LEADERS, CHAIRMAN, "/nhac NV-0001")
+    assert "08:00 25/11/2026" in world.last_text(LEADERS)
+    await world.at(at(25, 11, 8))
+    assert "đôn đốc lần 2" in nudges(world, TCKH_CHAT)[-1]
+    _ = ADMIN

@@ -1,0 +1,66 @@
+"""`dondoc run` as an office would start it, pointed at the Bot API stand-in instead of Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from support import ROSTER, TOKEN
+
+from bot.sandbox import BotApiServer, FakeTelegram
+
+CHAIRMAN = 900001
+
+
+async def _read_until(stream: asyncio.StreamReader, needle: str, timeout: float) -> str:
+    seen = ""
+    async with asyncio.timeout(timeout):
+        while needle not in seen:
+            line = await stream.readline()
+            if not line:
+                break
+            seen += line.decode()
+    return seen
+
+
+async def test_run_polls_the_api_and_answers(tmp_path: Path) -> None:
+    tg = FakeTelegram(token=TOKEN)
+    tg.add_user(CHAIRMAN, "An", "Nguyễn Văn")
+    server = BotApiServer(tg)
+    url = await server.start()
+    roster = tmp_path / "roster.yaml"
+    roster.write_text(ROSTER, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DONDOC_"))} | {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dondoc.db'}",
+        "DONDOC_ORG_FILE": str(roster),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        assert process.stdout is not None
+        log = await _read_until(process.stdout, "Bot @dondoc_bot is running", timeout=60)
+        assert "Bot @dondoc_bot is running" in log, log
+        assert "people added: 7" in log  # the roster file was imported on start
+        tg.send_message(CHAIRMAN, CHAIRMAN, "/start")
+        reply = await tg.wait_for_bot_message(CHAIRMAN, timeout=10)
+        assert "Xin chào Nguyễn Văn An" in reply["text"]
+        assert tg.calls_to("setMyCommands")
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = await asyncio.wait_for(process.wait(), timeout=30)
+        await server.stop()
+    assert code == 0
+    assert (tmp_path / "data" / "dondoc.db").exists()

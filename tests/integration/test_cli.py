@@ -1,0 +1,226 @@
+"""The `dondoc` console command, run as a person would run it: in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from support import ROSTER
+
+from bot.domain.orgfile import parse_org
+
+SCRIPT = Path(sys.executable).parent / "dondoc"
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot"]
+FIRST_IMPORT = (
+    "units added: 3 (TCKH, QLDT, TNMT); people added: 7 (Nguyễn Văn An, Lê Thị Bình, "
+    "Phạm Văn Cường, Trần Thị Dung, Hoàng Văn Em, Vũ Văn Giang, Đỗ Quản Trị); leadership chat set\n"
+)
+NOTHING = "Nothing to change: the database already matches the file.\n"
+
+
+class Cli:
+    def __init__(self, tmp_path: Path) -> None:
+        self.cwd = tmp_path
+        self.db = tmp_path / "data" / "cli.db"
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TELEGRAM_", "DONDOC_", "DATABASE_URL"))
+        }
+        self.env["DATABASE_URL"] = f"sqlite+aiosqlite:///{self.db}"
+        self.env["PYTHONIOENCODING"] = "utf-8"
+
+    def __call__(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*COMMAND, *args],
+            cwd=self.cwd,
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+            check=False,
+        )
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.cwd / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    # A .env in the working directory would be read; there must not be one.
+    assert not (tmp_path / ".env").exists()
+    return Cli(tmp_path)
+
+
+def test_db_upgrade(cli: Cli) -> None:
+    result = cli("db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Database is up to date: sqlite+aiosqlite:///{cli.db}\n"
+    assert cli.db.exists()
+    again = cli("db", "upgrade")
+    assert again.returncode == 0, again.stderr
+
+
+def test_org_import_twice(cli: Cli) -> None:
+    path = cli.write("org.yaml", ROSTER)
+    first = cli("org", "import", str(path))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == FIRST_IMPORT
+    second = cli("org", "import", "org.yaml")  # relative to the working directory
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == NOTHING
+
+
+def test_invalid_file_is_refused_and_nothing_is_written(cli: Cli) -> None:
+    bad = ROSTER.replace("    role: staff\n", "    role: intern\n")
+    path = cli.write("org.yaml", bad)
+    line = bad.splitlines().index("    role: intern") + 1
+    result = cli("org", "import", str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "The roster file was refused; nothing was written:\n"
+        f"  {path}:{line}: role 'intern' is not one of: "
+        "chairman, vice_chairman, office, head, deputy, staff, admin\n"
+    )
+    exported = cli("org", "export")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout == "units: []\npeople: []\n"
+
+
+def test_missing_file(cli: Cli) -> None:
+    result = cli("org", "import", "missing.yaml")
+    assert result.returncode == 1
+    assert "missing.yaml: cannot read (No such file or directory)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_out_reimports_with_no_change(cli: Cli) -> None:
+    path = cli.write("org.yaml", ROSTER)
+    assert cli("org", "import", str(path)).returncode == 0
+    out = cli.cwd / "exported.yaml"
+    result = cli("org", "export", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert "name: Phòng Tài chính - Kế hoạch" in text
+    spec = parse_org(text)
+    original = parse_org(ROSTER)
+    assert spec.leadership_chat == original.leadership_chat
+    assert set(spec.units) == set(original.units)
+    assert set(spec.people) == set(original.people)
+    again = cli("org", "import", str(out))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == NOTHING
+    # To standard output, the same text.
+    printed = cli("org", "export")
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == text
+
+
+def first_line_of_run(cli: Cli, **env: str) -> tuple[str, int | None]:
+    """Start `dondoc run`, read the first line it writes to stderr, then stop it.
+
+    Without a token the command may exit at once or go on to serve the local sandbox; either
+    way its first words must say what is missing and where a token comes from.
+    """
+    process = subprocess.Popen(
+        [*COMMAND, "run"],
+        cwd=cli.cwd,
+        env={**cli.env, "DONDOC_SANDBOX_PORT": "0", **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+    finally:
+        watchdog.cancel()
+        code = process.poll()
+        if code is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+    return line, code
+
+
+def test_run_without_a_token_explains_botfather(cli: Cli) -> None:
+    line, _ = first_line_of_run(cli)
+    assert line.startswith("TELEGRAM_BOT_TOKEN is not set")
+    assert "@BotFather" in line
+    assert "/newbot" in line
+    assert not cli.db.exists()  # the configured database is not touched without a token
+
+
+def test_run_with_an_empty_token_explains_botfather(cli: Cli) -> None:
+    line, _ = first_line_of_run(cli, TELEGRAM_BOT_TOKEN="")
+    assert line.startswith("TELEGRAM_BOT_TOKEN is not set")
+    assert "@BotFather" in line
+
+
+def test_run_with_an_invalid_org_file_does_not_start(cli: Cli) -> None:
+    path = cli.write("org.yaml", "units: []\nfoo: 1\n")
+    result = cli("run", TELEGRAM_BOT_TOKEN="123:ABC", DONDOC_ORG_FILE=str(path))
+    assert result.returncode == 1
+    assert f"{path}:2: unknown key 'foo'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "value"),
+    [
+        (("run",), "DONDOC_TIMEZONE", "Mars/Base"),
+        (("db", "upgrade"), "DATABASE_URL", "mysql://localhost/dondoc"),
+        (("org", "export"), "DONDOC_LOG_LEVEL", "LOUD"),
+        (("org", "import", "org.yaml"), "DONDOC_OFFICE_END", "07:00"),
+    ],
+)
+def test_bad_setting_exits_2_with_one_line(
+    cli: Cli, command: tuple[str, ...], name: str, value: str
+) -> None:
+    result = cli(*command, **{name: value})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Bad setting {name}: ")
+    assert not cli.db.exists()
+
+
+def test_bad_timezone_message(cli: Cli) -> None:
+    result = cli("db", "upgrade", DONDOC_TIMEZONE="Mars/Base")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Bad setting DONDOC_TIMEZONE: expected an IANA time zone like Asia/Ho_Chi_Minh\n"
+    )
+    assert not cli.db.exists()
+
+
+def test_env_file_in_the_working_directory_is_read(cli: Cli) -> None:
+    (cli.cwd / ".env").write_text("DONDOC_TIMEZONE=Mars/Base\n", encoding="utf-8")
+    result = cli("db", "upgrade")
+    assert result.returncode == 2
+    assert "DONDOC_TIMEZONE" in result.stderr
+
+
+def test_usage_error(cli: Cli) -> None:
+    result = cli("org")
+    assert result.returncode == 2
+    assert "usage: dondoc org" in result.stderr

@@ -1,0 +1,408 @@
+"""The sandbox web chat over real HTTP: the page, the state, acting as people, live events, files.
+
+The sandbox runs as `dondoc sandbox` runs it (:class:`bot.sandbox.runner.Sandbox`), on a free
+port, with the real bot and the demo ward, and a clock that stands still.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+
+from bot.clock import ManualClock
+from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD, KTHT_STAFF, LEADERSHIP_CHAT, demo
+from bot.sandbox.runner import Sandbox, sandbox_settings
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+START = datetime(2026, 11, 23, 9, 0, tzinfo=VN)  # a Monday
+KTHT_CHAT = next(u.chat for u in demo().spec.units if u.code == "KTHT")
+Json = dict[str, Any]
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    settings = sandbox_settings(f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}", _env_file=None)
+    box = await Sandbox.start(settings, port=0, clock=ManualClock(START))
+    try:
+        yield box
+    finally:
+        await box.stop()
+
+
+@pytest.fixture
+async def http(sandbox: Sandbox) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(base_url=sandbox.url) as session:
+        yield session
+
+
+class Events:
+    """The page's server-sent event stream, read as the browser would."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self.response = response
+        self.seen: list[Json] = []
+
+    async def next(self) -> Json:
+        data = ""
+        while True:
+            line = (await self.response.content.readline()).decode()
+            if not line:
+                raise AssertionError(f"the event stream ended; seen: {self.seen}")
+            if line.startswith("data: "):
+                data += line[len("data: ") :].rstrip("\n")
+            elif line == "\n" and data:
+                event: Json = json.loads(data)
+                self.seen.append(event)
+                return event
+
+    async def wait_for(self, match: Callable[[Json], bool], timeout: float = 10) -> Json:
+        async with asyncio.timeout(timeout):
+            while True:
+                event = await self.next()
+                if match(event):
+                    return event
+
+
+@pytest.fixture
+async def events(http: aiohttp.ClientSession) -> AsyncIterator[Events]:
+    async with http.get("/api/events") as response:
+        assert response.status == 200
+        assert response.content_type == "text/event-stream"
+        yield Events(response)
+
+
+async def state(http: aiohttp.ClientSession) -> Json:
+    async with http.get("/api/state") as response:
+        assert response.status == 200
+        body: Json = await response.json()
+        return body
+
+
+def chat(snapshot: Json, chat_id: int) -> Json:
+    found: Json = next(c for c in snapshot["chats"] if c["id"] == chat_id)
+    return found
+
+
+async def send(http: aiohttp.ClientSession, chat_id: int, user_id: int, **fields: Any) -> Any:
+    # As browsers do: the file name as UTF-8 in quotes (aiohttp would percent-encode it).
+    form = aiohttp.FormData(quote_fields=False)
+    form.add_field("chat_id", str(chat_id))
+    form.add_field("user_id", str(user_id))
+    for name, value in fields.items():
+        if isinstance(value, tuple):
+            filename, data, mime = value
+            form.add_field(name, data, filename=filename, content_type=mime)
+        else:
+            form.add_field(name, str(value))
+    async with http.post("/api/send", data=form) as response:
+        return response.status, await response.json()
+
+
+def is_card(code: str) -> Callable[[Json], bool]:
+    def match(event: Json) -> bool:
+        text = (event.get("message") or {}).get("text") or ""
+        return event.get("chat_id") == KTHT_CHAT and f"Nhiệm vụ {code}" in text
+
+    return match
+
+
+def is_card_message(code: str) -> Callable[[Json], bool]:
+    return lambda message: f"Nhiệm vụ {code}" in (message.get("text") or "")
+
+
+def button(message: Json, label: str) -> str:
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for b in row:
+            if label in b["text"]:
+                return str(b["callback_data"])
+    raise AssertionError(f"no {label!r} button on {message.get('text')!r}")
+
+
+async def test_the_page_and_its_files_load_and_need_nothing_from_outside(
+    http: aiohttp.ClientSession,
+) -> None:
+    bodies = {}
+    for path, kind in (
+        ("/", "text/html"),
+        ("/app.js", "text/javascript"),
+        ("/style.css", "text/css"),
+    ):
+        async with http.get(path) as response:
+            assert response.status == 200, path
+            assert response.content_type == kind
+            assert response.charset == "utf-8"
+            bodies[path] = await response.text()
+    assert 'src="app.js"' in bodies["/"] and 'href="style.css"' in bodies["/"]
+    assert "Chủ tịch" in bodies["/"] and "/giao" in bodies["/"]  # the first-load help
+    assert "EventSource" in bodies["/app.js"]
+    for path, body in bodies.items():  # fully offline: no CDN, no web fonts
+        assert not re.search(
+            r"""(src|href)=["']?(https?:)?//|@import|url\(\s*["']?https?:""", body
+        ), path
+
+
+async def test_state_lists_the_demo_chats_and_personas(http: aiohttp.ClientSession) -> None:
+    snapshot = await state(http)
+    titles = [c["title"] for c in snapshot["chats"] if c["type"] == "group"]
+    assert titles == [
+        "Lãnh đạo UBND phường",
+        "Văn phòng HĐND và UBND",
+        "Phòng Kinh tế, Hạ tầng và Đô thị",
+        "Phòng Văn hóa - Xã hội",
+        "Trung tâm Phục vụ hành chính công",
+        "Công an phường",
+    ]
+    personas = {p["id"]: p for p in snapshot["personas"]}
+    assert personas[CHAIRMAN]["name"] == "Nguyễn Văn Hùng"
+    assert personas[CHAIRMAN]["role"] == "Chủ tịch" and personas[CHAIRMAN]["leader"]
+    assert personas[KTHT_HEAD]["role"] == "Trưởng đơn vị, Phòng Kinh tế, Hạ tầng và Đô thị"
+    assert not personas[KTHT_HEAD]["leader"]
+    # Everyone pressed Start: each private chat holds /start and the bot's greeting by name.
+    privates = {c["id"]: c for c in snapshot["chats"] if c["type"] == "private"}
+    assert set(privates) == set(personas)
+    greeting = privates[KTHT_HEAD]["messages"][-1]
+    assert "Đỗ Văn Nam" in greeting["text"]
+    assert datetime.fromisoformat(snapshot["clock"]["now"]) == START
+    assert snapshot["clock"]["label"] == "Thứ Hai, 23/11/2026 09:00"
+
+
+async def test_assign_and_acknowledge_as_people_with_live_events(
+    http: aiohttp.ClientSession, events: Events
+) -> None:
+    status, sent = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="/giao KTHT Kiểm tra hạn 15/12")
+    assert status == 200, sent
+    assert sent["message"]["from"]["id"] == CHAIRMAN
+
+    # The card reaches the unit's group, live and in the state.
+    arrived = await events.wait_for(lambda e: e["type"] == "message" and is_card("NV-0001")(e))
+    card = arrived["message"]
+    assert "<b>Nhiệm vụ NV-0001</b>" in card["html"]
+    assert "edit_history" not in card
+    stored = chat(await state(http), KTHT_CHAT)["messages"]
+    assert [m["message_id"] for m in stored if "NV-0001" in (m.get("text") or "")] == [
+        card["message_id"]
+    ]
+    assert "Chưa tiếp nhận" in card["text"]
+
+    # The unit head presses "Đã nhận": the answer comes back, the card is edited in place.
+    async with http.post(
+        "/api/press",
+        json={
+            "chat_id": KTHT_CHAT,
+            "message_id": card["message_id"],
+            "user_id": KTHT_HEAD,
+            "data": button(card, "Đã nhận"),
+        },
+    ) as response:
+        assert response.status == 200
+        answer = (await response.json())["answer"]
+    assert answer is not None and answer["text"]
+    edited = await events.wait_for(lambda e: e["type"] == "edit" and is_card("NV-0001")(e))
+    assert "Đang thực hiện" in edited["message"]["text"]
+    assert "Đỗ Văn Nam" in edited["message"]["text"]
+    now = next(
+        m
+        for m in chat(await state(http), KTHT_CHAT)["messages"]
+        if m["message_id"] == card["message_id"]
+    )
+    assert "Đang thực hiện" in now["text"] and now["edit_date"]
+    # The confirmation in the leadership group came live too, before the edit or after it.
+    assert any(
+        e["chat_id"] == LEADERSHIP_CHAT and "NV-0001" in (e["message"].get("text") or "")
+        for e in events.seen
+        if e["type"] == "message" and e["message"]["from"]["is_bot"]
+    )
+
+
+async def test_a_document_goes_up_and_comes_back_byte_identical(
+    http: aiohttp.ClientSession,
+) -> None:
+    data = bytes(range(256)) * 300 + "Báo cáo".encode()
+    status, sent = await send(
+        http,
+        KTHT_CHAT,
+        KTHT_STAFF,
+        text="Báo cáo rà soát vỉa hè",
+        file=("Báo cáo tháng 11.pdf", data, "application/pdf"),
+    )
+    assert status == 200, sent
+    message = sent["message"]
+    assert message["caption"] == "Báo cáo rà soát vỉa hè"  # with a file, the text is its caption
+    document = message["document"]
+    assert document["file_name"] == "Báo cáo tháng 11.pdf"
+    async with http.get(f"/api/files/{document['file_id']}?download=1") as response:
+        assert response.status == 200
+        assert response.content_type == "application/pdf"
+        assert await response.read() == data
+        disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20th%C3%A1ng%2011.pdf" in disposition
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    status, sent = await send(http, KTHT_CHAT, KTHT_STAFF, file=("bieu-do.png", png, "image/png"))
+    assert status == 200, sent
+    async with http.get(f"/api/files/{sent['message']['document']['file_id']}") as response:
+        assert response.headers["Content-Disposition"].startswith("inline;")  # shown in the page
+        assert await response.read() == png
+    async with http.get("/api/files/nope") as response:
+        assert response.status == 404
+
+
+async def test_a_reply_to_a_message_is_sent_as_a_reply(http: aiohttp.ClientSession) -> None:
+    _, first = await send(http, KTHT_CHAT, KTHT_HEAD, text="Ai phụ trách tuyến Trần Nhân Tông?")
+    status, second = await send(
+        http, KTHT_CHAT, KTHT_STAFF, text="Em ạ", reply_to=first["message"]["message_id"]
+    )
+    assert status == 200, second
+    replied = second["message"]["reply_to_message"]
+    assert replied["message_id"] == first["message"]["message_id"]
+    assert replied["text"] == "Ai phụ trách tuyến Trần Nhân Tông?"
+
+
+async def test_bad_requests_are_refused_with_a_reason(http: aiohttp.ClientSession) -> None:
+    status, body = await send(http, LEADERSHIP_CHAT, 123, text="xin chào")
+    assert status == 400 and "123" in body["error"]
+    status, body = await send(http, KTHT_HEAD, CHAIRMAN, text="chat riêng của người khác")
+    assert status == 400
+    status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN)
+    assert status == 400 and "text" in body["error"]
+    payload = {"chat_id": KTHT_CHAT, "message_id": 999, "user_id": KTHT_HEAD, "data": "ack:1"}
+    async with http.post("/api/press", json=payload) as response:
+        assert response.status == 400
+        assert "999" in (await response.json())["error"]
+    async with http.post("/api/press", json={"chat_id": "x"}) as response:
+        assert response.status == 400
+
+
+async def test_fast_forward_answers_with_the_clock(http: aiohttp.ClientSession) -> None:
+    async with http.post("/api/fast-forward") as response:
+        assert response.status == 200
+        body = await response.json()
+    assert body["clock"]["tz"] == "Asia/Ho_Chi_Minh"
+    if body["moved"]:
+        assert "Đồng hồ sandbox" in body["text"]
+    else:  # nothing is scheduled in an empty ward: the clock stays where it was
+        assert "Chưa có gì được hẹn giờ" in body["text"]
+        assert body["clock"]["label"] == "Thứ Hai, 23/11/2026 09:00"
+
+
+async def test_fast_forward_runs_the_next_nudge_on_the_sandbox_clock(tmp_path: Path) -> None:
+    # The real sandbox clock: now plus an offset that ⏩ moves forward.
+    settings = sandbox_settings(f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}", _env_file=None)
+    box = await Sandbox.start(settings, port=0)
+    try:
+        async with aiohttp.ClientSession(base_url=box.url) as http:
+            due = (datetime.now(VN) + timedelta(days=10)).strftime("%d/%m/%Y")
+            status, _ = await send(
+                http, LEADERSHIP_CHAT, CHAIRMAN, text=f"/giao KTHT Kiểm tra hạn {due}"
+            )
+            assert status == 200
+            await box.live.tg.wait_for_bot_message(KTHT_CHAT, is_card_message("NV-0001"))
+            before = box.live.runtime.services.core.clock.now()
+            async with http.get("/api/events") as stream:
+                events = Events(stream)
+                async with http.post("/api/fast-forward") as response:
+                    body = await response.json()
+                clock = await events.wait_for(lambda e: e["type"] == "clock")
+        assert body["moved"], body
+        assert body["message"] >= 1
+        assert "Phòng Kinh tế, Hạ tầng và Đô thị" in body["text"]
+        assert clock["clock"] == body["clock"]
+        assert datetime.fromisoformat(body["clock"]["now"]) > before
+    finally:
+        await box.stop()
+
+
+async def _read_until(stream: asyncio.StreamReader, needle: str, timeout: float) -> str:
+    seen = ""
+    async with asyncio.timeout(timeout):
+        while needle not in seen:
+            line = await stream.readline()
+            if not line:
+                break
+            seen += line.decode()
+    return seen
+
+
+def _env(**extra: str) -> dict[str, str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "DONDOC_", "DATABASE_URL"))
+    }
+    return clean | {"PYTHONIOENCODING": "utf-8"} | extra
+
+
+async def _dondoc(cwd: Path, *args: str, **env: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=_env(**env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+@pytest.mark.parametrize("command", ["run", "sandbox"])
+async def test_the_cli_starts_the_sandbox_and_ctrl_c_stops_it(tmp_path: Path, command: str) -> None:
+    if command == "run":  # `make run` without a token
+        process = await _dondoc(tmp_path, "run", DONDOC_SANDBOX_PORT="0")
+        database = tmp_path / "data" / "sandbox.db"
+    else:
+        database = tmp_path / "elsewhere.db"
+        url = f"sqlite+aiosqlite:///{database}"
+        process = await _dondoc(tmp_path, "sandbox", "--port", "0", "--db", url)
+    try:
+        assert process.stdout is not None
+        log = await _read_until(process.stdout, "Sandbox: http://", timeout=60)
+        if command == "run":
+            assert log.startswith("TELEGRAM_BOT_TOKEN is not set: starting the sandbox"), log
+            assert "@BotFather" in log
+        found = re.search(r"Sandbox: (http://127\.0\.0\.1:\d+)", log)
+        assert found is not None, log
+        async with aiohttp.ClientSession(base_url=found.group(1)) as session:
+            async with session.get("/api/state") as response:
+                assert response.status == 200
+                assert len((await response.json())["personas"]) == len(demo().personas)
+            # An open live stream must not hold up Ctrl-C.
+            async with session.get("/api/events") as stream:
+                await stream.content.readline()
+                process.send_signal(signal.SIGINT)
+                code = await asyncio.wait_for(process.wait(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert code == 0
+    assert database.exists()
+
+
+async def test_a_busy_port_is_reported_in_one_line(tmp_path: Path) -> None:
+    server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = str(server.sockets[0].getsockname()[1])
+    try:
+        process = await _dondoc(tmp_path, "sandbox", DONDOC_SANDBOX_PORT=port)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    finally:
+        server.close()
+        await server.wait_closed()
+    text = output.decode()
+    assert process.returncode == 1, text
+    assert f"Không mở được 127.0.0.1:{port}" in text
+    assert "--port" in text
+    assert "Traceback" not in text
