@@ -56,6 +56,51 @@ def _markup(delivery: Delivery) -> InlineKeyboardMarkup | None:
     )
 
 
+class _Flights:
+    """Sends overlapping their round trips: at most IN_FLIGHT at once, one per chat."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        services: Services,
+        pacer: Pacer,
+        stats: DeliveryStats,
+        faults: Faults | None,
+    ) -> None:
+        self.bot = bot
+        self.services = services
+        self.pacer = pacer
+        self.stats = stats
+        self.faults = faults
+        self.busy: set[int] = set()
+        self.slots = asyncio.Semaphore(IN_FLIGHT)
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def launch(self, row: Delivery) -> None:
+        await self.slots.acquire()
+        self.busy.add(row.chat_id)
+        task = asyncio.create_task(self._fly(row))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _fly(self, row: Delivery) -> None:
+        try:
+            await self.services.chasing.mark(row.id, "sending", attempts=row.attempts + 1)
+            # The slot is taken right before the request: the commit above takes a variable
+            # time, and Telegram counts arrivals, not intentions.
+            while (wait := self.pacer.ready_in(row.chat_id)) > 0:
+                await asyncio.sleep(wait)
+            self.pacer.sent(row.chat_id)
+            await _send_one(self.bot, self.services, row, self.stats, self.faults)
+        finally:
+            self.busy.discard(row.chat_id)
+            self.slots.release()
+
+    async def land(self) -> None:
+        if self.tasks:
+            await asyncio.gather(*self.tasks)
+
+
 async def deliver(
     bot: Bot, services: Services, pacer: Pacer, faults: Faults | None = None
 ) -> DeliveryStats:
@@ -69,28 +114,11 @@ async def deliver(
             return stats
         if faults and faults.after_claim:
             await faults.after_claim()
+        flights = _Flights(bot, services, pacer, stats, faults)
         waiting = list(rows)
-        flights: set[asyncio.Task[None]] = set()
-        slots = asyncio.Semaphore(IN_FLIGHT)
-
-        busy: set[int] = set()
-
-        async def fly(row: Delivery) -> None:
-            try:
-                await chasing.mark(row.id, "sending", attempts=row.attempts + 1)
-                # The slot is taken right before the request: the commit above takes a
-                # variable time, and Telegram counts arrivals, not our intentions.
-                while (wait := pacer.ready_in(row.chat_id)) > 0:
-                    await asyncio.sleep(wait)
-                pacer.sent(row.chat_id)
-                await _send_one(bot, services, row, stats, faults)
-            finally:
-                busy.discard(row.chat_id)
-                slots.release()
-
         while waiting:
             # Send whatever may go now, in order; a chat still inside its own interval waits
-            # its turn while other chats go (this keeps the burst near the overall limit).
+            # its turn while other chats go (this keeps a burst near the overall limit).
             later = []
             for row in waiting:
                 wait = pacer.ready_in(row.chat_id)
@@ -100,19 +128,14 @@ async def deliver(
                         row.id, "pending", next_attempt_at=clock.now() + timedelta(seconds=wait)
                     )
                     stats.deferred += 1
-                elif wait > 0 or row.chat_id in busy:
+                elif wait > 0 or row.chat_id in flights.busy:
                     later.append(row)
                 else:
-                    await slots.acquire()
-                    busy.add(row.chat_id)
-                    flight = asyncio.create_task(fly(row))
-                    flights.add(flight)
-                    flight.add_done_callback(flights.discard)
+                    await flights.launch(row)
             if later:
                 await asyncio.sleep(max(0.01, min(pacer.ready_in(r.chat_id) for r in later)))
             waiting = later
-        if flights:
-            await asyncio.gather(*flights)
+        await flights.land()
         if stats.deferred and not await _anything_due(services):
             return stats
 

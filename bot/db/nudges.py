@@ -71,9 +71,9 @@ class NudgeRepository:
         now: datetime,
         actor_id: int | None = None,
         note: str | None = None,
-    ) -> str:
-        """Make (task, kind, slot) pending at the planned time. Returns "planned", or "done"
-        when that very nudge already went out (the caller then plans the one after it)."""
+    ) -> int | None:
+        """Make (task, kind, slot) pending at the planned time and return its id; None when
+        that very nudge already went out (the caller then plans the one after it)."""
         row = await self._s.scalar(
             select(NudgeRow).where(
                 NudgeRow.task_id == task_id,
@@ -81,27 +81,26 @@ class NudgeRepository:
                 NudgeRow.slot == planned.slot,
             )
         )
-        if row is not None and row.state == "done":
-            return "done"
+        if row is not None and row.state in ("done", "merged"):
+            return None
         if row is not None:
             # A cancelled plan comes back when the task returns to the same footing.
             row.state, row.due_at, row.done_at = "pending", planned.at, None
             await self._s.flush()
-            return "planned"
-        self._s.add(
-            NudgeRow(
-                task_id=task_id,
-                kind=planned.kind.value,
-                slot=planned.slot,
-                due_at=planned.at,
-                state="pending",
-                created_at=now,
-                actor_id=actor_id,
-                note=note,
-            )
+            return row.id
+        new = NudgeRow(
+            task_id=task_id,
+            kind=planned.kind.value,
+            slot=planned.slot,
+            due_at=planned.at,
+            state="pending",
+            created_at=now,
+            actor_id=actor_id,
+            note=note,
         )
+        self._s.add(new)
         await self._s.flush()
-        return "planned"
+        return new.id
 
     async def cancel_pending(self, task_id: int, now: datetime) -> int:
         result = await self._s.execute(

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.domain.model import UNIT_ROLES, Role
+from bot.domain.policy import PolicyError, calendar_overrides, policy_from
 
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
@@ -51,8 +53,19 @@ class OrgSpec:
     leadership_chat: int | None = None
     units: tuple[UnitSpec, ...] = ()
     people: tuple[PersonSpec, ...] = ()
-    # Keys this version does not use (policy:, calendar: …) are kept for the features that read them.
+    # Sections other features read (policy:, calendar:, reports:), kept as written.
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML reads 2026-12-31 as a date; the sections are stored as JSON, so dates become text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
 
 
 def _plain(node: yaml.Node) -> Any:
@@ -123,7 +136,8 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        raise OrgFileError([f"{name}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"])
+        problem = getattr(exc, "problem", exc)
+        raise OrgFileError([f"{name}:{line}: not valid YAML ({problem})"]) from None
     if root is None:
         raise OrgFileError([f"{name}:1: the file is empty"])
     top = reader.mapping(root, "the file")
@@ -143,7 +157,17 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
         if key not in FUTURE_KEYS:
             known = ", ".join(("leadership_chat", "units", "people", *FUTURE_KEYS))
             reader.fail(_key(root, key), f"unknown key '{key}' (expected {known})")
-        extra[key] = _plain(value)
+        extra[key] = _jsonable(_plain(value))
+        try:
+            if key == "policy":
+                policy_from(extra[key])
+            elif key == "calendar":
+                calendar_overrides(extra[key])
+        except PolicyError as exc:
+            for problem in exc.problems:
+                reader.fail(_key(root, key), problem)
+        except ValueError as exc:
+            reader.fail(_key(root, key), str(exc))
     if reader.problems:
         raise OrgFileError(reader.problems)
     return OrgSpec(leadership, tuple(units), tuple(people), extra)

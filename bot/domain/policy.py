@@ -4,7 +4,7 @@ them under `policy:` in the roster file."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 
@@ -73,3 +73,27 @@ def policy_from(data: dict[str, Any] | None) -> Policy:
     if problems:
         raise PolicyError(problems)
     return Policy(**values)
+
+
+def calendar_overrides(data: object) -> tuple[frozenset[date], frozenset[date]]:
+    """`calendar: {days_off: [2026-12-31], working_days: [2027-02-13]}` from the roster file."""
+    if not data:
+        return frozenset(), frozenset()
+    if not isinstance(data, dict):
+        raise ValueError("calendar must be a mapping with days_off and working_days")
+    unknown = set(data) - {"days_off", "working_days"}
+    if unknown:
+        raise ValueError(f"unknown calendar key(s): {', '.join(sorted(unknown))}")
+
+    def days(key: str) -> frozenset[date]:
+        values = data.get(key) or []
+        if not isinstance(values, list):
+            raise ValueError(f"calendar.{key} must be a list of dates like 2026-12-31")
+        try:
+            return frozenset(
+                v if isinstance(v, date) else date.fromisoformat(str(v)) for v in values
+            )
+        except ValueError:
+            raise ValueError(f"calendar.{key} must be a list of dates like 2026-12-31") from None
+
+    return days("days_off"), days("working_days")

@@ -15,6 +15,7 @@ from bot.domain.nudging import (
     URGE_KINDS,
     NudgeKind,
     PlannedNudge,
+    next_nudge,
     working_days_late,
 )
 from bot.domain.rules import can_decide
@@ -84,10 +85,30 @@ class ChasingService:
                     wanted[task.id].append(nudge)
             for task_id, group in wanted.items():
                 task = tasks[task_id]
+                scheduled = [n for n in group if n.kind is not NudgeKind.MANUAL]
+                after = max((n.due_at for n in scheduled), default=None)
+                if after is not None:
+                    # What fell due while the bot was down or the office closed is said once,
+                    # as things stand now ("due today", not yesterday's "due tomorrow").
+                    for _ in range(60):
+                        missed = next_nudge(task, after, core.policy, core.calendar)
+                        if missed is None or missed.at > now:
+                            break
+                        after = missed.at
+                        nudge_id = await uow.nudges.plan(task.id, missed, now)
+                        if nudge_id is not None:
+                            group.append(
+                                Nudge(nudge_id, task.id, missed.kind, missed.slot, missed.at, "")
+                            )
                 # One line per task however many fell due: a leader's own words first, else
-                # the most pressing; the rest are folded into it and not counted again.
+                # the most pressing and freshest; the rest fold into it, not counted again.
                 primary = min(
-                    group, key=lambda n: (n.kind is not NudgeKind.MANUAL, PRIORITY[n.kind])
+                    group,
+                    key=lambda n: (
+                        n.kind is not NudgeKind.MANUAL,
+                        PRIORITY[n.kind],
+                        -n.due_at.timestamp(),
+                    ),
                 )
                 urge_no = None
                 if any(n.kind in URGE_KINDS for n in group):
@@ -99,8 +120,8 @@ class ChasingService:
                         )
                     else:
                         await uow.nudges.mark_merged(nudge.id, now)
-                    if nudge.kind is not NudgeKind.MANUAL:
-                        await plan_after(core, uow, task, max(nudge.due_at, now), now)
+                if after is not None:
+                    await plan_after(core, uow, task, max(after, now), now)
                 items.append(
                     DueItem(
                         task,

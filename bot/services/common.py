@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.calendar import WorkCalendar
 from bot.clock import Clock
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.domain.model import Person
-from bot.domain.policy import Policy, policy_from
+from bot.domain.policy import Policy, calendar_overrides, policy_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,30 +44,6 @@ class Where:
 LEADERSHIP_CHAT = "leadership_chat"
 POLICY = "policy"
 CALENDAR = "calendar"
-
-
-def calendar_overrides(data: object) -> tuple[frozenset[date], frozenset[date]]:
-    """`calendar: {days_off: [2026-12-31], working_days: [2027-02-13]}` from the roster file."""
-    if not data:
-        return frozenset(), frozenset()
-    if not isinstance(data, dict):
-        raise ValueError("calendar must be a mapping with days_off and working_days")
-    unknown = set(data) - {"days_off", "working_days"}
-    if unknown:
-        raise ValueError(f"unknown calendar key(s): {', '.join(sorted(unknown))}")
-
-    def days(key: str) -> frozenset[date]:
-        values = data.get(key) or []
-        if not isinstance(values, list):
-            raise ValueError(f"calendar.{key} must be a list of dates like 2026-12-31")
-        try:
-            return frozenset(
-                v if isinstance(v, date) else date.fromisoformat(str(v)) for v in values
-            )
-        except ValueError:
-            raise ValueError(f"calendar.{key} must be a list of dates like 2026-12-31") from None
-
-    return days("days_off"), days("working_days")
 
 
 @dataclass

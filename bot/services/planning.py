@@ -23,7 +23,7 @@ async def plan_after(
         planned = next_nudge(task, after, core.policy, core.calendar)
         if planned is None:
             return None
-        if await uow.nudges.plan(task.id, planned, now) == "planned":
+        if await uow.nudges.plan(task.id, planned, now) is not None:
             return planned
         after = planned.at
     return None

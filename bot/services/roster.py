@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -10,7 +11,8 @@ from bot.db.tables import InviteRow
 from bot.domain.model import UNIT_ROLES, Person, Role
 from bot.domain.orgfile import OrgSpec, PersonSpec, UnitSpec
 from bot.domain.unitnames import UnitDirectory
-from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
+from bot.services.chasing import ChasingService
+from bot.services.common import CALENDAR, LEADERSHIP_CHAT, POLICY, Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.text import render
 from bot.text.catalog import t
@@ -27,6 +29,7 @@ class ImportReport:
     people_changed: list[str] = field(default_factory=list)
     people_deactivated: list[str] = field(default_factory=list)
     leadership_changed: bool = False
+    rules_changed: bool = False  # the policy: or calendar: section
 
     @property
     def changed(self) -> bool:
@@ -38,6 +41,7 @@ class ImportReport:
                 self.people_changed,
                 self.people_deactivated,
                 self.leadership_changed,
+                self.rules_changed,
             )
         )
 
@@ -56,6 +60,8 @@ class ImportReport:
                 parts.append(f"{label}: {len(items)} ({', '.join(items[:10])})")
         if self.leadership_changed:
             parts.append("leadership chat set")
+        if self.rules_changed:
+            parts.append("chasing policy or calendar changed")
         return "; ".join(parts)
 
 
@@ -85,7 +91,7 @@ class RosterService:
                     report.units_changed.append(unit.code)
             known = {p.telegram_id for p in await uow.people.all(include_inactive=True)}
             for sp in spec.people:
-                person, changed = await uow.people.upsert(
+                _, changed = await uow.people.upsert(
                     sp.telegram_id,
                     sp.name,
                     sp.role,
@@ -104,7 +110,17 @@ class RosterService:
                 report.leadership_changed = await uow.settings.set(
                     LEADERSHIP_CHAT, str(spec.leadership_chat)
                 )
+            # The file is the source of truth for the chasing rules too: absent means defaults.
+            rules_changed = False
+            for key in (POLICY, CALENDAR):
+                value = spec.extra.get(key)
+                text = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+                rules_changed |= await uow.settings.set(key, text)
+            report.rules_changed = rules_changed
             await uow.commit()
+        if rules_changed:
+            await self.core.load_org_settings()
+            await ChasingService(self.core).replan_all()
         return report
 
     async def export_org(self) -> OrgSpec:

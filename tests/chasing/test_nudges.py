@@ -146,6 +146,20 @@ async def test_withdrawn_or_extended_tasks_are_not_chased_on_the_old_plan(world:
     assert "NV-0002" in nudges(world, TCKH_CHAT)[-1]
 
 
+async def test_what_fell_due_while_the_bot_was_down_is_said_once_as_it_stands_now(
+    world: World,
+) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 04/12")
+    card = world.card(TCKH_CHAT, "NV-0001")
+    await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
+    # Down from before 1/12 until Monday 7/12 at 10:00: one reminder, the current one.
+    await world.at(at(7, 12, 10))
+    [only] = nudges(world, TCKH_CHAT)
+    assert "đôn đốc lần 1 — quá hạn 1 ngày làm việc" in only
+    await world.at(at(8, 12, 8))
+    assert "đôn đốc lần 2 — quá hạn 2 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
+
+
 async def test_manual_urge_and_schedule(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
     await world.say(TCKH_CHAT, QLDT_HEAD, "/nhac NV-0001")
