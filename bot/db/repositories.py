@@ -383,6 +383,15 @@ class TaskRepository:
         row = await self._s.get(TaskRow, task_id)
         return (await self._many([row]))[0] if row else None
 
+    async def by_ids(self, ids: Iterable[int]) -> dict[int, Task]:
+        wanted = list(set(ids))
+        out: dict[int, Task] = {}
+        for start in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
+            chunk = wanted[start : start + 900]
+            rows = (await self._s.scalars(select(TaskRow).where(TaskRow.id.in_(chunk)))).all()
+            out.update({t.id: t for t in await self._many(rows)})
+        return out
+
     async def by_code(self, code: str) -> Task | None:
         row = await self._s.scalar(select(TaskRow).where(TaskRow.code == code))
         return (await self._many([row]))[0] if row else None

@@ -17,6 +17,7 @@ from bot.sandbox.state import FakeTelegram
 from bot.services.planning import replan
 from bot.services.tasks import task_code
 from scheduler.jobs import run_once
+from scheduler.pacer import Pacer
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # Assigned Monday 23/11/2026, due Friday 4/12/2026: "due today" falls at 08:00 on the 4th.
@@ -57,7 +58,11 @@ def burst_roster(units: int, people_per_unit: int = 1) -> OrgSpec:
 
 
 async def run_burst(
-    settings: Settings, tasks: int = 2000, units: int = 50, enforce_limits: bool = True
+    settings: Settings,
+    tasks: int = 2000,
+    units: int = 50,
+    enforce_limits: bool = True,
+    pacer: Pacer | None = None,
 ) -> BurstResult:
     clock = ManualClock(ASSIGNED)
     tg = FakeTelegram(token="123:ABC", clock=clock.now, enforce_limits=enforce_limits)
@@ -68,6 +73,8 @@ async def run_burst(
     for unit in spec.units:
         tg.add_group(unit.chat or 0, unit.name)
     live = await LiveBot.start(settings, tg, clock=clock)
+    if pacer is not None:
+        live.app.bot_data.pacer = pacer
     try:
         services = live.runtime.services
         await services.roster.import_org(spec)

@@ -68,9 +68,7 @@ class ChasingService:
             return result
         async with core.uow() as uow:
             due = await uow.nudges.due(now, SCAN_LIMIT)
-            tasks = {
-                t_.id: t_ for t_ in [await uow.tasks.get(i) for i in {n.task_id for n in due}] if t_
-            }
+            tasks = await uow.tasks.by_ids(n.task_id for n in due)
             urges = await uow.nudges.urges(tasks)
             actors = await uow.people.by_ids(n.actor_id for n in due if n.actor_id)
             items: list[DueItem] = []
