@@ -15,9 +15,9 @@ from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot.config import load_settings  # noqa: E402
-from bot.sandbox.burst import BurstResult, run_burst  # noqa: E402
-from scheduler.pacer import Pacer  # noqa: E402
+from bot.config import load_settings
+from bot.sandbox.burst import BurstResult, run_burst
+from scheduler.pacer import Pacer
 
 TELEGRAM_MAX = 30.0  # messages per second per bot
 
