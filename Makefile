@@ -1,23 +1,32 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 
 .PHONY: run test lint sandbox clean
 
-$(STAMP): pyproject.toml
+# Running needs the bot's own dependencies; testing adds pytest, linters and Playwright.
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,browser]'
-	touch $(STAMP)
 
-run: $(STAMP)
+$(VENV)/.run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,browser]'
+	touch $@ $(VENV)/.run
+
+run: $(VENV)/.run
 	$(BIN)/dondoc run
 
-test: $(STAMP)
+sandbox: $(VENV)/.run
+	$(BIN)/dondoc sandbox
+
+test: $(VENV)/.test
 	$(BIN)/pytest -q
 
-lint: $(STAMP)
+lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
