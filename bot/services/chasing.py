@@ -308,8 +308,9 @@ class ChasingService:
         late.sort(key=lambda x: (-x[0], -x[1], x[2].code))
         units = await uow.units.by_ids(task.lead_unit_id for _, _, task in late)
         lang = core.config.language
-        lines = [t("digest.title", lang, date=local.strftime("%d/%m/%Y"), n=threshold)]
-        for days, count, task in late[:60]:
+        title = t("digest.title", lang, date=local.strftime("%d/%m/%Y"), n=threshold)
+        lines = []
+        for days, count, task in late:
             lines.append(
                 t(
                     "digest.item",
@@ -321,9 +322,7 @@ class ChasingService:
                     urges=count,
                 )
             )
-        if len(late) > 60:
-            lines.append(t("list.more", lang, count=len(late) - 60))
-        return int(await uow.deliveries.add(key, chat, "\n".join(lines), [], now))
+        return int(await uow.deliveries.add(key, chat, render.fit([title], lines, lang), [], now))
 
     # --- manual urges and the schedule -------------------------------------------------------
 
@@ -397,7 +396,7 @@ class ChasingService:
         scope_text = t("schedule.scope", lang, what=scope) if scope else ""
         if not upcoming:
             return Outcome(t("schedule.empty", lang, scope=scope_text))
-        lines = [t("schedule.title", lang, scope=scope_text)]
+        lines = []
         for nudge in upcoming:
             task = tasks[nudge.task_id]
             item = DueItem(task, nudge, None, 0)
@@ -418,7 +417,7 @@ class ChasingService:
                     what=what,
                 )
             )
-        return Outcome("\n".join(lines))
+        return Outcome(render.fit([t("schedule.title", lang, scope=scope_text)], lines, lang))
 
     # --- bookkeeping for the sender ----------------------------------------------------------
 

@@ -1132,7 +1132,5 @@ class TaskService:
             people = await uow.people.by_ids(e.actor_id for e in events if e.actor_id)
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
         tz = core.config.tz
-        text = (
-            render.card(view, lang, tz) + "\n\n" + render.history(events, people, units, lang, tz)
-        )
-        return Outcome(render.clip(text, 4000))
+        card = render.card(view, lang, tz) + "\n"
+        return Outcome(render.history(events, people, units, lang, tz, head=[card]))

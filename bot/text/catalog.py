@@ -423,6 +423,7 @@ M: dict[str, dict[str, str]] = {
     },
     "history.title": {"vi": "<b>Diễn biến xử lý</b>", "en": "<b>History</b>"},
     "history.item": {"vi": "• {when} — {who}: {what}", "en": "• {when} — {who}: {what}"},
+    "history.more": {"vi": "… và {count} bước khác.", "en": "… and {count} more steps."},
     "history.system": {"vi": "Hệ thống", "en": "System"},
     "event.assigned": {
         "vi": "giao nhiệm vụ cho {unit}, hạn {due}",
@@ -536,6 +537,152 @@ M: dict[str, dict[str, str]] = {
         "en": "⚠️ The bot cannot post to chat <code>{chat}</code>: {reason}\nCheck the bot is still"
         " in the group (or the person has not blocked it).",
     },
+    # --- reports ---------------------------------------------------------------------------
+    "report.title": {
+        "vi": "📊 <b>Tổng hợp nhiệm vụ theo đơn vị chủ trì</b>",
+        "en": "📊 <b>Tasks by lead unit</b>",
+    },
+    "report.title_unit": {
+        "vi": "📊 <b>Tổng hợp nhiệm vụ — {unit}</b>",
+        "en": "📊 <b>Tasks — {unit}</b>",
+    },
+    "report.period": {"vi": "Kỳ: {start} – {end}", "en": "Period: {start} – {end}"},
+    "report.header": {
+        "vi": "ĐV     Tổng ĐH HQ TH QH   ± NQH  TL%",
+        "en": "Unit   Tot. OT LD OI OL   ± MDL  OT%",
+    },
+    "report.total_row": {"vi": "Cộng", "en": "Total"},
+    "report.extra": {
+        "vi": "Giao trong kỳ: {assigned} · Không có thời hạn: {no_deadline} · Chưa tiếp nhận: {unacknowledged} · Đã gia hạn: {extended}",
+        "en": "Assigned in the period: {assigned} · No deadline: {no_deadline} · Not acknowledged: {unacknowledged} · Extended: {extended}",
+    },
+    "report.rate": {
+        "vi": "Tỷ lệ đúng hạn: <b>{rate}</b>{change}",
+        "en": "On-time rate: <b>{rate}</b>{change}",
+    },
+    "report.points.up": {"vi": "▲{n} điểm %", "en": "▲{n} points"},
+    "report.points.down": {"vi": "▼{n} điểm %", "en": "▼{n} points"},
+    "report.rate_change": {"vi": " ({sign} so với kỳ trước)", "en": " ({sign} against the period before)"},
+    "report.late_title": {
+        "vi": "<b>Chưa hoàn thành, quá hạn</b> (mã · đơn vị · ngày làm việc quá hạn · lần đôn đốc):",
+        "en": "<b>Open and late</b> (code · unit · working days late · reminders):",
+    },
+    "report.late_item": {
+        "vi": "• {code} · {unit} · {days} ngày · đôn đốc {urges} lần",
+        "en": "• {code} · {unit} · {days} days · {urges} reminders",
+    },
+    "report.late_more": {
+        "vi": "… và {count} nhiệm vụ quá hạn khác.",
+        "en": "… and {count} more late tasks.",
+    },
+    "report.units_more": {
+        "vi": "… và {count} đơn vị khác (xem báo cáo Excel).",
+        "en": "… and {count} more units (see the Excel report).",
+    },
+    "report.empty": {
+        "vi": "📊 Tổng hợp nhiệm vụ {start} – {end}{scope}: không có nhiệm vụ.",
+        "en": "📊 Tasks {start} – {end}{scope}: no tasks.",
+    },
+    "report.scope": {"vi": " ({unit})", "en": " ({unit})"},
+    "report.legend": {
+        "vi": "<i>ĐH: đã hoàn thành đúng hạn · HQ: đã hoàn thành quá hạn · TH: chưa hoàn thành, trong hạn · QH: chưa hoàn thành, quá hạn · ±: QH so với kỳ trước · NQH: số ngày làm việc quá hạn lâu nhất · TL: tỷ lệ đúng hạn.</i>",
+        "en": "<i>OT: done on time · LD: done late · OI: open, in time · OL: open and late · ±: OL against the period before · MDL: most working days late · OT%: on-time rate.</i>",
+    },
+    "report.deadline.in_force": {
+        "vi": "hạn đang có hiệu lực (sau các lần gia hạn được đồng ý)",
+        "en": "the deadline in force (after approved extensions)",
+    },
+    "report.deadline.original": {
+        "vi": "hạn ban đầu (không tính gia hạn)",
+        "en": "the original deadline (extensions not counted)",
+    },
+    "report.definition": {
+        "vi": "<i>Tỷ lệ đúng hạn = đã hoàn thành đúng hạn / (đã hoàn thành + chưa hoàn thành quá hạn); nhiệm vụ không có thời hạn không tính vào tỷ lệ. Tính theo {deadline}; số ngày quá hạn là ngày làm việc; chỉ tính cho đơn vị chủ trì, không tính đơn vị phối hợp; không tính nhiệm vụ đã rút. Số liệu tại thời điểm {asof}.</i>",
+        "en": "<i>On-time rate = done on time / (done + open and late); tasks without a deadline are not in the rate. Counted against {deadline}; days late are working days; only the lead unit answers, never cooperating units; withdrawn tasks are left out. Figures as of {asof}.</i>",
+    },
+    "report.chart_caption": {
+        "vi": "📈 Nhiệm vụ theo đơn vị chủ trì, {start} – {end}",
+        "en": "📈 Tasks by lead unit, {start} – {end}",
+    },
+    "report.chart_title": {
+        "vi": "Nhiệm vụ theo đơn vị chủ trì\n{start} – {end}",
+        "en": "Tasks by lead unit\n{start} – {end}",
+    },
+    "report.chart_axis": {"vi": "Số nhiệm vụ", "en": "Tasks"},
+    "report.monthly_caption": {
+        "vi": "📑 Báo cáo nhiệm vụ tháng {month}: {total} nhiệm vụ, tỷ lệ đúng hạn {rate}.",
+        "en": "📑 Task report for {month}: {total} tasks, on-time rate {rate}.",
+    },
+    "report.no_rate": {"vi": "—", "en": "—"},
+    "report.cat.done_on_time": {"vi": "Đã hoàn thành đúng hạn", "en": "Done on time"},
+    "report.cat.done_late": {"vi": "Đã hoàn thành quá hạn", "en": "Done late"},
+    "report.cat.open_in_time": {"vi": "Chưa hoàn thành – trong hạn", "en": "Open, in time"},
+    "report.cat.open_late": {"vi": "Chưa hoàn thành – quá hạn", "en": "Open and late"},
+    "report.cat.no_deadline": {"vi": "Không có thời hạn", "en": "No deadline"},
+    "report.awaiting_review": {"vi": " (chờ duyệt kết quả)", "en": " (result awaiting review)"},
+    "usage.tonghop": {
+        "vi": "Cách dùng: <code>/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [đơn vị]</code>"
+        "\nVí dụ: <code>/tonghop</code> (7 ngày qua), <code>/tonghop tháng TCKH</code>,"
+        " <code>/tonghop từ 01/11 đến 15/11</code>",
+        "en": "Usage: <code>/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [unit]</code>"
+        "\nFor example: <code>/tonghop</code> (the last 7 days), <code>/tonghop tháng TCKH</code>,"
+        " <code>/tonghop từ 01/11 đến 15/11</code>",
+    },
+    "usage.baocao": {
+        "vi": "Cách dùng: <code>/baocao [tháng M/YYYY]</code>, ví dụ <code>/baocao tháng 11/2026</code>"
+        " (không ghi: tháng trước).",
+        "en": "Usage: <code>/baocao [tháng M/YYYY]</code>, for example <code>/baocao tháng 11/2026</code>"
+        " (nothing: last month).",
+    },
+    "report.denied": {
+        "vi": "Chỉ lãnh đạo UBND, Văn phòng và quản trị viên được lấy báo cáo này.",
+        "en": "Only the committee's leaders, the office and administrators may get this report.",
+    },
+    "report.denied_unit": {
+        "vi": "Đồng chí chỉ xem được số liệu của đơn vị mình ({unit}).",
+        "en": "You may only see the figures of your own unit ({unit}).",
+    },
+    "report.no_unit": {
+        "vi": "Đồng chí chưa thuộc đơn vị nào nên chưa có số liệu để xem.",
+        "en": "You belong to no unit, so there are no figures to show.",
+    },
+    "report.future": {
+        "vi": "Kỳ báo cáo chưa bắt đầu.",
+        "en": "That period has not started yet.",
+    },
+    "report.file_sent": {
+        "vi": "📑 Báo cáo tháng {month} (tệp Excel) ở dưới.",
+        "en": "📑 The report for {month} (an Excel file) is below.",
+    },
+    "xlsx.summary": {"vi": "Tổng hợp", "en": "Summary"},
+    "xlsx.register": {"vi": "Danh sách nhiệm vụ", "en": "Task register"},
+    "xlsx.people": {"vi": "Cán bộ", "en": "People"},
+    "xlsx.title": {
+        "vi": "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THÁNG {month}",
+        "en": "TASK REPORT FOR {month}",
+    },
+    "xlsx.title_period": {
+        "vi": "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ",
+        "en": "TASK REPORT",
+    },
+    "xlsx.period": {"vi": "Kỳ báo cáo: {start} – {end}", "en": "Period: {start} – {end}"},
+    "xlsx.total": {"vi": "Tổng cộng", "en": "Total"},
+    "xlsx.summary_headers": {
+        "vi": "STT|Mã đơn vị|Đơn vị chủ trì|Tổng số nhiệm vụ|Giao trong kỳ|Đã hoàn thành đúng hạn|Đã hoàn thành quá hạn|Chưa hoàn thành – trong hạn|Chưa hoàn thành – quá hạn|Số ngày quá hạn lâu nhất|Không có thời hạn|Chưa tiếp nhận|Đã gia hạn|Tỷ lệ đúng hạn",
+        "en": "No.|Unit code|Lead unit|Tasks|Assigned in the period|Done on time|Done late|Open, in time|Open and late|Most days late|No deadline|Not acknowledged|Extended|On-time rate",
+    },
+    "xlsx.register_headers": {
+        "vi": "STT|Mã nhiệm vụ|Nội dung|Lãnh đạo giao|Đơn vị chủ trì|Đơn vị phối hợp|Văn bản/nguồn|Ngày giao|Hạn xử lý|Hạn ban đầu|Số lần gia hạn|Ngày hoàn thành|Trạng thái|Số ngày quá hạn|Kết quả",
+        "en": "No.|Code|Content|Assigned by|Lead unit|Cooperating units|Document/source|Assigned on|Deadline|Original deadline|Extensions|Completed on|Status|Days late|Result",
+    },
+    "xlsx.people_headers": {
+        "vi": "STT|Họ và tên|Vai trò|Đơn vị|Tổng số nhiệm vụ|Đã hoàn thành đúng hạn|Đã hoàn thành quá hạn|Chưa hoàn thành – trong hạn|Chưa hoàn thành – quá hạn|Không có thời hạn|Tỷ lệ đúng hạn",
+        "en": "No.|Name|Role|Unit|Tasks|Done on time|Done late|Open, in time|Open and late|No deadline|On-time rate",
+    },
+    "xlsx.people_note": {
+        "vi": "Mỗi nhiệm vụ được tính cho người đã tiếp nhận và người đã báo cáo kết quả (mỗi người một lần).",
+        "en": "Each task counts for whoever acknowledged it and whoever reported its result (once each).",
+    },
     # --- onboarding -------------------------------------------------------------------------
     "start.known": {
         "vi": "Xin chào {name}! Bot Đôn Đốc đã sẵn sàng gửi thông báo riêng cho bạn."
@@ -607,6 +754,8 @@ M: dict[str, dict[str, str]] = {
         "/chuyen &lt;mã&gt; &lt;đơn vị&gt; — chuyển đơn vị chủ trì\n"
         "/nhac &lt;mã&gt; [lời nhắn] — đôn đốc nhiệm vụ\n"
         "/lich [mã|đơn vị] — lịch đôn đốc sắp tới\n"
+        "/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [đơn vị] — tổng hợp nhiệm vụ đúng hạn, quá hạn\n"
+        "/baocao [tháng M/YYYY] — báo cáo tháng (tệp Excel)\n"
         "/dangky &lt;mã đơn vị&gt; — gắn nhóm chat với đơn vị (quản trị viên)\n"
         "/moi &lt;mã đơn vị&gt; [vai trò] — tạo đường dẫn mời cán bộ\n"
         "/lang vi|en — chọn ngôn ngữ\n"
@@ -625,6 +774,8 @@ M: dict[str, dict[str, str]] = {
         "/chuyen &lt;code&gt; &lt;unit&gt; — move the lead to another unit\n"
         "/nhac &lt;code&gt; [message] — send a reminder\n"
         "/lich [code|unit] — upcoming reminders\n"
+        "/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [unit] — tasks on time and late\n"
+        "/baocao [tháng M/YYYY] — the monthly report (an Excel file)\n"
         "/dangky &lt;unit code&gt; — bind this group chat to a unit (administrators)\n"
         "/moi &lt;unit code&gt; [role] — create an invitation link\n"
         "/lang vi|en — choose the language\n"
@@ -658,6 +809,8 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("moi", "Tạo đường dẫn mời cán bộ"),
         ("nhac", "Đôn đốc một nhiệm vụ"),
         ("lich", "Lịch đôn đốc sắp tới"),
+        ("tonghop", "Tổng hợp nhiệm vụ đúng hạn, quá hạn"),
+        ("baocao", "Báo cáo tháng (tệp Excel)"),
         ("lang", "Chọn ngôn ngữ"),
         ("help", "Hướng dẫn"),
     ],
@@ -674,6 +827,8 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("moi", "Create an invitation link"),
         ("nhac", "Send a reminder for a task"),
         ("lich", "Upcoming reminders"),
+        ("tonghop", "Tasks on time and late"),
+        ("baocao", "Monthly report (Excel file)"),
         ("lang", "Choose the language"),
         ("help", "Help"),
     ],

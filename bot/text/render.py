@@ -15,6 +15,27 @@ from bot.text.catalog import t
 
 CONTENT_LIMIT = 2500  # keeps a card well inside Telegram's 4096 characters
 SHORT_LIMIT = 120
+MESSAGE_BUDGET = 3900  # Telegram takes 4096 characters of text; HTML tags only make it shorter
+
+
+def fit(
+    head: Sequence[str],
+    items: Sequence[str],
+    lang: str,
+    budget: int = MESSAGE_BUDGET,
+    more: str = "list.more",
+) -> str:
+    """Whole lines up to the budget, then "… and N more": cutting HTML mid-tag would make
+    Telegram refuse the message, and a list of a busy unit's tasks easily runs past 4096."""
+    out = list(head)
+    size = sum(len(line) + 1 for line in out)
+    for index, item in enumerate(items):
+        if size + len(item) + 1 > budget - 80:
+            out.append(t(more, lang, count=len(items) - index))
+            break
+        out.append(item)
+        size += len(item) + 1
+    return "\n".join(out)
 
 
 def esc(text: str) -> str:
@@ -149,13 +170,12 @@ def task_list(
     tz: ZoneInfo,
     now: datetime,
     scope: Unit | None,
-    limit: int = 40,
 ) -> str:
     scope_text = t("list.scope", lang, unit=unit_name(scope)) if scope else ""
     if not tasks:
         return t("list.empty", lang, scope=scope_text)
-    lines = [t("list.title", lang, scope=scope_text, count=len(tasks))]
-    for task in tasks[:limit]:
+    lines = []
+    for task in tasks:
         item = t(
             "list.item",
             lang,
@@ -168,9 +188,7 @@ def task_list(
         if task.due is not None and task.due < now:
             item += t("list.overdue", lang)
         lines.append(item)
-    if len(tasks) > limit:
-        lines.append(t("list.more", lang, count=len(tasks) - limit))
-    return "\n".join(lines)
+    return fit([t("list.title", lang, scope=scope_text, count=len(tasks))], lines, lang)
 
 
 def history(
@@ -179,8 +197,9 @@ def history(
     units: dict[int, Unit],
     lang: str,
     tz: ZoneInfo,
+    head: Sequence[str] = (),
 ) -> str:
-    lines = [t("history.title", lang)]
+    lines = []
     for event in events:
         actor = people.get(event.actor_id) if event.actor_id is not None else None
         who = esc(actor.name) if actor else t("history.system", lang)
@@ -193,7 +212,7 @@ def history(
                 what=event_text(event, units, lang, tz),
             )
         )
-    return "\n".join(lines)
+    return fit([*head, t("history.title", lang)], lines, lang, more="history.more")
 
 
 def _due_param(value: object, tz: ZoneInfo, lang: str) -> str:

@@ -12,7 +12,13 @@ from support import (
     World,
 )
 
+from bot.services.common import Actor, Where
+
 UNREGISTERED_GROUP = -1001000000099
+
+
+def actor_of(telegram_id: int) -> Actor:
+    return Actor(telegram_id=telegram_id, name="")
 
 
 async def _task_count(world: World) -> int:
@@ -137,3 +143,26 @@ async def test_a_reply_turns_any_message_into_a_task(world: World) -> None:
     assert "ke-hoach.docx" in card["text"]
     docs = [m for m in world.tg.bot_messages(TCKH_CHAT) if m.get("document")]
     assert docs and docs[-1]["document"]["file_name"] == "ke-hoach.docx"
+
+
+async def test_long_lists_and_histories_stay_within_one_message(world: World) -> None:
+    long = "Rà soát, tổng hợp & báo cáo <chi tiết> " * 10
+    for n in range(45):
+        await world.services.tasks.assign(
+            actor_of(CHAIRMAN), Where(LEADERS, private=False), f"TCKH {long} số {n} hạn 15/12"
+        )
+    await world.say(LEADERS, CHAIRMAN, "/viec")
+    listing = world.last(LEADERS)
+    assert "NV-0001" in listing["text"] and "nhiệm vụ khác" in listing["text"]
+    assert len(listing["text"]) <= 4096
+    for n in range(30):
+        await world.say(TCKH_CHAT, TCKH_HEAD, f"/giahan NV-0001 {20 + n % 5}/12 lý do {long}")
+        request = world.last(LEADERS)
+        if world.buttons(request):
+            await world.press(
+                LEADERS, request["message_id"], CHAIRMAN, world.button(request, "Từ chối")
+            )
+    await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
+    history = world.last(LEADERS)
+    assert "Diễn biến xử lý" in history["text"] and "bước khác" in history["text"]
+    assert len(history["text"]) <= 4096

@@ -1,0 +1,162 @@
+"""Tallies as text: the weekly post and `/tonghop` (a monospace table, worst units first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.model import Unit
+from bot.domain.tally import Counts, Period, Tally, worst_first
+from bot.text.catalog import t
+from bot.text.render import esc
+
+MAX_UNITS = 35  # rows of the table: a ward has 5 to 20 units; a district-sized roster is cut
+MAX_LATE = 25
+TEXT_LIMIT = 4000  # Telegram allows 4096
+
+
+@dataclass
+class TallyReport:
+    """A tally and what its texts need."""
+
+    tally: Tally
+    units: dict[int, Unit]
+    previous: Tally | None = None
+    urges: dict[int, int] = field(default_factory=dict)  # open late task id → reminders
+    scope: Unit | None = None  # one unit's figures only
+
+
+def moment(value: datetime, tz: ZoneInfo) -> str:
+    local = value.astimezone(tz)
+    if local.hour == 0 and local.minute == 0:
+        return local.strftime("%d/%m/%Y")
+    return local.strftime("%H:%M %d/%m/%Y")
+
+
+def period_bounds(period: Period, tz: ZoneInfo) -> tuple[str, str]:
+    """How a period is written: days for whole days ("01/11/2026 – 30/11/2026"), else moments."""
+    start, end = period.start.astimezone(tz), period.end.astimezone(tz)
+    if (start.hour, start.minute, end.hour, end.minute) == (0, 0, 0, 0):
+        return start.strftime("%d/%m/%Y"), (end - timedelta(days=1)).strftime("%d/%m/%Y")
+    return moment(start, tz), moment(end, tz)
+
+
+def percent(rate: float | None, lang: str) -> str:
+    return t("report.no_rate", lang) if rate is None else f"{rate * 100:.0f}%"
+
+
+def _delta(now: int, before: int | None) -> str:
+    if before is None:
+        return ""
+    change = now - before
+    if change > 0:
+        return f"▲{change}"
+    if change < 0:
+        return f"▼{-change}"
+    return "="
+
+
+def _row(label: str, c: Counts, delta: str) -> str:
+    rate = "—" if c.rate is None else f"{c.rate * 100:.0f}"
+    worst = str(c.worst_days_late) if c.worst_days_late else ""
+    return (
+        f"{label[:7]:<7}{c.total:>4}{c.done_on_time:>3}{c.done_late:>3}{c.open_in_time:>3}"
+        f"{c.open_late:>3}{delta:>4}{worst:>4}{rate:>5}"
+    )
+
+
+def definition(tally: Tally, lang: str, tz: ZoneInfo) -> str:
+    return t(
+        "report.definition",
+        lang,
+        deadline=t(f"report.deadline.{tally.count_against}", lang),
+        asof=moment(tally.period.end, tz),
+    )
+
+
+def tally_text(report: TallyReport, lang: str, tz: ZoneInfo) -> str:
+    tally = report.tally
+    start, end = period_bounds(tally.period, tz)
+    scope = t("report.scope", lang, unit=esc(report.scope.name)) if report.scope else ""
+    if tally.total.total == 0:
+        return t("report.empty", lang, start=start, end=end, scope=scope)
+    for max_units, max_late in ((MAX_UNITS, MAX_LATE), (20, 10), (10, 5)):
+        text = _compose(report, lang, tz, max_units, max_late)
+        if len(text) <= TEXT_LIMIT:
+            break
+    return text
+
+
+def _compose(report: TallyReport, lang: str, tz: ZoneInfo, max_units: int, max_late: int) -> str:
+    tally = report.tally
+    start, end = period_bounds(tally.period, tz)
+    if report.scope is not None:
+        title = t("report.title_unit", lang, unit=esc(report.scope.name))
+    else:
+        title = t("report.title", lang)
+    lines = [title, t("report.period", lang, start=start, end=end)]
+    previous = report.previous
+    codes = {uid: report.units[uid].code if uid in report.units else "?" for uid in tally.units}
+    order = [u for u in worst_first(tally.units, codes) if tally.units[u].total]
+    table = [t("report.header", lang)]
+    for unit_id in order[:max_units]:
+        counts = tally.units[unit_id]
+        before = None
+        if previous is not None:
+            prior = previous.units.get(unit_id)
+            before = prior.open_late if prior is not None else 0
+        table.append(esc(_row(codes[unit_id], counts, _delta(counts.open_late, before))))
+    if len(order) > 1:
+        before_total = previous.total.open_late if previous is not None else None
+        table.append(
+            esc(
+                _row(
+                    t("report.total_row", lang),
+                    tally.total,
+                    _delta(tally.total.open_late, before_total),
+                )
+            )
+        )
+    lines.append("<pre>" + "\n".join(table) + "</pre>")
+    if len(order) > max_units:
+        lines.append(t("report.units_more", lang, count=len(order) - max_units))
+    total = tally.total
+    change = ""
+    if previous is not None and total.rate is not None and previous.total.rate is not None:
+        points = round((total.rate - previous.total.rate) * 100)
+        if points:
+            key = "report.points.up" if points > 0 else "report.points.down"
+            change = t("report.rate_change", lang, sign=t(key, lang, n=abs(points)))
+    lines.append(t("report.rate", lang, rate=percent(total.rate, lang), change=change))
+    lines.append(
+        t(
+            "report.extra",
+            lang,
+            assigned=total.assigned,
+            no_deadline=total.no_deadline,
+            unacknowledged=total.unacknowledged,
+            extended=total.extended,
+        )
+    )
+    if tally.late:
+        lines.append("")
+        lines.append(t("report.late_title", lang))
+        for line in tally.late[:max_late]:
+            unit = report.units.get(line.lead_unit_id)
+            lines.append(
+                t(
+                    "report.late_item",
+                    lang,
+                    code=esc(line.facts.code),
+                    unit=esc(unit.code if unit else "?"),
+                    days=line.days_late,
+                    urges=report.urges.get(line.facts.id, 0),
+                )
+            )
+        if len(tally.late) > max_late:
+            lines.append(t("report.late_more", lang, count=len(tally.late) - max_late))
+    lines.append("")
+    lines.append(t("report.legend", lang))
+    lines.append(definition(tally, lang, tz))
+    return "\n".join(lines)
