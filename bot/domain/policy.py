@@ -75,13 +75,20 @@ def policy_from(data: dict[str, Any] | None) -> Policy:
     return Policy(**values)
 
 
-def calendar_overrides(data: object) -> tuple[frozenset[date], frozenset[date]]:
-    """`calendar: {days_off: [2026-12-31], working_days: [2027-02-13]}` from the roster file."""
+@dataclass(frozen=True, slots=True)
+class CalendarOverrides:
+    days_off: frozenset[date] = frozenset()  # bridge days the government gives
+    working_days: frozenset[date] = frozenset()  # Saturdays worked in exchange
+    roll_forward: bool = True  # a deadline on a day off ends with the next working day
+
+
+def calendar_overrides(data: object) -> CalendarOverrides:
+    """`calendar: {days_off: [2026-12-31], working_days: [2027-02-13], roll_forward: true}`."""
     if not data:
-        return frozenset(), frozenset()
+        return CalendarOverrides()
     if not isinstance(data, dict):
         raise ValueError("calendar must be a mapping with days_off and working_days")
-    unknown = set(data) - {"days_off", "working_days"}
+    unknown = set(data) - {"days_off", "working_days", "roll_forward"}
     if unknown:
         raise ValueError(f"unknown calendar key(s): {', '.join(sorted(unknown))}")
 
@@ -96,4 +103,7 @@ def calendar_overrides(data: object) -> tuple[frozenset[date], frozenset[date]]:
         except ValueError:
             raise ValueError(f"calendar.{key} must be a list of dates like 2026-12-31") from None
 
-    return days("days_off"), days("working_days")
+    roll = data.get("roll_forward", True)
+    if not isinstance(roll, bool):
+        raise ValueError("calendar.roll_forward must be true or false")
+    return CalendarOverrides(days("days_off"), days("working_days"), roll)

@@ -76,7 +76,8 @@ class Sandbox:
         (``port=0``: any free port; :attr:`url` tells which)."""
         clock = clock or OffsetClock()
         tg = FakeTelegram(token=TOKEN, clock=clock.now)
-        live = await LiveBot.start(settings, tg, clock=clock)
+        # The due-scan runs on its own too, so reminders arrive without pressing ⏩.
+        live = await LiveBot.start(settings, tg, clock=clock, schedule=True)
         try:
             demo = await seed(live)
             page = SandboxWeb(live, demo)

@@ -62,9 +62,12 @@ class Core:
             policy = await uow.settings.get(POLICY)
             calendar = await uow.settings.get(CALENDAR)
         self.policy = policy_from(json.loads(policy)) if policy else Policy()
-        days_off, working_days = calendar_overrides(json.loads(calendar) if calendar else None)
+        overrides = calendar_overrides(json.loads(calendar) if calendar else None)
         self.calendar = dataclasses.replace(
-            self.calendar, days_off=days_off, working_days=working_days
+            self.calendar,
+            days_off=overrides.days_off,
+            working_days=overrides.working_days,
+            roll_forward=overrides.roll_forward,
         )
 
     def lang_of(self, person: Person | None, actor: Actor | None = None) -> str:
