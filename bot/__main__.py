@@ -128,6 +128,84 @@ def cmd_org_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The monthly workbook without Telegram."""
+    from bot.domain.reportconfig import parse_month
+
+    try:
+        year, month_no = parse_month(args.month)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    settings = _settings()
+    upgrade(settings.database_url)
+    from bot.app import open_runtime
+    from bot.services.reports import workbook_name
+
+    async def run() -> tuple[str, bytes]:
+        runtime = open_runtime(settings)
+        try:
+            await runtime.services.core.load_org_settings()
+            report = await runtime.services.reports.monthly_file(year, month_no)
+        finally:
+            await runtime.close()
+        return report.caption, report.data
+
+    caption, data = asyncio.run(run())
+    out = Path(args.out or workbook_name(year, month_no))
+    out.write_bytes(data)
+    from bot.services.reports import plain
+
+    print(f"{plain(caption)}\n{out}")
+    return 0
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    """The weekly tally as a text table on standard output (and a chart, if asked)."""
+    from datetime import UTC, datetime
+
+    from bot.domain.reportconfig import parse_iso_week
+
+    settings = _settings()
+    now = datetime.now(UTC)
+    try:
+        if args.week:
+            year, week = parse_iso_week(args.week)
+        else:
+            year, week, _ = now.astimezone(settings.tz).isocalendar()
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    upgrade(settings.database_url)
+    from bot.app import open_runtime
+    from bot.services.reports import iso_week_period, plain
+
+    try:
+        period, previous = iso_week_period(year, week, now, settings.tz)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    async def run() -> tuple[str, bytes | None]:
+        runtime = open_runtime(settings)
+        try:
+            await runtime.services.core.load_org_settings()
+            reports = runtime.services.reports
+            report = await reports.tally_report(period, previous)
+            return reports.texts(report)
+        finally:
+            await runtime.close()
+
+    text, chart = asyncio.run(run())
+    print(plain(text))
+    if args.chart:
+        if chart is None:
+            print("(no tasks: no chart drawn)", file=sys.stderr)
+        else:
+            Path(args.chart).write_bytes(chart)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="dondoc", description="Đôn Đốc: giao và đôn đốc nhiệm vụ")
     sub = top.add_subparsers(dest="command", required=True)
@@ -149,6 +227,14 @@ def parser() -> argparse.ArgumentParser:
     exp = org.add_parser("export", help="write the roster as YAML")
     exp.add_argument("--out", help="file to write (default: standard output)")
     exp.set_defaults(func=cmd_org_export)
+    rep = sub.add_parser("report", help="write the monthly report (.xlsx)")
+    rep.add_argument("--month", required=True, help="the month, like 2026-11")
+    rep.add_argument("--out", help="file to write (default: bao-cao-nhiem-vu-YYYY-MM.xlsx)")
+    rep.set_defaults(func=cmd_report)
+    tal = sub.add_parser("tally", help="print a week's tally per lead unit")
+    tal.add_argument("--week", help="the ISO week, like 2026-W47 (default: this week)")
+    tal.add_argument("--chart", help="also draw the chart into this PNG file")
+    tal.set_defaults(func=cmd_tally)
     return top
 
 

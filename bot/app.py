@@ -40,6 +40,7 @@ def calendar_from(settings: Settings) -> WorkCalendar:
         tz=settings.tz,
         office_start=settings.office_start_time,
         office_end=settings.office_end_time,
+        lunch=settings.lunch,
     )
 
 

@@ -22,6 +22,15 @@ def _parse_time(value: str) -> time:
     return time(int(hours), int(minutes or 0))
 
 
+def _parse_span(value: str) -> tuple[time, time] | None:
+    if not value.strip():
+        return None
+    first, sep, second = value.replace("–", "-").partition("-")
+    if not sep:
+        raise ValueError(value)
+    return _parse_time(first), _parse_time(second)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
@@ -36,6 +45,7 @@ class Settings(BaseSettings):
     review: bool = Field(default=True, alias="DONDOC_REVIEW")
     office_start: str = Field(default="08:00", alias="DONDOC_OFFICE_START")
     office_end: str = Field(default="17:00", alias="DONDOC_OFFICE_END")
+    lunch_break: str = Field(default="11:30-13:30", alias="DONDOC_LUNCH_BREAK")
     org_file: Path | None = Field(default=None, alias="DONDOC_ORG_FILE")
     log_level: str = Field(default="INFO", alias="DONDOC_LOG_LEVEL")
 
@@ -103,9 +113,26 @@ class Settings(BaseSettings):
         if info.field_name == "office_end" and start is not None:
             # The work calendar would refuse these later, with a traceback instead of a sentence.
             try:
-                WorkCalendar(office_start=_parse_time(start), office_end=parsed)
+                WorkCalendar(office_start=_parse_time(start), office_end=parsed, lunch=None)
             except ValueError as exc:
                 raise ValueError(f"{exc} (DONDOC_OFFICE_START is {start})") from None
+        return value
+
+    @field_validator("lunch_break")
+    @classmethod
+    def _lunch(cls, value: str, info: ValidationInfo) -> str:
+        try:
+            lunch = _parse_span(value)
+        except ValueError:
+            raise ValueError("expected HH:MM-HH:MM like 11:30-13:30, or empty for none") from None
+        start, end = info.data.get("office_start"), info.data.get("office_end")
+        if lunch is not None and start is not None and end is not None:
+            try:
+                WorkCalendar(
+                    office_start=_parse_time(start), office_end=_parse_time(end), lunch=lunch
+                )
+            except ValueError as exc:
+                raise ValueError(f"{exc} (office hours are {start}-{end})") from None
         return value
 
     @field_validator("org_file", mode="before")
@@ -134,6 +161,10 @@ class Settings(BaseSettings):
     @property
     def office_end_time(self) -> time:
         return _parse_time(self.office_end)
+
+    @property
+    def lunch(self) -> tuple[time, time] | None:
+        return _parse_span(self.lunch_break)
 
     @property
     def token(self) -> str | None:

@@ -157,12 +157,15 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
     if query is not None:
         text = outcome.reply
         if text is not None and len(text) > CALLBACK_ANSWER_LIMIT:
+            # Too long for an alert: say it to the person privately, not in front of the group.
             await query.answer()
-            await ctx.bot.send_message(
-                query.message.chat.id if query.message else query.from_user.id,
-                text,
-                parse_mode=ParseMode.HTML,
-            )
+            try:
+                await ctx.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
+            except Forbidden:
+                if query.message is not None:
+                    await ctx.bot.send_message(
+                        query.message.chat.id, text, parse_mode=ParseMode.HTML
+                    )
         else:
             await query.answer(_plain(text) if text else None, show_alert=outcome.alert)
     elif outcome.reply and update.effective_message is not None:

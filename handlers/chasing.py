@@ -7,7 +7,7 @@ from telegram import Update
 from handlers.adapt import actor_of, answer, command_tail, where_of
 from handlers.context import Ctx
 from handlers.tasks import split_code, usage
-from scheduler.jobs import run_once
+from scheduler.jobs import kick
 
 
 async def nhac(update: Update, ctx: Ctx) -> None:
@@ -18,7 +18,7 @@ async def nhac(update: Update, ctx: Ctx) -> None:
     outcome = await ctx.services.chasing.urge(actor_of(update), where_of(update), code, note)
     await answer(update, ctx, outcome)
     if outcome.changed:
-        await run_once(ctx.application)  # in office hours the urge goes out now, not in 20 s
+        await kick(ctx.application)  # in office hours the urge goes out now, not in 20 s
 
 
 async def lich(update: Update, ctx: Ctx) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,6 +19,8 @@ class BotData:
         self.services: Services | None = None
         self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
         self.pacer: Pacer | None = None
+        # One due-scan at a time, whether the repeating job or a /nhac runs it.
+        self.scan_lock = asyncio.Lock()
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -8,13 +8,23 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+import httpx
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.db.nudges import Delivery
+from bot.services.chasing import ChasingService
 from bot.services.container import Services
 from bot.text.catalog import t
 from scheduler.pacer import Pacer
@@ -155,9 +165,7 @@ async def _send_one(
     chasing = services.chasing
     now = services.core.clock.now()
     try:
-        message = await bot.send_message(
-            row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=_markup(row)
-        )
+        message = await _send_content(bot, row)
     except RetryAfter as exc:
         seconds = _seconds(exc.retry_after)
         stats.rate_limited += 1
@@ -165,7 +173,15 @@ async def _send_one(
             row.id, "pending", next_attempt_at=now + timedelta(seconds=seconds), error=str(exc)
         )
         return
+    except ChatMigrated as exc:
+        # The group became a supergroup with a new id: follow it and send there.
+        await chasing.chat_migrated(row.id, row.chat_id, exc.new_chat_id)
+        stats.retried += 1
+        return
     except TimedOut as exc:
+        if _never_left(exc):
+            await _retry_later(chasing, row, now, stats, exc)
+            return
         # It may have gone out: at-most-once, so it is not sent again.
         stats.unknown += 1
         await chasing.mark(row.id, "unknown", error=str(exc))
@@ -184,19 +200,63 @@ async def _send_one(
         await chasing.mark(row.id, "failed", error=str(exc))
         return
     except NetworkError as exc:
-        # A 5xx or a broken connection proves nothing went out: try again later, less often.
-        if row.attempts + 1 >= MAX_ATTEMPTS:
-            stats.failed += 1
-            await chasing.mark(row.id, "failed", error=str(exc))
-        else:
-            stats.retried += 1
-            backoff = timedelta(seconds=min(3600, 30 * 2**row.attempts))
-            await chasing.mark(row.id, "pending", next_attempt_at=now + backoff, error=str(exc))
+        if exc.__cause__ is not None and not _never_left(exc):
+            # The connection broke after the request was written: it may have gone out.
+            stats.unknown += 1
+            await chasing.mark(row.id, "unknown", error=str(exc))
+            return
+        # A 5xx answer or a connection that never opened: nothing went out, try again later.
+        await _retry_later(chasing, row, now, stats, exc)
+        return
+    except TelegramError as exc:
+        # Anything else Telegram says (a token revoked, another instance polling...) fails
+        # this row with its reason instead of leaving it stuck in "sending".
+        stats.failed += 1
+        stats.errors.append(str(exc))
+        await chasing.mark(row.id, "failed", error=str(exc))
         return
     if faults and faults.after_send:
         await faults.after_send()
     stats.sent += 1
     await chasing.mark(row.id, "sent", sent_at=now, message_id=message.message_id, error=None)
+
+
+def _never_left(exc: TelegramError) -> bool:
+    """Errors that prove the request never reached Telegram: no connection, no pool slot."""
+    return isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+async def _retry_later(
+    chasing: ChasingService,
+    row: Delivery,
+    now: datetime,
+    stats: DeliveryStats,
+    exc: TelegramError,
+) -> None:
+    if row.attempts + 1 >= MAX_ATTEMPTS:
+        stats.failed += 1
+        await chasing.mark(row.id, "failed", error=str(exc))
+        return
+    stats.retried += 1
+    backoff = timedelta(seconds=min(3600, 30 * 2**row.attempts))
+    await chasing.mark(row.id, "pending", next_attempt_at=now + backoff, error=str(exc))
+
+
+async def _send_content(bot: Bot, row: Delivery) -> Message:
+    """The text, or a file with the text as its caption (a report's chart or workbook)."""
+    if row.document is None:
+        return await bot.send_message(
+            row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=_markup(row)
+        )
+    name, kind, data = row.document
+    caption = row.text[:1024] or None
+    if kind == "photo":
+        return await bot.send_photo(
+            row.chat_id, InputFile(data, filename=name), caption=caption, parse_mode=ParseMode.HTML
+        )
+    return await bot.send_document(
+        row.chat_id, InputFile(data, filename=name), caption=caption, parse_mode=ParseMode.HTML
+    )
 
 
 def _seconds(value: object) -> float:

@@ -22,11 +22,29 @@ class RunResult:
 
 
 async def run_once(app: AnyApp, faults: Faults | None = None) -> RunResult:
+    """One due-scan and send; scans never overlap (the job and /nhac share one lock)."""
+    async with app.bot_data.scan_lock:
+        return await _run(app, faults)
+
+
+async def kick(app: AnyApp) -> None:
+    """Run a scan now unless one is running: that one, or the next in a few seconds, will
+    send what was just queued. A command must not wait behind an 08:00 burst."""
+    if not app.bot_data.scan_lock.locked():
+        await run_once(app)
+
+
+async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     services = app.bot_data.services
     assert services is not None
     if app.bot_data.pacer is None:
         app.bot_data.pacer = Pacer()
     scan = await services.chasing.scan()
+    try:
+        # The weekly post and the monthly report, queued as deliveries once their moment came.
+        await services.reports.queue_due_posts()
+    except Exception:  # a report that cannot be built must not stop the nudges
+        log.exception("could not queue the scheduled reports")
     stats = await deliver(app.bot, services, app.bot_data.pacer, faults)
     if scan.nudges or stats.sent or stats.failed or stats.unknown:
         log.info(

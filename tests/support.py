@@ -142,6 +142,12 @@ class World:
     def bot_texts(self, chat: int) -> list[str]:
         return [m.get("text") or m.get("caption") or "" for m in self.tg.bot_messages(chat)]
 
+    def message(self, chat: int, message_id: int) -> dict[str, Any]:
+        """A message as it is now (after edits); it must exist."""
+        found = self.tg.find_message(chat, message_id)
+        assert found is not None, f"message {message_id} is gone from chat {chat}"
+        return found
+
     def last(self, chat: int) -> dict[str, Any]:
         message = self.tg.last_bot_message(chat)
         assert message is not None, f"the bot said nothing in {chat}"

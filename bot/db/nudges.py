@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import DeliveryRow, NudgeRow
+from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow
+from bot.domain.model import EventKind
 from bot.domain.nudging import URGE_KINDS, NudgeKind, PlannedNudge
 
 
@@ -51,11 +52,24 @@ class Delivery:
     buttons: list[list[dict[str, str]]]
     state: str
     attempts: int
+    # A file to send, the text as its caption: (name, kind "photo" | "document", bytes).
+    document: tuple[str, str, bytes] | None = None
 
 
 def _delivery(row: DeliveryRow) -> Delivery:
+    document = None
+    if row.document is not None:
+        document = (row.document_name or "file", row.document_kind or "document", row.document)
     return Delivery(
-        row.id, row.key, row.chat_id, row.person_id, row.text, row.buttons, row.state, row.attempts
+        row.id,
+        row.key,
+        row.chat_id,
+        row.person_id,
+        row.text,
+        row.buttons,
+        row.state,
+        row.attempts,
+        document,
     )
 
 
@@ -103,9 +117,15 @@ class NudgeRepository:
         return new.id
 
     async def cancel_pending(self, task_id: int, now: datetime) -> int:
+        """Drop the planned schedule. A leader's /nhac stays: the scan decides, when it is due,
+        whether the task still needs it."""
         result = await self._s.execute(
             update(NudgeRow)
-            .where(NudgeRow.task_id == task_id, NudgeRow.state == "pending")
+            .where(
+                NudgeRow.task_id == task_id,
+                NudgeRow.state == "pending",
+                NudgeRow.kind != NudgeKind.MANUAL.value,
+            )
             .values(state="cancelled", done_at=now)
         )
         return int(getattr(result, "rowcount", 0) or 0)
@@ -140,20 +160,34 @@ class NudgeRepository:
         )
 
     async def urges(self, task_ids: Iterable[int]) -> dict[int, int]:
-        """How many times each task was urged (overdue nudges and leaders' manual urges)."""
+        """How many times each task was urged (overdue nudges and leaders' manual urges) since
+        its deadline or lead unit last changed: a new deadline or a new unit starts afresh."""
         ids = list(set(task_ids))
-        if not ids:
-            return {}
-        rows = await self._s.execute(
-            select(NudgeRow.task_id, func.count())
+        fresh_start = (
+            select(func.max(TaskEventRow.at))
             .where(
-                NudgeRow.task_id.in_(ids),
-                NudgeRow.state == "done",
-                NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+                TaskEventRow.task_id == NudgeRow.task_id,
+                TaskEventRow.kind.in_(
+                    [EventKind.EXTENSION_APPROVED.value, EventKind.REASSIGNED.value]
+                ),
             )
-            .group_by(NudgeRow.task_id)
+            .correlate(NudgeRow)
+            .scalar_subquery()
         )
-        return {tid: int(n) for tid, n in rows}
+        out: dict[int, int] = {}
+        for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
+            rows = await self._s.execute(
+                select(NudgeRow.task_id, func.count())
+                .where(
+                    NudgeRow.task_id.in_(ids[start : start + 900]),
+                    NudgeRow.state == "done",
+                    NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+                    or_(fresh_start.is_(None), NudgeRow.done_at > fresh_start),
+                )
+                .group_by(NudgeRow.task_id)
+            )
+            out.update({tid: int(n) for tid, n in rows})
+        return out
 
     async def upcoming(self, task_ids: Sequence[int] | None, limit: int) -> list[Nudge]:
         query = select(NudgeRow).where(NudgeRow.state == "pending")
@@ -181,9 +215,11 @@ class DeliveryRepository:
         buttons: list[list[dict[str, str]]],
         now: datetime,
         person_id: int | None = None,
+        document: tuple[str, str, bytes] | None = None,
     ) -> bool:
         if await self._s.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None:
             return False
+        name, kind, data = document if document is not None else (None, None, None)
         self._s.add(
             DeliveryRow(
                 key=key,
@@ -195,6 +231,9 @@ class DeliveryRepository:
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
+                document=data,
+                document_name=name,
+                document_kind=kind,
             )
         )
         await self._s.flush()
@@ -222,6 +261,17 @@ class DeliveryRepository:
                 .values(state="claimed")
             )
         return [_delivery(r) for r in rows]
+
+    async def expire(self, key_prefixes: Sequence[str], before: datetime) -> None:
+        await self._s.execute(
+            update(DeliveryRow)
+            .where(
+                DeliveryRow.state == "pending",
+                DeliveryRow.created_at < before,
+                or_(*(DeliveryRow.key.startswith(p) for p in key_prefixes)),
+            )
+            .values(state="expired")
+        )
 
     async def set_state(self, delivery_id: int, state: str, **values: Any) -> None:
         await self._s.execute(

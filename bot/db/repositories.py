@@ -121,6 +121,9 @@ class UnitRepository:
         )
         await self._s.execute(update(UnitRow).where(UnitRow.id == unit_id).values(chat_id=chat_id))
 
+    async def move_chat(self, old: int, new: int) -> None:
+        await self._s.execute(update(UnitRow).where(UnitRow.chat_id == old).values(chat_id=new))
+
     async def clear_chat(self, chat_id: int) -> None:
         await self._s.execute(
             update(UnitRow).where(UnitRow.chat_id == chat_id).values(chat_id=None)
@@ -217,6 +220,7 @@ class PersonRepository:
         supervises: Iterable[int] = (),
         username: str | None = None,
         language: str | None = None,
+        source: str = "file",
     ) -> tuple[Person, bool]:
         row = await self._s.scalar(select(PersonRow).where(PersonRow.telegram_id == telegram_id))
         wanted_sup = frozenset(supervises)
@@ -231,6 +235,7 @@ class PersonRepository:
                 can_dm=False,
                 username=username,
                 language=language,
+                source=source,
             )
             self._s.add(row)
             await self._s.flush()
@@ -245,6 +250,8 @@ class PersonRepository:
             if language is not None and row.language != language:
                 row.language = language
                 changed = True
+            if row.source != source:
+                row.source = source
         current = (await self._supervision([row.id])).get(row.id, frozenset())
         if current != wanted_sup:
             await self._s.execute(delete(SupervisionRow).where(SupervisionRow.person_id == row.id))
@@ -254,8 +261,14 @@ class PersonRepository:
         return self._person(row, wanted_sup), changed
 
     async def deactivate_missing(self, keep_telegram_ids: Iterable[int]) -> list[Person]:
+        """People the roster file brought in and no longer lists. Those who joined by
+        invitation are not the file's to remove (exporting the roster writes them in)."""
         keep = set(keep_telegram_ids)
-        rows = (await self._s.scalars(select(PersonRow).where(PersonRow.active.is_(True)))).all()
+        rows = (
+            await self._s.scalars(
+                select(PersonRow).where(PersonRow.active.is_(True), PersonRow.source == "file")
+            )
+        ).all()
         gone = [r for r in rows if r.telegram_id not in keep]
         for r in gone:
             r.active = False
@@ -379,8 +392,15 @@ class TaskRepository:
         await self._s.flush()
         return replace(task, id=row.id)
 
-    async def get(self, task_id: int) -> Task | None:
-        row = await self._s.get(TaskRow, task_id)
+    async def get(self, task_id: int, lock: bool = False) -> Task | None:
+        """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
+        already serializes writers), so two people deciding at once are taken one at a time."""
+        query = (
+            select(TaskRow).where(TaskRow.id == task_id).execution_options(populate_existing=True)
+        )
+        if lock:
+            query = query.with_for_update()
+        row = await self._s.scalar(query)
         return (await self._many([row]))[0] if row else None
 
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Task]:
@@ -392,8 +412,11 @@ class TaskRepository:
             out.update({t.id: t for t in await self._many(rows)})
         return out
 
-    async def by_code(self, code: str) -> Task | None:
-        row = await self._s.scalar(select(TaskRow).where(TaskRow.code == code))
+    async def by_code(self, code: str, lock: bool = False) -> Task | None:
+        query = select(TaskRow).where(TaskRow.code == code)
+        if lock:
+            query = query.with_for_update()
+        row = await self._s.scalar(query)
         return (await self._many([row]))[0] if row else None
 
     async def save(self, task: Task, now: datetime) -> None:
@@ -540,7 +563,7 @@ class ExtensionRepository:
         return _extension(row)
 
     async def get(self, request_id: int) -> ExtensionRequest | None:
-        row = await self._s.get(ExtensionRow, request_id)
+        row = await self._s.get(ExtensionRow, request_id, populate_existing=True)
         return _extension(row) if row else None
 
     async def pending_for(self, task_id: int) -> ExtensionRequest | None:

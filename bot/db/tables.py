@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -77,6 +78,9 @@ class PersonRow(Base):
     can_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     username: Mapped[str | None] = mapped_column(String(64))
+    # "file": from the roster file, so a later import that omits them deactivates them;
+    # "invite": joined by a /moi link, which a roster import knows nothing about.
+    source: Mapped[str] = mapped_column(String(16), default="file", server_default="file")
 
 
 class SupervisionRow(Base):
@@ -147,6 +151,8 @@ class TaskEventRow(Base):
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(Text)
+    # Reports look back past reassignments made after a period's end (migration 0003).
+    __table_args__ = (Index("ix_task_events_kind_at", "kind", "at"),)
 
 
 class ExtensionRow(Base):
@@ -251,4 +257,8 @@ class DeliveryRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+    # A file sent with the text as its caption (the weekly chart, the monthly workbook).
+    document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    document_name: Mapped[str | None] = mapped_column(String(128))
+    document_kind: Mapped[str | None] = mapped_column(String(16))  # photo | document
     __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)

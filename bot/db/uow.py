@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.nudges import DeliveryRepository, NudgeRepository
+from bot.db.reports import ReportRepository
 from bot.db.repositories import (
     ExtensionRepository,
     HandledRepository,
@@ -30,6 +31,7 @@ class UnitOfWork:
     handled: HandledRepository
     nudges: NudgeRepository
     deliveries: DeliveryRepository
+    reports: ReportRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -48,6 +50,7 @@ class UnitOfWork:
         self.handled = HandledRepository(session)
         self.nudges = NudgeRepository(session)
         self.deliveries = DeliveryRepository(session)
+        self.reports = ReportRepository(session)
         return self
 
     async def __aexit__(

@@ -15,6 +15,7 @@ import yaml
 
 from bot.domain.model import UNIT_ROLES, Role
 from bot.domain.policy import PolicyError, calendar_overrides, policy_from
+from bot.domain.reportconfig import ReportSettingsError, report_settings_from
 
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
@@ -163,7 +164,9 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
                 policy_from(extra[key])
             elif key == "calendar":
                 calendar_overrides(extra[key])
-        except PolicyError as exc:
+            elif key == "reports":
+                report_settings_from(extra[key])
+        except (PolicyError, ReportSettingsError) as exc:
             for problem in exc.problems:
                 reader.fail(_key(root, key), problem)
         except ValueError as exc:

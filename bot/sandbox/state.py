@@ -67,16 +67,25 @@ DEFAULT_ALLOWED_UPDATES = frozenset(
 class ApiError(Exception):
     """A Bot API error answer: HTTP ``status`` and Telegram's ``description``."""
 
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def to_json(self) -> JsonDict:
         body: JsonDict = {"ok": False, "error_code": self.status, "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -124,6 +133,7 @@ class SandboxChat:
     members: set[int] = field(default_factory=set)
     messages: dict[int, JsonDict] = field(default_factory=dict)
     next_message_id: int = 1
+    migrated_to: int | None = None
 
     def to_api(self) -> JsonDict:
         data: JsonDict = {"id": self.id, "type": self.type}
@@ -294,6 +304,12 @@ class FakeTelegram:
             self._my_chat_member(chat, added_by, "left", "member")
         self._notify()
         return chat.to_api()
+
+    def migrate_group(self, chat_id: int, new_chat_id: int) -> None:
+        """A group upgraded to a supergroup: a new id; the old one answers with where it went."""
+        old = self._group(chat_id)
+        self.add_group(new_chat_id, old.title or "", members=sorted(old.members))
+        old.migrated_to = new_chat_id
 
     def kick_bot(self, chat_id: int, by: int | None = None) -> None:
         """Remove the bot from a group; ``by`` also sends it a ``my_chat_member`` update."""
@@ -623,6 +639,12 @@ class FakeTelegram:
             if user is None:
                 raise bad_request("chat not found")
             chat = self._private_chat(user)
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=chat.migrated_to,
+            )
         if chat.is_group:
             if not chat.bot_member:
                 kind = "supergroup" if chat.type == "supergroup" else "group"

@@ -20,7 +20,7 @@ from bot.domain.nudging import (
 )
 from bot.domain.rules import can_decide
 from bot.domain.unitnames import UnitDirectory
-from bot.services.common import Actor, Core, Where
+from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.services.planning import plan_after, replan
 from bot.services.tasks import normalize_code
@@ -62,6 +62,8 @@ class ChasingService:
         messages, all in one transaction. Outside office hours nothing is claimed: what is due
         waits for the next opening and is never dropped."""
         core = self.core
+        if await core.load_org_settings():
+            await self.replan_all()  # the rules changed under us: plan by the new ones
         now = core.clock.now()
         result = ScanResult()
         if not core.calendar.is_office_time(now):
@@ -214,13 +216,17 @@ class ChasingService:
                 i.urge_no is not None and i.urge_no >= policy.deputies_from_urge for i in unit_items
             )
             recipients = heads + (deputies if late else [])
+            group = unit.chat_id
+            if group is None and not any(p.can_dm for p in recipients):
+                # Nobody in the unit can be reached: the leaders see it instead of nobody.
+                group = await self.core.leadership_chat(uow)
             for start in range(0, len(unit_items), BATCH):
                 chunk = unit_items[start : start + BATCH]
                 first = chunk[0].nudge.id
-                if unit.chat_id is not None:
+                if group is not None:
                     text, buttons = self._render(unit, chunk, group_lang, recipients)
                     count += await uow.deliveries.add(
-                        f"nudge:{first}:{unit.chat_id}", unit.chat_id, text, buttons, now
+                        f"nudge:{first}:{group}", group, text, buttons, now
                     )
                 for person in recipients:
                     if not person.can_dm:
@@ -422,10 +428,27 @@ class ChasingService:
     # --- bookkeeping for the sender ----------------------------------------------------------
 
     async def claim(self, limit: int) -> list[Delivery]:
+        """Messages due to go out now. Nothing goes out while the office is closed (a retry
+        that comes due at night waits for the morning), and a reminder left over from an
+        earlier day is dropped: that day's situation is no longer news, today's nudges say it."""
+        now = self.core.clock.now()
+        if not self.core.calendar.is_office_time(now):
+            return []
+        today = self.core.calendar.start_of_office(now.astimezone(self.core.config.tz).date())
         async with self.core.uow() as uow:
-            rows = await uow.deliveries.claim(self.core.clock.now(), limit)
+            await uow.deliveries.expire(("nudge:", "esc:"), before=today)
+            rows = await uow.deliveries.claim(now, limit)
             await uow.commit()
         return rows
+
+    async def chat_migrated(self, delivery_id: int, old: int, new: int) -> None:
+        """A group upgraded to a supergroup: its units (or the leadership setting) follow it."""
+        async with self.core.uow() as uow:
+            await uow.units.move_chat(old, new)
+            if await self.core.leadership_chat(uow) == old:
+                await uow.settings.set(LEADERSHIP_CHAT, str(new))
+            await uow.deliveries.set_state(delivery_id, "pending", chat_id=new)
+            await uow.commit()
 
     async def mark(self, delivery_id: int, state: str, **values: object) -> None:
         async with self.core.uow() as uow:

@@ -55,12 +55,19 @@ class Core:
     calendar: WorkCalendar
     config: CoreConfig
     policy: Policy = field(default_factory=Policy)
+    _rules: tuple[str | None, str | None] = ("?", "?")
 
-    async def load_org_settings(self) -> None:
-        """Apply the roster file's `policy:` and `calendar:` sections stored at import."""
+    async def load_org_settings(self) -> bool:
+        """Apply the roster file's `policy:` and `calendar:` sections stored at import. True
+        when they differ from what this process had (an import may come from another process,
+        such as `dondoc org import` while the bot runs)."""
         async with self.uow() as uow:
             policy = await uow.settings.get(POLICY)
             calendar = await uow.settings.get(CALENDAR)
+        if (policy, calendar) == self._rules:
+            return False
+        first_load = self._rules == ("?", "?")
+        self._rules = (policy, calendar)
         self.policy = policy_from(json.loads(policy)) if policy else Policy()
         overrides = calendar_overrides(json.loads(calendar) if calendar else None)
         self.calendar = dataclasses.replace(
@@ -69,6 +76,7 @@ class Core:
             working_days=overrides.working_days,
             roll_forward=overrides.roll_forward,
         )
+        return not first_load
 
     def lang_of(self, person: Person | None, actor: Actor | None = None) -> str:
         if person is not None and person.language:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.services.chasing import ChasingService
 from bot.services.common import Core
+from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.tasks import TaskService
 
@@ -16,6 +17,7 @@ class Services:
     tasks: TaskService
     roster: RosterService
     chasing: ChasingService
+    reports: ReportService
 
     @classmethod
     def build(cls, core: Core) -> Services:
@@ -24,4 +26,5 @@ class Services:
             tasks=TaskService(core),
             roster=RosterService(core),
             chasing=ChasingService(core),
+            reports=ReportService(core),
         )

@@ -14,6 +14,7 @@ from bot.domain.unitnames import UnitDirectory
 from bot.services.chasing import ChasingService
 from bot.services.common import CALENDAR, LEADERSHIP_CHAT, POLICY, Actor, Core, Where
 from bot.services.outbox import Outcome
+from bot.services.reports import REPORTS
 from bot.text import render
 from bot.text.catalog import t
 
@@ -117,9 +118,12 @@ class RosterService:
                 text = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
                 rules_changed |= await uow.settings.set(key, text)
             report.rules_changed = rules_changed
+            # The reports: section (weekly post, monthly report) is read when they are due.
+            value = spec.extra.get(REPORTS)
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+            report.rules_changed |= await uow.settings.set(REPORTS, text)
             await uow.commit()
-        if rules_changed:
-            await self.core.load_org_settings()
+        if rules_changed and await self.core.load_org_settings():
             await ChasingService(self.core).replan_all()
         return report
 
@@ -267,6 +271,20 @@ class RosterService:
                 invite = await uow.invites.get(payload)
                 if invite is None or invite.used_at is not None or invite.expires_at < now:
                     return Outcome(t("start.invite_bad", lang))
+                if person is not None:
+                    # A link passed around a group must not turn a vice-chairman into staff:
+                    # people already on the roster change role through the roster file.
+                    if where.private and not person.can_dm:
+                        await uow.people.set_can_dm(person.id, True)
+                        await uow.commit()
+                    return Outcome(
+                        t(
+                            "start.invite_known",
+                            lang,
+                            name=render.esc(person.name),
+                            role=t(f"role.{person.role.value}", lang),
+                        )
+                    )
                 invite.used_by = actor.telegram_id
                 invite.used_at = now
                 person, _ = await uow.people.upsert(
@@ -275,7 +293,7 @@ class RosterService:
                     Role(invite.role),
                     invite.unit_id,
                     username=actor.username,
-                    language=person.language if person else None,
+                    source="invite",
                 )
                 await uow.people.set_can_dm(person.id, where.private)
                 unit = await uow.units.get(invite.unit_id) if invite.unit_id else None

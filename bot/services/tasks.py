@@ -98,9 +98,10 @@ class TaskService:
         )
 
     async def _find_task(self, uow: UnitOfWork, ref: str | int) -> Task | None:
+        """The task, locked for the rest of the use case: its checks and its change are one."""
         if isinstance(ref, int):
-            return await uow.tasks.get(ref)
-        return await uow.tasks.by_code(normalize_code(ref))
+            return await uow.tasks.get(ref, lock=True)
+        return await uow.tasks.by_code(normalize_code(ref), lock=True)
 
     def _local_now(self) -> datetime:
         return self.core.clock.now().astimezone(self.core.config.tz)
@@ -118,19 +119,13 @@ class TaskService:
         return t(f"denied.{denied.value}", lang, **params)
 
     def _deadline_error(self, exc: DeadlineError, lang: str, text: str) -> str:
-        example = (
-            render.due_text(
-                self.core.calendar.close_of(
-                    self.core.calendar.add_working_days(self._local_now().date(), 5)
-                ),
-                self.core.config.tz,
-                "vi",
-            )
-            .split(", ")[-1]
-            .split(" ")[0]
-        )
+        day = self.core.calendar.add_working_days(self._local_now().date(), 5)
+        example = day.strftime("%d/%m/%Y")
         return t(
-            f"deadline.{exc.code.value.lower()}", lang, text=esc(text.strip()), example=example
+            f"deadline.{exc.code.value.lower()}",
+            lang,
+            text=esc(render.clip(text, 200)),
+            example=example,
         )
 
     async def _refresh_cards(self, uow: UnitOfWork, view: TaskView) -> list[Outgoing]:
@@ -531,6 +526,15 @@ class TaskService:
                 completed_at=None if core.config.review else now,
             )
             await uow.tasks.save(task, now)
+            if before["status"] == Status.ASSIGNED.value:
+                await uow.tasks.add_event(
+                    task.id,
+                    EventKind.ACKNOWLEDGED,
+                    person.id,
+                    now,
+                    before={"status": Status.ASSIGNED.value},
+                    after={"status": Status.ACKNOWLEDGED.value},
+                )
             await uow.tasks.add_event(
                 task.id,
                 EventKind.REPORTED,
@@ -748,7 +752,7 @@ class TaskService:
                         self._deadline_error(error, lang, text.split()[0] if text else "")
                     )
                 return Outcome(
-                    t("deadline.unreadable", lang, text=esc(text.strip()))
+                    t("deadline.unreadable", lang, text=esc(render.clip(text, 200)))
                     + "\n\n"
                     + t("usage.giahan", lang)
                 )
@@ -823,7 +827,9 @@ class TaskService:
             if person is None:
                 return Outcome(refusal, alert=True)
             request = await uow.extensions.get(request_id)
-            task = await uow.tasks.get(request.task_id) if request else None
+            task = await uow.tasks.get(request.task_id, lock=True) if request else None
+            # Read again under the task's lock: a decision taken meanwhile is seen.
+            request = await uow.extensions.get(request_id)
             if request is None or task is None:
                 return Outcome(t("button.stale", lang), alert=True)
             view = await self._view(uow, task)
@@ -839,8 +845,20 @@ class TaskService:
                 if parsed is None or parsed.due is None:
                     if error is not None:
                         return Outcome(self._deadline_error(error, lang, granted_text))
-                    return Outcome(t("deadline.unreadable", lang, text=esc(granted_text)))
+                    return Outcome(
+                        t("deadline.unreadable", lang, text=esc(render.clip(granted_text, 200)))
+                    )
                 granted = parsed.due
+            if approve and task.due is not None and granted <= task.due:
+                # "Granting" an earlier date would shorten the deadline under an extension's name.
+                return Outcome(
+                    t(
+                        "denied.extension_not_later",
+                        lang,
+                        due=render.due_text(granted, core.config.tz, lang),
+                        current=render.due_text(task.due, core.config.tz, lang),
+                    )
+                )
             now = core.clock.now()
             messages = await self._decide(uow, person, task, request, approve, granted, now)
             view = await self._view(uow, await uow.tasks.get(task.id) or task)

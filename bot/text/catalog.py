@@ -562,7 +562,10 @@ M: dict[str, dict[str, str]] = {
     },
     "report.points.up": {"vi": "▲{n} điểm %", "en": "▲{n} points"},
     "report.points.down": {"vi": "▼{n} điểm %", "en": "▼{n} points"},
-    "report.rate_change": {"vi": " ({sign} so với kỳ trước)", "en": " ({sign} against the period before)"},
+    "report.rate_change": {
+        "vi": " ({sign} so với kỳ trước)",
+        "en": " ({sign} against the period before)",
+    },
     "report.late_title": {
         "vi": "<b>Chưa hoàn thành, quá hạn</b> (mã · đơn vị · ngày làm việc quá hạn · lần đôn đốc):",
         "en": "<b>Open and late</b> (code · unit · working days late · reminders):",
@@ -701,6 +704,12 @@ M: dict[str, dict[str, str]] = {
     "start.invite_ok": {
         "vi": "Chào mừng {name}! Bạn đã được đăng ký là {role}{unit}.\nGõ /help để xem các lệnh.",
         "en": "Welcome {name}! You are registered as {role}{unit}.\nType /help for the commands.",
+    },
+    "start.invite_known": {
+        "vi": "{name}, bạn đã có trong danh sách cán bộ ({role}), nên đường dẫn mời không thay đổi"
+        " gì. Muốn đổi vai trò hoặc đơn vị, xin báo Văn phòng cập nhật danh sách.",
+        "en": "{name}, you are already on the roster ({role}), so the invitation changes nothing."
+        " To change your role or unit, ask the office to update the roster.",
     },
     "start.invite_bad": {
         "vi": "Đường dẫn mời không hợp lệ, đã dùng hoặc đã hết hạn (7 ngày)."

@@ -101,3 +101,31 @@ async def test_a_crash_neither_loses_nor_repeats(world: World, point: str) -> No
     else:
         # It went out, but the crash came before it was marked: unknown, not sent again.
         assert len(reminders(world)) == 1 and counts == {"unknown": 1}
+
+
+async def test_a_group_upgraded_to_a_supergroup_is_followed(world: World) -> None:
+    await _assign(world)
+    new_chat = -1009000000010
+    world.tg.migrate_group(TCKH_CHAT, new_chat)
+    await world.at(DUE)
+    [reminder] = [m for m in world.tg.bot_messages(new_chat) if m["text"].startswith("🔔")]
+    assert "NV-0001" in reminder["text"]
+    async with world.services.core.uow() as uow:
+        unit = await uow.units.by_code("TCKH")
+    assert unit is not None and unit.chat_id == new_chat
+
+
+async def test_reminders_wait_for_office_hours_and_go_stale_overnight(world: World) -> None:
+    await _assign(world)
+    world.tg.fail_next("sendMessage", 500, "Internal Server Error", count=1)
+    await world.at(DUE.replace(hour=16, minute=59))
+    # The retry falls due after closing: nothing goes out at night...
+    await world.at(DUE.replace(hour=17, minute=30))
+    await world.at(DUE.replace(hour=22))
+    assert reminders(world) == []
+    # ...and in the morning yesterday's reminder is dropped; today's says it afresh.
+    await world.at(DUE.replace(day=25, hour=8))
+    texts = [m["text"] for m in reminders(world)]
+    assert len(texts) == 1 and "chưa tiếp nhận" in texts[0]
+    counts = await _deliveries(world)
+    assert counts == {"expired": 1, "sent": 1}

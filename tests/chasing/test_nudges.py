@@ -105,12 +105,13 @@ async def test_quiet_hours_hold_nudges_until_the_next_opening(world: World) -> N
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Việc hạn 01/12")
     card = world.card(TCKH_CHAT, "NV-0001")
     await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
-    # Due soon (1 working day before) on Monday 30/11 at 08:00, but the bot only looks at 12:00
-    # (lunch), then 18:00 (closed): it waits, then goes at 13:30, never dropped.
+    # Due soon (1 working day before) on Monday 30/11 at 08:00, but the bot only looks at 07:00
+    # (not open yet) and 12:00 (lunch): it waits, then goes at 13:30, never dropped.
     await world.at(at(27, 11, 8))  # 3 working days before 1/12: Friday 27/11 (24/11 is off)
     assert "còn 3 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
-    await world.at(at(30, 11, 12))
+    await world.at(at(29, 11, 10))  # a Sunday
     await world.at(at(30, 11, 7))
+    await world.at(at(30, 11, 12))
     assert len(nudges(world, TCKH_CHAT)) == 1
     await world.at(at(30, 11, 13, 30))
     assert "còn 1 ngày làm việc" in nudges(world, TCKH_CHAT)[-1]
@@ -176,6 +177,9 @@ async def test_manual_urge_and_schedule(world: World) -> None:
     world.clock.set(at(23, 11, 19))
     await world.say(LEADERS, CHAIRMAN, "/nhac NV-0001")
     assert "08:00 25/11/2026" in world.last_text(LEADERS)
+    # The unit acknowledges in the evening: the leader's urge still goes out in the morning.
+    card = world.card(TCKH_CHAT, "NV-0001")
+    await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
     await world.at(at(25, 11, 8))
     assert "đôn đốc lần 2" in nudges(world, TCKH_CHAT)[-1]
     _ = ADMIN

@@ -30,7 +30,7 @@ async def test_extension_granted_as_asked(world: World) -> None:
     assert "Thứ Sáu, 25/12/2026 17:00" in card["text"]
     assert "Hạn ban đầu" in card["text"] and "15/12/2026" in card["text"]
     assert "gia hạn lần 1" in world.last_text(TCKH_CHAT)
-    assert world.buttons(world.tg.find_message(LEADERS, request["message_id"]) or {}) == {}
+    assert world.buttons(world.message(LEADERS, request["message_id"])) == {}
 
     # The same request cannot be decided twice (a second tap on an old copy of the buttons).
     await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
@@ -52,6 +52,8 @@ async def test_extension_granted_to_another_date_by_replying(world: World) -> No
         reply_to=prompt["message_id"],
     )
     request = _request(world)
+    await world.say(LEADERS, CHAIRMAN, "10/12", reply_to=request["message_id"])
+    assert "phải sau thời hạn hiện tại" in world.last_text(LEADERS)  # no shortening by "grant"
     await world.say(LEADERS, CHAIRMAN, "22/12", reply_to=request["message_id"])
     assert "22/12/2026" in world.last_text(LEADERS)
     card = world.card(TCKH_CHAT, "NV-0001")

@@ -45,7 +45,7 @@ async def test_reassign_moves_the_card_and_needs_a_new_acknowledgement(world: Wo
     assert "Chỉ người giao việc" in world.last_text(LEADERS)
     await world.say(LEADERS, OFFICE, "/chuyen NV-0001 Phòng Quản lý đô thị")
     assert "Đã chuyển nhiệm vụ NV-0001" in world.last_text(LEADERS)
-    old_card = world.tg.find_message(TCKH_CHAT, old_card["message_id"]) or {}
+    old_card = world.message(TCKH_CHAT, old_card["message_id"])
     assert world.buttons(old_card) == {}
     assert "không còn chủ trì" in world.last_text(TCKH_CHAT)
     new_card = world.card(QLDT_CHAT, "NV-0001")
@@ -84,7 +84,7 @@ async def test_return_for_rework_keeps_the_deadline(world: World) -> None:
     card = world.card(TCKH_CHAT, "NV-0001")
     assert "Đang thực hiện" in card["text"] and "Báo cáo kết quả" in " ".join(world.buttons(card))
     # The stale review buttons are gone; approving now is refused.
-    assert world.buttons(world.tg.find_message(LEADERS, review["message_id"]) or {}) == {}
+    assert world.buttons(world.message(LEADERS, review["message_id"])) == {}
     # A reply to the card is a report too.
     world.advance(days=1)
     await world.say(TCKH_CHAT, TCKH_HEAD, "Đã bổ sung số liệu quý III", reply_to=card["message_id"])

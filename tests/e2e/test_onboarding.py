@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import re
 
-from support import ADMIN, CHAIRMAN, LEADERS, OFFICE, TCKH_CHAT, TCKH_HEAD, TCKH_STAFF, World
+from support import (
+    ADMIN,
+    CHAIRMAN,
+    LEADERS,
+    OFFICE,
+    ROSTER,
+    TCKH_CHAT,
+    TCKH_HEAD,
+    TCKH_STAFF,
+    VICE,
+    World,
+)
+
+from bot.domain.orgfile import parse_org
 
 NEW_GROUP = -1001000000099
 NEWCOMER = 900555
@@ -77,3 +90,26 @@ async def test_command_menu_in_both_languages(world: World) -> None:
     assert {"command": "giao", "description": "Giao nhiệm vụ cho đơn vị"} in vi
     assert {"command": "giao", "description": "Assign a task to a unit"} in en
     assert {c["command"] for c in vi} == {c["command"] for c in en}
+
+
+async def test_invited_people_survive_a_roster_import_and_invites_change_no_one(
+    world: World,
+) -> None:
+    await world.say(OFFICE, OFFICE, "/moi TCKH staff")
+    token = re.findall(r"start=([A-Za-z0-9_-]+)", world.last_text(OFFICE))[0]
+    world.tg.add_user(NEWCOMER, "Mới", "Nguyễn Văn")
+    await world.say(NEWCOMER, NEWCOMER, f"/start {token}")
+    # The roster file knows nothing of the newcomer: importing it again keeps them.
+    report = await world.services.roster.import_org(parse_org(ROSTER))
+    assert report.people_deactivated == []
+    async with world.services.core.uow() as uow:
+        newcomer = await uow.people.by_telegram_id(NEWCOMER)
+    assert newcomer is not None and newcomer.active
+    # An invitation opened by someone already on the roster changes nothing about them.
+    await world.say(OFFICE, OFFICE, "/moi TCKH staff")
+    token = re.findall(r"start=([A-Za-z0-9_-]+)", world.last_text(OFFICE))[0]
+    await world.say(VICE, VICE, f"/start {token}")
+    assert "đã có trong danh sách" in world.last_text(VICE)
+    async with world.services.core.uow() as uow:
+        vice = await uow.people.by_telegram_id(VICE)
+    assert vice is not None and vice.role.value == "vice_chairman" and vice.supervises

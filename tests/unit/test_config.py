@@ -21,6 +21,7 @@ VARIABLES = (
     "DONDOC_REVIEW",
     "DONDOC_OFFICE_START",
     "DONDOC_OFFICE_END",
+    "DONDOC_LUNCH_BREAK",
     "DONDOC_ORG_FILE",
     "DONDOC_LOG_LEVEL",
 )
@@ -221,7 +222,24 @@ def test_office_hours_must_contain_the_lunch_break(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("DONDOC_OFFICE_END", "11:00")
     with pytest.raises(SettingsError) as caught:
         load()
-    assert str(caught.value).startswith("Bad setting DONDOC_OFFICE_END: lunch must lie")
+    assert str(caught.value) == (
+        "Bad setting DONDOC_LUNCH_BREAK: lunch must lie strictly inside office hours"
+        " (office hours are 08:00-11:00)"
+    )
+    # A short office day without a lunch break is fine.
+    monkeypatch.setenv("DONDOC_LUNCH_BREAK", "")
+    assert load().lunch is None
+
+
+def test_lunch_break_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DONDOC_LUNCH_BREAK", "12:00-13:00")
+    assert load().lunch == (time(12, 0), time(13, 0))
+    monkeypatch.setenv("DONDOC_LUNCH_BREAK", "noon")
+    with pytest.raises(SettingsError) as caught:
+        load()
+    assert str(caught.value) == (
+        "Bad setting DONDOC_LUNCH_BREAK: expected HH:MM-HH:MM like 11:30-13:30, or empty for none"
+    )
 
 
 def test_accepted_office_hours_make_a_work_calendar() -> None:

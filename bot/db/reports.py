@@ -1,0 +1,202 @@
+"""What the reports read: the facts of a period's tasks, chosen in SQL (set-based), counted by the
+pure `bot.domain.tally`. Read-only; nothing here writes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, DateTime, String, and_, func, or_, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import ExtensionRow, NudgeRow, TaskEventRow, TaskRow, TaskUnitRow
+from bot.domain.model import EventKind, ExtensionStatus, Status
+from bot.domain.nudging import URGE_KINDS
+from bot.domain.tally import Period, TaskFacts
+
+CHUNK = 5000  # ids per IN (...): well inside SQLite's and asyncpg's parameter limits
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDetails:
+    """What the register shows besides the numbers."""
+
+    content: str
+    source: str | None
+    result: str | None
+    assigner_id: int
+    status: Status
+    cooperating_unit_ids: tuple[int, ...]
+
+
+def in_period(period: Period) -> ColumnElement[bool]:
+    """A first cut, in SQL, of the tasks a period is about (see bot.domain.tally): assigned
+    before the end, not finished before the start, not withdrawn before the start (a task
+    withdrawn is never touched again, so its last update is the withdrawal). The tally applies
+    the exact rules to what this returns."""
+    return and_(
+        TaskRow.created_at < period.end,
+        or_(TaskRow.completed_at.is_(None), TaskRow.completed_at >= period.start),
+        or_(TaskRow.status != Status.WITHDRAWN.value, TaskRow.updated_at >= period.start),
+    )
+
+
+def _from_text(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value + "+00:00")
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.replace(tzinfo=UTC)
+
+
+class ReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def facts(self, periods: Sequence[Period]) -> list[TaskFacts]:
+        """The facts of every task of any of `periods`, in one read (this week and the one
+        before, say)."""
+        span = Period(min(p.start for p in periods), max(p.end for p in periods))
+        scope = in_period(span)
+        # SQLite keeps times as text; parsing that text with its zone is five times faster than
+        # the column type's parse-then-attach-UTC, which dominates a 200,000-task tally.
+        raw = self._s.get_bind().dialect.name == "sqlite"
+        aware = _from_text if raw else _as_utc
+
+        def when(column: Any) -> Any:
+            return type_coerce(column, String) if raw else type_coerce(column, DateTime())
+
+        rows = await self._s.execute(
+            select(
+                TaskRow.id,
+                TaskRow.code,
+                TaskRow.lead_unit_id,
+                when(TaskRow.created_at),
+                when(TaskRow.original_due),
+                when(TaskRow.due),
+                TaskRow.extension_count,
+                when(TaskRow.acknowledged_at),
+                TaskRow.acknowledged_by,
+                when(TaskRow.reported_at),
+                TaskRow.reported_by,
+                when(TaskRow.completed_at),
+                TaskRow.status,
+                when(TaskRow.updated_at),
+            ).where(scope)
+        )
+        extensions: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+        ext_rows = await self._s.execute(
+            select(ExtensionRow.task_id, ExtensionRow.decided_at, ExtensionRow.granted_due)
+            .join(TaskRow, TaskRow.id == ExtensionRow.task_id)
+            .where(
+                scope,
+                ExtensionRow.status == ExtensionStatus.APPROVED.value,
+                ExtensionRow.decided_at.is_not(None),
+                ExtensionRow.granted_due.is_not(None),
+            )
+        )
+        for task_id, decided_at, granted_due in ext_rows:
+            if decided_at is not None and granted_due is not None:
+                extensions[task_id].append((decided_at, granted_due))
+        moves = await self.reassigned_since(min(p.end for p in periods))
+        withdrawn = Status.WITHDRAWN.value
+        out = []
+        for (
+            task_id,
+            code,
+            lead,
+            created_at,
+            original_due,
+            due,
+            extension_count,
+            ack_at,
+            ack_by,
+            rep_at,
+            rep_by,
+            completed_at,
+            status,
+            updated_at,
+        ) in rows:
+            out.append(
+                TaskFacts(
+                    task_id,
+                    code,
+                    lead,
+                    aware(created_at),  # type: ignore[arg-type]
+                    aware(original_due),
+                    aware(due),
+                    aware(ack_at),
+                    ack_by,
+                    aware(rep_at),
+                    rep_by,
+                    aware(completed_at),
+                    aware(updated_at) if status == withdrawn else None,
+                    tuple(extensions.get(task_id, ())) if extension_count else (),
+                    tuple(moves.get(task_id, ())),
+                )
+            )
+        return out
+
+    async def reassigned_since(self, moment: datetime) -> dict[int, list[tuple[datetime, int]]]:
+        """Reassignments at or after `moment`: (at, the lead unit before)."""
+        rows = await self._s.execute(
+            select(TaskEventRow.task_id, TaskEventRow.at, TaskEventRow.before).where(
+                TaskEventRow.kind == EventKind.REASSIGNED.value, TaskEventRow.at >= moment
+            )
+        )
+        out: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+        for task_id, at, before in rows:
+            lead = (before or {}).get("lead_unit_id")
+            if isinstance(lead, int):
+                out[task_id].append((at, lead))
+        return out
+
+    async def urges(self, task_ids: Iterable[int], before: datetime) -> dict[int, int]:
+        """How many times each task had been urged before `before`."""
+        out: dict[int, int] = {}
+        ids = sorted(set(task_ids))
+        for start in range(0, len(ids), CHUNK):
+            rows = await self._s.execute(
+                select(NudgeRow.task_id, func.count())
+                .where(
+                    NudgeRow.task_id.in_(ids[start : start + CHUNK]),
+                    NudgeRow.state == "done",
+                    NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+                    NudgeRow.done_at < before,
+                )
+                .group_by(NudgeRow.task_id)
+            )
+            out.update({task_id: int(n) for task_id, n in rows})
+        return out
+
+    async def details(self, period: Period) -> dict[int, TaskDetails]:
+        """Content, source, result, assigner, status and cooperating units of a period's tasks."""
+        scope = in_period(period)
+        coops: dict[int, list[int]] = defaultdict(list)
+        coop_rows = await self._s.execute(
+            select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
+            .join(TaskRow, TaskRow.id == TaskUnitRow.task_id)
+            .where(scope)
+            .order_by(TaskUnitRow.task_id, TaskUnitRow.unit_id)
+        )
+        for task_id, unit_id in coop_rows:
+            coops[task_id].append(unit_id)
+        rows = await self._s.execute(
+            select(
+                TaskRow.id,
+                TaskRow.content,
+                TaskRow.source,
+                TaskRow.result,
+                TaskRow.assigner_id,
+                TaskRow.status,
+            ).where(scope)
+        )
+        out: dict[int, TaskDetails] = {}
+        for task_id, content, source, result, assigner_id, status in rows:
+            out[task_id] = TaskDetails(
+                content, source, result, assigner_id, Status(status), tuple(coops.get(task_id, ()))
+            )
+        return out

@@ -1,0 +1,95 @@
+"""The weekly chart: one horizontal stacked bar per unit, a segment per category, worst unit on
+top. Drawn with matplotlib's Agg backend (no display) in DejaVu Sans, the font matplotlib ships,
+which has every Vietnamese glyph; sized for a phone held upright."""
+
+from __future__ import annotations
+
+import io
+from zoneinfo import ZoneInfo
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from bot.domain.model import Unit
+from bot.domain.tally import Category, Tally, worst_first
+from bot.text.catalog import t
+from bot.text.reports import period_bounds
+
+MAX_BARS = 20
+FONT = "DejaVu Sans"
+COLORS = {
+    Category.DONE_ON_TIME: "#2e7d32",
+    Category.DONE_LATE: "#f9a825",
+    Category.OPEN_IN_TIME: "#1565c0",
+    Category.OPEN_LATE: "#c62828",
+    Category.NO_DEADLINE: "#9e9e9e",
+}
+FIELDS = {
+    Category.DONE_ON_TIME: "done_on_time",
+    Category.DONE_LATE: "done_late",
+    Category.OPEN_IN_TIME: "open_in_time",
+    Category.OPEN_LATE: "open_late",
+    Category.NO_DEADLINE: "no_deadline",
+}
+
+
+def chart_units(tally: Tally, units: dict[int, Unit]) -> list[int]:
+    """The units drawn: those with tasks, worst first, at most MAX_BARS."""
+    codes = {uid: units[uid].code if uid in units else "?" for uid in tally.units}
+    return [u for u in worst_first(tally.units, codes) if tally.units[u].total][:MAX_BARS]
+
+
+def figure(tally: Tally, units: dict[int, Unit], lang: str, tz: ZoneInfo) -> Figure:
+    shown = chart_units(tally, units)
+    labels = [units[u].code if u in units else "?" for u in shown]
+    height = 2.6 + 0.55 * max(len(shown), 1)
+    fig = Figure(figsize=(7.2, height), dpi=150)
+    ax = fig.add_subplot()
+    positions = list(range(len(shown)))[::-1]  # the worst at the top
+    left = [0] * len(shown)
+    for category in Category:
+        values = [getattr(tally.units[u], FIELDS[category]) for u in shown]
+        ax.barh(
+            positions,
+            values,
+            left=left,
+            color=COLORS[category],
+            label=t(f"report.cat.{category.value}", lang),
+            height=0.7,
+        )
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for y, total in zip(positions, left, strict=True):
+        ax.text(total + 0.1, y, str(total), va="center", fontsize=12, family=FONT)
+    ax.set_yticks(positions, labels, fontsize=13, family=FONT)
+    ax.tick_params(axis="x", labelsize=11)
+    ax.set_xlabel(t("report.chart_axis", lang), fontsize=12, family=FONT)
+    ax.set_xlim(0, max(left, default=1) * 1.15 + 1)
+    start, end = period_bounds(tally.period, tz)
+    ax.set_title(
+        t("report.chart_title", lang, start=start, end=end), fontsize=14, family=FONT, loc="left"
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.legend(
+        loc="lower center",
+        ncol=2,
+        fontsize=11,
+        frameon=False,
+        prop={"family": FONT, "size": 11},
+    )
+    fig.tight_layout(rect=(0, 1.3 / height, 1, 1))
+    return fig
+
+
+def png(fig: Figure) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def chart_png(tally: Tally, units: dict[int, Unit], lang: str, tz: ZoneInfo) -> bytes:
+    return png(figure(tally, units, lang, tz))

@@ -1,0 +1,133 @@
+"""/tonghop and /baocao through the stand-in, and `dondoc tally` / `dondoc report` on the side."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from reporting import documents, photos, workbook_of
+from support import (
+    CHAIRMAN,
+    LEADERS,
+    OFFICE,
+    QLDT_CHAT,
+    QLDT_HEAD,
+    STRANGER,
+    TCKH_CHAT,
+    TCKH_HEAD,
+    VN,
+    World,
+)
+
+SCRIPT = Path(sys.executable).parent / "dondoc"
+
+
+def at(day: int, month: int, hour: int = 9, minute: int = 0, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+async def test_tonghop_for_leaders_and_for_a_unit_head(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    await world.say(LEADERS, CHAIRMAN, "/giao QLDT Rà soát vỉa hè hạn 15/12")
+    world.clock.set(at(27, 11, 10))
+
+    await world.say(LEADERS, CHAIRMAN, "/tonghop")
+    text = world.last_text(LEADERS) if not photos(world, LEADERS) else world.bot_texts(LEADERS)[-2]
+    assert text.startswith("📊 Tổng hợp nhiệm vụ theo đơn vị chủ trì")
+    assert "Kỳ: 10:00 20/11/2026 – 10:00 27/11/2026" in text
+    assert "• NV-0001 · TCKH · 2 ngày · đôn đốc 0 lần" in text
+    [chart] = photos(world, LEADERS)
+    assert chart["caption"].startswith("📈 Nhiệm vụ theo đơn vị chủ trì")
+
+    # A unit head sees their own unit only.
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/tonghop tuần")
+    own = world.bot_texts(TCKH_CHAT)[-2]
+    assert own.startswith("📊 Tổng hợp nhiệm vụ — Phòng Tài chính - Kế hoạch")
+    assert "QLDT" not in own
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/tonghop QLDT")
+    assert "chỉ xem được số liệu của đơn vị mình (Phòng Tài chính - Kế hoạch)" in world.last_text(
+        TCKH_CHAT
+    )
+    # A leader may pick a unit and a month; a head's figures for a quiet period say so.
+    await world.say(LEADERS, CHAIRMAN, "/tonghop tháng QLĐT")
+    month = world.bot_texts(LEADERS)[-2]
+    assert month.startswith("📊 Tổng hợp nhiệm vụ — Phòng Quản lý đô thị")
+    assert "Kỳ: 01/11/2026 – 10:00 27/11/2026" in month
+    await world.say(QLDT_CHAT, QLDT_HEAD, "/tonghop từ 01/10 đến 31/10")
+    assert world.last_text(QLDT_CHAT) == (
+        "📊 Tổng hợp nhiệm vụ 01/10/2026 – 31/10/2026 (Phòng Quản lý đô thị): không có nhiệm vụ."
+    )
+    await world.say(LEADERS, CHAIRMAN, "/tonghop từ hôm qua")
+    assert "Cách dùng: /tonghop" in world.last_text(LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/tonghop tháng 12/2026")
+    assert world.last_text(LEADERS) == "Kỳ báo cáo chưa bắt đầu."
+    await world.say(STRANGER, STRANGER, "/tonghop")
+    assert "chưa có trong danh sách cán bộ" in world.last_text(STRANGER)
+
+
+async def test_baocao_sends_the_workbook(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH,QLDT Rà soát vỉa hè hạn 15/12")
+    world.clock.set(at(27, 11, 10))
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/baocao")
+    assert "Chỉ lãnh đạo UBND, Văn phòng và quản trị viên" in world.last_text(TCKH_CHAT)
+    assert documents(world, TCKH_CHAT) == []
+
+    await world.say(OFFICE, OFFICE, "/baocao tháng 11/2026")
+    [message] = documents(world, OFFICE)
+    assert message["document"]["file_name"] == "bao-cao-nhiem-vu-2026-11.xlsx"
+    assert message["caption"] == (
+        "📑 Báo cáo nhiệm vụ tháng 11/2026: 2 nhiệm vụ, tỷ lệ đúng hạn 0%."
+    )
+    book = workbook_of(world, message)
+    register = book["Danh sách nhiệm vụ"]
+    assert [register.cell(row, 2).value for row in (2, 3)] == ["NV-0001", "NV-0002"]
+    assert register["F3"].value == "QLDT"
+    assert register["N2"].value == 2  # working days late on Friday 27/11 (24/11 is a holiday)
+    summary = book["Tổng hợp"]
+    assert [summary.cell(5, col).value for col in (2, 4, 9)] == ["TCKH", 2, 1]
+
+    await world.say(OFFICE, OFFICE, "/baocao tháng 13")
+    assert "Cách dùng: /baocao" in world.last_text(OFFICE)
+
+
+async def test_the_command_line_prints_the_tally_and_writes_the_workbook(
+    world: World, database_url: str, tmp_path: Path
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the command line test reads the SQLite file")
+    if not SCRIPT.exists():
+        pytest.skip("the dondoc script is not installed")
+    # In the past of the real clock the command line reads.
+    world.clock.set(at(9, 11, 9))
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 11/11")
+    await world.say(LEADERS, CHAIRMAN, "/giao QLDT Rà soát vỉa hè hạn thường xuyên")
+    assert "NV-0002" in world.last_text(LEADERS), world.last_text(LEADERS)
+    env = {"DATABASE_URL": database_url, "PYTHONIOENCODING": "utf-8", "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(SCRIPT), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+            encoding="utf-8", timeout=120, check=False,
+        )  # fmt: skip
+
+    result = run("tally", "--week", "2026-W46", "--chart", "w46.png")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "📊 Tổng hợp nhiệm vụ theo đơn vị chủ trì"
+    assert lines[1] == "Kỳ: 09/11/2026 – 15/11/2026"
+    assert lines[3].split() == ["TCKH", "1", "0", "0", "0", "1", "▲1", "2", "0"]
+    assert "• NV-0001 · TCKH · 2 ngày · đôn đốc 0 lần" in lines
+    assert (tmp_path / "w46.png").read_bytes().startswith(b"\x89PNG")
+
+    result = run("report", "--month", "2026-11", "--out", "bc.xlsx")
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(tmp_path / "bc.xlsx")
+    assert book["Danh sách nhiệm vụ"]["B3"].value == "NV-0002"
+    assert book["Danh sách nhiệm vụ"]["M3"].value == "Không có thời hạn"
+
+    assert run("tally", "--week", "2026-W99").returncode == 2

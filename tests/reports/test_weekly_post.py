@@ -1,0 +1,119 @@
+"""The weekly post and the monthly report, on schedule, end to end through the stand-in."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from PIL import Image
+from reporting import documents, file_bytes, photos, tallies, workbook_of
+from support import CHAIRMAN, LEADERS, QLDT_CHAT, QLDT_HEAD, ROSTER, TCKH_CHAT, TCKH_HEAD, VN, World
+
+from bot.domain.orgfile import parse_org
+
+ALL_UNITS = -1001000000099
+
+
+def at(day: int, month: int, hour: int = 8, minute: int = 0, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+async def acknowledge(world: World, chat: int, user: int, code: str) -> None:
+    card = world.card(chat, code)
+    await world.press(chat, card["message_id"], user, world.button(card, "Đã nhận"))
+
+
+async def test_weekly_post_once_per_week_across_a_restart(world: World) -> None:
+    await world.services.roster.import_org(
+        parse_org(ROSTER + f"reports:\n  all_units_chat: {ALL_UNITS}\n")
+    )
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")  # NV-0001
+    await world.say(LEADERS, CHAIRMAN, "/giao QLDT Rà soát vỉa hè hạn 15/12")  # NV-0002
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH,QLDT Tổng hợp số liệu hạn 26/11")  # NV-0003
+    await acknowledge(world, TCKH_CHAT, TCKH_HEAD, "NV-0001")
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0003 Đã gửi")
+    request = world.last(LEADERS)
+    await world.press(LEADERS, request["message_id"], CHAIRMAN, world.button(request, "Duyệt"))
+    # Two overdue urges for NV-0001 (due Wednesday 25/11 17:00).
+    await world.at(at(26, 11))
+    await world.at(at(27, 11))
+    await world.at(at(27, 11, 15, 59))
+    assert tallies(world, LEADERS) == []
+
+    await world.at(at(27, 11, 16))
+    [post] = tallies(world, LEADERS)
+    assert "Kỳ: 16:00 20/11/2026 – 16:00 27/11/2026" in post
+    table = post.split("\n")
+    header = table.index("ĐV     Tổng ĐH HQ TH QH   ± NQH  TL%")
+    # TCKH is worst (one open and late), then QLDT; cooperating on NV-0003 counts nothing.
+    assert table[header + 1] == "TCKH      2  1  0  0  1  ▲1   2   50"
+    assert table[header + 2].split() == ["QLDT", "1", "0", "0", "1", "0", "=", "—"]
+    assert table[header + 3].split() == ["Cộng", "3", "1", "0", "1", "1", "▲1", "2", "50"]
+    assert "Tỷ lệ đúng hạn: 50%" in post
+    assert "• NV-0001 · TCKH · 2 ngày · đôn đốc 2 lần" in post
+    assert (
+        "Tỷ lệ đúng hạn = đã hoàn thành đúng hạn / (đã hoàn thành + chưa hoàn thành quá hạn)"
+        in post
+    )
+    assert "Số liệu tại thời điểm 16:00 27/11/2026" in post
+    # The chart goes with it, to the leaders and to the all-units group.
+    [chart] = photos(world, LEADERS)
+    image = Image.open(io.BytesIO(file_bytes(world, chart)))
+    assert image.format == "PNG" and image.width >= 1000
+    assert "Nhiệm vụ theo đơn vị chủ trì" in chart["caption"]
+    assert len(tallies(world, ALL_UNITS)) == 1 and len(photos(world, ALL_UNITS)) == 1
+    assert tallies(world, QLDT_CHAT) == []
+
+    # The same week is not posted twice: not later the same day, not after a restart.
+    await world.at(at(27, 11, 16, 30))
+    await world.restart()
+    await world.at(at(27, 11, 16, 45))
+    assert len(tallies(world, LEADERS)) == 1 and len(photos(world, LEADERS)) == 1
+    assert len(tallies(world, ALL_UNITS)) == 1
+
+    # Next week: NV-0001 is done late, the change shows against last week.
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã nộp")
+    request = world.last(LEADERS)
+    await world.press(LEADERS, request["message_id"], CHAIRMAN, world.button(request, "Duyệt"))
+    await world.at(at(4, 12, 16))
+    posts = tallies(world, LEADERS)
+    assert len(posts) == 2
+    lines = posts[-1].split("\n")
+    tckh = next(x for x in lines if x.startswith("TCKH"))
+    assert tckh.split() == ["TCKH", "1", "0", "1", "0", "0", "▼1", "0"]
+    _ = QLDT_HEAD
+
+
+async def test_an_empty_week_posts_one_short_line(world: World) -> None:
+    await world.at(at(27, 11, 16))
+    assert tallies(world, LEADERS) == [
+        "📊 Tổng hợp nhiệm vụ 16:00 20/11/2026 – 16:00 27/11/2026: không có nhiệm vụ."
+    ]
+    assert photos(world, LEADERS) == []
+
+
+async def test_a_friday_holiday_moves_the_post_to_thursday(world: World) -> None:
+    # 2027: Friday 30/04 is a holiday; the post goes on Thursday 29/04 at 16:00.
+    await world.at(at(29, 4, 16, year=2027))
+    assert len(tallies(world, LEADERS)) == 1
+    await world.at(at(30, 4, 16, year=2027))
+    assert len(tallies(world, LEADERS)) == 1
+
+
+async def test_monthly_workbook_on_the_first_working_day(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    # Tuesday 1 December 2026 is the first working day of the month.
+    await world.at(at(1, 12, 7, 59))
+    assert documents(world, LEADERS) == []
+    await world.at(at(1, 12, 8))
+    [message] = documents(world, LEADERS)
+    assert message["document"]["file_name"] == "bao-cao-nhiem-vu-2026-11.xlsx"
+    assert "Báo cáo nhiệm vụ tháng 11/2026: 1 nhiệm vụ" in message["caption"]
+    book = workbook_of(world, message)
+    assert book.sheetnames == ["Tổng hợp", "Danh sách nhiệm vụ", "Cán bộ"]
+    register = book["Danh sách nhiệm vụ"]
+    assert register["B2"].value == "NV-0001"
+    assert register["M2"].value == "Chưa hoàn thành – quá hạn"
+    await world.restart()
+    await world.at(at(1, 12, 9))
+    assert len(documents(world, LEADERS)) == 1
