@@ -3,11 +3,14 @@ bot polling the Bot API stand-in over HTTP, with a clock the tests move."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text as sql
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from support import DB_KINDS, PG_URL, ROSTER, START, TOKEN, World, make_settings, people
 
@@ -17,22 +20,50 @@ from bot.sandbox import FakeTelegram
 from bot.sandbox.live import LiveBot
 
 
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A database of this test run's own on the server TEST_DATABASE_URL names, so that two runs
+    on one server (a developer's and CI's) never drop each other's tables."""
+    if not PG_URL:
+        yield ""
+        return
+    url = make_url(PG_URL)
+    name = f"dondoc_test_{os.getpid()}"
+
+    async def admin(statement: str) -> None:
+        engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(sql(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(params=DB_KINDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, pg_url: str
+) -> AsyncIterator[str]:
     """A fresh, empty database of each kind."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'dondoc.db'}"
         return
-    if not PG_URL:
+    if not pg_url:
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+asyncpg://...)")
-    engine = create_async_engine(PG_URL)
+    engine = create_async_engine(pg_url)
     try:
         async with engine.begin() as conn:
             await conn.execute(sql("DROP SCHEMA public CASCADE"))
             await conn.execute(sql("CREATE SCHEMA public"))
     finally:
         await engine.dispose()
-    yield PG_URL
+    yield pg_url
 
 
 @pytest.fixture
