@@ -89,7 +89,9 @@ class LiveBot:
 
     async def next_event(self) -> datetime | None:
         """When the next scheduled thing (a nudge, a tally) is due, if anything is scheduled."""
-        return await self.runtime.services.chasing.next_event()
+        services = self.runtime.services
+        moments = [await services.chasing.next_event(), await services.reports.next_post_at()]
+        return min((m for m in moments if m is not None), default=None)
 
     async def fast_forward(self) -> datetime | None:
         """Sandbox only: move the clock to the next scheduled event and run what fell due.

@@ -158,6 +158,29 @@ class ReportService:
 
     # --- the scheduled posts ------------------------------------------------------------------
 
+    async def next_post_at(self) -> datetime | None:
+        """The next weekly post or monthly report still to come (the sandbox's ⏩ jumps there)."""
+        core = self.core
+        now = core.clock.now()
+        local = now.astimezone(core.config.tz)
+        async with core.uow() as uow:
+            settings = await self.settings(uow)
+        moments: list[datetime] = []
+        for days in (0, 7):
+            year, week, _ = (local + timedelta(days=days)).isocalendar()
+            moment = weekly_moment(year, week, settings, core.calendar)
+            if moment is not None and moment > now:
+                moments.append(moment)
+                break
+        year, month_no = local.year, local.month
+        for _ in range(2):
+            moment = monthly_moment(year, month_no, settings, core.calendar)
+            if moment is not None and moment > now:
+                moments.append(moment)
+                break
+            year, month_no = (year + 1, 1) if month_no == 12 else (year, month_no + 1)
+        return min(moments, default=None)
+
     async def queue_due_posts(self) -> int:
         """Queue the weekly post and the monthly report when their moment has come today.
 

@@ -62,7 +62,7 @@ class ImportReport:
         if self.leadership_changed:
             parts.append("leadership chat set")
         if self.rules_changed:
-            parts.append("chasing policy or calendar changed")
+            parts.append("policy, calendar or reports settings changed")
         return "; ".join(parts)
 
 
@@ -132,6 +132,7 @@ class RosterService:
             units = await uow.units.all()
             people = await uow.people.all()
             leadership = await self.core.leadership_chat(uow)
+            sections = {key: await uow.settings.get(key) for key in (POLICY, CALENDAR, REPORTS)}
         codes = {u.id: u.code for u in units}
         return OrgSpec(
             leadership_chat=leadership,
@@ -148,6 +149,7 @@ class RosterService:
                 )
                 for p in people
             ),
+            extra={key: json.loads(text) for key, text in sections.items() if text},
         )
 
     def _is_admin(self, actor: Actor, person: Person | None) -> bool:

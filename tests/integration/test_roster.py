@@ -254,3 +254,18 @@ async def test_import_keeps_username_and_language(roster: RosterService) -> None
     )
     await roster.import_org(spec)
     assert (await roster.export_org()) == spec
+
+
+async def test_export_keeps_the_policy_calendar_and_reports_sections(
+    roster: RosterService,
+) -> None:
+    sections = (
+        "policy:\n  due_soon_days: [2]\n"
+        "calendar:\n  days_off: [2026-12-31]\n"
+        "reports:\n  weekly: thu 15:00\n"
+    )
+    spec = parse_org(dump_org(SPEC) + sections)
+    await roster.import_org(spec)
+    exported = await roster.export_org()
+    assert exported.extra == spec.extra
+    assert (await roster.import_org(parse_org(dump_org(exported)))).changed is False
