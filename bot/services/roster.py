@@ -178,17 +178,7 @@ class RosterService:
             directory = UnitDirectory(await uow.units.all())
             unit = directory.find(word)
             if unit is None:
-                suggestions = directory.suggest(word) or tuple(u.code for u in directory.units)
-                return Outcome(
-                    t(
-                        "unknown_unit",
-                        lang,
-                        word=render.esc(word),
-                        suggestions=", ".join(suggestions),
-                    )
-                    + "\n\n"
-                    + t("usage.dangky", lang)
-                )
+                return Outcome(render.unknown_unit(word, directory, lang, "usage.dangky"))
             if await self.core.leadership_chat(uow) == where.chat_id:
                 await uow.settings.set(LEADERSHIP_CHAT, None)
             await uow.units.set_chat(unit.id, where.chat_id)
@@ -224,17 +214,7 @@ class RosterService:
             directory = UnitDirectory(await uow.units.all())
             unit = directory.find(unit_text)
             if unit is None:
-                suggestions = directory.suggest(unit_text) or tuple(u.code for u in directory.units)
-                return Outcome(
-                    t(
-                        "unknown_unit",
-                        lang,
-                        word=render.esc(unit_text),
-                        suggestions=", ".join(suggestions),
-                    )
-                    + "\n\n"
-                    + t("usage.moi", lang)
-                )
+                return Outcome(render.unknown_unit(unit_text, directory, lang, "usage.moi"))
             now = self.core.clock.now()
             token = secrets.token_urlsafe(24)  # 32 characters of [A-Za-z0-9_-]
             expires = now + timedelta(days=INVITE_DAYS)

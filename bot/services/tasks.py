@@ -214,6 +214,27 @@ class TaskService:
             return None, lang, t(key, lang)
         return person, lang, None
 
+    async def _open(
+        self, uow: UnitOfWork, actor: Actor, where: Where, ref: str | int
+    ) -> Outcome | tuple[Person, str, Task, TaskView]:
+        """The common start of a task's use case: who acts, in which language, on which task
+        (locked), or the answer that stops it."""
+        person, lang, refusal = await self._gate(uow, actor, where)
+        if person is None:
+            return Outcome(refusal, alert=where.button)
+        task = await self._find_task(uow, ref)
+        if task is None:
+            code = esc(render.clip(str(ref), 40))
+            return Outcome(t("task_not_found", lang, code=code), alert=where.button)
+        return person, lang, task, await self._view(uow, task)
+
+    @staticmethod
+    async def _first_time(uow: UnitOfWork, where: Where, now: datetime) -> bool:
+        """False when this very message was handled before (Telegram delivered it twice)."""
+        if where.message_id is None:
+            return True
+        return await uow.handled.claim(f"m:{where.chat_id}:{where.message_id}", now)
+
     # --- assign ------------------------------------------------------------------------------
 
     async def assign(
@@ -232,15 +253,8 @@ class TaskService:
             directory = UnitDirectory(await uow.units.all())
             match = directory.parse_list(args)
             if match.unknown is not None or not match.units:
-                word = esc(match.unknown or args.split()[0])
-                if match.suggestions:
-                    text = t(
-                        "unknown_unit", lang, word=word, suggestions=", ".join(match.suggestions)
-                    )
-                else:
-                    codes = ", ".join(u.code for u in directory.units)
-                    text = t("unknown_unit_list", lang, word=word, codes=codes)
-                return Outcome(text + "\n\n" + usage)
+                word = match.unknown or args.split()[0]
+                return Outcome(render.unknown_unit(word, directory, lang, "usage.giao"))
             lead, cooperating = match.units[0], match.units[1:]
             if (denied := can_assign(person, lead.id)) is not None:
                 return Outcome(t(f"denied.{denied.value}", lang, unit=render.unit_name(lead)))
@@ -261,9 +275,7 @@ class TaskService:
                 return Outcome(t("missing_content", lang) + "\n\n" + usage)
             if deadline is None:
                 return Outcome(t("missing_deadline", lang) + "\n\n" + usage)
-            if where.message_id is not None and not await uow.handled.claim(
-                f"m:{where.chat_id}:{where.message_id}", now
-            ):
+            if not await self._first_time(uow, where, now):
                 return Outcome()
             code = task_code(await uow.tasks.next_number())
             task = await uow.tasks.add(
@@ -401,13 +413,10 @@ class TaskService:
     async def acknowledge(self, actor: Actor, where: Where, ref: str | int) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person, lang, refusal = await self._gate(uow, actor, where)
-            if person is None:
-                return Outcome(refusal, alert=True)
-            task = await self._find_task(uow, ref)
-            if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(str(ref))), alert=True)
-            view = await self._view(uow, task)
+            opened = await self._open(uow, actor, where, ref)
+            if isinstance(opened, Outcome):
+                return opened
+            person, lang, task, view = opened
             denied = can_act_for_unit(person, task) or ack_allowed(task)
             if denied is not None:
                 return Outcome(self._denied(denied, lang, task, view), alert=True)
@@ -494,13 +503,10 @@ class TaskService:
     ) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person, lang, refusal = await self._gate(uow, actor, where)
-            if person is None:
-                return Outcome(refusal)
-            task = await self._find_task(uow, ref)
-            if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(str(ref))))
-            view = await self._view(uow, task)
+            opened = await self._open(uow, actor, where, ref)
+            if isinstance(opened, Outcome):
+                return opened
+            person, lang, task, view = opened
             denied = can_act_for_unit(person, task) or report_allowed(task)
             if denied is not None:
                 return Outcome(self._denied(denied, lang, task, view))
@@ -508,9 +514,7 @@ class TaskService:
             if not text and attachment is None:
                 return Outcome(t("empty_report", lang) + "\n" + t("usage.xong", lang))
             now = core.clock.now()
-            if where.message_id is not None and not await uow.handled.claim(
-                f"m:{where.chat_id}:{where.message_id}", now
-            ):
+            if not await self._first_time(uow, where, now):
                 return Outcome()
             before = {"status": task.status.value}
             task = replace(
@@ -604,13 +608,10 @@ class TaskService:
     async def approve(self, actor: Actor, where: Where, ref: str | int) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person, lang, refusal = await self._gate(uow, actor, where)
-            if person is None:
-                return Outcome(refusal, alert=True)
-            task = await self._find_task(uow, ref)
-            if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(str(ref))), alert=True)
-            view = await self._view(uow, task)
+            opened = await self._open(uow, actor, where, ref)
+            if isinstance(opened, Outcome):
+                return opened
+            person, lang, task, view = opened
             denied = can_decide(person, task) or review_allowed(task)
             if denied is not None:
                 return Outcome(self._denied(denied, lang, task, view), alert=True)
@@ -648,13 +649,10 @@ class TaskService:
     async def return_task(self, actor: Actor, where: Where, ref: str | int, reason: str) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person, lang, refusal = await self._gate(uow, actor, where)
-            if person is None:
-                return Outcome(refusal)
-            task = await self._find_task(uow, ref)
-            if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(str(ref))))
-            view = await self._view(uow, task)
+            opened = await self._open(uow, actor, where, ref)
+            if isinstance(opened, Outcome):
+                return opened
+            person, lang, task, view = opened
             denied = can_decide(person, task) or review_allowed(task)
             if denied is not None:
                 return Outcome(self._denied(denied, lang, task, view))
@@ -662,9 +660,7 @@ class TaskService:
             if not reason:
                 return Outcome(t("missing_reason", lang))
             now = core.clock.now()
-            if where.message_id is not None and not await uow.handled.claim(
-                f"m:{where.chat_id}:{where.message_id}", now
-            ):
+            if not await self._first_time(uow, where, now):
                 return Outcome()
             task = replace(
                 task,
@@ -731,13 +727,10 @@ class TaskService:
     ) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person, lang, refusal = await self._gate(uow, actor, where)
-            if person is None:
-                return Outcome(refusal)
-            task = await self._find_task(uow, ref)
-            if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(str(ref))))
-            view = await self._view(uow, task)
+            opened = await self._open(uow, actor, where, ref)
+            if isinstance(opened, Outcome):
+                return opened
+            person, lang, task, view = opened
             denied = can_act_for_unit(person, task)
             if denied is not None:
                 return Outcome(self._denied(denied, lang, task, view))
@@ -769,9 +762,7 @@ class TaskService:
             if not reason:
                 return Outcome(t("missing_reason", lang) + "\n" + t("usage.giahan", lang))
             now = core.clock.now()
-            if where.message_id is not None and not await uow.handled.claim(
-                f"m:{where.chat_id}:{where.message_id}", now
-            ):
+            if not await self._first_time(uow, where, now):
                 return Outcome()
             request = await uow.extensions.add(task.id, person.id, now, parsed.due, reason)
             await uow.tasks.add_event(
@@ -927,22 +918,17 @@ class TaskService:
     async def withdraw(self, actor: Actor, where: Where, ref: str, reason: str) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person, lang, refusal = await self._gate(uow, actor, where)
-            if person is None:
-                return Outcome(refusal)
-            task = await self._find_task(uow, ref)
-            if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(ref)))
-            view = await self._view(uow, task)
+            opened = await self._open(uow, actor, where, ref)
+            if isinstance(opened, Outcome):
+                return opened
+            person, lang, task, view = opened
             if (denied := can_manage(person, task)) is not None:
                 return Outcome(self._denied(denied, lang, task, view))
             reason = reason.strip()
             if not reason:
                 return Outcome(t("missing_reason", lang) + "\n" + t("usage.huy", lang))
             now = core.clock.now()
-            if where.message_id is not None and not await uow.handled.claim(
-                f"m:{where.chat_id}:{where.message_id}", now
-            ):
+            if not await self._first_time(uow, where, now):
                 return Outcome()
             before = task.status.value
             task = replace(task, status=Status.WITHDRAWN)
@@ -974,31 +960,16 @@ class TaskService:
     async def reassign(self, actor: Actor, where: Where, ref: str, unit_text: str) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person, lang, refusal = await self._gate(uow, actor, where)
-            if person is None:
-                return Outcome(refusal)
-            task = await self._find_task(uow, ref)
-            if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(ref)))
-            old_view = await self._view(uow, task)
+            opened = await self._open(uow, actor, where, ref)
+            if isinstance(opened, Outcome):
+                return opened
+            person, lang, task, old_view = opened
             if (denied := can_manage(person, task)) is not None:
                 return Outcome(self._denied(denied, lang, task, old_view))
             directory = UnitDirectory(await uow.units.all())
             unit = directory.find(unit_text)
             if unit is None:
-                suggestions = directory.suggest(unit_text)
-                word = esc(unit_text)
-                text = (
-                    t("unknown_unit", lang, word=word, suggestions=", ".join(suggestions))
-                    if suggestions
-                    else t(
-                        "unknown_unit_list",
-                        lang,
-                        word=word,
-                        codes=", ".join(u.code for u in directory.units),
-                    )
-                )
-                return Outcome(text + "\n\n" + t("usage.chuyen", lang))
+                return Outcome(render.unknown_unit(unit_text, directory, lang, "usage.chuyen"))
             if unit.id == task.lead_unit_id:
                 return Outcome(
                     t("denied.same_unit", lang, unit=render.unit_name(unit), code=task.code)
@@ -1006,9 +977,7 @@ class TaskService:
             if person.role is Role.VICE_CHAIRMAN and can_assign(person, unit.id) is not None:
                 return Outcome(t("denied.not_supervisor", lang, unit=render.unit_name(unit)))
             now = core.clock.now()
-            if where.message_id is not None and not await uow.handled.claim(
-                f"m:{where.chat_id}:{where.message_id}", now
-            ):
+            if not await self._first_time(uow, where, now):
                 return Outcome()
             old_lead = task.lead_unit_id
             # The new lead answers from now on, so it must acknowledge afresh.
@@ -1112,15 +1081,7 @@ class TaskService:
             if unit_text.strip():
                 scope = directory.find(unit_text)
                 if scope is None:
-                    suggestions = directory.suggest(unit_text) or tuple(u.code for u in units)
-                    return Outcome(
-                        t(
-                            "unknown_unit",
-                            lang,
-                            word=esc(unit_text.strip()),
-                            suggestions=", ".join(suggestions),
-                        )
-                    )
+                    return Outcome(render.unknown_unit(unit_text, directory, lang))
             elif not can_view_all(person):
                 if person.unit_id is None:
                     return Outcome(t("list.no_unit", lang))

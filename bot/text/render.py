@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import format_deadline
 from bot.domain.model import EventKind, Person, Status, Task, TaskEvent, Unit
+from bot.domain.unitnames import UnitDirectory
 from bot.services.outbox import Button
 from bot.text.catalog import t
 
@@ -63,6 +64,19 @@ def due_text(due: datetime | None, tz: ZoneInfo, lang: str) -> str:
     if due is None:
         return t("no_deadline", lang)
     return format_deadline(due.astimezone(tz), lang)
+
+
+def unknown_unit(word: str, directory: UnitDirectory, lang: str, usage: str = "") -> str:
+    """ "No unit called «X». Did you mean: …?" with the closest codes, or every code when
+    nothing is close; then the command's usage line, if given."""
+    word = clip(word.strip(), 60)
+    suggestions = directory.suggest(word) if word else ()
+    if suggestions:
+        text = t("unknown_unit", lang, word=esc(word), suggestions=", ".join(suggestions))
+    else:
+        codes = ", ".join(u.code for u in directory.units)
+        text = t("unknown_unit_list", lang, word=esc(word), codes=codes)
+    return text + ("\n\n" + t(usage, lang) if usage else "")
 
 
 def role_name(person: Person, lang: str) -> str:
