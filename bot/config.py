@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     lunch_break: str = Field(default="11:30-13:30", alias="DONDOC_LUNCH_BREAK")
     org_file: Path | None = Field(default=None, alias="DONDOC_ORG_FILE")
     log_level: str = Field(default="INFO", alias="DONDOC_LOG_LEVEL")
+    sandbox_host: str = Field(default="127.0.0.1", alias="DONDOC_SANDBOX_HOST")
+    sandbox_port: int = Field(default=8080, ge=0, le=65535, alias="DONDOC_SANDBOX_PORT")  # 0: any
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

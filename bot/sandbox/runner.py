@@ -9,7 +9,6 @@ start begins from a fresh sandbox database (``--keep`` keeps the tasks of the la
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from aiohttp import web
 from sqlalchemy.engine import make_url
 
 from bot.clock import Clock, OffsetClock
-from bot.config import Settings, load_settings
+from bot.config import Settings, SettingsError, load_settings
 from bot.db.engine import is_sqlite
 from bot.sandbox.demo import ADMIN, Demo, seed
 from bot.sandbox.live import LiveBot
@@ -129,19 +128,21 @@ async def serve(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
+def _configured() -> Settings:
+    """DONDOC_SANDBOX_HOST / DONDOC_SANDBOX_PORT, from the environment or .env like the rest."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def default_host() -> str:
-    return os.environ.get("DONDOC_SANDBOX_HOST") or DEFAULT_HOST
+    return _configured().sandbox_host
 
 
 def default_port() -> int:
-    raw = os.environ.get("DONDOC_SANDBOX_PORT") or str(DEFAULT_PORT)
-    if not raw.isdigit() or int(raw) > 65535:
-        print(
-            f"Bad setting DONDOC_SANDBOX_PORT: expected a port number like 8080, not {raw!r}",
-            file=sys.stderr,
-        )
-        raise SystemExit(2)
-    return int(raw)
+    return _configured().sandbox_port
 
 
 def run(
