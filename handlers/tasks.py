@@ -32,6 +32,10 @@ async def giao(update: Update, ctx: Ctx) -> None:
             attachment=attachment_of(source),
             link=source.link,
         )
+    own = attachment_of(message)
+    if replied is None and own is not None:
+        # A document sent with "/giao ..." as its caption is the task's attachment.
+        replied = Replied(text="", attachment=own)
     outcome = await ctx.services.tasks.assign(
         actor_of(update), where_of(update), command_tail(message), replied
     )

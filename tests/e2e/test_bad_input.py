@@ -167,3 +167,19 @@ async def test_long_lists_and_histories_stay_within_one_message(world: World) ->
     history = world.last(LEADERS)
     assert "Diễn biến xử lý" in history["text"] and "bước khác" in history["text"]
     assert len(history["text"]) <= 4096
+
+
+async def test_a_document_sent_with_giao_in_its_caption_is_the_tasks_attachment(
+    world: World,
+) -> None:
+    await world.say(
+        LEADERS,
+        CHAIRMAN,
+        document=("kh-kiem-tra.docx", b"PK\x03\x04 plan", None),
+        caption="/giao TCKH Kế hoạch kiểm tra hạn 15/12",
+    )
+    assert "NV-0001" in world.last_text(LEADERS)
+    card = world.card(TCKH_CHAT, "NV-0001")
+    assert "Kế hoạch kiểm tra" in card["text"] and "kh-kiem-tra.docx" in card["text"]
+    docs = [m for m in world.tg.bot_messages(TCKH_CHAT) if m.get("document")]
+    assert docs and docs[-1]["document"]["file_name"] == "kh-kiem-tra.docx"
