@@ -18,7 +18,7 @@ from bot.domain.nudging import (
     next_nudge,
     working_days_late,
 )
-from bot.domain.rules import can_decide
+from bot.domain.rules import Denied, can_decide
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
 from bot.services.outbox import Outcome
@@ -344,7 +344,7 @@ class ChasingService:
             task = await uow.tasks.by_code(normalize_code(ref))
             if task is None:
                 return Outcome(t("task_not_found", lang, code=esc(ref)))
-            if person.role is not Role.OFFICE and can_decide(person, task) is not None:
+            if can_decide(person, task) is Denied.NOT_DECIDER and person.role is not Role.OFFICE:
                 return Outcome(t("denied.not_urger", lang))
             if task.status not in ACTIVE:
                 status = t(f"status.{task.status.value}", lang).lower()

@@ -62,7 +62,7 @@ M: dict[str, dict[str, str]] = {
         "en": "Only an administrator or the office may create invitation links.",
     },
     "denied.closed": {
-        "vi": "Nhiệm vụ {code} đã {status}, không thể thực hiện thao tác này.",
+        "vi": "Nhiệm vụ {code} ở trạng thái «{status}», không thể thực hiện thao tác này.",
         "en": "Task {code} is {status}; this can no longer be done.",
     },
     "denied.already_acknowledged": {
@@ -528,7 +528,7 @@ M: dict[str, dict[str, str]] = {
         "en": "Only leaders, the assigner or the office may send a reminder.",
     },
     "denied.not_urgeable": {
-        "vi": "Nhiệm vụ {code} đang {status}, không cần đôn đốc.",
+        "vi": "Nhiệm vụ {code} ở trạng thái «{status}», không cần đôn đốc.",
         "en": "Task {code} is {status}; there is nothing to remind.",
     },
     "delivery.refused": {
