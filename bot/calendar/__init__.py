@@ -7,6 +7,7 @@ from bot.calendar.deadline import (
     extract_deadline,
     format_deadline,
     parse_deadline,
+    weekday_name,
 )
 from bot.calendar.workdays import VN_TZ, WorkCalendar
 
@@ -19,4 +20,5 @@ __all__ = [
     "extract_deadline",
     "format_deadline",
     "parse_deadline",
+    "weekday_name",
 ]

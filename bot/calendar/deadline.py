@@ -714,7 +714,11 @@ def _not_a_deadline_han(source: str, start: int, end: int) -> bool:
 
 
 def extract_deadline(
-    text: str, now: datetime, cal: WorkCalendar, strict: bool = False
+    text: str,
+    now: datetime,
+    cal: WorkCalendar,
+    strict: bool = False,
+    content_elsewhere: bool = False,
 ) -> tuple[str, ParsedDeadline | None]:
     """Split a command tail into (content, deadline) at its trailing deadline phrase.
 
@@ -724,6 +728,9 @@ def extract_deadline(
 
     ``strict``: the text follows a command whose syntax makes "hạn" the deadline's marker
     (``/giao … hạn <thời hạn>``), so an unreadable phrase after any standalone "hạn" is an error.
+
+    ``content_elsewhere``: the content comes from another message (``/giao TCKH hạn 15/12`` sent
+    as a reply), so the text may be the deadline phrase alone.
     """
     source = _nfc(text)
     folded = _fold(source)
@@ -731,7 +738,7 @@ def extract_deadline(
     for marker in _MARKER.finditer(folded):
         start = marker.start()
         content = source[:start].rstrip(_CONTENT_TRAILING)
-        if not content.strip():
+        if not content.strip() and not content_elsewhere:
             continue
         explicit = marker.group("explicit") is not None
         if marker.group("explicit") == "han" and _not_a_deadline_han(source, start, marker.end()):
@@ -762,6 +769,12 @@ _WEEKDAYS = {
     "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
+
+
+def weekday_name(iso_weekday: int, lang: str = "vi") -> str:
+    """ "Thứ Sáu" for 5 (ISO numbering, Monday = 1)."""
+    names = _WEEKDAYS["en" if lang.lower().startswith("en") else "vi"]
+    return names[(iso_weekday - 1) % 7]
 
 
 def format_deadline(due: datetime, lang: str = "vi", tz: ZoneInfo | None = None) -> str:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.calendar import DeadlineError, ParsedDeadline, extract_deadline, parse_deadline
+from bot.calendar import (
+    DeadlineError,
+    DeadlineErrorCode,
+    ParsedDeadline,
+    WorkCalendar,
+    extract_deadline,
+    parse_deadline,
+    weekday_name,
+)
 from bot.db.uow import UnitOfWork
 from bot.domain.model import (
     Attachment,
@@ -46,6 +54,15 @@ class Replied:
     text: str
     attachment: Attachment | None = None
     link: str | None = None
+
+
+def _bare_deadline(text: str, now: datetime, calendar: WorkCalendar) -> ParsedDeadline | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_deadline(text, now, calendar)
+    except DeadlineError:
+        return None
 
 
 def task_code(number: int) -> str:
@@ -119,13 +136,26 @@ class TaskService:
         return t(f"denied.{denied.value}", lang, **params)
 
     def _deadline_error(self, exc: DeadlineError, lang: str, text: str) -> str:
+        """The parser's own finding (which date passed, which weekday disagrees) quoted back,
+        rather than the whole command: "«20/11/2026» vừa qua" says what to fix."""
+        params = exc.params
         day = self.core.calendar.add_working_days(self._local_now().date(), 5)
-        example = day.strftime("%d/%m/%Y")
+        key = f"deadline.{exc.code.value}"
+        if exc.code is DeadlineErrorCode.AMBIGUOUS and "next" in params:
+            key += ".recent"
+        elif exc.code is DeadlineErrorCode.AMBIGUOUS and "weekday" in params:
+            key += ".weekday"
+        quoted = params.get("date") or params.get("offset") or params.get("text") or text
+        if "time" in params:
+            quoted = f"{params['time']} {quoted}"
         return t(
-            f"deadline.{exc.code.value.lower()}",
+            key,
             lang,
-            text=esc(render.clip(text, 200)),
-            example=example,
+            text=esc(render.clip(quoted, 200)),
+            example=day.strftime("%d/%m/%Y"),
+            next=params.get("next", ""),
+            written=weekday_name(int(params.get("weekday", "1")), lang),
+            actual=weekday_name(int(params.get("date_weekday", "1")), lang),
         )
 
     async def _refresh_cards(self, uow: UnitOfWork, view: TaskView) -> list[Outgoing]:
@@ -262,12 +292,21 @@ class TaskService:
             local_now = now.astimezone(core.config.tz)
             try:
                 content, deadline = extract_deadline(
-                    match.rest, local_now, core.calendar, strict=True
+                    match.rest,
+                    local_now,
+                    core.calendar,
+                    strict=True,
+                    content_elsewhere=replied is not None,
                 )
+                if deadline is None and replied is not None:
+                    # "/giao TCKH 15/12" as a reply: the arguments may be the deadline alone.
+                    deadline = _bare_deadline(content, local_now, core.calendar)
+                    if deadline is not None:
+                        content = ""
                 if deadline is None and replied is not None:
                     _, deadline = extract_deadline(replied.text, local_now, core.calendar)
             except DeadlineError as exc:
-                return Outcome(self._deadline_error(exc, lang, exc.params.get("text", match.rest)))
+                return Outcome(self._deadline_error(exc, lang, match.rest))
             if replied is not None:
                 content = "\n".join(p for p in (content.strip(), replied.text.strip()) if p)
             content = content.strip()
@@ -716,8 +755,9 @@ class TaskService:
             try:
                 parsed = parse_deadline(" ".join(words[:n]), local_now, self.core.calendar)
             except DeadlineError as exc:
-                if first_error is None or n == 1:
-                    first_error = exc if exc.code.value != "UNREADABLE" else first_error
+                unreadable = exc.code is DeadlineErrorCode.UNREADABLE
+                if not unreadable and (first_error is None or n == 1):
+                    first_error = exc
                 continue
             return parsed, " ".join(words[n:]), None
         return None, text, first_error

@@ -205,6 +205,18 @@ M: dict[str, dict[str, str]] = {
         "en": "«{text}» is not a real date. Example: <code>hạn 15/12/2026</code>."
         " Nothing was created.",
     },
+    "deadline.ambiguous.recent": {
+        "vi": "Ngày {text} vừa qua. Nếu ý là năm sau, xin ghi rõ <code>hạn {next}</code>;"
+        " nếu không, xin ghi lại thời hạn. Chưa có gì được tạo.",
+        "en": "{text} has just passed. If you mean next year, write <code>hạn {next}</code>;"
+        " otherwise please give the deadline again. Nothing was created.",
+    },
+    "deadline.ambiguous.weekday": {
+        "vi": "Ngày {text} là {actual}, không phải {written}. Xin kiểm tra lại, ví dụ"
+        " <code>hạn {example}</code>. Chưa có gì được tạo.",
+        "en": "{text} is a {actual}, not a {written}. Please check the date, for example"
+        " <code>hạn {example}</code>. Nothing was created.",
+    },
     "deadline.ambiguous": {
         "vi": "Thời hạn «{text}» chưa rõ. Xin ghi cụ thể ngày, ví dụ <code>hạn 15/12/2026</code>."
         " Chưa có gì được tạo.",

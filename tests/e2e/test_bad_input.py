@@ -58,9 +58,15 @@ async def test_unreadable_or_past_deadline_creates_nothing(world: World) -> None
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn abc")
     assert "Chưa đọc được thời hạn" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 01/11/2026")
-    assert "đã qua" in world.last_text(LEADERS)
+    assert "Thời hạn «01/11/2026» đã qua" in world.last_text(LEADERS)
+    # A date without a year that passed days ago is a slip, not next year: the bot asks.
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 20/11")
+    assert "Ngày 20/11/2026 vừa qua" in world.last_text(LEADERS)
+    assert "hạn 20/11/2027" in world.last_text(LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn thứ Năm, 18/12")
+    assert "Ngày 18/12/2026 là Thứ Sáu, không phải Thứ Năm" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 31/02/2027")
-    assert "không có thật" in world.last_text(LEADERS)
+    assert "Ngày «31/02/2027» không có thật" in world.last_text(LEADERS)
     assert await _task_count(world) == 0
     # Nothing was half-written: the next task still gets the first code.
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
@@ -183,3 +189,20 @@ async def test_a_document_sent_with_giao_in_its_caption_is_the_tasks_attachment(
     assert "Kế hoạch kiểm tra" in card["text"] and "kh-kiem-tra.docx" in card["text"]
     docs = [m for m in world.tg.bot_messages(TCKH_CHAT) if m.get("document")]
     assert docs and docs[-1]["document"]["file_name"] == "kh-kiem-tra.docx"
+
+
+async def test_a_reply_takes_the_deadline_written_in_the_command(world: World) -> None:
+    original = await world.say(
+        LEADERS, CHAIRMAN, "Công văn 245/UBND-VP về rà soát hộ nghèo, báo cáo trước ngày 28/12"
+    )
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH hạn 15/12", reply_to=original["message_id"])
+    confirm = world.last_text(LEADERS)
+    assert "NV-0001" in confirm and "Thứ Ba, 15/12/2026 17:00" in confirm
+    card = world.card(TCKH_CHAT, "NV-0001")
+    assert "Công văn 245/UBND-VP" in card["text"] and "hạn 15/12" not in card["text"]
+    # The deadline alone, without "hạn", and a replied message without any date.
+    plain = await world.say(LEADERS, CHAIRMAN, "Rà soát danh sách hộ cận nghèo")
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH 5 ngày làm việc", reply_to=plain["message_id"])
+    assert "NV-0002" in world.last_text(LEADERS)
+    assert "Thứ Ba, 01/12/2026 17:00" in world.last_text(LEADERS)  # 24/11 is a day off
+    assert "Nội dung: Rà soát danh sách hộ cận nghèo\n" in world.card(TCKH_CHAT, "NV-0002")["text"]
