@@ -16,6 +16,7 @@ import yaml
 from bot.domain.model import UNIT_ROLES, Role
 from bot.domain.policy import PolicyError, calendar_overrides, policy_from
 from bot.domain.reportconfig import ReportSettingsError, report_settings_from
+from bot.domain.unitnames import fold
 
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
@@ -185,6 +186,7 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
     out: list[UnitSpec] = []
     seen_codes: dict[str, int] = {}
     seen_chats: dict[int, str] = {}
+    seen_names: dict[str, str] = {}
     for item in node.value:
         fields = reader.mapping(item, "a unit")
         if fields is None:
@@ -217,6 +219,16 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
                 )
             seen_chats[chat] = code or "?"
         if code and name:
+            # One written name must lead to one unit, or a task could land with the wrong one.
+            for written, where in (
+                (code, fields["code"]),
+                (name, fields["name"]),
+                *((alias, fields["aliases"]) for alias in aliases),
+            ):
+                key = fold(written).replace(" ", "")
+                other = seen_names.setdefault(key, code)
+                if other.upper() != code.upper():
+                    reader.fail(where, f"'{written}' already names unit {other}")
             out.append(UnitSpec(code, name, aliases, chat))
     return out
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.domain.model import Unit
 
-_DROP = re.compile(r"[-–&./()]")
+_DROP = re.compile(r"[-–&./(),]")
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\s,;+]+|[,;+]")
 _PREFIXES = ("phong ", "ban ", "doi ", "trung tam ")
@@ -46,15 +46,20 @@ class UnitDirectory:
     def __init__(self, units: Iterable[Unit]) -> None:
         self._units = list(units)
         self._keys: dict[str, Unit] = {}
-        for unit in self._units:
-            for key in self._keys_of(unit):
-                self._keys.setdefault(key, unit)
-                self._keys.setdefault(_squash(key), unit)
+        # What a unit is written as (code, name, aliases) wins over what is derived from it
+        # ("Kinh tế" from "Phòng Kinh tế"), so a unit whose alias is "Kinh tế" keeps it.
+        for derived in (False, True):
+            for unit in self._units:
+                for key in self._keys_of(unit, derived):
+                    self._keys.setdefault(key, unit)
+                    self._keys.setdefault(_squash(key), unit)
 
     @staticmethod
-    def _keys_of(unit: Unit) -> set[str]:
+    def _keys_of(unit: Unit, derived: bool) -> set[str]:
         base = {fold(unit.code), fold(unit.name), *(fold(a) for a in unit.aliases)}
-        keys = set(base)
+        if not derived:
+            return {k for k in base if k}
+        keys = set()
         for key in base:
             for prefix in _PREFIXES:
                 if key.startswith(prefix):
@@ -134,8 +139,10 @@ class UnitDirectory:
         return UnitMatch(tuple(found), rest)
 
     def _longest(self, tokens: Sequence[tuple[str, int, int]], i: int) -> tuple[Unit, int] | None:
+        # A comma may sit inside a name ("Phòng Kinh tế, Hạ tầng và Đô thị"); the longest
+        # phrase is tried first, so a whole name wins over reading its comma as a list break.
         for j in range(min(len(tokens), i + MAX_KEY_WORDS), i, -1):
-            if any(t[0] in ",;+" for t in tokens[i:j]):
+            if any(t[0] in ";+" for t in tokens[i:j]) or tokens[j - 1][0] == ",":
                 continue
             phrase = " ".join(t[0] for t in tokens[i:j]).rstrip(":")
             unit = self.find(phrase)

@@ -379,3 +379,16 @@ def test_read_org_file_missing(tmp_path: Path) -> None:
     with pytest.raises(OrgFileError) as caught:
         read_org_file(path)
     assert caught.value.problems == [f"{path}: cannot read (No such file or directory)"]
+
+
+def test_one_name_for_two_units_is_refused() -> None:
+    text = (
+        "units:\n"
+        "  - code: TCKH\n    name: Phòng Tài chính - Kế hoạch\n    aliases: [TC-KH]\n"
+        "  - code: QLDT\n    name: Phòng Quản lý đô thị\n    aliases: [tc kh, QLĐT]\n"
+        "  - code: VP\n    name: phong quan ly do thi\n"
+    )
+    assert problems(text) == [
+        "org.yaml:7: 'tc kh' already names unit TCKH",
+        "org.yaml:9: 'phong quan ly do thi' already names unit QLDT",
+    ]

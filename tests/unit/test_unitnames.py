@@ -252,3 +252,28 @@ def test_first_matching_key_wins_on_collision() -> None:
     directory = UnitDirectory([a, b])
     assert directory.find("KT") is a
     assert directory.find("Phòng Kinh tế, Hạ tầng và Đô thị") is b
+
+
+def test_a_name_with_a_comma_is_one_unit_written_in_full() -> None:
+    kt = Unit(1, "KT", "Phòng Kinh tế")
+    ktht = Unit(2, "KTHTDT", "Phòng Kinh tế, Hạ tầng và Đô thị", ("Kinh tế hạ tầng",))
+    ca = Unit(3, "CA", "Công an phường")
+    directory = UnitDirectory([kt, ktht, ca])
+    match = directory.parse_list(
+        "Phòng Kinh tế, Hạ tầng và Đô thị chủ trì, phối hợp Công an phường rà soát vỉa hè"
+    )
+    assert codes(match.units) == ["KTHTDT", "CA"]
+    assert match.rest == "rà soát vỉa hè"
+    assert directory.find("Phòng Kinh tế Hạ tầng và Đô thị") is ktht
+    # A comma between two units still lists them.
+    assert codes(directory.parse_list("KT, CA kiểm tra").units) == ["KT", "CA"]
+    assert codes(directory.parse_list("KT,CA kiểm tra").units) == ["KT", "CA"]
+
+
+def test_what_a_unit_is_written_as_wins_over_what_is_derived() -> None:
+    kt = Unit(1, "KT", "Phòng Kinh tế")
+    ktht = Unit(2, "KTHTDT", "Phòng Kinh tế, Hạ tầng và Đô thị", ("Kinh tế",))
+    for order in ([ktht, kt], [kt, ktht]):
+        directory = UnitDirectory(order)
+        assert directory.find("Phòng Kinh tế") is kt  # kt's name, not "Phòng " + ktht's alias
+        assert directory.find("Kinh tế") is ktht  # ktht's alias, not kt's name minus "Phòng"
