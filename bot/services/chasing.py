@@ -335,7 +335,7 @@ class ChasingService:
     async def urge(self, actor: Actor, where: Where, ref: str, note: str) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+            person = await self.core.person(uow, actor)
             lang = core.lang_of(person, actor)
             if person is None:
                 return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
@@ -375,7 +375,7 @@ class ChasingService:
     async def schedule(self, actor: Actor, where: Where, arg: str) -> Outcome:
         core = self.core
         async with core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+            person = await self.core.person(uow, actor)
             lang = core.lang_of(person, actor)
             if person is None:
                 return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))

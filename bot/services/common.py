@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.calendar import WorkCalendar
 from bot.clock import Clock
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
-from bot.domain.model import Person
+from bot.domain.model import Person, Role
 from bot.domain.policy import Policy, calendar_overrides, policy_from
 
 
@@ -77,6 +77,22 @@ class Core:
             roll_forward=overrides.roll_forward,
         )
         return not first_load
+
+    async def person(self, uow: UnitOfWork, actor: Actor) -> Person | None:
+        """Who acts, from the roster. Someone listed in DONDOC_ADMINS but not on the roster (the
+        installer, on day one) is enrolled as an administrator the first time they act, so the
+        tasks and history they create have a person behind them."""
+        person = await uow.people.by_telegram_id(actor.telegram_id)
+        if person is None and actor.telegram_id in self.config.admins:
+            person, _ = await uow.people.upsert(
+                actor.telegram_id,
+                actor.name or str(actor.telegram_id),
+                Role.ADMIN,
+                None,
+                username=actor.username,
+                source="settings",
+            )
+        return person
 
     def lang_of(self, person: Person | None, actor: Actor | None = None) -> str:
         if person is not None and person.language:

@@ -257,7 +257,7 @@ class ReportService:
     ) -> tuple[Person | None, str, str | None, list[Unit]]:
         """The person, their language, a refusal (or None) and every unit."""
         async with self.core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+            person = await self.core.person(uow, actor)
             lang = self.core.lang_of(person, actor)
             units = await uow.units.all(include_inactive=True)
             if person is None:

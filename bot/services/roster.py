@@ -159,7 +159,7 @@ class RosterService:
 
     async def register_chat(self, actor: Actor, where: Where, arg: str) -> Outcome:
         async with self.core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+            person = await self.core.person(uow, actor)
             lang = self.core.lang_of(person, actor)
             if not self._is_admin(actor, person):
                 if person is None:
@@ -187,7 +187,7 @@ class RosterService:
 
     async def create_invite(self, actor: Actor, where: Where, args: str) -> Outcome:
         async with self.core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+            person = await self.core.person(uow, actor)
             lang = self.core.lang_of(person, actor)
             allowed = self._is_admin(actor, person) or (
                 person is not None and person.role is Role.OFFICE
@@ -247,7 +247,7 @@ class RosterService:
         messaged privately."""
         now = self.core.clock.now()
         async with self.core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+            person = await self.core.person(uow, actor)
             lang = self.core.lang_of(person, actor)
             if payload:
                 invite = await uow.invites.get(payload)
@@ -321,7 +321,7 @@ class RosterService:
     async def set_language(self, actor: Actor, arg: str) -> Outcome:
         choice = arg.strip().lower()
         async with self.core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+            person = await self.core.person(uow, actor)
             lang = self.core.lang_of(person, actor)
             if choice not in ("vi", "en"):
                 return Outcome(t("usage.lang", lang))
@@ -333,5 +333,5 @@ class RosterService:
 
     async def language_of(self, actor: Actor) -> str:
         async with self.core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+            person = await self.core.person(uow, actor)
         return self.core.lang_of(person, actor)

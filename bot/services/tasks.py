@@ -93,7 +93,7 @@ class TaskService:
     # --- shared lookups ----------------------------------------------------------------------
 
     async def _person(self, uow: UnitOfWork, actor: Actor) -> Person | None:
-        return await uow.people.by_telegram_id(actor.telegram_id)
+        return await self.core.person(uow, actor)
 
     async def _view(self, uow: UnitOfWork, task: Task) -> TaskView:
         unit_ids = {task.lead_unit_id, *task.cooperating_unit_ids}

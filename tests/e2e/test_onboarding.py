@@ -113,3 +113,19 @@ async def test_invited_people_survive_a_roster_import_and_invites_change_no_one(
     async with world.services.core.uow() as uow:
         vice = await uow.people.by_telegram_id(VICE)
     assert vice is not None and vice.role.value == "vice_chairman" and vice.supervises
+
+
+async def test_an_admin_from_the_settings_alone_can_start_and_assign(world: World) -> None:
+    installer = 900777
+    world.tg.add_user(installer, "Cài", "Người")
+    world.settings = world.settings.model_copy(update={"admins": [ADMIN, installer]})
+    await world.restart()
+    await world.say(installer, installer, "/start")
+    assert "Quản trị viên" in world.last_text(installer)
+    assert "chưa có trong danh sách" not in world.last_text(installer)
+    await world.say(LEADERS, installer, "/giao TCKH Cài đặt phần mềm hạn 15/12")
+    assert "NV-0001" in world.last_text(LEADERS)
+    # Enrolled from the settings, not from the roster file: a later import keeps them.
+    await world.services.roster.import_org(parse_org(ROSTER))
+    await world.say(LEADERS, installer, "/nv NV-0001")
+    assert "Cài đặt phần mềm" in world.last_text(LEADERS)
