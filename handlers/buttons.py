@@ -16,7 +16,8 @@ async def button(update: Update, ctx: Ctx) -> None:
     verb, _, raw_id = (query.data or "").partition(":")
     actor, where = actor_of(update), where_of(update)
     tasks = ctx.services.tasks
-    if not raw_id.isdigit():
+    # Ids are database keys; anything longer than a BigInteger is forged or garbled.
+    if not raw_id.isdigit() or len(raw_id) > 18:
         lang = await ctx.services.roster.language_of(actor)
         return await answer(update, ctx, Outcome(t("button.stale", lang), alert=True))
     item = int(raw_id)

@@ -133,8 +133,10 @@ class World:
         await self.live.settled()
         return sent
 
-    async def press(self, chat: int, message_id: int, user: int, data: str) -> dict[str, Any]:
-        query_id = self.tg.press_button(chat, message_id, user, data)
+    async def press(
+        self, chat: int, message_id: int, user: int, data: str, forged: bool = False
+    ) -> dict[str, Any]:
+        query_id = self.tg.press_button(chat, message_id, user, data, forged=forged)
         answer = await self.tg.wait_for_callback_answer(query_id, timeout=10)
         await self.live.settled()
         return answer

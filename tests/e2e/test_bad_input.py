@@ -98,6 +98,11 @@ async def test_buttons_are_checked_against_the_roster(world: World) -> None:
         answer = await world.press(TCKH_CHAT, card["message_id"], intruder, ack)
         assert answer["show_alert"], answer
         assert expected in answer["text"], answer
+    # Forged data: another verb, a huge id, garbage. An alert each, nothing changes.
+    for forged in ("zzz:1", "ack:99999999999999999999", "ack:-1", "ack:", "apr:1"):
+        answer = await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, forged, forged=True)
+        assert answer["show_alert"], (forged, answer)
+        assert "Rất tiếc" not in answer["text"], (forged, answer)
     assert "Chưa tiếp nhận" in world.message(TCKH_CHAT, card["message_id"])["text"]
     async with world.services.core.uow() as uow:
         task = await uow.tasks.by_code("NV-0001")
