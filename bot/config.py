@@ -182,4 +182,18 @@ def load_settings(**overrides: object) -> Settings:
         field = str(first["loc"][0]) if first["loc"] else "?"
         alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
         message = str(first["msg"]).removeprefix("Value error, ")
+        # pydantic's own type errors name no form a person could copy: say it.
+        form = _EXPECTED_FORMS.get(str(first["type"]))
+        if form:
+            message = f"expected {form}, got {first.get('input')!r}"
         raise SettingsError(f"Bad setting {alias or field}: {message}") from None
+
+
+_EXPECTED_FORMS = {
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "int_parsing": "a whole number, like 8080",
+    "int_type": "a whole number, like 8080",
+    "greater_than_equal": "a number from 0 to 65535",
+    "less_than_equal": "a number from 0 to 65535",
+}

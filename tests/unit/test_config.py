@@ -174,7 +174,17 @@ def test_review_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
         (
             "DONDOC_REVIEW",
             "maybe",
-            "Bad setting DONDOC_REVIEW: Input should be a valid boolean, unable to interpret input",
+            "Bad setting DONDOC_REVIEW: expected true or false, got 'maybe'",
+        ),
+        (
+            "DONDOC_SANDBOX_PORT",
+            "eighty",
+            "Bad setting DONDOC_SANDBOX_PORT: expected a whole number, like 8080, got 'eighty'",
+        ),
+        (
+            "DONDOC_SANDBOX_PORT",
+            "70000",
+            "Bad setting DONDOC_SANDBOX_PORT: expected a number from 0 to 65535, got '70000'",
         ),
         (
             "DONDOC_OFFICE_START",
