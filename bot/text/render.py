@@ -258,4 +258,8 @@ def event_text(event: TaskEvent, units: dict[int, Unit], lang: str, tz: ZoneInfo
             old=unit_name(old) if old else "?",
             new=unit_name(new) if new else "?",
         )
+    if kind is EventKind.REPORTED and event.after.get("file"):
+        attached = esc(clip(str(event.after["file"]), 100))
+        if attached != note:
+            note = f"{note} 📎 {attached}" if note else f"📎 {attached}"
     return t(key, lang, note=note) if "{note}" in t(key, lang) else t(key, lang)

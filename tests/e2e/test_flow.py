@@ -89,3 +89,4 @@ async def test_assign_acknowledge_report_approve(world: World) -> None:
     for step in ("giao nhiệm vụ", "tiếp nhận", "báo cáo kết quả", "duyệt kết quả"):
         assert step in history
     assert "Hoàng Văn Em" in history and "Trần Thị Dung" in history
+    assert "Đã giải ngân 85% kế hoạch vốn 📎 bao-cao-giai-ngan.pdf" in history
