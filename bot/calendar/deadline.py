@@ -313,6 +313,8 @@ def _check_weekday(d: date, m: re.Match[str]) -> date:
 def _day_month_year(m: re.Match[str], ctx: _Ctx) -> date:
     day, month = int(m.group("d")), int(m.group("m"))
     written_year = m.group("y") or m.group("y2")
+    if m.group("ynay"):  # "năm nay": this year, said outright, so never moved to the next
+        written_year = str(ctx.today.year)
     label = f"{day:02d}/{month:02d}" + (f"/{_year(written_year)}" if written_year else "")
     if not (1 <= day <= 31 and 1 <= month <= 12):
         raise _invalid(date=label)
@@ -326,14 +328,17 @@ def _day_month_year(m: re.Match[str], ctx: _Ctx) -> date:
     return _check_weekday(resolved, m)
 
 
-_YEAR_TAIL = r"(?:\s*(?P=sep)\s*(?P<y>[0-9]{4}|[0-9]{2})|\s+nam\s+(?P<y2>[0-9]{4}))?"
+_YEAR_TAIL = (
+    r"(?:\s*(?P=sep)\s*(?P<y>[0-9]{4}|[0-9]{2})|\s+nam\s+(?P<y2>[0-9]{4})|\s+nam\s+(?P<ynay>nay))?"
+)
 _rule(
     rf"(?:(?P<wd1>{_WD})\s+)?(?:ngay\s+)?(?P<d>[0-9]{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>[0-9]{{1,2}})"
     rf"{_YEAR_TAIL}(?:\s+(?P<wd2>{_WD}))?"
 )(_day_month_year)
 _rule(
     rf"(?:(?P<wd1>{_WD})\s+)?(?:ngay\s+)?(?P<d>[0-9]{{1,2}})\s+thang\s+(?P<m>[0-9]{{1,2}})"
-    rf"(?:\s+nam\s+(?P<y>[0-9]{{4}})|\s*[/-]\s*(?P<y2>[0-9]{{4}}))?(?:\s+(?P<wd2>{_WD}))?"
+    rf"(?:\s+nam\s+(?P<y>[0-9]{{4}})|\s*[/-]\s*(?P<y2>[0-9]{{4}})|\s+nam\s+(?P<ynay>nay))?"
+    rf"(?:\s+(?P<wd2>{_WD}))?"
 )(_day_month_year)
 
 
@@ -490,10 +495,10 @@ def _monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-@_rule(rf"(?P<wd>{_WD})(?:\s+tuan\s+(?P<rel>nay|{_NEXT}))?")
+@_rule(rf"(?P<wd>{_WD})(?:\s+(?:tuan\s+(?P<rel>nay|{_NEXT})|(?P<this>nay)))?")
 def _weekday(m: re.Match[str], ctx: _Ctx) -> date:
     index = _weekday_index(m.group("wd"))
-    rel = m.group("rel")
+    rel = m.group("rel") or m.group("this")  # "thứ 6 này" is "thứ 6 tuần này"
     if rel == "nay":
         return _monday(ctx.today) + timedelta(days=index)
     if rel is not None:
@@ -577,7 +582,18 @@ def _time_of(m: re.Match[str]) -> time:
     return time(hour, minute)
 
 
+_SESSION = re.compile(r"(?:buoi\s+)?(?P<session>sang|chieu)\s+(?P<rest>.+)")
+
+
 def _resolve(core: str, now: datetime, cal: WorkCalendar) -> tuple[date, time | None]:
+    session = _SESSION.fullmatch(core)
+    if session is not None:
+        # "sáng mai": by the end of tomorrow's morning session; "chiều nay": by the close today.
+        rest = "hom nay" if session.group("rest") == "nay" else session.group("rest")
+        day, at = _resolve(rest, now, cal)
+        if at is None and session.group("session") == "sang":
+            at = cal.lunch[0] if cal.lunch is not None else time(12, 0)
+        return day, at
     try:
         return _parse_day(core, _Ctx(now, cal, None)), None
     except DeadlineError as error:
@@ -743,8 +759,10 @@ def extract_deadline(
         explicit = marker.group("explicit") is not None
         if marker.group("explicit") == "han" and _not_a_deadline_han(source, start, marker.end()):
             continue
+        # The deadline ends its line; lines after it ("hạn 15/12" then details) are content.
+        phrase, _, after = source[start:].partition("\n")
         try:
-            parsed = parse_deadline(source[start:], now, cal)
+            parsed = parse_deadline(phrase, now, cal)
         except DeadlineError as error:
             if first_error is None and (
                 error.code is not DeadlineErrorCode.UNREADABLE
@@ -752,7 +770,7 @@ def extract_deadline(
             ):
                 first_error = error
             continue
-        return content.strip(), parsed
+        return "\n".join(p for p in (content.strip(), after.strip()) if p), parsed
     if first_error is not None:
         raise first_error
     return text, None

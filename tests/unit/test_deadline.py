@@ -438,3 +438,39 @@ def test_format_deadline_keeps_the_zone_it_is_given() -> None:
 def test_format_deadline_refuses_naive() -> None:
     with pytest.raises(ValueError):
         format_deadline(datetime(2026, 12, 18, 17, 0))
+
+
+WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=VN)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("thứ 6 này", at(2026, 11, 27)),
+        ("thứ Sáu này", at(2026, 11, 27)),
+        ("sáng mai", at(2026, 11, 26, 11, 30)),  # by the end of the morning session
+        ("buổi sáng thứ 6", at(2026, 11, 27, 11, 30)),
+        ("chiều nay", at(2026, 11, 25)),
+        ("chiều mai", at(2026, 11, 26)),
+        ("9h sáng mai", at(2026, 11, 26, 9, 0)),
+        ("ngày 15/12 năm nay", at(2026, 12, 15)),
+        ("15 tháng 12 năm nay", at(2026, 12, 15)),
+    ],
+    ids=lambda value: ascii_id(value) if isinstance(value, str) else "",
+)
+def test_spoken_forms(text: str, due: datetime) -> None:
+    assert parse_deadline(text, WEDNESDAY, CAL).due == due
+
+
+def test_this_year_said_outright_is_never_moved_to_the_next() -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline("20/11 năm nay", WEDNESDAY, CAL)
+    assert caught.value.code is DeadlineErrorCode.PAST
+
+
+def test_lines_after_the_deadline_stay_in_the_content() -> None:
+    found, parsed = extract_deadline(
+        "Kiểm tra vỉa hè hạn 15/12\nChi tiết: làm trong 3 ngày, báo cáo UBND", WEDNESDAY, CAL
+    )
+    assert found == "Kiểm tra vỉa hè\nChi tiết: làm trong 3 ngày, báo cáo UBND"
+    assert parsed is not None and parsed.due == at(2026, 12, 15)
