@@ -22,6 +22,23 @@ NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN=... in .env; see README.md)."
 )
 
+BAD_TOKEN = (
+    "Telegram ({url}) refused TELEGRAM_BOT_TOKEN: copy the token @BotFather gave again "
+    "(/mybots → the bot → API Token) into .env."
+)
+UNREACHABLE = (
+    "Cannot reach the Telegram Bot API at {url} ({error}). Check the network, or set "
+    "TELEGRAM_API_URL to a Bot API server this machine can reach; without a token, "
+    "`make run` starts the local sandbox instead."
+)
+
+
+def _no_bootstrap_traceback(record: logging.LogRecord) -> bool:
+    """A failed start is explained in one line below; PTB's traceback of it says nothing more."""
+    if record.getMessage().startswith("Network Retry Loop (Bootstrap"):
+        record.exc_info = None
+    return True
+
 
 def _settings() -> Settings:
     try:
@@ -54,9 +71,19 @@ def cmd_run(_: argparse.Namespace) -> int:
         return 1
     from bot.app import build_application, open_runtime
 
+    from telegram.error import InvalidToken, NetworkError
+
     runtime = open_runtime(settings)
     app = build_application(runtime, token, settings.telegram_api_url)
-    app.run_polling(drop_pending_updates=False)
+    logging.getLogger("telegram.ext").addFilter(_no_bootstrap_traceback)
+    try:
+        app.run_polling(drop_pending_updates=False)
+    except InvalidToken:
+        print(BAD_TOKEN.format(url=settings.telegram_api_url), file=sys.stderr)
+        return 1
+    except NetworkError as exc:  # at start-up only: once polling, PTB retries on its own
+        print(UNREACHABLE.format(url=settings.telegram_api_url, error=exc), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -64,3 +64,38 @@ async def test_run_polls_the_api_and_answers(tmp_path: Path) -> None:
         await server.stop()
     assert code == 0
     assert (tmp_path / "data" / "dondoc.db").exists()
+
+
+async def _run_once(tmp_path: Path, token: str, url: str) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DONDOC_"))} | {
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_URL": url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'dondoc.db'}",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    return await process.wait(), out.decode()
+
+
+async def test_a_refused_token_or_an_unreachable_api_is_one_clear_line(tmp_path: Path) -> None:
+    server = BotApiServer(FakeTelegram(token=TOKEN))
+    url = await server.start()
+    try:
+        code, out = await _run_once(tmp_path, "123:not-the-token", url)
+    finally:
+        await server.stop()
+    assert code == 1
+    assert "refused TELEGRAM_BOT_TOKEN" in out and "Traceback" not in out, out
+    # Nothing listens on the stopped server's port any more.
+    code, out = await _run_once(tmp_path, TOKEN, url)
+    assert code == 1
+    assert f"Cannot reach the Telegram Bot API at {url}" in out and "Traceback" not in out, out
