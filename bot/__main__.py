@@ -69,9 +69,9 @@ def cmd_run(_: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     if settings.org_file is not None and _import(settings, settings.org_file) != 0:
         return 1
-    from bot.app import build_application, open_runtime
-
     from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application, open_runtime
 
     runtime = open_runtime(settings)
     app = build_application(runtime, token, settings.telegram_api_url)
