@@ -548,8 +548,9 @@ M: dict[str, dict[str, str]] = {
     },
     "report.period": {"vi": "Kỳ: {start} – {end}", "en": "Period: {start} – {end}"},
     "report.header": {
-        "vi": "ĐV     Tổng ĐH HQ TH QH   ± NQH  TL%",
-        "en": "Unit   Tot. OT LD OI OL   ± MDL  OT%",
+        # The table's column titles, "|" apart; the widths come from the figures.
+        "vi": "ĐV|Tổng|ĐH|HQ|TH|QH|±|NQH|TL%",
+        "en": "Unit|Tot.|OT|LD|OI|OL|±|MDL|OT%",
     },
     "report.total_row": {"vi": "Cộng", "en": "Total"},
     "report.extra": {
