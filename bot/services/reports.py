@@ -405,5 +405,5 @@ def parse_month_arg(arg: str, today: date) -> tuple[int, int]:
 def iso_week_period(year: int, week: int, now: datetime, tz: ZoneInfo) -> tuple[Period, Period]:
     start, end = iso_week(year, week, tz)
     if start >= now:
-        raise ValueError("that week has not begun")
+        raise ValueError(f"the week {year}-W{week:02d} has not started yet")
     return capped(start, end, now), Period(start - WEEK, start)

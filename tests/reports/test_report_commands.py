@@ -107,7 +107,12 @@ async def test_the_command_line_prints_the_tally_and_writes_the_workbook(
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 11/11")
     await world.say(LEADERS, CHAIRMAN, "/giao QLDT Rà soát vỉa hè hạn thường xuyên")
     assert "NV-0002" in world.last_text(LEADERS), world.last_text(LEADERS)
-    env = {"DATABASE_URL": database_url, "PYTHONIOENCODING": "utf-8", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DATABASE_URL": database_url,
+        "PYTHONIOENCODING": "utf-8",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),  # this checkout's code
+    }
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
