@@ -163,7 +163,7 @@ async def weekly(url: str) -> dict[str, object]:
     t0 = time.perf_counter()
     report = await reports.tally_report(Period(NOW - week, NOW), Period(NOW - 2 * week, NOW - week))
     t1 = time.perf_counter()
-    text, chart = reports.texts(report)
+    text, chart = await reports.texts(report)
     t2 = time.perf_counter()
     await rt.close()
     return {"tally_s": t1 - t0, "text_chart_s": t2 - t1, "in_scope": report.tally.total.total,

@@ -226,7 +226,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
             await runtime.services.core.load_org_settings()
             reports = runtime.services.reports
             report = await reports.tally_report(period, previous)
-            return reports.texts(report)
+            return await reports.texts(report)
         finally:
             await runtime.close()
 

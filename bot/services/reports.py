@@ -6,6 +6,7 @@ checks who may see what, and queues the scheduled posts as deliveries (idempoten
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
@@ -119,14 +120,17 @@ class ReportService:
             current, units, tallies[1] if previous is not None else None, urges, unit
         )
 
-    def texts(self, report: TallyReport, lang: str | None = None) -> tuple[str, bytes | None]:
-        """The tally as a message and, when there is anything to draw, its chart."""
+    async def texts(self, report: TallyReport, lang: str | None = None) -> tuple[str, bytes | None]:
+        """The tally as a message and, when there is anything to draw, its chart.
+
+        Drawing takes a third of a second and more; it runs in a worker thread so that the
+        event loop keeps answering everyone else and scanning for nudges meanwhile."""
         lang = lang or self.core.config.language
         tz = self.core.config.tz
         text = tally_text(report, lang, tz)
-        chart = (
-            chart_png(report.tally, report.units, lang, tz) if report.tally.total.total else None
-        )
+        chart = None
+        if report.tally.total.total:
+            chart = await asyncio.to_thread(chart_png, report.tally, report.units, lang, tz)
         return text, chart
 
     async def workbook(
@@ -139,7 +143,10 @@ class ReportService:
             [current] = await self._tallies(uow, [period], keep_lines=True)
             details = await uow.reports.details(period)
         data = WorkbookData(current, units, people, details, month_label)
-        return workbook_bytes(data, lang, self.core.config.tz), current
+        # A month of 20,000 tasks takes seconds to write: off the event loop (the reads above
+        # stay on it), so other users and the nudge scan are not frozen meanwhile.
+        book = await asyncio.to_thread(workbook_bytes, data, lang, self.core.config.tz)
+        return book, current
 
     async def monthly_file(self, year: int, month_no: int, lang: str | None = None) -> ReportFile:
         lang = lang or self.core.config.language
@@ -215,7 +222,7 @@ class ReportService:
             Period(moment - WEEK, moment), Period(moment - 2 * WEEK, moment - WEEK)
         )
         lang = self.core.config.language
-        text, chart = self.texts(report, lang)
+        text, chart = await self.texts(report, lang)
         start, end = period_bounds(report.tally.period, self.core.config.tz)
         caption = t("report.chart_caption", lang, start=start, end=end)
         now = self.core.clock.now()
@@ -299,7 +306,7 @@ class ReportService:
                 return Answer(Outcome(t("report.denied_unit", lang, unit=esc(own.name))))
             unit = own
         report = await self.tally_report(period, previous, unit)
-        text, chart = self.texts(report, lang)
+        text, chart = await self.texts(report, lang)
         files = []
         if chart is not None:
             start, end = period_bounds(period, self.core.config.tz)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -136,3 +138,31 @@ async def test_the_command_line_prints_the_tally_and_writes_the_workbook(
     assert book["Danh sách nhiệm vụ"]["M3"].value == "Không có thời hạn"
 
     assert run("tally", "--week", "2026-W99").returncode == 2
+
+
+async def test_the_chart_and_the_workbook_are_drawn_off_the_event_loop(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import bot.services.reports as reports
+
+    threads: dict[str, int] = {}
+
+    def spy(name: str, render: Callable[..., bytes]) -> Callable[..., bytes]:
+        def wrapped(*args: Any) -> bytes:
+            threads[name] = threading.get_ident()
+            return render(*args)
+
+        return wrapped
+
+    monkeypatch.setattr(reports, "chart_png", spy("chart", reports.chart_png))
+    monkeypatch.setattr(reports, "workbook_bytes", spy("workbook", reports.workbook_bytes))
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    world.clock.set(at(27, 11, 10))
+    await world.say(LEADERS, CHAIRMAN, "/tonghop")
+    await world.say(OFFICE, OFFICE, "/baocao tháng 11/2026")
+    assert len(photos(world, LEADERS)) == 1 and len(documents(world, OFFICE)) == 1
+    loop_thread = threading.get_ident()  # the test runs on the event loop's thread
+    assert set(threads) == {"chart", "workbook"}
+    assert loop_thread not in threads.values()
