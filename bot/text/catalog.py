@@ -604,6 +604,7 @@ M: dict[str, dict[str, str]] = {
         "vi": "<i>Tỷ lệ đúng hạn = đã hoàn thành đúng hạn / (đã hoàn thành + chưa hoàn thành quá hạn); nhiệm vụ không có thời hạn không tính vào tỷ lệ. Tính theo {deadline}; số ngày quá hạn là ngày làm việc; chỉ tính cho đơn vị chủ trì, không tính đơn vị phối hợp; không tính nhiệm vụ đã rút. Số liệu tại thời điểm {asof}.</i>",
         "en": "<i>On-time rate = done on time / (done + open and late); tasks without a deadline are not in the rate. Counted against {deadline}; days late are working days; only the lead unit answers, never cooperating units; withdrawn tasks are left out. Figures as of {asof}.</i>",
     },
+    "report.asof_day_end": {"vi": "hết ngày {day}", "en": "the end of {day}"},
     "report.chart_caption": {
         "vi": "📈 Nhiệm vụ theo đơn vị chủ trì, {start} – {end}",
         "en": "📈 Tasks by lead unit, {start} – {end}",

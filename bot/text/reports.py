@@ -87,12 +87,22 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def as_of(end: datetime, tz: ZoneInfo, lang: str) -> str:
+    """The moment figures are classified at: a period of whole days ends at midnight, which
+    would read as the next day ("23/11/2026" for a week to Sunday 22/11); say its last day."""
+    local = end.astimezone(tz)
+    if local.hour == 0 and local.minute == 0:
+        last = (local - timedelta(days=1)).strftime("%d/%m/%Y")
+        return t("report.asof_day_end", lang, day=last)
+    return moment(end, tz)
+
+
 def definition(tally: Tally, lang: str, tz: ZoneInfo) -> str:
     return t(
         "report.definition",
         lang,
         deadline=t(f"report.deadline.{tally.count_against}", lang),
-        asof=moment(tally.period.end, tz),
+        asof=as_of(tally.period.end, tz, lang),
     )
 
 

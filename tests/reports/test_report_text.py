@@ -70,3 +70,12 @@ def test_a_district_sized_roster_with_big_counts_fits_one_message() -> None:
     text = tally_text(report(units, by_unit), "vi", VN)
     assert len(text) <= 4096
     assert "đơn vị khác" in text
+
+
+def test_a_period_of_whole_days_is_as_of_the_end_of_its_last_day() -> None:
+    units = {1: Unit(1, "TCKH", "Phòng Tài chính - Kế hoạch")}
+    text = tally_text(report(units, {1: counts(1, 0, 0, 1, 2)}), "vi", VN)
+    assert "Kỳ: 16/11/2026 – 22/11/2026" in text
+    assert "Số liệu tại thời điểm hết ngày 22/11/2026." in text
+    english = tally_text(report(units, {1: counts(1, 0, 0, 1, 2)}), "en", VN)
+    assert "Figures as of the end of 22/11/2026." in english
