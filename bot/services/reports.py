@@ -269,7 +269,12 @@ class ReportService:
             units = await uow.units.all(include_inactive=True)
             if person is None:
                 return None, lang, t("not_registered", lang, telegram_id=actor.telegram_id), units
-            if not await self.core.chat_registered(uow, where):
+            # The all-units group receives the weekly post, so it may ask for reports too: a
+            # reading chat like the leadership group, where each person's own rights decide
+            # what they see.
+            if not await self.core.chat_registered(uow, where) and (
+                where.chat_id != (await self.settings(uow)).all_units_chat
+            ):
                 return person, lang, t("unregistered_chat", lang), units
         return person, lang, None, units
 

@@ -166,3 +166,31 @@ async def test_the_chart_and_the_workbook_are_drawn_off_the_event_loop(
     loop_thread = threading.get_ident()  # the test runs on the event loop's thread
     assert set(threads) == {"chart", "workbook"}
     assert loop_thread not in threads.values()
+
+
+async def test_reports_may_be_asked_for_in_the_all_units_group(world: World) -> None:
+    from support import ROSTER
+
+    from bot.domain.orgfile import parse_org
+
+    all_units = -1001000000099
+    # Before it is named the all-units group, the group is refused as unregistered.
+    await world.say(all_units, CHAIRMAN, "/tonghop")
+    assert "chưa được đăng ký" in world.last_text(all_units)
+    await world.services.roster.import_org(
+        parse_org(ROSTER + f"reports:\n  all_units_chat: {all_units}\n")
+    )
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    await world.say(LEADERS, CHAIRMAN, "/giao QLDT Rà soát vỉa hè hạn 15/12")
+    world.clock.set(at(27, 11, 10))
+    # A leader sees every unit there, a unit head their own unit only.
+    await world.say(all_units, CHAIRMAN, "/tonghop")
+    everyone = world.bot_texts(all_units)[-2]
+    assert everyone.startswith("📊 Tổng hợp nhiệm vụ theo đơn vị chủ trì")
+    assert "QLDT" in everyone and "TCKH" in everyone
+    await world.say(all_units, QLDT_HEAD, "/tonghop")
+    own = world.bot_texts(all_units)[-2]
+    assert own.startswith("📊 Tổng hợp nhiệm vụ — Phòng Quản lý đô thị")
+    assert "TCKH" not in own
+    await world.say(all_units, QLDT_HEAD, "/baocao")
+    assert "Chỉ lãnh đạo UBND, Văn phòng và quản trị viên" in world.last_text(all_units)
