@@ -626,12 +626,22 @@ M: dict[str, dict[str, str]] = {
     "report.cat.no_deadline": {"vi": "Không có thời hạn", "en": "No deadline"},
     "report.awaiting_review": {"vi": " (chờ duyệt kết quả)", "en": " (result awaiting review)"},
     "usage.tonghop": {
-        "vi": "Cách dùng: <code>/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [đơn vị]</code>"
-        "\nVí dụ: <code>/tonghop</code> (7 ngày qua), <code>/tonghop tháng TCKH</code>,"
-        " <code>/tonghop từ 01/11 đến 15/11</code>",
-        "en": "Usage: <code>/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [unit]</code>"
-        "\nFor example: <code>/tonghop</code> (the last 7 days), <code>/tonghop tháng TCKH</code>,"
-        " <code>/tonghop từ 01/11 đến 15/11</code>",
+        "vi": "Cách dùng: <code>/tonghop [tuần|tuần trước|tháng [M/YYYY]|tháng trước|quý IV"
+        "|từ dd/mm đến dd/mm] [đơn vị]</code>"
+        "\nVí dụ: <code>/tonghop</code> (7 ngày qua), <code>/tonghop tháng trước TCKH</code>,"
+        " <code>/tonghop từ 01/11 đến 15/11</code> (ngày kết thúc không trước ngày bắt đầu;"
+        " qua năm mới thì ghi năm: <code>từ 20/12/2025 đến 05/01/2026</code>)",
+        "en": "Usage: <code>/tonghop [tuần|tuần trước|tháng [M/YYYY]|tháng trước|quý IV"
+        "|từ dd/mm đến dd/mm] [unit]</code>"
+        "\nFor example: <code>/tonghop</code> (the last 7 days), <code>/tonghop tháng trước"
+        " TCKH</code>, <code>/tonghop từ 01/11 đến 15/11</code> (the end not before the start;"
+        " across the new year write the years: <code>từ 20/12/2025 đến 05/01/2026</code>)",
+    },
+    "report.guessed_year": {
+        "vi": "<i>Không ghi năm: đã lấy kỳ gần nhất đã bắt đầu, {start} – {end}. Muốn năm khác"
+        " thì ghi năm, ví dụ <code>từ 28/11/2026 đến 30/11/2026</code>.</i>",
+        "en": "<i>No year written: the most recent such days that have begun were used, {start}"
+        " – {end}. For another year write it, e.g. <code>từ 28/11/2026 đến 30/11/2026</code>.</i>",
     },
     "usage.baocao": {
         "vi": "Cách dùng: <code>/baocao [tháng M/YYYY]</code>, ví dụ <code>/baocao tháng 11/2026</code>"

@@ -25,6 +25,7 @@ class TallyReport:
     previous: Tally | None = None
     urges: dict[int, int] = field(default_factory=dict)  # open late task id → reminders
     scope: Unit | None = None  # one unit's figures only
+    note: str = ""  # said under the period: which dates were taken when no year was written
 
 
 def moment(value: datetime, tz: ZoneInfo) -> str:
@@ -111,7 +112,8 @@ def tally_text(report: TallyReport, lang: str, tz: ZoneInfo) -> str:
     start, end = period_bounds(tally.period, tz)
     scope = t("report.scope", lang, unit=esc(report.scope.name)) if report.scope else ""
     if tally.total.total == 0:
-        return t("report.empty", lang, start=start, end=end, scope=scope)
+        empty = t("report.empty", lang, start=start, end=end, scope=scope)
+        return f"{empty}\n{report.note}" if report.note else empty
     for max_units, max_late in ((MAX_UNITS, MAX_LATE), (20, 10), (10, 5)):
         text = _compose(report, lang, tz, max_units, max_late)
         if len(text) <= TEXT_LIMIT:
@@ -127,6 +129,8 @@ def _compose(report: TallyReport, lang: str, tz: ZoneInfo, max_units: int, max_l
     else:
         title = t("report.title", lang)
     lines = [title, t("report.period", lang, start=start, end=end)]
+    if report.note:
+        lines.append(report.note)
     previous = report.previous
     codes = {uid: report.units[uid].code if uid in report.units else "?" for uid in tally.units}
     order = [u for u in worst_first(tally.units, codes) if tally.units[u].total]

@@ -65,6 +65,18 @@ async def test_tonghop_for_leaders_and_for_a_unit_head(world: World) -> None:
     )
     await world.say(LEADERS, CHAIRMAN, "/tonghop từ hôm qua")
     assert "Cách dùng: /tonghop" in world.last_text(LEADERS)
+    for words in ("hôm nay", "từ 15/11 đến 01/11"):
+        await world.say(LEADERS, CHAIRMAN, f"/tonghop {words}")
+        assert "Cách dùng: /tonghop" in world.last_text(LEADERS), words
+    # Days without a year that have not come yet this year: last year's, and the answer says so.
+    await world.say(LEADERS, CHAIRMAN, "/tonghop từ 28/11 đến 30/11")
+    assert world.last_text(LEADERS) == (
+        "📊 Tổng hợp nhiệm vụ 28/11/2025 – 30/11/2025: không có nhiệm vụ.\n"
+        "Không ghi năm: đã lấy kỳ gần nhất đã bắt đầu, 28/11/2025 – 30/11/2025. Muốn năm khác"
+        " thì ghi năm, ví dụ từ 28/11/2026 đến 30/11/2026."
+    )
+    await world.say(LEADERS, CHAIRMAN, "/tonghop tháng trước")
+    assert "01/10/2026 – 31/10/2026: không có nhiệm vụ" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/tonghop tháng 12/2026")
     assert world.last_text(LEADERS) == "Kỳ báo cáo chưa bắt đầu."
     await world.say(STRANGER, STRANGER, "/tonghop")
