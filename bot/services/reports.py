@@ -189,10 +189,12 @@ class ReportService:
         return min(moments, default=None)
 
     async def queue_due_posts(self) -> int:
-        """Queue the weekly post and the monthly report when their moment has come today.
+        """Queue the weekly post and the monthly report when their moment has come.
 
-        Each goes once per period and chat (the delivery key), across restarts; a moment missed
-        while the bot was down is made up later the same day, not on another day."""
+        Each goes once per period and chat (the delivery key), across restarts. A monthly
+        report missed while the bot was down is made up later the same day; a weekly post
+        later the same day or, failing that, on the next working day from the office's opening
+        (see `_weekly_due`)."""
         core = self.core
         now = core.clock.now()
         local = now.astimezone(core.config.tz)
@@ -200,15 +202,36 @@ class ReportService:
             settings = await self.settings(uow)
             leaders = await core.leadership_chat(uow)
         count = 0
-        year, week, _ = local.isocalendar()
-        moment = weekly_moment(year, week, settings, core.calendar)
-        if moment is not None and moment <= now and moment.date() == local.date():
-            chats = [c for c in (leaders, settings.all_units_chat) if c is not None]
-            count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
+        chats = [c for c in (leaders, settings.all_units_chat) if c is not None]
+        # This week's post, or a missed one of the weeks before (two: a week wholly off, at
+        # Tết, may lie between a post and the next working day).
+        for days_back in (14, 7, 0):
+            year, week, _ = (local - timedelta(days=days_back)).isocalendar()
+            moment = weekly_moment(year, week, settings, core.calendar)
+            if moment is not None and self._weekly_due(moment, now):
+                count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
         moment = monthly_moment(local.year, local.month, settings, core.calendar)
         if moment is not None and moment <= now and moment.date() == local.date() and leaders:
             count += await self._queue_monthly(*previous_month(local.year, local.month), leaders)
         return count
+
+    def _weekly_due(self, moment: datetime, now: datetime) -> bool:
+        """Whether a week's post, due at `moment`, goes out at `now` (if not sent yet).
+
+        Made up the same day, or on the next working day from its office opening to its end:
+        a Friday 16:00 post missed because the bot was down all Friday evening goes out on
+        Monday morning, when the week's work starts and the figures still serve; never on a
+        weekend or a holiday (nobody wants reports then), and no later than that day, so it
+        cannot pile up behind the following week's post."""
+        if now < moment:
+            return False
+        tz = self.core.config.tz
+        day, today = moment.astimezone(tz).date(), now.astimezone(tz).date()
+        if today == day:
+            return True
+        calendar = self.core.calendar
+        following = calendar.next_working_day(day)
+        return today == following and now >= calendar.start_of_office(following)
 
     async def _queue_weekly(self, week: str, moment: datetime, chats: list[int]) -> int:
         async with self.core.uow() as uow:
