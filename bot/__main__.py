@@ -155,8 +155,27 @@ def cmd_org_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _writable(path: Path) -> str | None:
+    """Why `path` cannot be written, checked before the work (None: it can be tried)."""
+    if not path.parent.is_dir():
+        return f"cannot write {path}: the folder {path.parent} does not exist"
+    if path.is_dir():
+        return f"cannot write {path}: it is a folder"
+    return None
+
+
+def _write(path: Path, data: bytes) -> str | None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        return f"cannot write {path}: {exc.strerror or exc}"
+    return None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The monthly workbook without Telegram."""
+    from datetime import UTC, date, datetime
+
     from bot.domain.reportconfig import parse_month
 
     try:
@@ -165,9 +184,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     settings = _settings()
+    # As /baocao: a month that has not begun has no figures (its period would end before it
+    # starts).
+    if date(year, month_no, 1) > datetime.now(UTC).astimezone(settings.tz).date():
+        print(f"the month {month_no:02d}/{year} has not started yet", file=sys.stderr)
+        return 2
+    from bot.services.reports import workbook_name
+
+    out = Path(args.out or workbook_name(year, month_no))
+    if (problem := _writable(out)) is not None:
+        print(problem, file=sys.stderr)
+        return 2
     upgrade(settings.database_url)
     from bot.app import open_runtime
-    from bot.services.reports import workbook_name
 
     async def run() -> tuple[str, bytes]:
         runtime = open_runtime(settings)
@@ -179,8 +208,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         return report.caption, report.data
 
     caption, data = asyncio.run(run())
-    out = Path(args.out or workbook_name(year, month_no))
-    out.write_bytes(data)
+    if (problem := _write(out, data)) is not None:
+        print(problem, file=sys.stderr)
+        return 2
     from bot.services.reports import plain
 
     print(f"{plain(caption)}\n{out}")
@@ -203,6 +233,10 @@ def cmd_tally(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    chart_path = Path(args.chart) if args.chart else None
+    if chart_path is not None and (problem := _writable(chart_path)) is not None:
+        print(problem, file=sys.stderr)
+        return 2
     upgrade(settings.database_url)
     from bot.app import open_runtime
     from bot.services.reports import iso_week_period, plain
@@ -219,17 +253,18 @@ def cmd_tally(args: argparse.Namespace) -> int:
             await runtime.services.core.load_org_settings()
             reports = runtime.services.reports
             report = await reports.tally_report(period, previous)
-            return reports.texts(report)
+            return await reports.texts(report)
         finally:
             await runtime.close()
 
     text, chart = asyncio.run(run())
     print(plain(text))
-    if args.chart:
+    if chart_path is not None:
         if chart is None:
             print("(no tasks: no chart drawn)", file=sys.stderr)
-        else:
-            Path(args.chart).write_bytes(chart)
+        elif (problem := _write(chart_path, chart)) is not None:
+            print(problem, file=sys.stderr)
+            return 2
     return 0
 
 

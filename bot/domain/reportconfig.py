@@ -156,7 +156,9 @@ def parse_iso_week(text: str) -> tuple[int, int]:
     if not match:
         raise ValueError(f"a week is written like 2026-W47, not {text!r}")
     year, week = int(match.group(1)), int(match.group(2))
-    date.fromisocalendar(year, week, 1)  # raises for week 53 of a 52-week year
+    weeks = date(year, 12, 28).isocalendar()[1]  # 28 December is always in the year's last week
+    if not 1 <= week <= weeks:
+        raise ValueError(f"{year} has no week {week}: its ISO weeks run from W01 to W{weeks}")
     return year, week
 
 

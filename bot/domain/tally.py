@@ -1,6 +1,7 @@
 """The numbers behind every report: one pure function, `tally`, over the facts of the tasks.
 
-Which tasks belong to a period [start, end) — half-open, stamps are compared as instants:
+Which tasks belong to a period [start, end) — half-open, stamps are compared as instants (only
+lateness is judged to the minute, see below):
 
 * assigned before the end (``created_at < end``);
 * not withdrawn before the end (a task withdrawn at or after the end still counts: it was open);
@@ -13,9 +14,9 @@ a reassignment after the end leaves the task with the unit that led it then).
 
 Categories (a partition of the tasks in the period):
 
-* Đã hoàn thành đúng hạn — finished no later than the deadline (17:00 on the deadline day is on
-  time, 17:01 is late). Finished means approved; the completion time is when the unit reported
-  (the leader's review time never makes a unit late).
+* Đã hoàn thành đúng hạn — finished no later than the deadline's minute, as every screen shows
+  it (17:00:59 on a 17:00 deadline is on time, 17:01:00 is late). Finished means approved; the
+  completion time is when the unit reported (the leader's review time never makes a unit late).
 * Đã hoàn thành quá hạn — finished after the deadline.
 * Chưa hoàn thành – trong hạn — open, the deadline not passed at the end; also open tasks whose
   result was reported on time and awaits the leader's review.
@@ -53,6 +54,11 @@ IN_FORCE = "in_force"
 ORIGINAL = "original"
 COUNT_AGAINST = (IN_FORCE, ORIGINAL)
 _INSTANT = timedelta(microseconds=1)
+
+
+def _minute(value: datetime) -> datetime:
+    """The start of `value`'s minute (zone offsets are whole minutes, so any zone gives one)."""
+    return value.replace(second=0, microsecond=0)
 
 
 class Category(StrEnum):
@@ -206,12 +212,17 @@ class WorkdayCounter:
             count += self._table(year)[1][-1]
         return count + self._upto(b)
 
-    def days_late(self, due: datetime, moment: datetime) -> int:
-        """Working days late at `moment`: 0 up to the deadline, at least 1 after it."""
-        if moment <= due:
+    def days_late(self, due: datetime, moment: datetime, day: datetime | None = None) -> int:
+        """Working days late at `moment`: 0 up to the deadline, at least 1 after it, counted to
+        the date of `day` (default: of `moment`).
+
+        Compared to the minute: every screen shows times as HH:MM, so a report at 17:00:30 on
+        a 17:00 deadline reads "17:00" and is on time; 17:01:00 is late."""
+        if _minute(moment) <= _minute(due):
             return 0
         tz = self.calendar.tz
-        return max(1, self.between(due.astimezone(tz).date(), moment.astimezone(tz).date()))
+        last = (day or moment).astimezone(tz).date()
+        return max(1, self.between(due.astimezone(tz).date(), last))
 
 
 def deadline_at(facts: TaskFacts, end: datetime, count_against: str = IN_FORCE) -> datetime | None:
@@ -270,8 +281,12 @@ def classify(
         category = Category.DONE_LATE if days_late else Category.DONE_ON_TIME
     else:
         # A result awaiting review stops the clock at the report; otherwise it runs to the
-        # period's last instant (an end at midnight does not count the day it opens).
-        days_late = workdays.days_late(due, reported or end - _INSTANT)
+        # period's end (late once the end's minute is past the deadline's), its days counted to
+        # the period's last instant (an end at midnight does not count the day it opens).
+        if reported is not None:
+            days_late = workdays.days_late(due, reported)
+        else:
+            days_late = workdays.days_late(due, end, end - _INSTANT)
         category = Category.OPEN_LATE if days_late else Category.OPEN_IN_TIME
     people: tuple[int, ...] = ()
     ack_by = facts.acknowledged_by if acknowledged else None

@@ -6,6 +6,7 @@ checks who may see what, and queues the scheduled posts as deliveries (idempoten
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
@@ -119,14 +120,17 @@ class ReportService:
             current, units, tallies[1] if previous is not None else None, urges, unit
         )
 
-    def texts(self, report: TallyReport, lang: str | None = None) -> tuple[str, bytes | None]:
-        """The tally as a message and, when there is anything to draw, its chart."""
+    async def texts(self, report: TallyReport, lang: str | None = None) -> tuple[str, bytes | None]:
+        """The tally as a message and, when there is anything to draw, its chart.
+
+        Drawing takes a third of a second and more; it runs in a worker thread so that the
+        event loop keeps answering everyone else and scanning for nudges meanwhile."""
         lang = lang or self.core.config.language
         tz = self.core.config.tz
         text = tally_text(report, lang, tz)
-        chart = (
-            chart_png(report.tally, report.units, lang, tz) if report.tally.total.total else None
-        )
+        chart = None
+        if report.tally.total.total:
+            chart = await asyncio.to_thread(chart_png, report.tally, report.units, lang, tz)
         return text, chart
 
     async def workbook(
@@ -139,7 +143,10 @@ class ReportService:
             [current] = await self._tallies(uow, [period], keep_lines=True)
             details = await uow.reports.details(period)
         data = WorkbookData(current, units, people, details, month_label)
-        return workbook_bytes(data, lang, self.core.config.tz), current
+        # A month of 20,000 tasks takes seconds to write: off the event loop (the reads above
+        # stay on it), so other users and the nudge scan are not frozen meanwhile.
+        book = await asyncio.to_thread(workbook_bytes, data, lang, self.core.config.tz)
+        return book, current
 
     async def monthly_file(self, year: int, month_no: int, lang: str | None = None) -> ReportFile:
         lang = lang or self.core.config.language
@@ -182,10 +189,12 @@ class ReportService:
         return min(moments, default=None)
 
     async def queue_due_posts(self) -> int:
-        """Queue the weekly post and the monthly report when their moment has come today.
+        """Queue the weekly post and the monthly report when their moment has come.
 
-        Each goes once per period and chat (the delivery key), across restarts; a moment missed
-        while the bot was down is made up later the same day, not on another day."""
+        Each goes once per period and chat (the delivery key), across restarts. A monthly
+        report missed while the bot was down is made up later the same day; a weekly post
+        later the same day or, failing that, on the next working day from the office's opening
+        (see `_weekly_due`)."""
         core = self.core
         now = core.clock.now()
         local = now.astimezone(core.config.tz)
@@ -193,15 +202,36 @@ class ReportService:
             settings = await self.settings(uow)
             leaders = await core.leadership_chat(uow)
         count = 0
-        year, week, _ = local.isocalendar()
-        moment = weekly_moment(year, week, settings, core.calendar)
-        if moment is not None and moment <= now and moment.date() == local.date():
-            chats = [c for c in (leaders, settings.all_units_chat) if c is not None]
-            count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
+        chats = [c for c in (leaders, settings.all_units_chat) if c is not None]
+        # This week's post, or a missed one of the weeks before (two: a week wholly off, at
+        # Tết, may lie between a post and the next working day).
+        for days_back in (14, 7, 0):
+            year, week, _ = (local - timedelta(days=days_back)).isocalendar()
+            moment = weekly_moment(year, week, settings, core.calendar)
+            if moment is not None and self._weekly_due(moment, now):
+                count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
         moment = monthly_moment(local.year, local.month, settings, core.calendar)
         if moment is not None and moment <= now and moment.date() == local.date() and leaders:
             count += await self._queue_monthly(*previous_month(local.year, local.month), leaders)
         return count
+
+    def _weekly_due(self, moment: datetime, now: datetime) -> bool:
+        """Whether a week's post, due at `moment`, goes out at `now` (if not sent yet).
+
+        Made up the same day, or on the next working day from its office opening to its end:
+        a Friday 16:00 post missed because the bot was down all Friday evening goes out on
+        Monday morning, when the week's work starts and the figures still serve; never on a
+        weekend or a holiday (nobody wants reports then), and no later than that day, so it
+        cannot pile up behind the following week's post."""
+        if now < moment:
+            return False
+        tz = self.core.config.tz
+        day, today = moment.astimezone(tz).date(), now.astimezone(tz).date()
+        if today == day:
+            return True
+        calendar = self.core.calendar
+        following = calendar.next_working_day(day)
+        return today == following and now >= calendar.start_of_office(following)
 
     async def _queue_weekly(self, week: str, moment: datetime, chats: list[int]) -> int:
         async with self.core.uow() as uow:
@@ -215,7 +245,7 @@ class ReportService:
             Period(moment - WEEK, moment), Period(moment - 2 * WEEK, moment - WEEK)
         )
         lang = self.core.config.language
-        text, chart = self.texts(report, lang)
+        text, chart = await self.texts(report, lang)
         start, end = period_bounds(report.tally.period, self.core.config.tz)
         caption = t("report.chart_caption", lang, start=start, end=end)
         now = self.core.clock.now()
@@ -262,7 +292,12 @@ class ReportService:
             units = await uow.units.all(include_inactive=True)
             if person is None:
                 return None, lang, t("not_registered", lang, telegram_id=actor.telegram_id), units
-            if not await self.core.chat_registered(uow, where):
+            # The all-units group receives the weekly post, so it may ask for reports too: a
+            # reading chat like the leadership group, where each person's own rights decide
+            # what they see.
+            if not await self.core.chat_registered(uow, where) and (
+                where.chat_id != (await self.settings(uow)).all_units_chat
+            ):
                 return person, lang, t("unregistered_chat", lang), units
         return person, lang, None, units
 
@@ -279,9 +314,10 @@ class ReportService:
             return Answer(Outcome(refusal))
         now = self.core.clock.now()
         try:
-            period, previous, rest = parse_period(arg, now, self.core.config.tz)
+            asked = parse_period(arg, now, self.core.config.tz)
         except ValueError:
             return Answer(Outcome(t("usage.tonghop", lang)))
+        period, previous, rest = asked.period, asked.previous, asked.rest
         if period is None:
             return Answer(Outcome(t("report.future", lang)))
         unit: Unit | None = None
@@ -299,7 +335,10 @@ class ReportService:
                 return Answer(Outcome(t("report.denied_unit", lang, unit=esc(own.name))))
             unit = own
         report = await self.tally_report(period, previous, unit)
-        text, chart = self.texts(report, lang)
+        if asked.guessed:
+            start, end = period_bounds(period, self.core.config.tz)
+            report.note = t("report.guessed_year", lang, start=start, end=end)
+        text, chart = await self.texts(report, lang)
         files = []
         if chart is not None:
             start, end = period_bounds(period, self.core.config.tz)
@@ -334,25 +373,94 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _day(d: str, m: str, y: str | None, today: date) -> date:
-    year = int(y) if y else today.year
-    value = date(year, int(m), int(d))
-    if not y and value > today:
-        value = date(year - 1, int(m), int(d))
-    return value
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Words that speak of a period: a rest starting with one is a period we do not read, not a unit.
+_PERIOD_WORDS = re.compile(
+    r"(?:hôm|hom|ngày|ngay|năm|nam|quý|quy|tuần|tuan|tháng|thang|trước|truoc|sau|này|nay|qua"
+    r"|today|yesterday|last|this|next|week|month|quarter|year|\d+)\b",
+)
+MAX_WRAP = timedelta(days=92)  # "từ 20/12 đến 05/01" crosses the new year; longer is a slip
 
 
-def parse_period(arg: str, now: datetime, tz: ZoneInfo) -> tuple[Period | None, Period | None, str]:
-    """`/tonghop`'s words: (the period, the one to compare with, the rest: a unit).
+@dataclass(frozen=True, slots=True)
+class AskedPeriod:
+    period: Period | None  # None: it has not begun
+    previous: Period | None  # the one to compare with
+    rest: str  # what follows: a unit
+    guessed: bool = False  # days written without a year, taken from an earlier year
 
-    tuần (or nothing): the 7 days to now; tháng [M[/YYYY]]: a month (this one so far);
-    từ dd/mm[/yyyy] đến dd/mm[/yyyy]: those days. None as the period: it has not begun."""
+
+def _previous_iso_week(today: date, tz: ZoneInfo) -> tuple[Period, Period]:
+    year, week, _ = (today - timedelta(days=7)).isocalendar()
+    start, end = iso_week(year, week, tz)
+    return Period(start, end), Period(start - WEEK, start)
+
+
+def _quarter(number: int, year: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    first, _ = month(year, 3 * number - 2, tz)
+    _, last = month(year, 3 * number, tz)
+    return first, last
+
+
+def _range(g: tuple[str | None, ...], today: date) -> tuple[date, date, bool]:
+    """The days of "từ dd/mm[/yyyy] đến dd/mm[/yyyy]" and whether a year was taken from an
+    earlier year. Without years: the most recent such range that has begun by today."""
+    d1, m1, y1, d2, m2, y2 = g
+    if y1 and y2:
+        first, last = date(int(y1), int(m1), int(d1)), date(int(y2), int(m2), int(d2))  # type: ignore[arg-type]
+    elif y1 or y2:
+        year = int(y1 or y2)  # type: ignore[arg-type]
+        first, last = date(year, int(m1), int(d1)), date(year, int(m2), int(d2))  # type: ignore[arg-type]
+        if last < first:  # "từ 20/12/2026 đến 05/01": into the next year; the reverse, before
+            if y1:
+                last = last.replace(year=year + 1)
+            else:
+                first = first.replace(year=year - 1)
+    else:
+        first = date(today.year, int(m1), int(d1))  # type: ignore[arg-type]
+        last = date(today.year, int(m2), int(d2))  # type: ignore[arg-type]
+        if last < first:
+            last = last.replace(year=today.year + 1)
+        if first > today:
+            first, last = first.replace(year=first.year - 1), last.replace(year=last.year - 1)
+        if last - first > MAX_WRAP:
+            raise ValueError("the end is before the start")
+        return first, last, first.year != today.year
+    if last < first:
+        raise ValueError("the end is before the start")
+    return first, last, False
+
+
+def parse_period(arg: str, now: datetime, tz: ZoneInfo) -> AskedPeriod:
+    """`/tonghop`'s words: the period, the one to compare with, and the rest (a unit).
+
+    tuần (or nothing): the 7 days to now; tuần trước: last ISO week (Monday to Sunday);
+    tháng [M[/YYYY]]: a month (this one so far); tháng trước: last month; quý N|I-IV [/YYYY]: a
+    quarter; từ dd/mm[/yyyy] đến dd/mm[/yyyy]: those days (without years: the most recent such
+    days that have begun, said in the answer when that is not this year). A period it cannot
+    read, or an end before the start, raises ValueError; a period not begun has None."""
     text = _norm(arg)
     low = text.lower()
     today = now.astimezone(tz).date()
+
+    def after(tail: str) -> str:
+        rest = text[len(low) - len(tail) :].strip()
+        if _PERIOD_WORDS.match(rest.lower()):
+            raise ValueError(arg)  # "tuần sau", "tháng này nữa": not a unit
+        return rest
+
+    if match := re.match(r"(?:tuần|tuan|week)\s+(?:trước|truoc)\b\s*(.*)$", low):
+        period, previous = _previous_iso_week(today, tz)
+        return AskedPeriod(period, previous, after(match.group(1)))
     if match := re.match(r"(?:tuần|tuan|week)\b\s*(.*)$", low):
-        rest = text[len(low) - len(match.group(1)) :]
-        return Period(now - WEEK, now), Period(now - 2 * WEEK, now - WEEK), rest.strip()
+        return AskedPeriod(
+            Period(now - WEEK, now), Period(now - 2 * WEEK, now - WEEK), after(match.group(1))
+        )
+    if match := re.match(r"(?:tháng|thang|month)\s+(?:trước|truoc)\b\s*(.*)$", low):
+        year, month_no = previous_month(today.year, today.month)
+        start, end = month(year, month_no, tz)
+        before = month(*previous_month(year, month_no), tz)
+        return AskedPeriod(Period(start, end), Period(*before), after(match.group(1)))
     if match := re.match(r"(?:tháng|thang|month)\b(?:\s+(\d{1,2})(?:[/.-](\d{4}))?)?\s*(.*)$", low):
         month_no = int(match.group(1)) if match.group(1) else today.month
         year = int(match.group(2)) if match.group(2) else today.year
@@ -360,29 +468,37 @@ def parse_period(arg: str, now: datetime, tz: ZoneInfo) -> tuple[Period | None, 
             raise ValueError(arg)
         if not match.group(2) and date(year, month_no, 1) > today:
             year -= 1
-        rest = text[len(low) - len(match.group(3)) :]
+        rest = after(match.group(3))
         start, end = month(year, month_no, tz)
         if start >= now:
-            return None, None, rest.strip()
+            return AskedPeriod(None, None, rest)
         before = month(*previous_month(year, month_no), tz)
-        return capped(start, end, now), capped(*before, now), rest.strip()
+        return AskedPeriod(capped(start, end, now), capped(*before, now), rest)
+    if match := re.match(
+        r"(?:quý|quy|quarter)\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:[/.-]|năm|nam)\s*(\d{4}))?\s*(.*)$",
+        low,
+    ):
+        number = _ROMAN.get(match.group(1)) or int(match.group(1))
+        year = int(match.group(2)) if match.group(2) else today.year
+        rest = after(match.group(3))
+        start, end = _quarter(number, year, tz)
+        if not match.group(2) and start >= now:
+            start, end = _quarter(number, year - 1, tz)
+        if start >= now:
+            return AskedPeriod(None, None, rest)
+        before = _quarter(number - 1, year, tz) if number > 1 else _quarter(4, year - 1, tz)
+        return AskedPeriod(capped(start, end, now), capped(*before, now), rest)
     if match := re.match(rf"(?:từ|tu|from)\s+{_DATE}\s+(?:đến|den|to)\s+{_DATE}\s*(.*)$", low):
-        g = match.groups()
-        first = _day(g[0], g[1], g[2], today)
-        last = _day(g[3], g[4], g[5], today) if g[5] else date(first.year, int(g[4]), int(g[3]))
-        if last < first and not g[5]:
-            last = last.replace(year=last.year + 1)  # từ 20/12 đến 05/01
-        if last < first:
-            raise ValueError(arg)
-        rest = text[len(low) - len(match.group(7)) :]
+        first, last, guessed = _range(match.groups()[:6], today)
+        rest = after(match.group(7))
         start, end = days_period(first, last, tz)
         if start >= now:
-            return None, None, rest.strip()
+            return AskedPeriod(None, None, rest)
         length = end - start
-        return capped(start, end, now), Period(start - length, start), rest.strip()
-    if low.startswith(("từ", "tu ", "from")):
-        raise ValueError(arg)
-    return Period(now - WEEK, now), Period(now - 2 * WEEK, now - WEEK), text
+        return AskedPeriod(capped(start, end, now), Period(start - length, start), rest, guessed)
+    if _PERIOD_WORDS.match(low) or low.startswith(("từ", "tu ", "from")):
+        raise ValueError(arg)  # "hôm nay", "năm 2026", "từ hôm qua": not read, not a unit
+    return AskedPeriod(Period(now - WEEK, now), Period(now - 2 * WEEK, now - WEEK), text)
 
 
 def parse_month_arg(arg: str, today: date) -> tuple[int, int]:
@@ -405,5 +521,5 @@ def parse_month_arg(arg: str, today: date) -> tuple[int, int]:
 def iso_week_period(year: int, week: int, now: datetime, tz: ZoneInfo) -> tuple[Period, Period]:
     start, end = iso_week(year, week, tz)
     if start >= now:
-        raise ValueError("that week has not begun")
+        raise ValueError(f"the week {year}-W{week:02d} has not started yet")
     return capped(start, end, now), Period(start - WEEK, start)

@@ -560,8 +560,9 @@ M: dict[str, dict[str, str]] = {
     },
     "report.period": {"vi": "Kỳ: {start} – {end}", "en": "Period: {start} – {end}"},
     "report.header": {
-        "vi": "ĐV     Tổng ĐH HQ TH QH   ± NQH  TL%",
-        "en": "Unit   Tot. OT LD OI OL   ± MDL  OT%",
+        # The table's column titles, "|" apart; the widths come from the figures.
+        "vi": "ĐV|Tổng|ĐH|HQ|TH|QH|±|NQH|TL%",
+        "en": "Unit|Tot.|OT|LD|OI|OL|±|MDL|OT%",
     },
     "report.total_row": {"vi": "Cộng", "en": "Total"},
     "report.extra": {
@@ -615,6 +616,7 @@ M: dict[str, dict[str, str]] = {
         "vi": "<i>Tỷ lệ đúng hạn = đã hoàn thành đúng hạn / (đã hoàn thành + chưa hoàn thành quá hạn); nhiệm vụ không có thời hạn không tính vào tỷ lệ. Tính theo {deadline}; số ngày quá hạn là ngày làm việc; chỉ tính cho đơn vị chủ trì, không tính đơn vị phối hợp; không tính nhiệm vụ đã rút. Số liệu tại thời điểm {asof}.</i>",
         "en": "<i>On-time rate = done on time / (done + open and late); tasks without a deadline are not in the rate. Counted against {deadline}; days late are working days; only the lead unit answers, never cooperating units; withdrawn tasks are left out. Figures as of {asof}.</i>",
     },
+    "report.asof_day_end": {"vi": "hết ngày {day}", "en": "the end of {day}"},
     "report.chart_caption": {
         "vi": "📈 Nhiệm vụ theo đơn vị chủ trì, {start} – {end}",
         "en": "📈 Tasks by lead unit, {start} – {end}",
@@ -636,12 +638,22 @@ M: dict[str, dict[str, str]] = {
     "report.cat.no_deadline": {"vi": "Không có thời hạn", "en": "No deadline"},
     "report.awaiting_review": {"vi": " (chờ duyệt kết quả)", "en": " (result awaiting review)"},
     "usage.tonghop": {
-        "vi": "Cách dùng: <code>/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [đơn vị]</code>"
-        "\nVí dụ: <code>/tonghop</code> (7 ngày qua), <code>/tonghop tháng TCKH</code>,"
-        " <code>/tonghop từ 01/11 đến 15/11</code>",
-        "en": "Usage: <code>/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [unit]</code>"
-        "\nFor example: <code>/tonghop</code> (the last 7 days), <code>/tonghop tháng TCKH</code>,"
-        " <code>/tonghop từ 01/11 đến 15/11</code>",
+        "vi": "Cách dùng: <code>/tonghop [tuần|tuần trước|tháng [M/YYYY]|tháng trước|quý IV"
+        "|từ dd/mm đến dd/mm] [đơn vị]</code>"
+        "\nVí dụ: <code>/tonghop</code> (7 ngày qua), <code>/tonghop tháng trước TCKH</code>,"
+        " <code>/tonghop từ 01/11 đến 15/11</code> (ngày kết thúc không trước ngày bắt đầu;"
+        " qua năm mới thì ghi năm: <code>từ 20/12/2025 đến 05/01/2026</code>)",
+        "en": "Usage: <code>/tonghop [tuần|tuần trước|tháng [M/YYYY]|tháng trước|quý IV"
+        "|từ dd/mm đến dd/mm] [unit]</code>"
+        "\nFor example: <code>/tonghop</code> (the last 7 days), <code>/tonghop tháng trước"
+        " TCKH</code>, <code>/tonghop từ 01/11 đến 15/11</code> (the end not before the start;"
+        " across the new year write the years: <code>từ 20/12/2025 đến 05/01/2026</code>)",
+    },
+    "report.guessed_year": {
+        "vi": "<i>Không ghi năm: đã lấy kỳ gần nhất đã bắt đầu, {start} – {end}. Muốn năm khác"
+        " thì ghi năm, ví dụ <code>từ 28/11/2026 đến 30/11/2026</code>.</i>",
+        "en": "<i>No year written: the most recent such days that have begun were used, {start}"
+        " – {end}. For another year write it, e.g. <code>từ 28/11/2026 đến 30/11/2026</code>.</i>",
     },
     "usage.baocao": {
         "vi": "Cách dùng: <code>/baocao [tháng M/YYYY]</code>, ví dụ <code>/baocao tháng 11/2026</code>"

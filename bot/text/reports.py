@@ -25,6 +25,7 @@ class TallyReport:
     previous: Tally | None = None
     urges: dict[int, int] = field(default_factory=dict)  # open late task id → reminders
     scope: Unit | None = None  # one unit's figures only
+    note: str = ""  # said under the period: which dates were taken when no year was written
 
 
 def moment(value: datetime, tz: ZoneInfo) -> str:
@@ -57,13 +58,44 @@ def _delta(now: int, before: int | None) -> str:
     return "="
 
 
-def _row(label: str, c: Counts, delta: str) -> str:
+# The table's columns: the unit, Tổng, ĐH, HQ, TH, QH, ±, NQH, TL%. These minimum widths keep a
+# ward's usual table as narrow as a phone shows it; a wider value widens its column (and every row
+# with it) so that numbers never run together.
+_MIN_WIDTHS = (7, 4, 3, 3, 3, 3, 4, 4, 5)
+MAX_CODE = 16  # unit codes are abbreviations; a longer "code" is a name and is cut
+
+
+def _cells(label: str, c: Counts, delta: str) -> list[str]:
     rate = "—" if c.rate is None else f"{c.rate * 100:.0f}"
     worst = str(c.worst_days_late) if c.worst_days_late else ""
-    return (
-        f"{label[:7]:<7}{c.total:>4}{c.done_on_time:>3}{c.done_late:>3}{c.open_in_time:>3}"
-        f"{c.open_late:>3}{delta:>4}{worst:>4}{rate:>5}"
-    )
+    numbers = (c.total, c.done_on_time, c.done_late, c.open_in_time, c.open_late)
+    return [label[:MAX_CODE], *map(str, numbers), delta, worst, rate]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """The header and rows of cells as aligned lines: the first column left, the others right,
+    every figure at least one space from the one before (a title may fill its column: the unit
+    column before it always ends in a space)."""
+    widths = [max(w, len(cell)) for w, cell in zip(_MIN_WIDTHS, header, strict=True)]
+    for cells in rows:
+        for i, cell in enumerate(cells):
+            widths[i] = max(widths[i], len(cell) + 1)
+    lines = []
+    for cells in [header, *rows]:
+        first = f"{cells[0]:<{widths[0]}}"
+        pairs = zip(cells[1:], widths[1:], strict=True)
+        lines.append(first + "".join(f"{cell:>{width}}" for cell, width in pairs))
+    return lines
+
+
+def as_of(end: datetime, tz: ZoneInfo, lang: str) -> str:
+    """The moment figures are classified at: a period of whole days ends at midnight, which
+    would read as the next day ("23/11/2026" for a week to Sunday 22/11); say its last day."""
+    local = end.astimezone(tz)
+    if local.hour == 0 and local.minute == 0:
+        last = (local - timedelta(days=1)).strftime("%d/%m/%Y")
+        return t("report.asof_day_end", lang, day=last)
+    return moment(end, tz)
 
 
 def definition(tally: Tally, lang: str, tz: ZoneInfo) -> str:
@@ -71,7 +103,7 @@ def definition(tally: Tally, lang: str, tz: ZoneInfo) -> str:
         "report.definition",
         lang,
         deadline=t(f"report.deadline.{tally.count_against}", lang),
-        asof=moment(tally.period.end, tz),
+        asof=as_of(tally.period.end, tz, lang),
     )
 
 
@@ -80,7 +112,8 @@ def tally_text(report: TallyReport, lang: str, tz: ZoneInfo) -> str:
     start, end = period_bounds(tally.period, tz)
     scope = t("report.scope", lang, unit=esc(report.scope.name)) if report.scope else ""
     if tally.total.total == 0:
-        return t("report.empty", lang, start=start, end=end, scope=scope)
+        empty = t("report.empty", lang, start=start, end=end, scope=scope)
+        return f"{empty}\n{report.note}" if report.note else empty
     for max_units, max_late in ((MAX_UNITS, MAX_LATE), (20, 10), (10, 5)):
         text = _compose(report, lang, tz, max_units, max_late)
         if len(text) <= TEXT_LIMIT:
@@ -96,29 +129,25 @@ def _compose(report: TallyReport, lang: str, tz: ZoneInfo, max_units: int, max_l
     else:
         title = t("report.title", lang)
     lines = [title, t("report.period", lang, start=start, end=end)]
+    if report.note:
+        lines.append(report.note)
     previous = report.previous
     codes = {uid: report.units[uid].code if uid in report.units else "?" for uid in tally.units}
     order = [u for u in worst_first(tally.units, codes) if tally.units[u].total]
-    table = [t("report.header", lang)]
+    table: list[list[str]] = []
     for unit_id in order[:max_units]:
         counts = tally.units[unit_id]
         before = None
         if previous is not None:
             prior = previous.units.get(unit_id)
             before = prior.open_late if prior is not None else 0
-        table.append(esc(_row(codes[unit_id], counts, _delta(counts.open_late, before))))
+        table.append(_cells(codes[unit_id], counts, _delta(counts.open_late, before)))
     if len(order) > 1:
         before_total = previous.total.open_late if previous is not None else None
-        table.append(
-            esc(
-                _row(
-                    t("report.total_row", lang),
-                    tally.total,
-                    _delta(tally.total.open_late, before_total),
-                )
-            )
-        )
-    lines.append("<pre>" + "\n".join(table) + "</pre>")
+        delta = _delta(tally.total.open_late, before_total)
+        table.append(_cells(t("report.total_row", lang), tally.total, delta))
+    header = t("report.header", lang).split("|")
+    lines.append("<pre>" + esc("\n".join(_table(header, table))) + "</pre>")
     if len(order) > max_units:
         lines.append(t("report.units_more", lang, count=len(order) - max_units))
     total = tally.total

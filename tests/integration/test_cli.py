@@ -13,6 +13,7 @@ from support import ROSTER
 
 from bot.domain.orgfile import parse_org
 
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "dondoc"
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot"]
 FIRST_IMPORT = (
@@ -33,6 +34,8 @@ class Cli:
         }
         self.env["DATABASE_URL"] = f"sqlite+aiosqlite:///{self.db}"
         self.env["PYTHONIOENCODING"] = "utf-8"
+        # This checkout's code, not whatever the environment installed (another worktree's).
+        self.env["PYTHONPATH"] = str(ROOT)
 
     def __call__(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -224,3 +227,34 @@ def test_usage_error(cli: Cli) -> None:
     result = cli("org")
     assert result.returncode == 2
     assert "usage: dondoc org" in result.stderr
+
+
+def test_report_for_a_month_not_begun_is_refused_in_one_line(cli: Cli) -> None:
+    result = cli("report", "--month", "2999-01")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "the month 01/2999 has not started yet\n"
+
+
+def test_report_into_a_missing_folder_is_refused_before_the_work(cli: Cli) -> None:
+    result = cli("report", "--month", "2026-10", "--out", "missing/dir/x.xlsx")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "cannot write missing/dir/x.xlsx: the folder missing/dir does not exist\n"
+    )
+    assert not cli.db.exists()  # refused before the database was opened
+
+
+def test_tally_for_a_week_the_year_has_not_is_refused_in_words(cli: Cli) -> None:
+    result = cli("tally", "--week", "2026-W99")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "2026 has no week 99: its ISO weeks run from W01 to W53\n"
+    result = cli("tally", "--week", "2027-W53")
+    assert result.stderr == "2027 has no week 53: its ISO weeks run from W01 to W52\n"
+    result = cli("tally", "--week", "2999-W01")
+    assert (result.returncode, result.stderr) == (2, "the week 2999-W01 has not started yet\n")
+
+
+def test_tally_chart_into_a_missing_folder_is_refused(cli: Cli) -> None:
+    result = cli("tally", "--week", "2026-W40", "--chart", "nowhere/w.png")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "cannot write nowhere/w.png: the folder nowhere does not exist\n"

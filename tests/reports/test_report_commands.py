@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -63,6 +65,18 @@ async def test_tonghop_for_leaders_and_for_a_unit_head(world: World) -> None:
     )
     await world.say(LEADERS, CHAIRMAN, "/tonghop từ hôm qua")
     assert "Cách dùng: /tonghop" in world.last_text(LEADERS)
+    for words in ("hôm nay", "từ 15/11 đến 01/11"):
+        await world.say(LEADERS, CHAIRMAN, f"/tonghop {words}")
+        assert "Cách dùng: /tonghop" in world.last_text(LEADERS), words
+    # Days without a year that have not come yet this year: last year's, and the answer says so.
+    await world.say(LEADERS, CHAIRMAN, "/tonghop từ 28/11 đến 30/11")
+    assert world.last_text(LEADERS) == (
+        "📊 Tổng hợp nhiệm vụ 28/11/2025 – 30/11/2025: không có nhiệm vụ.\n"
+        "Không ghi năm: đã lấy kỳ gần nhất đã bắt đầu, 28/11/2025 – 30/11/2025. Muốn năm khác"
+        " thì ghi năm, ví dụ từ 28/11/2026 đến 30/11/2026."
+    )
+    await world.say(LEADERS, CHAIRMAN, "/tonghop tháng trước")
+    assert "01/10/2026 – 31/10/2026: không có nhiệm vụ" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/tonghop tháng 12/2026")
     assert world.last_text(LEADERS) == "Kỳ báo cáo chưa bắt đầu."
     await world.say(STRANGER, STRANGER, "/tonghop")
@@ -107,7 +121,12 @@ async def test_the_command_line_prints_the_tally_and_writes_the_workbook(
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 11/11")
     await world.say(LEADERS, CHAIRMAN, "/giao QLDT Rà soát vỉa hè hạn thường xuyên")
     assert "NV-0002" in world.last_text(LEADERS), world.last_text(LEADERS)
-    env = {"DATABASE_URL": database_url, "PYTHONIOENCODING": "utf-8", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DATABASE_URL": database_url,
+        "PYTHONIOENCODING": "utf-8",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),  # this checkout's code
+    }
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -131,3 +150,59 @@ async def test_the_command_line_prints_the_tally_and_writes_the_workbook(
     assert book["Danh sách nhiệm vụ"]["M3"].value == "Không có thời hạn"
 
     assert run("tally", "--week", "2026-W99").returncode == 2
+
+
+async def test_the_chart_and_the_workbook_are_drawn_off_the_event_loop(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import bot.services.reports as reports
+
+    threads: dict[str, int] = {}
+
+    def spy(name: str, render: Callable[..., bytes]) -> Callable[..., bytes]:
+        def wrapped(*args: Any) -> bytes:
+            threads[name] = threading.get_ident()
+            return render(*args)
+
+        return wrapped
+
+    monkeypatch.setattr(reports, "chart_png", spy("chart", reports.chart_png))
+    monkeypatch.setattr(reports, "workbook_bytes", spy("workbook", reports.workbook_bytes))
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    world.clock.set(at(27, 11, 10))
+    await world.say(LEADERS, CHAIRMAN, "/tonghop")
+    await world.say(OFFICE, OFFICE, "/baocao tháng 11/2026")
+    assert len(photos(world, LEADERS)) == 1 and len(documents(world, OFFICE)) == 1
+    loop_thread = threading.get_ident()  # the test runs on the event loop's thread
+    assert set(threads) == {"chart", "workbook"}
+    assert loop_thread not in threads.values()
+
+
+async def test_reports_may_be_asked_for_in_the_all_units_group(world: World) -> None:
+    from support import ROSTER
+
+    from bot.domain.orgfile import parse_org
+
+    all_units = -1001000000099
+    # Before it is named the all-units group, the group is refused as unregistered.
+    await world.say(all_units, CHAIRMAN, "/tonghop")
+    assert "chưa được đăng ký" in world.last_text(all_units)
+    await world.services.roster.import_org(
+        parse_org(ROSTER + f"reports:\n  all_units_chat: {all_units}\n")
+    )
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    await world.say(LEADERS, CHAIRMAN, "/giao QLDT Rà soát vỉa hè hạn 15/12")
+    world.clock.set(at(27, 11, 10))
+    # A leader sees every unit there, a unit head their own unit only.
+    await world.say(all_units, CHAIRMAN, "/tonghop")
+    everyone = world.bot_texts(all_units)[-2]
+    assert everyone.startswith("📊 Tổng hợp nhiệm vụ theo đơn vị chủ trì")
+    assert "QLDT" in everyone and "TCKH" in everyone
+    await world.say(all_units, QLDT_HEAD, "/tonghop")
+    own = world.bot_texts(all_units)[-2]
+    assert own.startswith("📊 Tổng hợp nhiệm vụ — Phòng Quản lý đô thị")
+    assert "TCKH" not in own
+    await world.say(all_units, QLDT_HEAD, "/baocao")
+    assert "Chỉ lãnh đạo UBND, Văn phòng và quản trị viên" in world.last_text(all_units)

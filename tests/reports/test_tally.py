@@ -56,6 +56,22 @@ def test_done_at_17_00_on_the_deadline_day_is_on_time() -> None:
     assert (done.category, done.days_late) == (Category.DONE_ON_TIME, 0)
 
 
+def test_done_within_the_deadline_minute_is_on_time_as_screens_show_it() -> None:
+    # Screens show HH:MM: 17:00:59 reads "17:00", the deadline itself.
+    moment = at(4, 12, 17) + timedelta(seconds=59)
+    done = line(task(completed_at=moment, reported_at=moment))
+    assert (done.category, done.days_late) == (Category.DONE_ON_TIME, 0)
+    moment = at(4, 12, 17, 1)
+    done = line(task(completed_at=moment, reported_at=moment))
+    assert (done.category, done.days_late) == (Category.DONE_LATE, 1)
+    # An open task classified at 17:00:30 is still in time; a result reported at 17:00:30 and
+    # awaiting review too.
+    half = at(4, 12, 17) + timedelta(seconds=30)
+    assert line(task(), Period(WEEK.start, half)).category is Category.OPEN_IN_TIME
+    waiting = line(task(reported_at=half))
+    assert (waiting.category, waiting.days_late) == (Category.OPEN_IN_TIME, 0)
+
+
 def test_a_minute_late_is_late_by_one_working_day() -> None:
     done = line(task(completed_at=at(4, 12, 17, 1), reported_at=at(4, 12, 17, 1)))
     assert (done.category, done.days_late) == (Category.DONE_LATE, 1)

@@ -117,3 +117,32 @@ async def test_monthly_workbook_on_the_first_working_day(world: World) -> None:
     await world.restart()
     await world.at(at(1, 12, 9))
     assert len(documents(world, LEADERS)) == 1
+
+
+async def test_a_post_missed_all_friday_is_made_up_on_monday_once_across_a_restart(
+    world: World,
+) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    await world.at(at(27, 11, 15))
+    # The bot is down from Friday 15:00 to Saturday: no post on the weekend.
+    await world.restart()
+    await world.at(at(28, 11, 10))
+    await world.at(at(30, 11, 7, 59))
+    assert tallies(world, LEADERS) == []
+    # Monday at the office's opening: the missed week, with its figures as of Friday 16:00.
+    await world.at(at(30, 11, 8))
+    [post] = tallies(world, LEADERS)
+    assert "Kỳ: 16:00 20/11/2026 – 16:00 27/11/2026" in post
+    assert len(photos(world, LEADERS)) == 1
+    await world.restart()
+    await world.at(at(30, 11, 9))
+    await world.at(at(1, 12, 9))
+    assert len(tallies(world, LEADERS)) == 1
+
+
+async def test_a_missed_post_is_not_made_up_after_the_next_working_day(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    await world.at(at(27, 11, 15))
+    await world.restart()
+    await world.at(at(1, 12, 9))  # back only on Tuesday: the next post is Friday's
+    assert tallies(world, LEADERS) == []
