@@ -36,7 +36,7 @@ from bot.reports.workbook import WorkbookData, workbook_bytes
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
-from bot.text.render import esc
+from bot.text.render import esc, examples
 from bot.text.reports import TallyReport, percent, period_bounds, tally_text
 
 REPORTS = "reports"
@@ -263,7 +263,8 @@ class ReportService:
             if person is None:
                 return None, lang, t("not_registered", lang, telegram_id=actor.telegram_id), units
             if not await self.core.chat_registered(uow, where):
-                return person, lang, t("unregistered_chat", lang), units
+                refusal = t("unregistered_chat", lang, **examples(units))
+                return person, lang, refusal, units
         return person, lang, None, units
 
     def _sees_all(self, actor: Actor, person: Person) -> bool:
@@ -281,7 +282,7 @@ class ReportService:
         try:
             period, previous, rest = parse_period(arg, now, self.core.config.tz)
         except ValueError:
-            return Answer(Outcome(t("usage.tonghop", lang)))
+            return Answer(Outcome(t("usage.tonghop", lang, **examples(units))))
         if period is None:
             return Answer(Outcome(t("report.future", lang)))
         unit: Unit | None = None

@@ -22,7 +22,15 @@ import aiohttp
 import pytest
 
 from bot.clock import ManualClock
-from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD, KTHT_STAFF, LEADERSHIP_CHAT, demo
+from bot.sandbox.demo import (
+    ADMIN,
+    CHAIRMAN,
+    KTHT_HEAD,
+    KTHT_STAFF,
+    LEADERSHIP_CHAT,
+    OFFICE,
+    demo,
+)
 from bot.sandbox.runner import Sandbox, sandbox_settings
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -224,6 +232,41 @@ async def test_assign_and_acknowledge_as_people_with_live_events(
         for e in events.seen
         if e["type"] == "message" and e["message"]["from"]["is_bot"]
     )
+
+
+async def bot_answer(box: Sandbox, chat_id: int, sent: Json) -> str:
+    """The bot's first message in the chat after a person's message, as plain text."""
+    answer = await box.live.tg.wait_for_bot_message(
+        chat_id, after_message_id=sent["message"]["message_id"], timeout=10
+    )
+    return str(answer.get("text") or "")
+
+
+async def test_usage_examples_name_the_demo_wards_units_and_work_when_copied(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    # A newcomer types /giao alone: the example names units of this ward, not TCKH/QLDT.
+    _, sent = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="/giao")
+    usage = await bot_answer(sandbox, LEADERSHIP_CHAT, sent)
+    found = re.search(r"Ví dụ: (/giao \S+ .*? hạn 15/12)", usage)
+    assert found is not None, usage
+    codes = found.group(1).split()[1].split(",")
+    ward_codes = [u.code for u in demo().spec.units]
+    assert codes == ward_codes[:2], usage
+    # ... and copying it assigns a task instead of "Không tìm thấy đơn vị".
+    _, sent = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text=found.group(1))
+    answer = await bot_answer(sandbox, LEADERSHIP_CHAT, sent)
+    assert "Đã giao NV-0001" in answer, answer
+
+    # The other usage lines that name a unit do too.
+    for text, example in (
+        ("/chuyen NV-0001", f"/chuyen NV-0042 {codes[1]}"),
+        ("/moi", f"/moi {codes[0]} head"),
+    ):
+        _, sent = await send(http, OFFICE, OFFICE, text=text)
+        assert example in await bot_answer(sandbox, OFFICE, sent), text
+    _, sent = await send(http, ADMIN, ADMIN, text="/dangky")
+    assert f"/dangky {codes[0]}" in await bot_answer(sandbox, ADMIN, sent)
 
 
 async def test_a_document_goes_up_and_comes_back_byte_identical(

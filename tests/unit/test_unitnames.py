@@ -1,4 +1,4 @@
-"""Recognising units as officials write them (bot/domain/unitnames.py)."""
+"""Recognising units as officials write them (bot/domain/unitnames.py); naming them in examples."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import pytest
 
 from bot.domain.model import Unit
 from bot.domain.unitnames import UnitDirectory, fold
+from bot.text.catalog import t
+from bot.text.render import examples
 
 UNITS = [
     Unit(1, "TCKH", "Phòng Tài chính - Kế hoạch", ("TC-KH", "Tài chính")),
@@ -252,3 +254,16 @@ def test_first_matching_key_wins_on_collision() -> None:
     directory = UnitDirectory([a, b])
     assert directory.find("KT") is a
     assert directory.find("Phòng Kinh tế, Hạ tầng và Đô thị") is b
+
+
+def test_usage_examples_name_the_rosters_units_or_fall_back() -> None:
+    units = [
+        Unit(1, "VP", "Văn phòng"),  # no group chat: a task it leads reaches nobody
+        Unit(2, "KTHT", "Phòng Kinh tế", chat_id=-20),
+        Unit(3, "CA", "Công an phường", chat_id=-50),
+    ]
+    assert examples(units) == {"ex_unit": "KTHT", "ex_unit2": "CA", "ex_units": "KTHT,CA"}
+    assert t("usage.chuyen", "en", **examples(units[:1])).endswith("/chuyen NV-0042 VP</code>")
+    assert examples([]) == {}
+    assert "/giao TCKH,QLDT " in t("usage.giao", "vi", **examples([]))
+    assert "/dangky TCKH</code>" in t("unregistered_chat", "en")
