@@ -305,6 +305,12 @@ class FakeTelegram:
         self._notify()
         return chat.to_api()
 
+    def open_private_chat(self, user_id: int) -> None:
+        """The person has opened their chat with the bot, so the bot may write to them, with
+        no message of theirs for the bot to answer (a set-up of many people at once)."""
+        self._user(user_id).started = True
+        self._notify()
+
     def migrate_group(self, chat_id: int, new_chat_id: int) -> None:
         """A group upgraded to a supergroup: a new id; the old one answers with where it went."""
         old = self._group(chat_id)

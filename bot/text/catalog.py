@@ -792,6 +792,17 @@ M: dict[str, dict[str, str]] = {
         " <code>5 ngày làm việc</code>, <code>cuối tháng</code>, <code>quý IV</code>,"
         " <code>thường xuyên</code>.",
     },
+    # --- what no command took: a pointer to /help ------------------------------------------------
+    "fallback.command": {
+        "vi": "Bot chưa biết lệnh {command}. Gõ /help để xem các lệnh.",
+        "en": "The bot does not know {command}. Type /help for the commands.",
+    },
+    "fallback.text": {
+        "vi": "Bot nhận lệnh bắt đầu bằng dấu /, ví dụ /viec để xem các nhiệm vụ đang mở."
+        " Gõ /help để xem các lệnh.",
+        "en": "The bot takes commands that start with /, for example /viec for the open tasks."
+        " Type /help for the commands.",
+    },
     "error.internal": {
         "vi": "Rất tiếc, đã có lỗi khi xử lý yêu cầu. Không có thay đổi nào được lưu; quản trị viên"
         " đã được báo.",
