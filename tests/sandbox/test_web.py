@@ -416,7 +416,8 @@ async def test_the_cli_starts_the_sandbox_and_ctrl_c_stops_it(tmp_path: Path, co
         if command == "run":
             assert log.startswith("TELEGRAM_BOT_TOKEN is not set: starting the sandbox"), log
             assert "@BotFather" in log
-        found = re.search(r"Sandbox: (http://127\.0\.0\.1:\d+)", log)
+        # The address stands out: framed, on its own line.
+        found = re.search(r"^=+\n  Sandbox: (http://127\.0\.0\.1:\d+)\n", log, re.M)
         assert found is not None, log
         async with aiohttp.ClientSession(base_url=found.group(1)) as session:
             async with session.get("/api/state") as response:
