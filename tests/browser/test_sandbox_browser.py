@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import ManualClock
-from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD
+from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD, OFFICE
 from bot.sandbox.runner import Sandbox, sandbox_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,8 +101,9 @@ async def test_assign_acknowledge_report_approve_in_the_browser(page: Any) -> No
     await expect(help_panel).to_be_hidden()
     await expect(page.locator("#clock")).to_contain_text("23/11/2026")
 
-    # The chairman assigns a task in the leadership group.
+    # The chairman assigns a task in the leadership group; the units' groups are not his.
     await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
+    await expect(page.locator(".chat-name", has_text="Phòng Kinh tế")).to_have_count(0)
     await page.fill("#text", "/giao KTHT Rà soát lấn chiếm vỉa hè tuyến Trần Nhân Tông hạn 15/12")
     await page.press("#text", "Enter")
     await expect(page.locator(".msg.me").last).to_contain_text("/giao KTHT")
@@ -154,8 +155,8 @@ async def test_assign_acknowledge_report_approve_in_the_browser(page: Any) -> No
     await expect(review.get_by_role("button", name="Duyệt")).to_have_count(0)
     await shot(page, "06-approved")
 
-    # The card in the unit's group shows the final state.
-    await act_as(page, CHAIRMAN, "Phòng Kinh tế, Hạ tầng và Đô thị")
+    # The card in the unit's group shows the final state (the office sits in every unit's group).
+    await act_as(page, OFFICE, "Phòng Kinh tế, Hạ tầng và Đô thị")
     await expect(card).to_contain_text("Đã hoàn thành")
     await expect(card.locator(".kb-btn")).to_have_count(0)
     await shot(page, "07-done")

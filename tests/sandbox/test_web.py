@@ -29,6 +29,7 @@ from bot.sandbox.demo import (
     KTHT_STAFF,
     LEADERSHIP_CHAT,
     OFFICE,
+    VICE_CHAIRMAN,
     demo,
 )
 from bot.sandbox.runner import Sandbox, sandbox_settings
@@ -177,6 +178,14 @@ async def test_state_lists_the_demo_chats_and_personas(http: aiohttp.ClientSessi
     assert personas[CHAIRMAN]["role"] == "Chủ tịch" and personas[CHAIRMAN]["leader"]
     assert personas[KTHT_HEAD]["role"] == "Trưởng đơn vị, Phòng Kinh tế, Hạ tầng và Đô thị"
     assert not personas[KTHT_HEAD]["leader"]
+    # Who is in which group, as in a ward: the leadership group holds the leaders and the office;
+    # a unit's group its people, the office and its supervising vice-chairman, not the chairman.
+    members = {c["id"]: set(c["members"]) for c in snapshot["chats"]}
+    assert members[LEADERSHIP_CHAT] == {CHAIRMAN, VICE_CHAIRMAN, OFFICE, ADMIN}
+    assert members[KTHT_CHAT] == {KTHT_HEAD, KTHT_STAFF, OFFICE, VICE_CHAIRMAN, ADMIN}
+    vhxh = next(u.chat for u in demo().spec.units if u.code == "VHXH")
+    assert VICE_CHAIRMAN not in members[vhxh] and OFFICE in members[vhxh]
+    assert members[KTHT_HEAD] == {KTHT_HEAD}  # a private chat: its person only
     # Everyone pressed Start: each private chat holds /start and the bot's greeting by name.
     privates = {c["id"]: c for c in snapshot["chats"] if c["type"] == "private"}
     assert set(privates) == set(personas)
@@ -321,6 +330,16 @@ async def test_bad_requests_are_refused_with_a_reason(http: aiohttp.ClientSessio
     assert status == 400
     status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN)
     assert status == 400 and "text" in body["error"]
+    # Not a member of the group: refused with who and where, and nothing reaches the chat.
+    before = len(chat(await state(http), KTHT_CHAT)["messages"])
+    status, body = await send(http, KTHT_CHAT, CHAIRMAN, text="/viec")
+    assert status == 400
+    assert body["error"].startswith(
+        "Nguyễn Văn Hùng không phải thành viên nhóm «Phòng Kinh tế, Hạ tầng và Đô thị»"
+    )
+    status, body = await send(http, LEADERSHIP_CHAT, KTHT_HEAD, text="chào các anh chị")
+    assert status == 400 and "Đỗ Văn Nam không phải thành viên" in body["error"]
+    assert len(chat(await state(http), KTHT_CHAT)["messages"]) == before
     payload = {"chat_id": KTHT_CHAT, "message_id": 999, "user_id": KTHT_HEAD, "data": "ack:1"}
     async with http.post("/api/press", json=payload) as response:
         assert response.status == 400

@@ -73,7 +73,7 @@ async function loadState() {
     state.persona = state.personas.some((p) => p.id === saved) ? saved : state.personas[0].id;
     fillPersonas();
   }
-  if (!visibleChats().some((c) => c.id === state.current)) state.current = s.chats[0].id;
+  if (!visibleChats().some((c) => c.id === state.current)) state.current = visibleChats()[0].id;
   renderAll();
 }
 
@@ -103,8 +103,9 @@ function connect() {
 
 // ---------------------------------------------------------------- rendering
 
+// As in Telegram: the groups the persona is a member of, and their own chat with the bot.
 function visibleChats() {
-  return [...state.chats.values()].filter((c) => c.type === "group" || c.id === state.persona);
+  return [...state.chats.values()].filter((c) => c.members.includes(state.persona));
 }
 
 function chatTitle(chat) {
@@ -336,6 +337,8 @@ function setPersona(id) {
   state.unread.delete(id);
   setReply(null);
   if (wasPrivate) state.current = id;
+  // Not in this group: open the new persona's first chat rather than one they cannot see.
+  if (!visibleChats().some((c) => c.id === state.current)) state.current = visibleChats()[0].id;
   renderAll();
 }
 
