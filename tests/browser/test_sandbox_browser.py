@@ -16,10 +16,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiohttp import web
 
 from bot.clock import ManualClock
 from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD, OFFICE
 from bot.sandbox.runner import Sandbox, sandbox_settings
+from bot.sandbox.web import SandboxWeb
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -188,3 +190,33 @@ async def test_fast_forward_says_what_happened(page: Any) -> None:
     await expect(alert).to_contain_text(re.compile("Chưa có gì được hẹn giờ|Đồng hồ sandbox"))
     await page.click("#alert-ok")
     await expect(alert).to_be_hidden()
+
+
+async def test_a_sample_command_in_the_help_closes_it_for_good(page: Any) -> None:
+    await page.locator("#help code.try", has_text="/viec").click()
+    await expect(page.locator("#help")).to_be_hidden()
+    await expect(page.locator("#text")).to_have_value("/viec")
+    await page.reload()
+    await expect(page.locator("#clock")).to_contain_text("23/11/2026")  # the page is up again
+    await expect(page.locator("#help")).to_be_hidden()
+
+
+async def test_a_stopped_sandbox_shows_a_banner_until_it_is_back(
+    sandbox: Sandbox, page: Any
+) -> None:
+    await page.click("#help-close")
+    banner = page.locator("#offline")
+    await expect(page.locator("#clock")).to_contain_text("23/11/2026")
+    await expect(banner).to_be_hidden()
+    # The web server stops (as on Ctrl-C): the live stream ends and the page says so.
+    port = int(sandbox.url.rsplit(":", 1)[1])
+    await sandbox.runner.cleanup()
+    await expect(banner).to_be_visible()
+    await expect(banner).to_have_text("Mất kết nối với sandbox — đang thử lại…")
+    await shot(page, "08-offline")
+    # It comes back on the same address: the page reconnects by itself and the banner goes.
+    runner = web.AppRunner(SandboxWeb(sandbox.live, sandbox.demo).app, shutdown_timeout=1.0)
+    await runner.setup()
+    sandbox.runner = runner  # the fixture stops this one
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await expect(banner).to_be_hidden(timeout=15_000)

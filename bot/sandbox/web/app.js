@@ -95,10 +95,16 @@ function onEvent(ev) {
 }
 
 // Live updates; the state is (re)loaded each time the stream (re)opens, so nothing is missed.
+// While the stream is down (the sandbox was stopped) EventSource keeps retrying on its own;
+// the banner says so instead of leaving a page that silently stopped updating.
 function connect() {
   const source = new EventSource("/api/events");
   source.onmessage = (e) => onEvent(JSON.parse(e.data));
-  source.onopen = () => loadState().catch((err) => toast(`Không tải được sandbox: ${err.message}`, true));
+  source.onopen = () => {
+    $("offline").hidden = true;
+    loadState().catch((err) => toast(`Không tải được sandbox: ${err.message}`, true));
+  };
+  source.onerror = () => { $("offline").hidden = false; };
 }
 
 // ---------------------------------------------------------------- rendering
@@ -404,9 +410,11 @@ function init() {
     $("help").hidden = true;
     localStorage.setItem("dondoc.help", "seen");
   });
+  // Trying a sample command closes the help as "Bắt đầu" does, so it is seen too.
   document.querySelectorAll("code.try").forEach((c) => c.addEventListener("click", () => {
     $("text").value = c.textContent;
     $("help").hidden = true;
+    localStorage.setItem("dondoc.help", "seen");
     $("text").focus();
   }));
   $("help").hidden = localStorage.getItem("dondoc.help") === "seen";
