@@ -8,9 +8,10 @@ test-artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,6 +64,25 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
 
 @pytest.fixture
 async def page(sandbox: Sandbox) -> AsyncIterator[Any]:
+    async with open_page(sandbox.url) as tab:
+        yield tab
+
+
+@pytest.fixture
+async def running_page(tmp_path: Path) -> AsyncIterator[Any]:
+    """The sandbox as `dondoc sandbox` runs it, on the real clock that ⏩ moves forward (a
+    clock standing still cannot be fast-forwarded)."""
+    settings = sandbox_settings(f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}", _env_file=None)
+    box = await Sandbox.start(settings, port=0)
+    try:
+        async with open_page(box.url) as tab:
+            yield tab
+    finally:
+        await box.stop()
+
+
+@contextlib.asynccontextmanager
+async def open_page(url: str) -> AsyncIterator[Any]:
     async with playwright.async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
@@ -74,7 +94,7 @@ async def page(sandbox: Sandbox) -> AsyncIterator[Any]:
             tab = await context.new_page()
             errors: list[str] = []
             tab.on("pageerror", lambda error: errors.append(str(error)))
-            await tab.goto(sandbox.url)
+            await tab.goto(url)
             yield tab
             assert errors == [], f"JavaScript errors on the page: {errors}"
         finally:
@@ -220,3 +240,46 @@ async def test_a_stopped_sandbox_shows_a_banner_until_it_is_back(
     sandbox.runner = runner  # the fixture stops this one
     await web.TCPSite(runner, "127.0.0.1", port).start()
     await expect(banner).to_be_hidden(timeout=15_000)
+
+
+async def fast_forward_until(page: Any, arrived: Any, tries: int = 12) -> None:
+    """Press ⏩ (and the alert's OK) until ``arrived`` is on the page."""
+    for _ in range(tries):
+        if await arrived.count():
+            return
+        await page.click("#ff")
+        await expect(page.locator("#alert")).to_be_visible(timeout=15_000)
+        await page.click("#alert-ok")
+    await expect(arrived.first).to_be_visible()
+
+
+async def test_fast_forward_brings_the_nudge_and_the_weekly_chart(running_page: Any) -> None:
+    page = running_page
+    await page.click("#help-close")
+    await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
+    due = (datetime.now(VN) + timedelta(days=10)).strftime("%d/%m/%Y")
+    await page.fill("#text", f"/giao KTHT Báo cáo tiến độ giải phóng mặt bằng hạn {due}")
+    await page.press("#text", "Enter")
+    await expect(page.locator(".msg.bot").last).to_contain_text("NV-0001")
+
+    # The unit's head watches the unit's group while the clock jumps: the reminder arrives.
+    await act_as(page, KTHT_HEAD, "Phòng Kinh tế, Hạ tầng và Đô thị")
+    nudge = page.locator(".msg.bot", has_text="Đôn đốc nhiệm vụ")
+    await fast_forward_until(page, nudge)
+    await expect(nudge.first).to_contain_text("NV-0001")
+    await shot(page, "09-nudge")
+
+    # On Friday the weekly tally reaches the leadership group, its chart shown as an image.
+    await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
+    chart = page.locator(".msg.bot img")
+    await fast_forward_until(page, chart)
+    await chart.last.scroll_into_view_if_needed()
+
+    width = await chart.last.evaluate("(img) => img.complete ? img.naturalWidth : 0")
+    for _ in range(50):
+        if width:
+            break
+        await page.wait_for_timeout(100)
+        width = await chart.last.evaluate("(img) => img.complete ? img.naturalWidth : 0")
+    assert width > 0, "the weekly chart did not load"
+    await shot(page, "10-weekly-chart")
