@@ -49,11 +49,13 @@ def _settings() -> Settings:
 
 
 def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    level = settings.log_level.upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs two INFO lines at every due-scan (every 20 s): they bury what is worth
+    # reading, such as the sandbox's address. DONDOC_LOG_LEVEL=DEBUG shows them again.
+    if level != "DEBUG":
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def cmd_run(_: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
+from bot.text.render import clip, esc
 from handlers.adapt import actor_of, answer, command_tail, where_of
 from handlers.context import Ctx
 
@@ -21,6 +22,20 @@ async def start(update: Update, ctx: Ctx) -> None:
 async def help_(update: Update, ctx: Ctx) -> None:
     lang = await ctx.services.roster.language_of(actor_of(update))
     await answer(update, ctx, Outcome(t("help", lang)))
+
+
+async def unknown(update: Update, ctx: Ctx) -> None:
+    """What no other handler took (setup.py decides which messages reach here): point to /help."""
+    message = update.effective_message
+    assert message is not None
+    lang = await ctx.services.roster.language_of(actor_of(update))
+    text = message.text or ""
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0].partition("@")[0]
+        hint = t("fallback.command", lang, command=esc(clip(command, 40)))
+    else:
+        hint = t("fallback.text", lang)
+    await answer(update, ctx, Outcome(hint))
 
 
 async def lang(update: Update, ctx: Ctx) -> None:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, BotCommandScopeDefault
+from telegram import BotCommand, BotCommandScopeDefault, Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.text.catalog import COMMANDS
 from handlers import buttons, chasing, onboarding, reports, tasks
 from handlers.context import DondocApp
 from handlers.errors import on_error
+
+
+class _AddressedCommand(filters.MessageFilter):
+    """A message starting with "/command@<this bot's username>"."""
+
+    def filter(self, message: Message) -> bool:
+        first = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+        command, _, target = first.partition("@")
+        username = message.get_bot().username
+        return command.startswith("/") and bool(target) and target.lower() == username.lower()
+
+
+ADDRESSED_COMMAND = _AddressedCommand(name="ADDRESSED_COMMAND")
 
 
 def register(app: DondocApp) -> None:
@@ -38,6 +51,18 @@ def register(app: DondocApp) -> None:
     # 3. Replies to the bot's prompts and cards; after the commands, so a reply that is itself
     #    a command ("/xong …") stays a command.
     app.add_handler(MessageHandler(filters.REPLY & ~filters.COMMAND, tasks.reply))
+    # 4. Last in the same group, so it sees only what nothing above took: a hint pointing to
+    #    /help. In a private chat, any new text or command (the person is talking to the bot).
+    #    In a group, only a command written to this bot ("/xyz@dondoc_bot"): plain chat is for
+    #    people, and a bare "/xyz" may be meant for another bot in the group.
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE
+            & filters.TEXT
+            & (filters.ChatType.PRIVATE | (filters.ChatType.GROUPS & ADDRESSED_COMMAND)),
+            onboarding.unknown,
+        )
+    )
     app.add_error_handler(on_error)
 
 

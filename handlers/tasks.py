@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.services.tasks import Replied
-from bot.text.catalog import t
 from handlers.adapt import actor_of, answer, attachment_of, command_tail, where_of
 from handlers.context import Ctx
 
@@ -16,9 +15,9 @@ def split_code(tail: str) -> tuple[str, str]:
 
 
 async def usage(update: Update, ctx: Ctx, key: str) -> None:
-    lang = await ctx.services.roster.language_of(actor_of(update))
+    text = await ctx.services.roster.usage(actor_of(update), key)
     assert update.effective_message is not None
-    await update.effective_message.reply_html(t(key, lang))
+    await update.effective_message.reply_html(text)
 
 
 async def giao(update: Update, ctx: Ctx) -> None:

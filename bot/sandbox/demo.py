@@ -104,7 +104,7 @@ class Persona:
     role: str
     """The role in Vietnamese, with the unit for unit staff: "Trưởng đơn vị, Công an phường"."""
     leader: bool
-    """Leadership or office (they sit in every group), as opposed to a unit's people."""
+    """Leadership or office, as opposed to a unit's people (the page lists them apart)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,18 +143,30 @@ def _split(person: PersonSpec) -> tuple[str, str]:
 
 
 def add_chats(tg: FakeTelegram, the_demo: Demo) -> None:
-    """The people and group chats of the demo ward (leaders sit in every group)."""
+    """The people and group chats of the demo ward, each group with whom a ward would put in it.
+
+    The leadership group: the chairman, the vice-chairmen and the office. A unit's group: the
+    unit's people, the office (it tracks every task) and the vice-chairman who supervises the
+    unit. The administrator (the office's IT officer) created every group and added the bot,
+    so sits in each as its admin."""
     spec = the_demo.spec
     for person in spec.people:
         first, last = _split(person)
         tg.add_user(person.telegram_id, first, last or None)
-    leaders = [p.telegram_id for p in spec.people if p.role in LEADERS]
-    tg.add_group(LEADERSHIP_CHAT, LEADERSHIP_TITLE, members=leaders, admins=[ADMIN])
+
+    def having(*roles: Role) -> list[int]:
+        return [p.telegram_id for p in spec.people if p.role in roles]
+
+    office = having(Role.OFFICE)
+    leadership = having(Role.CHAIRMAN, Role.VICE_CHAIRMAN) + office
+    tg.add_group(LEADERSHIP_CHAT, LEADERSHIP_TITLE, members=leadership, admins=[ADMIN])
     for unit in spec.units:
         if unit.chat is None:
             continue
         staff = [p.telegram_id for p in spec.people if p.unit == unit.code]
-        tg.add_group(unit.chat, unit.name, members=leaders + staff, admins=[ADMIN])
+        supervisors = [p.telegram_id for p in spec.people if unit.code in p.supervises]
+        members = staff + office + supervisors
+        tg.add_group(unit.chat, unit.name, members=members, admins=[ADMIN])
 
 
 async def seed(live: LiveBot, the_demo: Demo | None = None, timeout: float = 30) -> Demo:

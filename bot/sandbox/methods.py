@@ -548,7 +548,9 @@ class BotApi:
             if user.id != chat.id:
                 raise bad_request("user not found")
             return member_status("kicked" if user.blocked else "member", user.to_api())
-        return member_status("administrator" if user.id in chat.admins else "member", user.to_api())
+        if user.id in chat.admins:
+            return member_status("administrator", user.to_api())
+        return member_status("member" if user.id in chat.members else "left", user.to_api())
 
     async def get_chat_administrators(self, p: JsonDict) -> list[JsonDict]:
         chat = self._known_chat(p)

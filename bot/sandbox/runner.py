@@ -104,6 +104,12 @@ class Sandbox:
             await self.live.stop()
 
 
+def banner(url: str) -> str:
+    lines = [f"Sandbox: {url}", "Mở địa chỉ này trong trình duyệt. Ctrl-C để dừng."]
+    rule = "=" * (max(len(line) for line in lines) + 4)
+    return "\n".join(["", rule, *(f"  {line}" for line in lines), rule, ""])
+
+
 async def serve(settings: Settings, host: str, port: int) -> int:
     """Run until Ctrl-C (SIGINT) or SIGTERM; returns the exit code."""
     stop = asyncio.Event()
@@ -119,7 +125,8 @@ async def serve(settings: Settings, host: str, port: int) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"Sandbox: {sandbox.url}  (mở trong trình duyệt; Ctrl-C để dừng)", flush=True)
+    # Last, after the start-up logging, and framed: the one line a newcomer needs.
+    print(banner(sandbox.url), flush=True)
     try:
         await stop.wait()
     finally:

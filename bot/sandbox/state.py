@@ -290,20 +290,33 @@ class FakeTelegram:
         admins: Iterable[int] = (),
         added_by: int | None = None,
     ) -> JsonDict:
-        """Create a group (the bot is a member). With ``added_by``, the bot gets a
-        ``my_chat_member`` update as if that person added it."""
+        """Create a group (the bot is a member) of ``members``; ``admins`` and ``added_by`` are
+        members too. With ``added_by``, the bot gets a ``my_chat_member`` update as if that
+        person added it."""
         if chat_id >= 0:
             raise ValueError("group chat ids are negative (supergroups look like -100...)")
         if type not in ("group", "supergroup"):
             raise ValueError("type must be 'group' or 'supergroup'")
         chat = SandboxChat(chat_id, type, title=title, username=username)
         chat.admins = set(admins)
-        chat.members = set(members) | chat.admins
+        chat.members = set(members) | chat.admins | ({added_by} if added_by is not None else set())
         self.chats[chat_id] = chat
         if added_by is not None:
             self._my_chat_member(chat, added_by, "left", "member")
         self._notify()
         return chat.to_api()
+
+    def open_private_chat(self, user_id: int) -> None:
+        """The person has opened their chat with the bot, so the bot may write to them, with
+        no message of theirs for the bot to answer (a set-up of many people at once)."""
+        self._user(user_id).started = True
+        self._notify()
+
+    def join(self, chat_id: int, user_id: int) -> None:
+        """A person joins a group (someone added them, or they followed an invite link)."""
+        self._user(user_id)
+        self._group(chat_id).members.add(user_id)
+        self._notify()
 
     def migrate_group(self, chat_id: int, new_chat_id: int) -> None:
         """A group upgraded to a supergroup: a new id; the old one answers with where it went."""
@@ -354,7 +367,11 @@ class FakeTelegram:
             chat = self._private_chat(user)
         elif chat_id in self.chats and self.chats[chat_id].is_group:
             chat = self.chats[chat_id]
-            chat.members.add(user_id)
+            # As on Telegram, only members write in a group: no silent joining, so the chats a
+            # persona sees on the web page are the chats they can write in. Tests make people
+            # members with add_group(members=...) or join().
+            if user_id not in chat.members:
+                raise ValueError(f"user {user_id} is not a member of chat {chat_id}")
         else:
             raise ValueError(f"chat {chat_id} does not exist for user {user_id}")
         if not (text or document or photo):
@@ -407,6 +424,8 @@ class FakeTelegram:
         message = chat.messages.get(message_id) if chat is not None else None
         if chat is None or message is None:
             raise ValueError(f"message {message_id} does not exist in chat {chat_id}")
+        if chat.is_group and user_id not in chat.members:
+            raise ValueError(f"user {user_id} is not a member of chat {chat_id}")
         rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
         if not forged and not any(b.get("callback_data") == data for row in rows for b in row):
             raise ValueError(f"message {message_id} has no button with callback_data {data!r}")

@@ -340,7 +340,7 @@ class ChasingService:
             if person is None:
                 return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
             if not await core.chat_registered(uow, where):
-                return Outcome(t("unregistered_chat", lang))
+                return Outcome(t("unregistered_chat", lang, **await core.examples(uow)))
             task = await uow.tasks.by_code(normalize_code(ref))
             if task is None:
                 return Outcome(t("task_not_found", lang, code=esc(ref)))

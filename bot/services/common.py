@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.domain.model import Person, Role
 from bot.domain.policy import Policy, calendar_overrides, policy_from
+from bot.text import render
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,10 @@ class Core:
     async def leadership_chat(self, uow: UnitOfWork) -> int | None:
         value = await uow.settings.get(LEADERSHIP_CHAT)
         return int(value) if value else None
+
+    async def examples(self, uow: UnitOfWork) -> dict[str, str]:
+        """The roster's unit codes for the usage examples (catalog.t's ex_unit params)."""
+        return render.examples(await uow.units.all())
 
     async def chat_registered(self, uow: UnitOfWork, where: Where) -> bool:
         if where.private:

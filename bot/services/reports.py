@@ -37,7 +37,7 @@ from bot.reports.workbook import WorkbookData, workbook_bytes
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
-from bot.text.render import esc
+from bot.text.render import esc, examples
 from bot.text.reports import TallyReport, percent, period_bounds, tally_text
 
 REPORTS = "reports"
@@ -298,7 +298,8 @@ class ReportService:
             if not await self.core.chat_registered(uow, where) and (
                 where.chat_id != (await self.settings(uow)).all_units_chat
             ):
-                return person, lang, t("unregistered_chat", lang), units
+                refusal = t("unregistered_chat", lang, **examples(units))
+                return person, lang, refusal, units
         return person, lang, None, units
 
     def _sees_all(self, actor: Actor, person: Person) -> bool:
@@ -316,7 +317,7 @@ class ReportService:
         try:
             asked = parse_period(arg, now, self.core.config.tz)
         except ValueError:
-            return Answer(Outcome(t("usage.tonghop", lang)))
+            return Answer(Outcome(t("usage.tonghop", lang, **examples(units))))
         period, previous, rest = asked.period, asked.previous, asked.rest
         if period is None:
             return Answer(Outcome(t("report.future", lang)))

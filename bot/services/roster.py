@@ -166,10 +166,11 @@ class RosterService:
                     return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
                 return Outcome(t("denied.not_admin", lang))
             if where.private:
-                return Outcome(t("registered.private", lang) + "\n" + t("usage.dangky", lang))
+                usage = t("usage.dangky", lang, **await self.core.examples(uow))
+                return Outcome(t("registered.private", lang) + "\n" + usage)
             word = arg.strip()
             if not word:
-                return Outcome(t("usage.dangky", lang))
+                return Outcome(t("usage.dangky", lang, **await self.core.examples(uow)))
             if word.lower() in LEADERSHIP_WORDS:
                 await uow.units.clear_chat(where.chat_id)
                 await uow.settings.set(LEADERSHIP_CHAT, str(where.chat_id))
@@ -198,7 +199,7 @@ class RosterService:
                 return Outcome(t("denied.not_inviter", lang))
             words = args.split()
             if not words:
-                return Outcome(t("usage.moi", lang))
+                return Outcome(t("usage.moi", lang, **await self.core.examples(uow)))
             role_word = words[-1].lower() if len(words) > 1 else "staff"
             unit_text = " ".join(words[:-1]) if len(words) > 1 else words[0]
             try:
@@ -209,7 +210,7 @@ class RosterService:
                 return Outcome(
                     t("invite.bad_role", lang, role=render.esc(role_word))
                     + "\n"
-                    + t("usage.moi", lang)
+                    + t("usage.moi", lang, **await self.core.examples(uow))
                 )
             directory = UnitDirectory(await uow.units.all())
             unit = directory.find(unit_text)
@@ -330,6 +331,13 @@ class RosterService:
             await uow.people.set_language(person.id, choice)
             await uow.commit()
         return Outcome(t("lang.set", choice), changed=True)
+
+    async def usage(self, actor: Actor, key: str) -> str:
+        """A command's usage line in the actor's language, its examples naming real units."""
+        async with self.core.uow() as uow:
+            person = await uow.people.by_telegram_id(actor.telegram_id)
+            examples = await self.core.examples(uow)
+        return t(key, self.core.lang_of(person, actor), **examples)
 
     async def language_of(self, actor: Actor) -> str:
         async with self.core.uow() as uow:

@@ -241,7 +241,7 @@ class TaskService:
             return None, lang, t(key, lang, telegram_id=actor.telegram_id)
         if not await self.core.chat_registered(uow, where):
             key = "unregistered_chat.short" if where.button else "unregistered_chat"
-            return None, lang, t(key, lang)
+            return None, lang, t(key, lang, **await self.core.examples(uow))
         return person, lang, None
 
     async def _open(
@@ -277,7 +277,7 @@ class TaskService:
                 return Outcome(refusal)
             if (denied := can_assign(person, 0)) is Denied.NOT_ASSIGNER_ROLE:
                 return Outcome(self._denied(denied, lang, None, None))
-            usage = t("usage.giao", lang)
+            usage = t("usage.giao", lang, **await core.examples(uow))
             if not args.strip():
                 return Outcome(usage)
             directory = UnitDirectory(await uow.units.all())
@@ -1124,7 +1124,7 @@ class TaskService:
                     return Outcome(render.unknown_unit(unit_text, directory, lang))
             elif not can_view_all(person):
                 if person.unit_id is None:
-                    return Outcome(t("list.no_unit", lang))
+                    return Outcome(t("list.no_unit", lang, **await core.examples(uow)))
                 scope = next((u for u in units if u.id == person.unit_id), None)
             if not where.private and scope is None and not unit_text.strip():
                 group_unit = await uow.units.by_chat(where.chat_id)

@@ -27,11 +27,11 @@ M: dict[str, dict[str, str]] = {
     },
     "unregistered_chat": {
         "vi": "Nhóm này chưa được đăng ký với bot nên lệnh chưa được thực hiện."
-        "\nQuản trị viên gửi <code>/dangky MÃ_ĐƠN_VỊ</code> trong nhóm (ví dụ <code>/dangky TCKH</code>),"
+        "\nQuản trị viên gửi <code>/dangky MÃ_ĐƠN_VỊ</code> trong nhóm (ví dụ <code>/dangky {ex_unit}</code>),"
         " hoặc <code>/dangky lanhdao</code> cho nhóm lãnh đạo.",
         "en": "This group is not registered with the bot, so nothing was done."
         "\nAn administrator sends <code>/dangky UNIT_CODE</code> here (for example"
-        " <code>/dangky TCKH</code>), or <code>/dangky lanhdao</code> for the leadership group.",
+        " <code>/dangky {ex_unit}</code>), or <code>/dangky lanhdao</code> for the leadership group.",
     },
     "denied.not_assigner_role": {
         "vi": "Chỉ Chủ tịch, Phó Chủ tịch, Văn phòng hoặc quản trị viên được giao nhiệm vụ.",
@@ -104,12 +104,12 @@ M: dict[str, dict[str, str]] = {
     # --- usage lines: the form and one example ---------------------------------------------------
     "usage.giao": {
         "vi": "Cách dùng: <code>/giao &lt;đơn vị&gt;[,&lt;đơn vị phối hợp&gt;…] &lt;nội dung&gt;"
-        " hạn &lt;thời hạn&gt;</code>\nVí dụ: <code>/giao TCKH,QLDT Báo cáo tình hình giải ngân"
-        " hạn 15/12</code>\nTrả lời (reply) một tin nhắn bằng <code>/giao TCKH hạn 15/12</code>"
+        " hạn &lt;thời hạn&gt;</code>\nVí dụ: <code>/giao {ex_units} Báo cáo kết quả rà soát"
+        " hạn 15/12</code>\nTrả lời (reply) một tin nhắn bằng <code>/giao {ex_unit} hạn 15/12</code>"
         " để giao chính tin nhắn đó.",
         "en": "Usage: <code>/giao &lt;unit&gt;[,&lt;cooperating unit&gt;…] &lt;content&gt;"
-        " hạn &lt;deadline&gt;</code>\nExample: <code>/giao TCKH,QLDT Report on disbursement"
-        " hạn 15/12</code>\nReply to any message with <code>/giao TCKH hạn 15/12</code> to turn"
+        " hạn &lt;deadline&gt;</code>\nExample: <code>/giao {ex_units} Report on the review"
+        " hạn 15/12</code>\nReply to any message with <code>/giao {ex_unit} hạn 15/12</code> to turn"
         " that message into a task.",
     },
     "usage.nhan": {
@@ -136,9 +136,9 @@ M: dict[str, dict[str, str]] = {
     },
     "usage.chuyen": {
         "vi": "Cách dùng: <code>/chuyen &lt;mã nhiệm vụ&gt; &lt;đơn vị&gt;</code>"
-        "\nVí dụ: <code>/chuyen NV-0042 QLDT</code>",
+        "\nVí dụ: <code>/chuyen NV-0042 {ex_unit2}</code>",
         "en": "Usage: <code>/chuyen &lt;task code&gt; &lt;unit&gt;</code>"
-        "\nExample: <code>/chuyen NV-0042 QLDT</code>",
+        "\nExample: <code>/chuyen NV-0042 {ex_unit2}</code>",
     },
     "usage.nv": {
         "vi": "Cách dùng: <code>/nv &lt;mã nhiệm vụ&gt;</code>\nVí dụ: <code>/nv NV-0042</code>",
@@ -146,15 +146,15 @@ M: dict[str, dict[str, str]] = {
     },
     "usage.dangky": {
         "vi": "Cách dùng (trong nhóm của đơn vị): <code>/dangky &lt;mã đơn vị&gt;</code>"
-        "\nVí dụ: <code>/dangky TCKH</code>; nhóm lãnh đạo: <code>/dangky lanhdao</code>",
+        "\nVí dụ: <code>/dangky {ex_unit}</code>; nhóm lãnh đạo: <code>/dangky lanhdao</code>",
         "en": "Usage (in the unit's group): <code>/dangky &lt;unit code&gt;</code>"
-        "\nExample: <code>/dangky TCKH</code>; leadership group: <code>/dangky lanhdao</code>",
+        "\nExample: <code>/dangky {ex_unit}</code>; leadership group: <code>/dangky lanhdao</code>",
     },
     "usage.moi": {
         "vi": "Cách dùng: <code>/moi &lt;mã đơn vị&gt; [vai trò]</code>"
-        " (vai trò: head, deputy, staff; mặc định staff)\nVí dụ: <code>/moi TCKH head</code>",
+        " (vai trò: head, deputy, staff; mặc định staff)\nVí dụ: <code>/moi {ex_unit} head</code>",
         "en": "Usage: <code>/moi &lt;unit code&gt; [role]</code>"
-        " (role: head, deputy, staff; default staff)\nExample: <code>/moi TCKH head</code>",
+        " (role: head, deputy, staff; default staff)\nExample: <code>/moi {ex_unit} head</code>",
     },
     "usage.lang": {
         "vi": "Cách dùng: <code>/lang vi</code> hoặc <code>/lang en</code>",
@@ -430,8 +430,8 @@ M: dict[str, dict[str, str]] = {
     },
     "list.more": {"vi": "… và {count} nhiệm vụ khác.", "en": "… and {count} more."},
     "list.no_unit": {
-        "vi": "Bạn chưa thuộc đơn vị nào. Ghi mã đơn vị, ví dụ <code>/viec TCKH</code>.",
-        "en": "You belong to no unit. Give a unit code, for example <code>/viec TCKH</code>.",
+        "vi": "Bạn chưa thuộc đơn vị nào. Ghi mã đơn vị, ví dụ <code>/viec {ex_unit}</code>.",
+        "en": "You belong to no unit. Give a unit code, for example <code>/viec {ex_unit}</code>.",
     },
     "history.title": {"vi": "<b>Diễn biến xử lý</b>", "en": "<b>History</b>"},
     "history.item": {"vi": "• {when} — {who}: {what}", "en": "• {when} — {who}: {what}"},
@@ -640,13 +640,13 @@ M: dict[str, dict[str, str]] = {
     "usage.tonghop": {
         "vi": "Cách dùng: <code>/tonghop [tuần|tuần trước|tháng [M/YYYY]|tháng trước|quý IV"
         "|từ dd/mm đến dd/mm] [đơn vị]</code>"
-        "\nVí dụ: <code>/tonghop</code> (7 ngày qua), <code>/tonghop tháng trước TCKH</code>,"
+        "\nVí dụ: <code>/tonghop</code> (7 ngày qua), <code>/tonghop tháng trước {ex_unit}</code>,"
         " <code>/tonghop từ 01/11 đến 15/11</code> (ngày kết thúc không trước ngày bắt đầu;"
         " qua năm mới thì ghi năm: <code>từ 20/12/2025 đến 05/01/2026</code>)",
         "en": "Usage: <code>/tonghop [tuần|tuần trước|tháng [M/YYYY]|tháng trước|quý IV"
         "|từ dd/mm đến dd/mm] [unit]</code>"
         "\nFor example: <code>/tonghop</code> (the last 7 days), <code>/tonghop tháng trước"
-        " TCKH</code>, <code>/tonghop từ 01/11 đến 15/11</code> (the end not before the start;"
+        " {ex_unit}</code>, <code>/tonghop từ 01/11 đến 15/11</code> (the end not before the start;"
         " across the new year write the years: <code>từ 20/12/2025 đến 05/01/2026</code>)",
     },
     "report.guessed_year": {
@@ -816,6 +816,17 @@ M: dict[str, dict[str, str]] = {
         " <code>5 ngày làm việc</code>, <code>cuối tháng</code>, <code>quý IV</code>,"
         " <code>thường xuyên</code>.",
     },
+    # --- what no command took: a pointer to /help ------------------------------------------------
+    "fallback.command": {
+        "vi": "Bot chưa biết lệnh {command}. Gõ /help để xem các lệnh.",
+        "en": "The bot does not know {command}. Type /help for the commands.",
+    },
+    "fallback.text": {
+        "vi": "Bot nhận lệnh bắt đầu bằng dấu /, ví dụ /viec để xem các nhiệm vụ đang mở."
+        " Gõ /help để xem các lệnh.",
+        "en": "The bot takes commands that start with /, for example /viec for the open tasks."
+        " Type /help for the commands.",
+    },
     "error.internal": {
         "vi": "Rất tiếc, đã có lỗi khi xử lý yêu cầu. Không có thay đổi nào được lưu; quản trị viên"
         " đã được báo.",
@@ -868,7 +879,15 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# Unit codes in the usage examples ({ex_unit}, {ex_unit2}, {ex_units}) come from the roster
+# (render.examples), so a newcomer who copies an example names a unit that exists; these stand in
+# while the roster has no units.
+EXAMPLE_UNITS = {"ex_unit": "TCKH", "ex_unit2": "QLDT", "ex_units": "TCKH,QLDT"}
+
+
 def t(key: str, lang: str = "vi", **params: object) -> str:
     entry = M[key]
     template = entry.get(lang) or entry["vi"]
+    if "{ex_unit" in template:
+        params = EXAMPLE_UNITS | params
     return template.format(**params) if params else template

@@ -66,6 +66,16 @@ def due_text(due: datetime | None, tz: ZoneInfo, lang: str) -> str:
     return format_deadline(due.astimezone(tz), lang)
 
 
+def examples(units: Iterable[Unit]) -> dict[str, str]:
+    """Up to two unit codes of this roster for the usage lines' examples (see catalog.t);
+    in roster order, units with a group chat first (a task led by one without reaches nobody).
+    Nothing when the roster has no units: the catalog's stand-ins apply."""
+    codes = [esc(u.code) for u in sorted(units, key=lambda u: (u.chat_id is None, u.id))][:2]
+    if not codes:
+        return {}
+    return {"ex_unit": codes[0], "ex_unit2": codes[-1], "ex_units": ",".join(codes)}
+
+
 def unknown_unit(word: str, directory: UnitDirectory, lang: str, usage: str = "") -> str:
     """ "No unit called «X». Did you mean: …?" with the closest codes, or every code when
     nothing is close; then the command's usage line, if given."""
@@ -76,7 +86,7 @@ def unknown_unit(word: str, directory: UnitDirectory, lang: str, usage: str = ""
     else:
         codes = ", ".join(u.code for u in directory.units)
         text = t("unknown_unit_list", lang, word=esc(word), codes=codes)
-    return text + ("\n\n" + t(usage, lang) if usage else "")
+    return text + ("\n\n" + t(usage, lang, **examples(directory.units)) if usage else "")
 
 
 def role_name(person: Person, lang: str) -> str:

@@ -8,18 +8,21 @@ test-artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiohttp import web
 
 from bot.clock import ManualClock
-from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD
+from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD, OFFICE
 from bot.sandbox.runner import Sandbox, sandbox_settings
+from bot.sandbox.web import SandboxWeb
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -61,6 +64,25 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
 
 @pytest.fixture
 async def page(sandbox: Sandbox) -> AsyncIterator[Any]:
+    async with open_page(sandbox.url) as tab:
+        yield tab
+
+
+@pytest.fixture
+async def running_page(tmp_path: Path) -> AsyncIterator[Any]:
+    """The sandbox as `dondoc sandbox` runs it, on the real clock that ⏩ moves forward (a
+    clock standing still cannot be fast-forwarded)."""
+    settings = sandbox_settings(f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}", _env_file=None)
+    box = await Sandbox.start(settings, port=0)
+    try:
+        async with open_page(box.url) as tab:
+            yield tab
+    finally:
+        await box.stop()
+
+
+@contextlib.asynccontextmanager
+async def open_page(url: str) -> AsyncIterator[Any]:
     async with playwright.async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
@@ -72,7 +94,7 @@ async def page(sandbox: Sandbox) -> AsyncIterator[Any]:
             tab = await context.new_page()
             errors: list[str] = []
             tab.on("pageerror", lambda error: errors.append(str(error)))
-            await tab.goto(sandbox.url)
+            await tab.goto(url)
             yield tab
             assert errors == [], f"JavaScript errors on the page: {errors}"
         finally:
@@ -101,8 +123,9 @@ async def test_assign_acknowledge_report_approve_in_the_browser(page: Any) -> No
     await expect(help_panel).to_be_hidden()
     await expect(page.locator("#clock")).to_contain_text("23/11/2026")
 
-    # The chairman assigns a task in the leadership group.
+    # The chairman assigns a task in the leadership group; the units' groups are not his.
     await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
+    await expect(page.locator(".chat-name", has_text="Phòng Kinh tế")).to_have_count(0)
     await page.fill("#text", "/giao KTHT Rà soát lấn chiếm vỉa hè tuyến Trần Nhân Tông hạn 15/12")
     await page.press("#text", "Enter")
     await expect(page.locator(".msg.me").last).to_contain_text("/giao KTHT")
@@ -154,8 +177,8 @@ async def test_assign_acknowledge_report_approve_in_the_browser(page: Any) -> No
     await expect(review.get_by_role("button", name="Duyệt")).to_have_count(0)
     await shot(page, "06-approved")
 
-    # The card in the unit's group shows the final state.
-    await act_as(page, CHAIRMAN, "Phòng Kinh tế, Hạ tầng và Đô thị")
+    # The card in the unit's group shows the final state (the office sits in every unit's group).
+    await act_as(page, OFFICE, "Phòng Kinh tế, Hạ tầng và Đô thị")
     await expect(card).to_contain_text("Đã hoàn thành")
     await expect(card.locator(".kb-btn")).to_have_count(0)
     await shot(page, "07-done")
@@ -187,3 +210,76 @@ async def test_fast_forward_says_what_happened(page: Any) -> None:
     await expect(alert).to_contain_text(re.compile("Chưa có gì được hẹn giờ|Đồng hồ sandbox"))
     await page.click("#alert-ok")
     await expect(alert).to_be_hidden()
+
+
+async def test_a_sample_command_in_the_help_closes_it_for_good(page: Any) -> None:
+    await page.locator("#help code.try", has_text="/viec").click()
+    await expect(page.locator("#help")).to_be_hidden()
+    await expect(page.locator("#text")).to_have_value("/viec")
+    await page.reload()
+    await expect(page.locator("#clock")).to_contain_text("23/11/2026")  # the page is up again
+    await expect(page.locator("#help")).to_be_hidden()
+
+
+async def test_a_stopped_sandbox_shows_a_banner_until_it_is_back(
+    sandbox: Sandbox, page: Any
+) -> None:
+    await page.click("#help-close")
+    banner = page.locator("#offline")
+    await expect(page.locator("#clock")).to_contain_text("23/11/2026")
+    await expect(banner).to_be_hidden()
+    # The web server stops (as on Ctrl-C): the live stream ends and the page says so.
+    port = int(sandbox.url.rsplit(":", 1)[1])
+    await sandbox.runner.cleanup()
+    await expect(banner).to_be_visible()
+    await expect(banner).to_have_text("Mất kết nối với sandbox — đang thử lại…")
+    await shot(page, "08-offline")
+    # It comes back on the same address: the page reconnects by itself and the banner goes.
+    runner = web.AppRunner(SandboxWeb(sandbox.live, sandbox.demo).app, shutdown_timeout=1.0)
+    await runner.setup()
+    sandbox.runner = runner  # the fixture stops this one
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await expect(banner).to_be_hidden(timeout=15_000)
+
+
+async def fast_forward_until(page: Any, arrived: Any, tries: int = 12) -> None:
+    """Press ⏩ (and the alert's OK) until ``arrived`` is on the page."""
+    for _ in range(tries):
+        if await arrived.count():
+            return
+        await page.click("#ff")
+        await expect(page.locator("#alert")).to_be_visible(timeout=15_000)
+        await page.click("#alert-ok")
+    await expect(arrived.first).to_be_visible()
+
+
+async def test_fast_forward_brings_the_nudge_and_the_weekly_chart(running_page: Any) -> None:
+    page = running_page
+    await page.click("#help-close")
+    await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
+    due = (datetime.now(VN) + timedelta(days=10)).strftime("%d/%m/%Y")
+    await page.fill("#text", f"/giao KTHT Báo cáo tiến độ giải phóng mặt bằng hạn {due}")
+    await page.press("#text", "Enter")
+    await expect(page.locator(".msg.bot").last).to_contain_text("NV-0001")
+
+    # The unit's head watches the unit's group while the clock jumps: the reminder arrives.
+    await act_as(page, KTHT_HEAD, "Phòng Kinh tế, Hạ tầng và Đô thị")
+    nudge = page.locator(".msg.bot", has_text="Đôn đốc nhiệm vụ")
+    await fast_forward_until(page, nudge)
+    await expect(nudge.first).to_contain_text("NV-0001")
+    await shot(page, "09-nudge")
+
+    # On Friday the weekly tally reaches the leadership group, its chart shown as an image.
+    await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
+    chart = page.locator(".msg.bot img")
+    await fast_forward_until(page, chart)
+    await chart.last.scroll_into_view_if_needed()
+
+    width = await chart.last.evaluate("(img) => img.complete ? img.naturalWidth : 0")
+    for _ in range(50):
+        if width:
+            break
+        await page.wait_for_timeout(100)
+        width = await chart.last.evaluate("(img) => img.complete ? img.naturalWidth : 0")
+    assert width > 0, "the weekly chart did not load"
+    await shot(page, "10-weekly-chart")

@@ -9,6 +9,7 @@ from support import (
     STRANGER,
     TCKH_CHAT,
     TCKH_HEAD,
+    TCKH_STAFF,
     World,
 )
 
@@ -211,3 +212,33 @@ async def test_a_reply_takes_the_deadline_written_in_the_command(world: World) -
     assert "NV-0002" in world.last_text(LEADERS)
     assert "Thứ Ba, 01/12/2026 17:00" in world.last_text(LEADERS)  # 24/11 is a day off
     assert "Nội dung: Rà soát danh sách hộ cận nghèo\n" in world.card(TCKH_CHAT, "NV-0002")["text"]
+
+
+async def test_what_no_command_takes_gets_a_pointer_to_help_in_private_only(world: World) -> None:
+    bot = world.tg.bot.username
+    # In a private chat: an unknown command and plain text both get the hint, in the reader's
+    # language; nothing is done besides.
+    for user, text, expected in (
+        (CHAIRMAN, "/xyz", "Bot chưa biết lệnh /xyz. Gõ /help"),
+        (CHAIRMAN, "chào bot", "Bot nhận lệnh bắt đầu bằng dấu /"),
+        (STRANGER, "xin chào", "Gõ /help để xem các lệnh"),
+        (TCKH_STAFF, f"/xyz@{bot} 1", "The bot does not know /xyz. Type /help"),
+    ):
+        sent = await world.say(user, user, text)
+        answer = world.last(user)
+        assert answer["message_id"] > sent["message_id"], text
+        assert expected in answer["text"], text
+    # Known commands are not shadowed by the hint.
+    await world.say(CHAIRMAN, CHAIRMAN, "/help")
+    assert "Bot chưa biết" not in world.last_text(CHAIRMAN)
+
+    # In a group: silence for people's chat and for commands meant for another bot; an unknown
+    # command written to this bot is answered.
+    world.tg.privacy_mode = False  # the bot sees everything, and still keeps out of chat
+    before = len(world.tg.bot_messages(TCKH_CHAT))
+    for text in ("chào cả phòng", f"@{bot} chào bot", "/xyz", "/xyz@other_bot", "/giao@other_bot"):
+        await world.say(TCKH_CHAT, TCKH_HEAD, text)
+    assert len(world.tg.bot_messages(TCKH_CHAT)) == before
+    await world.say(TCKH_CHAT, TCKH_HEAD, f"/xyz@{bot}")
+    assert "Bot chưa biết lệnh /xyz" in world.last_text(TCKH_CHAT)
+    assert await _task_count(world) == 0

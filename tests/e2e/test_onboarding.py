@@ -118,6 +118,7 @@ async def test_invited_people_survive_a_roster_import_and_invites_change_no_one(
 async def test_an_admin_from_the_settings_alone_can_start_and_assign(world: World) -> None:
     installer = 900777
     world.tg.add_user(installer, "Cài", "Người")
+    world.tg.join(LEADERS, installer)
     world.settings = world.settings.model_copy(update={"admins": [ADMIN, installer]})
     await world.restart()
     await world.say(installer, installer, "/start")

@@ -13,6 +13,8 @@ from bot.sandbox.limits import RateLimiter
 
 GROUP = -1009
 AN = 7
+BINH = 8
+CHI = 9
 
 
 def test_html_entities_in_utf16_units() -> None:
@@ -93,6 +95,23 @@ def test_people_need_to_exist() -> None:
         tg.send_message(GROUP, AN, "hi")
     with pytest.raises(ValueError, match="does not exist"):
         tg.send_message(AN, AN, "hi", reply_to=5)
+
+
+def test_only_members_write_and_press_in_a_group() -> None:
+    tg = FakeTelegram()
+    tg.add_user(AN, "An")
+    tg.add_user(BINH, "Bình")
+    tg.add_user(CHI, "Chi")
+    tg.add_group(GROUP, "Xã", members=[AN])
+    sent = tg.send_message(GROUP, AN, "/menu")
+    with pytest.raises(ValueError, match="not a member"):
+        tg.send_message(GROUP, BINH, "cho tôi vào với")
+    assert len(tg.messages(GROUP)) == 1  # nothing stored, nobody joined by writing
+    tg.join(GROUP, BINH)
+    tg.send_message(GROUP, BINH, "đã vào nhóm")
+    assert len(tg.messages(GROUP)) == 2
+    with pytest.raises(ValueError, match="not a member"):
+        tg.press_button(GROUP, sent["message_id"], CHI, "x")
 
 
 def test_privacy_mode_and_membership_updates() -> None:

@@ -22,7 +22,16 @@ import aiohttp
 import pytest
 
 from bot.clock import ManualClock
-from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD, KTHT_STAFF, LEADERSHIP_CHAT, demo
+from bot.sandbox.demo import (
+    ADMIN,
+    CHAIRMAN,
+    KTHT_HEAD,
+    KTHT_STAFF,
+    LEADERSHIP_CHAT,
+    OFFICE,
+    VICE_CHAIRMAN,
+    demo,
+)
 from bot.sandbox.runner import Sandbox, sandbox_settings
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -169,6 +178,14 @@ async def test_state_lists_the_demo_chats_and_personas(http: aiohttp.ClientSessi
     assert personas[CHAIRMAN]["role"] == "Chủ tịch" and personas[CHAIRMAN]["leader"]
     assert personas[KTHT_HEAD]["role"] == "Trưởng đơn vị, Phòng Kinh tế, Hạ tầng và Đô thị"
     assert not personas[KTHT_HEAD]["leader"]
+    # Who is in which group, as in a ward: the leadership group holds the leaders and the office;
+    # a unit's group its people, the office and its supervising vice-chairman, not the chairman.
+    members = {c["id"]: set(c["members"]) for c in snapshot["chats"]}
+    assert members[LEADERSHIP_CHAT] == {CHAIRMAN, VICE_CHAIRMAN, OFFICE, ADMIN}
+    assert members[KTHT_CHAT] == {KTHT_HEAD, KTHT_STAFF, OFFICE, VICE_CHAIRMAN, ADMIN}
+    vhxh = next(u.chat for u in demo().spec.units if u.code == "VHXH")
+    assert VICE_CHAIRMAN not in members[vhxh] and OFFICE in members[vhxh]
+    assert members[KTHT_HEAD] == {KTHT_HEAD}  # a private chat: its person only
     # Everyone pressed Start: each private chat holds /start and the bot's greeting by name.
     privates = {c["id"]: c for c in snapshot["chats"] if c["type"] == "private"}
     assert set(privates) == set(personas)
@@ -226,6 +243,41 @@ async def test_assign_and_acknowledge_as_people_with_live_events(
     )
 
 
+async def bot_answer(box: Sandbox, chat_id: int, sent: Json) -> str:
+    """The bot's first message in the chat after a person's message, as plain text."""
+    answer = await box.live.tg.wait_for_bot_message(
+        chat_id, after_message_id=sent["message"]["message_id"], timeout=10
+    )
+    return str(answer.get("text") or "")
+
+
+async def test_usage_examples_name_the_demo_wards_units_and_work_when_copied(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    # A newcomer types /giao alone: the example names units of this ward, not TCKH/QLDT.
+    _, sent = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="/giao")
+    usage = await bot_answer(sandbox, LEADERSHIP_CHAT, sent)
+    found = re.search(r"Ví dụ: (/giao \S+ .*? hạn 15/12)", usage)
+    assert found is not None, usage
+    codes = found.group(1).split()[1].split(",")
+    ward_codes = [u.code for u in demo().spec.units]
+    assert codes == ward_codes[:2], usage
+    # ... and copying it assigns a task instead of "Không tìm thấy đơn vị".
+    _, sent = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text=found.group(1))
+    answer = await bot_answer(sandbox, LEADERSHIP_CHAT, sent)
+    assert "Đã giao NV-0001" in answer, answer
+
+    # The other usage lines that name a unit do too.
+    for text, example in (
+        ("/chuyen NV-0001", f"/chuyen NV-0042 {codes[1]}"),
+        ("/moi", f"/moi {codes[0]} head"),
+    ):
+        _, sent = await send(http, OFFICE, OFFICE, text=text)
+        assert example in await bot_answer(sandbox, OFFICE, sent), text
+    _, sent = await send(http, ADMIN, ADMIN, text="/dangky")
+    assert f"/dangky {codes[0]}" in await bot_answer(sandbox, ADMIN, sent)
+
+
 async def test_a_document_goes_up_and_comes_back_byte_identical(
     http: aiohttp.ClientSession,
 ) -> None:
@@ -278,6 +330,16 @@ async def test_bad_requests_are_refused_with_a_reason(http: aiohttp.ClientSessio
     assert status == 400
     status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN)
     assert status == 400 and "text" in body["error"]
+    # Not a member of the group: refused with who and where, and nothing reaches the chat.
+    before = len(chat(await state(http), KTHT_CHAT)["messages"])
+    status, body = await send(http, KTHT_CHAT, CHAIRMAN, text="/viec")
+    assert status == 400
+    assert body["error"].startswith(
+        "Nguyễn Văn Hùng không phải thành viên nhóm «Phòng Kinh tế, Hạ tầng và Đô thị»"
+    )
+    status, body = await send(http, LEADERSHIP_CHAT, KTHT_HEAD, text="chào các anh chị")
+    assert status == 400 and "Đỗ Văn Nam không phải thành viên" in body["error"]
+    assert len(chat(await state(http), KTHT_CHAT)["messages"]) == before
     payload = {"chat_id": KTHT_CHAT, "message_id": 999, "user_id": KTHT_HEAD, "data": "ack:1"}
     async with http.post("/api/press", json=payload) as response:
         assert response.status == 400
@@ -373,7 +435,8 @@ async def test_the_cli_starts_the_sandbox_and_ctrl_c_stops_it(tmp_path: Path, co
         if command == "run":
             assert log.startswith("TELEGRAM_BOT_TOKEN is not set: starting the sandbox"), log
             assert "@BotFather" in log
-        found = re.search(r"Sandbox: (http://127\.0\.0\.1:\d+)", log)
+        # The address stands out: framed, on its own line.
+        found = re.search(r"^=+\n  Sandbox: (http://127\.0\.0\.1:\d+)\n", log, re.M)
         assert found is not None, log
         async with aiohttp.ClientSession(base_url=found.group(1)) as session:
             async with session.get("/api/state") as response:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.__main__ import _logging as configure_logging
 from bot.calendar.workdays import WorkCalendar
 from bot.config import Settings, SettingsError, load_settings
 
@@ -258,3 +260,19 @@ def test_accepted_office_hours_make_a_work_calendar() -> None:
     s = load_settings(_env_file=None, DONDOC_OFFICE_START="07:30", DONDOC_OFFICE_END="16:45")
     calendar = WorkCalendar(office_start=s.office_start_time, office_end=s.office_end_time)
     assert (calendar.office_start, calendar.office_end) == (time(7, 30), time(16, 45))
+
+
+@pytest.mark.parametrize(("level", "quiet"), [("INFO", True), ("warning", True), ("DEBUG", False)])
+def test_scheduler_chatter_is_hidden_unless_debugging(
+    monkeypatch: pytest.MonkeyPatch, level: str, quiet: bool
+) -> None:
+    # Two INFO lines every 20 s from the due-scan would scroll the sandbox's address away.
+    monkeypatch.setattr(logging, "basicConfig", lambda **_: None)  # leave pytest's logging be
+    scheduler = logging.getLogger("apscheduler")
+    before = scheduler.level
+    try:
+        scheduler.setLevel(logging.NOTSET)
+        configure_logging(load_settings(DONDOC_LOG_LEVEL=level, _env_file=None))
+        assert (scheduler.level == logging.WARNING) is quiet
+    finally:
+        scheduler.setLevel(before)

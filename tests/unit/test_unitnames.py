@@ -1,4 +1,4 @@
-"""Recognising units as officials write them (bot/domain/unitnames.py)."""
+"""Recognising units as officials write them (bot/domain/unitnames.py); naming them in examples."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import pytest
 
 from bot.domain.model import Unit
 from bot.domain.unitnames import UnitDirectory, fold
+from bot.text.catalog import t
+from bot.text.render import examples
 
 UNITS = [
     Unit(1, "TCKH", "Phòng Tài chính - Kế hoạch", ("TC-KH", "Tài chính")),
@@ -277,3 +279,16 @@ def test_what_a_unit_is_written_as_wins_over_what_is_derived() -> None:
         directory = UnitDirectory(order)
         assert directory.find("Phòng Kinh tế") is kt  # kt's name, not "Phòng " + ktht's alias
         assert directory.find("Kinh tế") is ktht  # ktht's alias, not kt's name minus "Phòng"
+
+
+def test_usage_examples_name_the_rosters_units_or_fall_back() -> None:
+    units = [
+        Unit(1, "VP", "Văn phòng"),  # no group chat: a task it leads reaches nobody
+        Unit(2, "KTHT", "Phòng Kinh tế", chat_id=-20),
+        Unit(3, "CA", "Công an phường", chat_id=-50),
+    ]
+    assert examples(units) == {"ex_unit": "KTHT", "ex_unit2": "CA", "ex_units": "KTHT,CA"}
+    assert t("usage.chuyen", "en", **examples(units[:1])).endswith("/chuyen NV-0042 VP</code>")
+    assert examples([]) == {}
+    assert "/giao TCKH,QLDT " in t("usage.giao", "vi", **examples([]))
+    assert "/dangky TCKH</code>" in t("unregistered_chat", "en")

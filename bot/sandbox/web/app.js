@@ -73,7 +73,7 @@ async function loadState() {
     state.persona = state.personas.some((p) => p.id === saved) ? saved : state.personas[0].id;
     fillPersonas();
   }
-  if (!visibleChats().some((c) => c.id === state.current)) state.current = s.chats[0].id;
+  if (!visibleChats().some((c) => c.id === state.current)) state.current = visibleChats()[0].id;
   renderAll();
 }
 
@@ -95,16 +95,23 @@ function onEvent(ev) {
 }
 
 // Live updates; the state is (re)loaded each time the stream (re)opens, so nothing is missed.
+// While the stream is down (the sandbox was stopped) EventSource keeps retrying on its own;
+// the banner says so instead of leaving a page that silently stopped updating.
 function connect() {
   const source = new EventSource("/api/events");
   source.onmessage = (e) => onEvent(JSON.parse(e.data));
-  source.onopen = () => loadState().catch((err) => toast(`Không tải được sandbox: ${err.message}`, true));
+  source.onopen = () => {
+    $("offline").hidden = true;
+    loadState().catch((err) => toast(`Không tải được sandbox: ${err.message}`, true));
+  };
+  source.onerror = () => { $("offline").hidden = false; };
 }
 
 // ---------------------------------------------------------------- rendering
 
+// As in Telegram: the groups the persona is a member of, and their own chat with the bot.
 function visibleChats() {
-  return [...state.chats.values()].filter((c) => c.type === "group" || c.id === state.persona);
+  return [...state.chats.values()].filter((c) => c.members.includes(state.persona));
 }
 
 function chatTitle(chat) {
@@ -336,6 +343,8 @@ function setPersona(id) {
   state.unread.delete(id);
   setReply(null);
   if (wasPrivate) state.current = id;
+  // Not in this group: open the new persona's first chat rather than one they cannot see.
+  if (!visibleChats().some((c) => c.id === state.current)) state.current = visibleChats()[0].id;
   renderAll();
 }
 
@@ -401,9 +410,11 @@ function init() {
     $("help").hidden = true;
     localStorage.setItem("dondoc.help", "seen");
   });
+  // Trying a sample command closes the help as "Bắt đầu" does, so it is seen too.
   document.querySelectorAll("code.try").forEach((c) => c.addEventListener("click", () => {
     $("text").value = c.textContent;
     $("help").hidden = true;
+    localStorage.setItem("dondoc.help", "seen");
     $("text").focus();
   }));
   $("help").hidden = localStorage.getItem("dondoc.help") === "seen";

@@ -74,10 +74,13 @@ class SandboxWeb:
         }
 
     def _chat(self, chat_id: int, title: str, kind: str) -> JsonDict:
+        # Who is in the chat, as the stand-in knows it: the page shows a persona only theirs.
+        members = sorted(self.tg.chats[chat_id].members) if kind == "group" else [chat_id]
         return {
             "id": chat_id,
             "title": title,
             "type": kind,
+            "members": members,
             "messages": [_message_view(m) for m in self.tg.messages(chat_id)],
         }
 
@@ -86,11 +89,21 @@ class SandboxWeb:
             stream.put_nowait(event)
 
     def _check_actor(self, chat_id: int, user_id: int) -> str | None:
+        """Why this persona may not act in this chat, or None. The stand-in refuses too; this
+        says it in the page's language, with names."""
         if user_id not in self.people:
             return f"không có người dùng {user_id} trong phường mẫu"
         if chat_id != user_id and chat_id not in self.groups:
             return f"không có cuộc trò chuyện {chat_id} cho người dùng {user_id}"
+        if chat_id != user_id and user_id not in self.tg.chats[chat_id].members:
+            return (
+                f"{self._name(user_id)} không phải thành viên nhóm «{self._title(chat_id)}», "
+                "nên không gửi tin hay bấm nút ở đó được (như trên Telegram)."
+            )
         return None
+
+    def _name(self, user_id: int) -> str:
+        return next((p.name for p in self.demo.personas if p.id == user_id), str(user_id))
 
     # ------------------------------------------------------------------ routes
 
@@ -255,8 +268,7 @@ class SandboxWeb:
         for group in self.demo.groups:
             if group.id == chat_id:
                 return group.title
-        name = next((p.name for p in self.demo.personas if p.id == chat_id), str(chat_id))
-        return f"chat riêng của {name}"
+        return f"chat riêng của {self._name(chat_id)}"
 
     async def _close_streams(self, _: web.Application) -> None:
         for stream in self._streams:
