@@ -46,6 +46,15 @@ async def test_429_returns_the_row_to_pending_until_retry_after(world: World) ->
     assert await _deliveries(world) == {"sent": 1}
 
 
+async def test_a_429_on_a_command_reply_is_waited_out(world: World) -> None:
+    # The rate limiter leaves 429s to us (bot/app.py): a reply waits retry_after and tries again.
+    world.tg.fail_next(
+        "sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=LEADERS
+    )
+    await _assign(world)
+    assert "NV-0001" in world.last_text(LEADERS)
+
+
 async def test_server_errors_retry_with_backoff(world: World) -> None:
     await _assign(world)
     world.tg.fail_next("sendMessage", 500, "Internal Server Error", count=2)
