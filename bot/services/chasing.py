@@ -622,12 +622,27 @@ class ChasingService:
             await uow.commit()
         return counts
 
-    async def first_refusal(self, chat_id: int) -> bool:
-        """True the first time a chat refuses the bot: the admins are told once, not per nudge."""
+    @staticmethod
+    def _refusal_key(chat_id: int, person_id: int | None) -> str:
+        return f"refused:p{person_id}" if person_id is not None else f"refused:{chat_id}"
+
+    async def first_refusal(self, chat_id: int, person_id: int | None = None) -> bool:
+        """True the first time a chat (or a person) refuses the bot: the admins are told once,
+        not per nudge. Once it works again (see sent), a later refusal is news again."""
         async with self.core.uow() as uow:
-            first = await uow.handled.claim(f"refused:{chat_id}", self.core.clock.now())
+            first = await uow.handled.claim(
+                self._refusal_key(chat_id, person_id), self.core.clock.now()
+            )
             await uow.commit()
         return first
+
+    async def sent(self, delivery: Delivery, **values: object) -> None:
+        """Mark a message sent; the chat takes messages again, so a past refusal is forgotten
+        (the bot was added back, the person unblocked it)."""
+        async with self.core.uow() as uow:
+            await uow.deliveries.set_state(delivery.id, "sent", **values)
+            await uow.handled.release(self._refusal_key(delivery.chat_id, delivery.person_id))
+            await uow.commit()
 
     async def next_delivery_at(self) -> datetime | None:
         async with self.core.uow() as uow:

@@ -82,6 +82,36 @@ async def test_403_fails_the_row_and_tells_the_admins_once(world: World) -> None
     assert (await _deliveries(world))["failed"] == 2
 
 
+async def test_a_group_that_removes_the_bot_again_is_reported_again(world: World) -> None:
+    await world.say(ADMIN, ADMIN, "/start")
+    await _assign(world)
+    world.tg.kick_bot(TCKH_CHAT)
+    await world.at(DUE)
+    world.tg.readd_bot(TCKH_CHAT)
+    await world.at(DUE.replace(day=25, hour=8))  # the next reminder goes through
+    assert len(reminders(world)) == 1
+    world.tg.kick_bot(TCKH_CHAT)
+    await world.at(DUE.replace(day=27, hour=8))
+    notices = [m["text"] for m in world.tg.bot_messages(ADMIN) if "không gửi được" in m["text"]]
+    assert len(notices) == 2
+
+
+async def test_a_person_who_blocks_the_bot_is_reported_to_the_admins_once(world: World) -> None:
+    await world.say(ADMIN, ADMIN, "/start")
+    await world.say(TCKH_HEAD, TCKH_HEAD, "/start")
+    await _assign(world)
+    world.tg.block_bot(TCKH_HEAD)
+    result = await world.at(DUE)
+    assert result.delivery.failed == 1
+    notices = [m["text"] for m in world.tg.bot_messages(ADMIN) if "đã chặn bot" in m["text"]]
+    assert len(notices) == 1 and str(TCKH_HEAD) in notices[0]
+    # From then on the head is mentioned in the group, and the admins are not told again.
+    await world.at(DUE.replace(day=24, hour=8))
+    assert f"tg://user?id={TCKH_HEAD}" in world.last(TCKH_CHAT)["html"]
+    notices = [m["text"] for m in world.tg.bot_messages(ADMIN) if "đã chặn bot" in m["text"]]
+    assert len(notices) == 1
+
+
 async def test_an_ambiguous_timeout_is_not_sent_again(world: World) -> None:
     await world.restart(read_timeout=0.5)
     await _assign(world)
