@@ -173,6 +173,8 @@ async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
 
 async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
     """Tell the person who acted, then everyone else."""
+    if outcome.changed:
+        ctx.bot_data.saved_updates.append(update.update_id)
     query = update.callback_query
     if query is not None:
         text = outcome.reply

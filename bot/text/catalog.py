@@ -819,6 +819,12 @@ M: dict[str, dict[str, str]] = {
         " đã được báo.",
         "en": "Sorry, something went wrong. Nothing was saved; the administrators were told.",
     },
+    "error.after_save": {
+        "vi": "Rất tiếc, đã có lỗi sau khi lưu. Thay đổi của bạn đã được lưu, nhưng có thể chưa gửi"
+        " được hết thông báo; quản trị viên đã được báo.",
+        "en": "Sorry, something went wrong after saving. Your change was saved, but some messages"
+        " may not have gone out; the administrators were told.",
+    },
     "error.admin_notice": {
         "vi": "⚠️ Lỗi khi xử lý một cập nhật: <code>{error}</code>",
         "en": "⚠️ Error while handling an update: <code>{error}</code>",

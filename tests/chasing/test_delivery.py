@@ -55,6 +55,21 @@ async def test_a_429_on_a_command_reply_is_waited_out(world: World) -> None:
     assert "NV-0001" in world.last_text(LEADERS)
 
 
+async def test_a_reply_that_fails_after_the_urge_was_saved_says_it_was_saved(
+    world: World,
+) -> None:
+    await _assign(world)
+    world.clock.set(DUE.replace(day=25, hour=10))
+    world.tg.fail_next("sendMessage", 400, "Bad Request: message is too long", chat_id=LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/nhac NV-0001")
+    said = world.last_text(LEADERS)
+    assert "đã được lưu" in said and "Không có thay đổi" not in said
+    # It was: the urge went out (right away, as the reply would have said), and counts.
+    assert "đôn đốc lần 1" in reminders(world)[-1]["text"]
+    await world.say(LEADERS, CHAIRMAN, "/nhac NV-0001")
+    assert "lần 2" in world.last_text(LEADERS)
+
+
 async def test_server_errors_retry_with_backoff(world: World) -> None:
     await _assign(world)
     world.tg.fail_next("sendMessage", 500, "Internal Server Error", count=2)
