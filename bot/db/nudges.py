@@ -224,6 +224,18 @@ class NudgeRepository:
             out.update({tid: int(n) for tid, n in rows})
         return out
 
+    async def urges_after(self, task_id: int, moment: datetime) -> int:
+        """Urges of a task given after a moment (its deadline: the overdue ones)."""
+        found = await self._s.scalar(
+            select(func.count()).where(
+                NudgeRow.task_id == task_id,
+                NudgeRow.state == "done",
+                NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+                NudgeRow.done_at > moment,
+            )
+        )
+        return int(found or 0)
+
     async def upcoming(self, task_ids: Sequence[int] | None, limit: int) -> list[Nudge]:
         query = select(NudgeRow).where(NudgeRow.state == "pending")
         if task_ids is not None:

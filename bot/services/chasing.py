@@ -193,9 +193,10 @@ class ChasingService:
                 row.append({"text": label, "data": button.data})
             buttons.append(row)
         if mentions:
-            lines.append(
-                t("nudge.mention", lang, who=", ".join(render.mention(p) for p in mentions))
-            )
+            # Everyone responsible is named for the group to see; only those without a
+            # private copy are pinged (a tg://user link), the others already got the message.
+            who = ", ".join(esc(p.name) if p.can_dm else render.mention(p) for p in mentions)
+            lines.append(t("nudge.mention", lang, who=who))
         return "\n".join(lines), buttons
 
     async def _queue(self, uow: UnitOfWork, items: list[DueItem], now: datetime) -> int:
@@ -248,11 +249,20 @@ class ChasingService:
         """Who a unit's reminder is for: the head, and the deputies once it is late enough."""
         heads = await uow.people.of_unit(unit_id, [Role.HEAD])
         deputies = await uow.people.of_unit(unit_id, [Role.DEPUTY])
-        late = any(
-            i.urge_no is not None and i.urge_no >= self.core.policy.deputies_from_urge
-            for i in items
-        )
-        return heads + (deputies if late else [])
+        return heads + (deputies if await self._deputies_due(uow, items) else [])
+
+    async def _deputies_due(self, uow: UnitOfWork, items: list[DueItem]) -> bool:
+        """From the Nth overdue urge on: a /nhac before the deadline counts as an urge, but not
+        towards bringing the deputies in (the issue: "from the first overdue urge")."""
+        wanted = self.core.policy.deputies_from_urge
+        for item in items:
+            task = item.task
+            if item.urge_no is None or item.days_late <= 0 or task.due is None:
+                continue
+            overdue = min(item.urge_no, await uow.nudges.urges_after(task.id, task.due))
+            if overdue >= wanted:
+                return True
+        return False
 
     async def _escalate(
         self, uow: UnitOfWork, items: list[DueItem], units: dict[int, Unit], now: datetime

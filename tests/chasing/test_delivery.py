@@ -120,8 +120,9 @@ async def test_a_person_who_blocks_the_bot_is_reported_to_the_admins_once(world:
     assert result.delivery.failed == 1
     notices = [m["text"] for m in world.tg.bot_messages(ADMIN) if "đã chặn bot" in m["text"]]
     assert len(notices) == 1 and str(TCKH_HEAD) in notices[0]
-    # From then on the head is mentioned in the group, and the admins are not told again.
-    await world.at(DUE.replace(day=24, hour=8))
+    # From then on the head is pinged in the group instead, and the admins are not told again.
+    await world.at(DUE.replace(day=25, hour=8))
+    assert "chưa tiếp nhận" in world.last(TCKH_CHAT)["text"]
     assert f"tg://user?id={TCKH_HEAD}" in world.last(TCKH_CHAT)["html"]
     notices = [m["text"] for m in world.tg.bot_messages(ADMIN) if "đã chặn bot" in m["text"]]
     assert len(notices) == 1
