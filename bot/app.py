@@ -82,8 +82,14 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if rate_limit:
+        # The limiter keeps command replies, which the Pacer does not see, within Telegram's
+        # overall and per-group limits. It must not retry a 429 itself: it would sleep out
+        # retry_after inside the send while the delivery row says "sending", so a crash then
+        # turns an unsent reminder into "unknown" (never sent). With no retries the 429 reaches
+        # scheduler.delivery as RetryAfter, which returns the row to pending; replies wait it
+        # out in handlers.adapt. Tests build the app the same way (bot.sandbox.live).
         # PTB types the limiter by its per-call data; ours passes none.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
     for name, value in timeouts.items():
         builder = getattr(builder, name)(value)
     app: DondocApp = builder.build()

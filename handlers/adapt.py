@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
 
 from telegram import (
     ForceReply,
@@ -15,7 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.domain.model import Attachment
 from bot.services.common import Actor, Where
@@ -24,7 +28,23 @@ from handlers.context import Ctx
 
 log = logging.getLogger(__name__)
 CALLBACK_ANSWER_LIMIT = 200
+# The rate limiter does not retry a 429 (bot/app.py): an answer to someone who is waiting for it
+# is worth a short wait and one more try; it has no row to go back to, unlike a reminder.
+REPLY_PATIENCE = 10.0  # seconds
 _TAG = re.compile(r"<[^>]+>")
+T = TypeVar("T")
+
+
+async def patiently(call: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return await call()
+    except RetryAfter as exc:
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        if seconds > REPLY_PATIENCE:
+            raise
+        await asyncio.sleep(seconds)
+        return await call()
 
 
 def actor_of(update: Update) -> Actor:
@@ -132,7 +152,7 @@ async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
     services = ctx.services
     for out in messages:
         try:
-            sent = await send_one(ctx, out)
+            sent = await patiently(lambda: send_one(ctx, out))  # noqa: B023 (called at once)
         except Forbidden as exc:
             if out.private_to is not None:
                 await services.roster.cannot_message(out.private_to)
@@ -153,6 +173,8 @@ async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
 
 async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
     """Tell the person who acted, then everyone else."""
+    if outcome.changed:
+        ctx.bot_data.saved_updates.append(update.update_id)
     query = update.callback_query
     if query is not None:
         text = outcome.reply
@@ -169,12 +191,15 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
         else:
             await query.answer(_plain(text) if text else None, show_alert=outcome.alert)
     elif outcome.reply and update.effective_message is not None:
-        await update.effective_message.reply_text(
-            outcome.reply,
-            parse_mode=ParseMode.HTML,
-            reply_parameters=ReplyParameters(
-                update.effective_message.message_id, allow_sending_without_reply=True
-            ),
+        message, reply = update.effective_message, outcome.reply
+        await patiently(
+            lambda: message.reply_text(
+                reply,
+                parse_mode=ParseMode.HTML,
+                reply_parameters=ReplyParameters(
+                    message.message_id, allow_sending_without_reply=True
+                ),
+            )
         )
     await deliver(ctx, outcome.messages)
 

@@ -16,9 +16,11 @@ async def nhac(update: Update, ctx: Ctx) -> None:
     if not code:
         return await usage(update, ctx, "usage.nhac")
     outcome = await ctx.services.chasing.urge(actor_of(update), where_of(update), code, note)
-    await answer(update, ctx, outcome)
-    if outcome.changed:
-        await kick(ctx.application)  # in office hours the urge goes out now, not in 20 s
+    try:
+        await answer(update, ctx, outcome)
+    finally:
+        if outcome.changed:  # even when the reply failed: the urge is saved and goes out
+            await kick(ctx.application)  # in office hours now, not in 20 s
 
 
 async def lich(update: Update, ctx: Ctx) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,6 +22,10 @@ class BotData:
         self.pacer: Pacer | None = None
         # One due-scan at a time, whether the repeating job or a /nhac runs it.
         self.scan_lock = asyncio.Lock()
+        # Updates whose change was committed before a later step (the reply, a notice) failed:
+        # the error handler must not tell the person that nothing was saved. Bounded: only the
+        # error handler, right after the failing handler, reads it.
+        self.saved_updates: deque[int] = deque(maxlen=1000)
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -1,4 +1,4 @@
-"""The last line: log the failure, tell the person nothing was saved, tell the admins once."""
+"""The last line: log the failure, tell the person whether their change stands, tell the admins."""
 
 from __future__ import annotations
 
@@ -22,13 +22,16 @@ async def on_error(update: object, ctx: Ctx) -> None:
         return
     lang = services.core.config.language
     if isinstance(update, Update) and update.effective_chat is not None:
+        # A failure after the commit (the reply or a notice could not be sent) must not be
+        # reported as "nothing was saved": the change stands.
+        saved = update.update_id in ctx.bot_data.saved_updates
+        text = t("error.after_save" if saved else "error.internal", lang)
         try:
             if update.callback_query is not None:
-                await update.callback_query.answer(t("error.internal", lang)[:200], show_alert=True)
+                await update.callback_query.answer(text[:200], show_alert=True)
             else:
-                await ctx.bot.send_message(
-                    update.effective_chat.id, t("error.internal", lang), parse_mode=ParseMode.HTML
-                )
+                chat_id = update.effective_chat.id
+                await ctx.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
         except TelegramError:
             log.warning("could not tell the user about the error")
     summary = html.escape(f"{type(ctx.error).__name__}: {ctx.error}"[:500])

@@ -5,6 +5,7 @@ and the row is not sent twice (at-most-once, counted)."""
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -190,9 +191,10 @@ async def _send_one(
         stats.failed += 1
         await chasing.mark(row.id, "failed", error=str(exc))
         if row.person_id is not None:
+            # Blocked: no more private copies (mentioned in the group instead).
             await services.roster.cannot_message(row.person_id)
-        elif await chasing.first_refusal(row.chat_id):
-            await _tell_admins(bot, services, row.chat_id, str(exc))
+        if await chasing.first_refusal(row.chat_id, row.person_id):
+            await _tell_admins(bot, services, row, str(exc))
         return
     except BadRequest as exc:
         stats.failed += 1
@@ -218,7 +220,7 @@ async def _send_one(
     if faults and faults.after_send:
         await faults.after_send()
     stats.sent += 1
-    await chasing.mark(row.id, "sent", sent_at=now, message_id=message.message_id, error=None)
+    await chasing.sent(row, sent_at=now, message_id=message.message_id, error=None)
 
 
 def _never_left(exc: TelegramError) -> bool:
@@ -265,11 +267,16 @@ def _seconds(value: object) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
-async def _tell_admins(bot: Bot, services: Services, chat_id: int, reason: str) -> None:
+async def _tell_admins(bot: Bot, services: Services, row: Delivery, reason: str) -> None:
     lang = services.core.config.language
-    text = t("delivery.refused", lang, chat=chat_id, reason=reason)
+    if row.person_id is not None:
+        person = await services.roster.person(row.person_id)
+        name = html.escape(person.name) if person else str(row.chat_id)
+        text = t("delivery.blocked", lang, name=name, chat=row.chat_id, reason=html.escape(reason))
+    else:
+        text = t("delivery.refused", lang, chat=row.chat_id, reason=html.escape(reason))
     for admin in await services.roster.admin_chats():
         try:
             await bot.send_message(admin, text, parse_mode=ParseMode.HTML)
         except (Forbidden, BadRequest, NetworkError):
-            log.warning("could not tell admin %s that chat %s refuses the bot", admin, chat_id)
+            log.warning("could not tell admin %s that chat %s refuses the bot", admin, row.chat_id)

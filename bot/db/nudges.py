@@ -54,6 +54,8 @@ class Delivery:
     attempts: int
     # A file to send, the text as its caption: (name, kind "photo" | "document", bytes).
     document: tuple[str, str, bytes] | None = None
+    created_at: datetime | None = None
+    nudge_ids: tuple[int, ...] = ()
 
 
 def _delivery(row: DeliveryRow) -> Delivery:
@@ -70,6 +72,8 @@ def _delivery(row: DeliveryRow) -> Delivery:
         row.state,
         row.attempts,
         document,
+        row.created_at,
+        tuple(row.nudge_ids or ()),
     )
 
 
@@ -115,6 +119,37 @@ class NudgeRepository:
         self._s.add(new)
         await self._s.flush()
         return new.id
+
+    async def by_ids(self, ids: Iterable[int]) -> dict[int, Nudge]:
+        wanted = list(set(ids))
+        out: dict[int, Nudge] = {}
+        for start in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
+            rows = await self._s.scalars(
+                select(NudgeRow).where(NudgeRow.id.in_(wanted[start : start + 900]))
+            )
+            out.update({r.id: _nudge(r) for r in rows})
+        return out
+
+    async def moves(
+        self, task_ids: Iterable[int], since: datetime
+    ) -> dict[int, list[tuple[str, datetime]]]:
+        """Extensions approved and reassignments since a moment, per task: what makes a
+        message queued before it out of date."""
+        ids = list(set(task_ids))
+        out: dict[int, list[tuple[str, datetime]]] = {}
+        for start in range(0, len(ids), 900):
+            rows = await self._s.execute(
+                select(TaskEventRow.task_id, TaskEventRow.kind, TaskEventRow.at).where(
+                    TaskEventRow.task_id.in_(ids[start : start + 900]),
+                    TaskEventRow.kind.in_(
+                        [EventKind.EXTENSION_APPROVED.value, EventKind.REASSIGNED.value]
+                    ),
+                    TaskEventRow.at >= since,
+                )
+            )
+            for task_id, kind, at in rows:
+                out.setdefault(task_id, []).append((kind, at))
+        return out
 
     async def cancel_pending(self, task_id: int, now: datetime) -> int:
         """Drop the planned schedule. A leader's /nhac stays: the scan decides, when it is due,
@@ -189,6 +224,18 @@ class NudgeRepository:
             out.update({tid: int(n) for tid, n in rows})
         return out
 
+    async def urges_after(self, task_id: int, moment: datetime) -> int:
+        """Urges of a task given after a moment (its deadline: the overdue ones)."""
+        found = await self._s.scalar(
+            select(func.count()).where(
+                NudgeRow.task_id == task_id,
+                NudgeRow.state == "done",
+                NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+                NudgeRow.done_at > moment,
+            )
+        )
+        return int(found or 0)
+
     async def upcoming(self, task_ids: Sequence[int] | None, limit: int) -> list[Nudge]:
         query = select(NudgeRow).where(NudgeRow.state == "pending")
         if task_ids is not None:
@@ -216,6 +263,7 @@ class DeliveryRepository:
         now: datetime,
         person_id: int | None = None,
         document: tuple[str, str, bytes] | None = None,
+        nudge_ids: Sequence[int] = (),
     ) -> bool:
         if await self._s.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None:
             return False
@@ -234,6 +282,7 @@ class DeliveryRepository:
                 document=data,
                 document_name=name,
                 document_kind=kind,
+                nudge_ids=list(nudge_ids) or None,
             )
         )
         await self._s.flush()
@@ -262,16 +311,47 @@ class DeliveryRepository:
             )
         return [_delivery(r) for r in rows]
 
-    async def expire(self, key_prefixes: Sequence[str], before: datetime) -> None:
-        await self._s.execute(
-            update(DeliveryRow)
+    async def pending_since_before(self, key_prefix: str, before: datetime) -> list[Delivery]:
+        """Messages still waiting to go out that were queued before a moment."""
+        rows = await self._s.scalars(
+            select(DeliveryRow)
             .where(
                 DeliveryRow.state == "pending",
                 DeliveryRow.created_at < before,
-                or_(*(DeliveryRow.key.startswith(p) for p in key_prefixes)),
+                DeliveryRow.key.startswith(key_prefix),
             )
-            .values(state="expired")
+            .order_by(DeliveryRow.id)
         )
+        return [_delivery(r) for r in rows]
+
+    async def queued_after(
+        self, key_prefix: str, chat_ids: Iterable[int], after: datetime
+    ) -> list[Delivery]:
+        """Messages to these chats queued after a moment, whatever became of them."""
+        chats = list(set(chat_ids))
+        out: list[Delivery] = []
+        for start in range(0, len(chats), 900):
+            rows = await self._s.scalars(
+                select(DeliveryRow).where(
+                    DeliveryRow.chat_id.in_(chats[start : start + 900]),
+                    DeliveryRow.created_at > after,
+                    DeliveryRow.key.startswith(key_prefix),
+                )
+            )
+            out.extend(_delivery(r) for r in rows)
+        return out
+
+    async def went_out(self, key_prefix: str) -> bool:
+        """Whether any message under this key prefix was (or may have been) sent."""
+        found = await self._s.scalar(
+            select(DeliveryRow.id)
+            .where(
+                DeliveryRow.key.startswith(key_prefix),
+                DeliveryRow.state.in_(["sending", "sent", "unknown"]),
+            )
+            .limit(1)
+        )
+        return found is not None
 
     async def set_state(self, delivery_id: int, state: str, **values: Any) -> None:
         await self._s.execute(

@@ -693,3 +693,7 @@ class HandledRepository:
         except IntegrityError:
             return False
         return True
+
+    async def release(self, *keys: str) -> None:
+        """Forget keys, so that the next claim of each is a first one again."""
+        await self._s.execute(delete(HandledRow).where(HandledRow.key.in_(keys)))

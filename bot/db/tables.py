@@ -261,4 +261,7 @@ class DeliveryRow(Base):
     document: Mapped[bytes | None] = mapped_column(LargeBinary)
     document_name: Mapped[str | None] = mapped_column(String(128))
     document_kind: Mapped[str | None] = mapped_column(String(16))  # photo | document
+    # The nudges a reminder or escalation speaks for: checked again just before it goes out,
+    # so a task finished, extended or moved meanwhile is not chased (None for other messages).
+    nudge_ids: Mapped[list[int] | None] = mapped_column(JSON)
     __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)

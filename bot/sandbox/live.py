@@ -68,9 +68,8 @@ class LiveBot:
         options: dict[str, Any] = {"concurrent_updates": processor}
         if read_timeout is not None:
             options["read_timeout"] = read_timeout
-        app = build_application(
-            runtime, tg.token, url, rate_limit=False, schedule=schedule, **options
-        )
+        # The production rate limiter too: its handling of a 429 is part of what is tested.
+        app = build_application(runtime, tg.token, url, schedule=schedule, **options)
         await app.initialize()
         await post_init(app)
         await app.start()

@@ -4,12 +4,12 @@ digest, manual urges and the schedule. Sending is the scheduler's job; this deci
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from bot.db.nudges import Delivery, Nudge
 from bot.db.uow import UnitOfWork
-from bot.domain.model import Person, Role, Status, Task, Unit
+from bot.domain.model import EventKind, Person, Role, Status, Task, Unit
 from bot.domain.nudging import (
     PRIORITY,
     URGE_KINDS,
@@ -29,6 +29,8 @@ from bot.text.catalog import t
 from bot.text.render import esc
 
 BATCH = 8  # tasks per reminder message: keeps text and keyboard well inside Telegram's limits
+# How long an old reminder waits for the newer one of the same tasks to go out first.
+STALE_HOLD = timedelta(minutes=1)
 SCAN_LIMIT = 5000
 ACTIVE = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED})
 
@@ -191,9 +193,10 @@ class ChasingService:
                 row.append({"text": label, "data": button.data})
             buttons.append(row)
         if mentions:
-            lines.append(
-                t("nudge.mention", lang, who=", ".join(render.mention(p) for p in mentions))
-            )
+            # Everyone responsible is named for the group to see; only those without a
+            # private copy are pinged (a tg://user link), the others already got the message.
+            who = ", ".join(esc(p.name) if p.can_dm else render.mention(p) for p in mentions)
+            lines.append(t("nudge.mention", lang, who=who))
         return "\n".join(lines), buttons
 
     async def _queue(self, uow: UnitOfWork, items: list[DueItem], now: datetime) -> int:
@@ -207,15 +210,9 @@ class ChasingService:
             by_unit[item.task.lead_unit_id].append(item)
         count = 0
         group_lang = self.core.config.language
-        policy = self.core.policy
         for unit_id, unit_items in by_unit.items():
             unit = units[unit_id]
-            heads = await uow.people.of_unit(unit_id, [Role.HEAD])
-            deputies = await uow.people.of_unit(unit_id, [Role.DEPUTY])
-            late = any(
-                i.urge_no is not None and i.urge_no >= policy.deputies_from_urge for i in unit_items
-            )
-            recipients = heads + (deputies if late else [])
+            recipients = await self._recipients(uow, unit_id, unit_items)
             group = unit.chat_id
             if group is None and not any(p.can_dm for p in recipients):
                 # Nobody in the unit can be reached: the leaders see it instead of nobody.
@@ -223,10 +220,11 @@ class ChasingService:
             for start in range(0, len(unit_items), BATCH):
                 chunk = unit_items[start : start + BATCH]
                 first = chunk[0].nudge.id
+                ids = [i.nudge.id for i in chunk]
                 if group is not None:
                     text, buttons = self._render(unit, chunk, group_lang, recipients)
                     count += await uow.deliveries.add(
-                        f"nudge:{first}:{group}", group, text, buttons, now
+                        f"nudge:{first}:{group}", group, text, buttons, now, nudge_ids=ids
                     )
                 for person in recipients:
                     if not person.can_dm:
@@ -240,9 +238,31 @@ class ChasingService:
                         buttons,
                         now,
                         person_id=person.id,
+                        nudge_ids=ids,
                     )
         count += await self._escalate(uow, items, units, now)
         return count
+
+    async def _recipients(
+        self, uow: UnitOfWork, unit_id: int, items: list[DueItem]
+    ) -> list[Person]:
+        """Who a unit's reminder is for: the head, and the deputies once it is late enough."""
+        heads = await uow.people.of_unit(unit_id, [Role.HEAD])
+        deputies = await uow.people.of_unit(unit_id, [Role.DEPUTY])
+        return heads + (deputies if await self._deputies_due(uow, items) else [])
+
+    async def _deputies_due(self, uow: UnitOfWork, items: list[DueItem]) -> bool:
+        """From the Nth overdue urge on: a /nhac before the deadline counts as an urge, but not
+        towards bringing the deputies in (the issue: "from the first overdue urge")."""
+        wanted = self.core.policy.deputies_from_urge
+        for item in items:
+            task = item.task
+            if item.urge_no is None or item.days_late <= 0 or task.due is None:
+                continue
+            overdue = min(item.urge_no, await uow.nudges.urges_after(task.id, task.due))
+            if overdue >= wanted:
+                return True
+        return False
 
     async def _escalate(
         self, uow: UnitOfWork, items: list[DueItem], units: dict[int, Unit], now: datetime
@@ -282,6 +302,7 @@ class ChasingService:
                     [],
                     now,
                     person_id=person.id,
+                    nudge_ids=[item.nudge.id],
                 )
         return count
 
@@ -428,18 +449,168 @@ class ChasingService:
     # --- bookkeeping for the sender ----------------------------------------------------------
 
     async def claim(self, limit: int) -> list[Delivery]:
-        """Messages due to go out now. Nothing goes out while the office is closed (a retry
-        that comes due at night waits for the morning), and a reminder left over from an
-        earlier day is dropped: that day's situation is no longer news, today's nudges say it."""
+        """Messages due to go out now. Nothing goes out while the office is closed: a retry
+        that comes due at night waits for the morning, and is then sent, not dropped (see
+        _fold_stale for the one exception). Each reminder is checked against its tasks as
+        they stand now: a task acknowledged, reported, finished, withdrawn, extended or moved
+        since the message was queued is taken out of it."""
         now = self.core.clock.now()
         if not self.core.calendar.is_office_time(now):
             return []
         today = self.core.calendar.start_of_office(now.astimezone(self.core.config.tz).date())
         async with self.core.uow() as uow:
-            await uow.deliveries.expire(("nudge:", "esc:"), before=today)
+            await self._fold_stale(uow, today, now)
             rows = await uow.deliveries.claim(now, limit)
+            rows = await self._still_worth_sending(uow, rows, now)
             await uow.commit()
         return rows
+
+    async def _fold_stale(self, uow: UnitOfWork, today: datetime, now: datetime) -> None:
+        """A scheduled reminder left over from an earlier day ("due soon", "not acknowledged")
+        is dropped only once a newer reminder of each of its tasks has gone to the same chat:
+        that one says it as things stand today. While the newer one is still on its way, the
+        old one waits behind it; if the newer one fails, the old one goes out after all.
+        An urge (overdue or a leader's /nhac) is counted, and an escalation tells a leader
+        about one: those always go out, late rather than never."""
+        stale = [
+            row
+            for row in await uow.deliveries.pending_since_before("nudge:", today)
+            if row.nudge_ids and row.created_at is not None
+        ]
+        if not stale:
+            return
+        since = min(row.created_at for row in stale if row.created_at is not None)
+        later = await uow.deliveries.queued_after("nudge:", {r.chat_id for r in stale}, since)
+        nudges = await uow.nudges.by_ids([i for row in stale + later for i in row.nudge_ids])
+
+        def tasks_of(row: Delivery) -> set[int]:
+            return {nudges[i].task_id for i in row.nudge_ids if i in nudges}
+
+        for row in stale:
+            covered = [nudges[i] for i in row.nudge_ids if i in nudges]
+            if not covered or any(n.kind in URGE_KINDS for n in covered):
+                continue
+            newer = [
+                d
+                for d in later
+                if d.chat_id == row.chat_id
+                and d.id != row.id
+                and d.created_at is not None
+                and row.created_at is not None
+                and d.created_at > row.created_at
+            ]
+            # "unknown" counts as gone out: at-most-once treats it as sent.
+            said = set().union(*(tasks_of(d) for d in newer if d.state in ("sent", "unknown")))
+            coming = set().union(
+                *(tasks_of(d) for d in newer if d.state in ("pending", "claimed", "sending"))
+            )
+            mine = tasks_of(row)
+            if mine <= said:
+                await uow.deliveries.set_state(row.id, "expired")
+            elif mine <= said | coming:
+                await uow.deliveries.set_state(row.id, "pending", next_attempt_at=now + STALE_HOLD)
+
+    async def _still_worth_sending(
+        self, uow: UnitOfWork, rows: list[Delivery], now: datetime
+    ) -> list[Delivery]:
+        """Take out of each claimed reminder the tasks that no longer need it; a reminder left
+        with nothing is cancelled, one left with fewer tasks is written afresh for those."""
+        chased = [row for row in rows if row.nudge_ids and row.created_at is not None]
+        if not chased:
+            return rows
+        nudges = await uow.nudges.by_ids(i for row in chased for i in row.nudge_ids)
+        tasks = await uow.tasks.by_ids({n.task_id for n in nudges.values()})
+        since = min(row.created_at for row in chased if row.created_at is not None)
+        moves = await uow.nudges.moves(tasks, since)
+        out: list[Delivery] = []
+        for row in rows:
+            if not row.nudge_ids or row.created_at is None:
+                out.append(row)
+                continue
+            queued_at = row.created_at
+            covered = [nudges[i] for i in row.nudge_ids if i in nudges]
+            wanted = [
+                n
+                for n in covered
+                if self._wanted_at_send(tasks.get(n.task_id), n, row, moves, queued_at)
+            ]
+            if len(wanted) == len(covered):
+                out.append(row)
+                continue
+            for nudge in covered:
+                if nudge not in wanted:
+                    await self._uncount_unsent(uow, row, nudge, now)
+            if not wanted:
+                await uow.deliveries.set_state(row.id, "cancelled", error="no longer needed")
+                continue
+            text, buttons = await self._rewrite(uow, row, wanted, tasks, queued_at)
+            ids = [n.id for n in wanted]
+            await uow.deliveries.set_state(
+                row.id, "claimed", text=text, buttons=buttons, nudge_ids=ids
+            )
+            out.append(replace(row, text=text, buttons=buttons, nudge_ids=tuple(ids)))
+        return out
+
+    def _wanted_at_send(
+        self,
+        task: Task | None,
+        nudge: Nudge,
+        row: Delivery,
+        moves: dict[int, list[tuple[str, datetime]]],
+        queued_at: datetime,
+    ) -> bool:
+        if task is None or not self._still_wanted(task, nudge):
+            return False
+        for kind, at in moves.get(task.id, []):
+            if at < queued_at:
+                continue
+            if kind == EventKind.REASSIGNED.value:
+                return False  # the message names, and goes to, the unit no longer in charge
+            # A new deadline makes "due soon", "overdue" and an escalation wrong; a leader's
+            # own words to the unit still stand.
+            if not (nudge.kind is NudgeKind.MANUAL and row.key.startswith("nudge:")):
+                return False
+        return True
+
+    async def _uncount_unsent(
+        self, uow: UnitOfWork, row: Delivery, nudge: Nudge, now: datetime
+    ) -> None:
+        """An urge that reached nobody is not counted ("đôn đốc lần N" counts what was said)."""
+        if nudge.kind not in URGE_KINDS or not row.key.startswith("nudge:"):
+            return
+        prefix = row.key.rsplit(":", 1)[0] + ":"  # the group message and its private copies
+        if not await uow.deliveries.went_out(prefix):
+            await uow.nudges.mark_cancelled(nudge.id, now)
+
+    async def _rewrite(
+        self,
+        uow: UnitOfWork,
+        row: Delivery,
+        wanted: list[Nudge],
+        tasks: dict[int, Task],
+        queued_at: datetime,
+    ) -> tuple[str, list[list[dict[str, str]]]]:
+        """The reminder as it would have been written for the tasks still wanting it."""
+        cal = self.core.calendar
+        actors = await uow.people.by_ids(n.actor_id for n in wanted if n.actor_id)
+        items = [
+            DueItem(
+                tasks[n.task_id],
+                n,
+                n.urge_no,
+                working_days_late(tasks[n.task_id], queued_at, cal),
+                actors.get(n.actor_id) if n.actor_id else None,
+            )
+            for n in wanted
+        ]
+        unit_id = items[0].task.lead_unit_id
+        unit = (await uow.units.by_ids([unit_id]))[unit_id]
+        if row.person_id is not None:
+            person = (await uow.people.by_ids([row.person_id])).get(row.person_id)
+            lang = self.core.person_lang(person) if person else self.core.config.language
+            return self._render(unit, items, lang, [])
+        recipients = await self._recipients(uow, unit_id, items)
+        return self._render(unit, items, self.core.config.language, recipients)
 
     async def chat_migrated(self, delivery_id: int, old: int, new: int) -> None:
         """A group upgraded to a supergroup: its units (or the leadership setting) follow it."""
@@ -461,12 +632,27 @@ class ChasingService:
             await uow.commit()
         return counts
 
-    async def first_refusal(self, chat_id: int) -> bool:
-        """True the first time a chat refuses the bot: the admins are told once, not per nudge."""
+    @staticmethod
+    def _refusal_key(chat_id: int, person_id: int | None) -> str:
+        return f"refused:p{person_id}" if person_id is not None else f"refused:{chat_id}"
+
+    async def first_refusal(self, chat_id: int, person_id: int | None = None) -> bool:
+        """True the first time a chat (or a person) refuses the bot: the admins are told once,
+        not per nudge. Once it works again (see sent), a later refusal is news again."""
         async with self.core.uow() as uow:
-            first = await uow.handled.claim(f"refused:{chat_id}", self.core.clock.now())
+            first = await uow.handled.claim(
+                self._refusal_key(chat_id, person_id), self.core.clock.now()
+            )
             await uow.commit()
         return first
+
+    async def sent(self, delivery: Delivery, **values: object) -> None:
+        """Mark a message sent; the chat takes messages again, so a past refusal is forgotten
+        (the bot was added back, the person unblocked it)."""
+        async with self.core.uow() as uow:
+            await uow.deliveries.set_state(delivery.id, "sent", **values)
+            await uow.handled.release(self._refusal_key(delivery.chat_id, delivery.person_id))
+            await uow.commit()
 
     async def next_delivery_at(self) -> datetime | None:
         async with self.core.uow() as uow:

@@ -183,6 +183,8 @@ class RosterService:
             if await self.core.leadership_chat(uow) == where.chat_id:
                 await uow.settings.set(LEADERSHIP_CHAT, None)
             await uow.units.set_chat(unit.id, where.chat_id)
+            # The bot is in the group again: if it is removed later, the admins hear of it anew.
+            await uow.handled.release(f"refused:{where.chat_id}")
             await uow.commit()
         return Outcome(t("registered.unit", lang, unit=render.unit_name(unit)), changed=True)
 
@@ -312,6 +314,10 @@ class RosterService:
         async with self.core.uow() as uow:
             await uow.people.set_can_dm(person_id, False)
             await uow.commit()
+
+    async def person(self, person_id: int) -> Person | None:
+        async with self.core.uow() as uow:
+            return (await uow.people.by_ids([person_id])).get(person_id)
 
     async def admin_chats(self) -> list[int]:
         """Where to tell the administrators: DONDOC_ADMINS and the roster's admins."""

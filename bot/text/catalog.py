@@ -544,10 +544,20 @@ M: dict[str, dict[str, str]] = {
         "en": "Task {code} is {status}; there is nothing to remind.",
     },
     "delivery.refused": {
-        "vi": "⚠️ Bot không gửi được tin vào chat <code>{chat}</code>: {reason}\nKiểm tra bot còn trong"
-        " nhóm (hoặc người nhận chưa chặn bot); tin đôn đốc cho chat này tạm dừng.",
-        "en": "⚠️ The bot cannot post to chat <code>{chat}</code>: {reason}\nCheck the bot is still"
-        " in the group (or the person has not blocked it).",
+        "vi": "⚠️ Bot không gửi được tin vào nhóm <code>{chat}</code>: {reason}\nKiểm tra bot còn"
+        " trong nhóm. Cho đến khi bot được thêm lại, tin đôn đốc gửi vào nhóm này không tới được"
+        " (tin riêng cho từng người vẫn gửi); nếu bot bị gỡ lần nữa sau đó, bạn sẽ được báo lại.",
+        "en": "⚠️ The bot cannot post to group <code>{chat}</code>: {reason}\nCheck the bot is"
+        " still in the group. Until it is added back, reminders to this group do not arrive"
+        " (private copies still go out); if it is removed again later, you will be told again.",
+    },
+    "delivery.blocked": {
+        "vi": "⚠️ {name} (<code>{chat}</code>) đã chặn bot: {reason}\nTừ nay người này không"
+        " nhận tin riêng mà được nhắc tên trong nhóm đơn vị, cho đến khi mở lại chat với bot"
+        " (bấm Start).",
+        "en": "⚠️ {name} (<code>{chat}</code>) has blocked the bot: {reason}\nFrom now on they are"
+        " mentioned in their unit's group instead of messaged privately, until they open the"
+        " chat with the bot again (Start).",
     },
     # --- reports ---------------------------------------------------------------------------
     "report.title": {
@@ -831,6 +841,12 @@ M: dict[str, dict[str, str]] = {
         "vi": "Rất tiếc, đã có lỗi khi xử lý yêu cầu. Không có thay đổi nào được lưu; quản trị viên"
         " đã được báo.",
         "en": "Sorry, something went wrong. Nothing was saved; the administrators were told.",
+    },
+    "error.after_save": {
+        "vi": "Rất tiếc, đã có lỗi sau khi lưu. Thay đổi của bạn đã được lưu, nhưng có thể chưa gửi"
+        " được hết thông báo; quản trị viên đã được báo.",
+        "en": "Sorry, something went wrong after saving. Your change was saved, but some messages"
+        " may not have gone out; the administrators were told.",
     },
     "error.admin_notice": {
         "vi": "⚠️ Lỗi khi xử lý một cập nhật: <code>{error}</code>",

@@ -9,11 +9,14 @@ from support import (
     CHAIRMAN,
     LEADERS,
     QLDT_HEAD,
+    ROSTER,
     TCKH_CHAT,
     TCKH_HEAD,
     VN,
     World,
 )
+
+from bot.domain.orgfile import parse_org
 
 
 def at(day: int, month: int, hour: int = 8, minute: int = 0, year: int = 2026) -> datetime:
@@ -42,7 +45,9 @@ async def test_before_on_and_after_the_deadline(world: World) -> None:
     await world.at(at(1, 12, 8))
     [soon] = nudges(world, TCKH_CHAT)
     assert "NV-0001" in soon and "sắp đến hạn (còn 3 ngày làm việc)" in soon
-    assert f"tg://user?id={TCKH_HEAD}" in world.last(TCKH_CHAT)["html"]
+    # The group sees who answers for it; the head, who has a private copy, is not pinged.
+    assert "Trần Thị Dung" in soon
+    assert f"tg://user?id={TCKH_HEAD}" not in world.last(TCKH_CHAT)["html"]
     labels = " ".join(world.buttons(world.last(TCKH_CHAT)))
     assert "Báo cáo kết quả" in labels and "Xin gia hạn" in labels
     assert "sắp đến hạn" in nudges(world, TCKH_HEAD)[-1]  # the head's private copy
@@ -190,3 +195,28 @@ async def test_a_withdrawn_task_is_not_urged(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/huy NV-0001 đã lồng ghép")
     await world.say(LEADERS, CHAIRMAN, "/nhac NV-0001")
     assert "Nhiệm vụ NV-0001 ở trạng thái «đã rút», không cần đôn đốc." in world.last_text(LEADERS)
+
+
+DEPUTY = 900019
+
+
+async def test_deputies_come_in_from_the_first_overdue_urge(world: World) -> None:
+    world.tg.add_user(DEPUTY, "Phó", "Đinh Văn")
+    extra = f"  - telegram_id: {DEPUTY}\n    name: Đinh Văn Phó\n    role: deputy\n    unit: TCKH\n"
+    await world.services.roster.import_org(parse_org(ROSTER + extra))
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Việc gấp hạn 26/11")
+    card = world.card(TCKH_CHAT, "NV-0001")
+    await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
+    # A leader's urge before the deadline counts as urge 1, but the task is not late yet.
+    world.clock.set(at(25, 11, 10))
+    await world.say(LEADERS, CHAIRMAN, "/nhac NV-0001")
+    await world.live.settled()
+    early = world.last(TCKH_CHAT)
+    assert "đôn đốc lần 1" in early["text"]
+    assert f"tg://user?id={TCKH_HEAD}" in early["html"]  # no private copy: pinged in the group
+    assert "Đinh Văn Phó" not in early["text"]
+    # The first overdue urge (lần 2) brings the deputies in.
+    await world.at(at(27, 11, 8))
+    late = world.last(TCKH_CHAT)
+    assert "đôn đốc lần 2" in late["text"]
+    assert f"tg://user?id={DEPUTY}" in late["html"]
