@@ -403,6 +403,11 @@ class TaskRepository:
         row = await self._s.scalar(query)
         return (await self._many([row]))[0] if row else None
 
+    async def any_before(self, moment: datetime) -> bool:
+        """Whether any task had been assigned before `moment`."""
+        found = await self._s.scalar(select(TaskRow.id).where(TaskRow.created_at < moment).limit(1))
+        return found is not None
+
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Task]:
         wanted = list(set(ids))
         out: dict[int, Task] = {}

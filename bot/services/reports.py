@@ -208,8 +208,15 @@ class ReportService:
         for days_back in (14, 7, 0):
             year, week, _ = (local - timedelta(days=days_back)).isocalendar()
             moment = weekly_moment(year, week, settings, core.calendar)
-            if moment is not None and self._weekly_due(moment, now):
-                count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
+            if moment is None or not self._weekly_due(moment, now):
+                continue
+            if moment.astimezone(core.config.tz).date() != local.date():
+                # A make-up speaks of a week the office was using the bot in, not of the weeks
+                # before it was installed.
+                async with core.uow() as uow:
+                    if not await uow.tasks.any_before(moment):
+                        continue
+            count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
         moment = monthly_moment(local.year, local.month, settings, core.calendar)
         if moment is not None and moment <= now and moment.date() == local.date() and leaders:
             count += await self._queue_monthly(*previous_month(local.year, local.month), leaders)
