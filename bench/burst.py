@@ -17,19 +17,18 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.config import load_settings
 from bot.sandbox.burst import BurstResult, run_burst
-from scheduler.pacer import Pacer
 
 TELEGRAM_MAX = 30.0  # messages per second per bot
 
 
-async def one(label: str, tasks: int, units: int, pacer: Pacer | None) -> BurstResult:
+async def one(label: str, tasks: int, units: int, baseline: bool) -> BurstResult:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(
             TELEGRAM_BOT_TOKEN="123:ABC",
             DATABASE_URL=f"sqlite+aiosqlite:///{Path(tmp) / 'burst.db'}",
             _env_file=None,
         )
-        result = await run_burst(settings, tasks=tasks, units=units, pacer=pacer)
+        result = await run_burst(settings, tasks=tasks, units=units, baseline=baseline)
     delivered = result.messages - result.rate_limited
     rate = delivered / result.seconds
     print(
@@ -51,8 +50,8 @@ async def main() -> None:
         f"{'sender':<10} {'delivered':>9} {'429s':>6} {'scan s':>7} {'send s':>7} {'msg/s':>7}"
         f" {'of max':>7} {'unsent':>7} {'tasks':>6}"
     )
-    await one("baseline", args.tasks, args.units, Pacer(10_000, 10_000, 0.0))
-    await one("paced", args.tasks, args.units, None)
+    await one("baseline", args.tasks, args.units, baseline=True)
+    await one("paced", args.tasks, args.units, baseline=False)
 
 
 if __name__ == "__main__":
