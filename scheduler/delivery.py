@@ -100,7 +100,7 @@ class _Flights:
             # The slot is taken right before the request: the commit above takes a variable
             # time, and Telegram counts arrivals, not intentions.
             while (wait := self.pacer.ready_in(row.chat_id)) > 0:
-                await asyncio.sleep(wait)
+                await self.pacer.wait(wait)
             self.pacer.sent(row.chat_id)
             await _send_one(self.bot, self.services, row, self.stats, self.faults)
         finally:
@@ -144,7 +144,7 @@ async def deliver(
                 else:
                     await flights.launch(row)
             if later:
-                await asyncio.sleep(max(0.01, min(pacer.ready_in(r.chat_id) for r in later)))
+                await pacer.wait(max(0.01, min(pacer.ready_in(r.chat_id) for r in later)))
             waiting = later
         await flights.land()
         if stats.deferred and not await _anything_due(services):

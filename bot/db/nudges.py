@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow
+from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow, TaskRow
 from bot.domain.model import EventKind
 from bot.domain.nudging import URGE_KINDS, NudgeKind, PlannedNudge
 
@@ -26,6 +26,19 @@ class Nudge:
     urge_no: int | None = None
     actor_id: int | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeWrite:
+    """A nudge's new state, written in bulk by the due-scan: `id` None makes a new row."""
+
+    task_id: int
+    kind: NudgeKind
+    slot: str
+    due_at: datetime
+    state: str  # pending | done | merged | cancelled
+    urge_no: int | None = None
+    id: int | None = None
 
 
 def _nudge(row: NudgeRow) -> Nudge:
@@ -247,6 +260,109 @@ class NudgeRepository:
         return await self._s.scalar(
             select(func.min(NudgeRow.due_at)).where(NudgeRow.state == "pending")
         )
+
+    # --- the due-scan, in bulk: a few statements per chunk of tasks, not several per task ---
+
+    async def due_by_unit(self, now: datetime, limit: int) -> list[tuple[int, int]]:
+        """(task, lead unit) of the tasks with a nudge due, most overdue first, each task once.
+        Read without a claim: each chunk claims its own rows again (`due_for`)."""
+        rows = await self._s.execute(
+            select(NudgeRow.task_id, TaskRow.lead_unit_id)
+            .join(TaskRow, TaskRow.id == NudgeRow.task_id)
+            .where(NudgeRow.state == "pending", NudgeRow.due_at <= now)
+            .order_by(NudgeRow.due_at, NudgeRow.id)
+            .limit(limit)
+        )
+        seen: dict[int, int] = {}
+        for task_id, unit_id in rows:
+            seen.setdefault(task_id, unit_id)
+        return list(seen.items())
+
+    async def due_for(self, task_ids: Sequence[int], now: datetime) -> list[Nudge]:
+        """The claim: these tasks' nudges still pending and due, in this transaction. A row
+        another scan took meanwhile is no longer pending (SQLite) or is locked (PostgreSQL)."""
+        query = (
+            select(NudgeRow)
+            .where(
+                NudgeRow.task_id.in_(list(task_ids)),
+                NudgeRow.state == "pending",
+                NudgeRow.due_at <= now,
+            )
+            .order_by(NudgeRow.due_at, NudgeRow.id)
+        )
+        if self._skip_locked:
+            query = query.with_for_update(skip_locked=True)
+        return [_nudge(r) for r in await self._s.scalars(query)]
+
+    async def states(
+        self, keys: Iterable[tuple[int, NudgeKind, str]]
+    ) -> dict[tuple[int, NudgeKind, str], tuple[int, str]]:
+        """(id, state) of the nudges that exist among these (task, kind, slot) keys."""
+        wanted = set(keys)
+        task_ids = sorted({k[0] for k in wanted})
+        slots = sorted({k[2] for k in wanted})
+        out: dict[tuple[int, NudgeKind, str], tuple[int, str]] = {}
+        # Tasks × slots over-selects a little; the exact keys are kept below. Both lists are
+        # split to stay under SQLite's bound-parameter limit.
+        for t0 in range(0, len(task_ids), 400):
+            for s0 in range(0, len(slots), 400):
+                rows = await self._s.execute(
+                    select(
+                        NudgeRow.id, NudgeRow.task_id, NudgeRow.kind, NudgeRow.slot, NudgeRow.state
+                    ).where(
+                        NudgeRow.task_id.in_(task_ids[t0 : t0 + 400]),
+                        NudgeRow.slot.in_(slots[s0 : s0 + 400]),
+                    )
+                )
+                for nudge_id, task_id, kind, slot, state in rows:
+                    key = (task_id, NudgeKind(kind), slot)
+                    if key in wanted:
+                        out[key] = (nudge_id, state)
+        return out
+
+    async def write(self, writes: Sequence[NudgeWrite], now: datetime) -> list[int]:
+        """Insert the new nudges (id None) and update the others by id, one executemany per
+        kind of change; returns every nudge's id, in order."""
+        new = [w for w in writes if w.id is None]
+        if new:
+            # One multi-row INSERT, then the ids by key: an INSERT ... RETURNING goes one row
+            # per statement on SQLite, each a round trip to the driver's thread.
+            await self._s.execute(
+                insert(NudgeRow),
+                [
+                    {
+                        "task_id": w.task_id,
+                        "kind": w.kind.value,
+                        "slot": w.slot,
+                        "due_at": w.due_at,
+                        "state": w.state,
+                        "created_at": now,
+                        "done_at": None if w.state == "pending" else now,
+                        "urge_no": w.urge_no,
+                    }
+                    for w in new
+                ],
+            )
+        made = await self.states((w.task_id, w.kind, w.slot) for w in new) if new else {}
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for w in writes:
+            if w.id is None:
+                continue
+            if w.state == "pending":  # planned again: a cancelled plan comes back
+                groups.setdefault("revive", []).append(
+                    {"id": w.id, "state": w.state, "due_at": w.due_at, "done_at": None}
+                )
+            elif w.state == "done":
+                groups.setdefault("done", []).append(
+                    {"id": w.id, "state": w.state, "done_at": now, "urge_no": w.urge_no}
+                )
+            else:  # merged, cancelled
+                groups.setdefault("closed", []).append(
+                    {"id": w.id, "state": w.state, "done_at": now}
+                )
+        for group in groups.values():
+            await self._s.execute(update(NudgeRow), group)
+        return [w.id if w.id is not None else made[(w.task_id, w.kind, w.slot)][0] for w in writes]
 
 
 class DeliveryRepository:

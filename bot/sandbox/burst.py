@@ -3,12 +3,13 @@ that enforces Telegram's limits. Shared by the test (correctness) and bench/ (th
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.model import Role, Status, Task
 from bot.domain.orgfile import OrgSpec, PersonSpec, UnitSpec
@@ -25,20 +26,92 @@ ASSIGNED = datetime(2026, 11, 23, 9, 0, tzinfo=VN)
 BURST = datetime(2026, 12, 4, 8, 0, tzinfo=VN)
 
 
+MAX_ROUNDS = 1000  # scheduler passes before the harness gives up (and says so)
+POLL = 0.05  # seconds: a shorter wait is the sender polling, slept in real time
+
+
+class BurstClock:
+    """The burst's one time line, read by the bot, the pacer and the stand-in's flood limits.
+    It stands still while the tasks are set up; from the burst on it runs with real time, and
+    skips ahead where the bot would only wait (a chat's next slot, a deferred row's next
+    attempt). All three see the same skip, so minutes of Telegram's per-group limit pass in
+    milliseconds without the pacer and the stand-in disagreeing about what a minute is."""
+
+    def __init__(self, start: datetime) -> None:
+        self._base = start.astimezone(UTC)
+        self._started: float | None = None
+        self._skipped = 0.0
+        # Whether a message the pacer let go has yet to reach the stand-in.
+        self.in_flight: Callable[[], bool] = lambda: False
+
+    def now(self) -> datetime:
+        return self._base + timedelta(seconds=self.monotonic())
+
+    def monotonic(self) -> float:
+        if self._started is None:
+            return 0.0
+        return time.monotonic() - self._started + self._skipped
+
+    def set(self, moment: datetime) -> None:
+        assert self._started is None, "set the moment before the clock runs"
+        self._base = moment.astimezone(UTC)
+
+    def run(self) -> None:
+        self._started = time.monotonic()
+
+    def skip_to(self, moment: datetime) -> None:
+        ahead = (moment - self.now()).total_seconds()
+        if ahead > 0:
+            self._skipped += ahead
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= POLL:
+            # Waiting for a send in flight (real work): skipping would run time ahead of it.
+            await asyncio.sleep(seconds)
+            return
+        wake = self.now() + timedelta(seconds=seconds)
+        # Sends already on their way arrive first, as they would while the bot really slept:
+        # skipping under them would age them by the skip and bunch them with the next ones.
+        deadline = time.monotonic() + 1.0
+        while self.in_flight() and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+        # Concurrent sleepers each move time to their own wake-up, never by the sum.
+        self.skip_to(wake)
+        await asyncio.sleep(0)
+
+
+class _CountingPacer(Pacer):
+    """The pacer, counting the messages it let go (to know when they have all arrived)."""
+
+    count = 0
+
+    def sent(self, chat_id: int) -> None:
+        self.count += 1
+        super().sent(chat_id)
+
+
 @dataclass
 class BurstResult:
     tasks: int
     nudges: int
     scan_seconds: float
-    messages: int
-    seconds: float  # from the first send to the last
+    messages: int  # sendMessage calls, the ones refused with 429 included
+    seconds: float  # on the burst's time line, from the end of the scan to the last send
+    wall_seconds: float  # the same in real time (the waits skipped)
     rate_limited: int
     unsent: int
+    deferred: int  # rows handed back to the queue to wait for their chat's budget
+    rounds: int  # scheduler passes
     codes_seen: dict[str, int]
+    sent_dates: dict[int, list[int]]  # chat → the dates (s) of the bot's messages there
+
+    @property
+    def delivered(self) -> int:
+        return self.messages - self.rate_limited
 
     @property
     def rate(self) -> float:
-        return self.messages / self.seconds if self.seconds else 0.0
+        return self.delivered / self.seconds if self.seconds else 0.0
 
 
 def burst_roster(units: int, people_per_unit: int = 1) -> OrgSpec:
@@ -62,10 +135,16 @@ async def run_burst(
     tasks: int = 2000,
     units: int = 50,
     enforce_limits: bool = True,
-    pacer: Pacer | None = None,
+    baseline: bool = False,
 ) -> BurstResult:
-    clock = ManualClock(ASSIGNED)
-    tg = FakeTelegram(token="123:ABC", clock=clock.now, enforce_limits=enforce_limits)
+    """`baseline`: a sender without pacing (it learns the limits from the 429s)."""
+    clock = BurstClock(ASSIGNED)
+    tg = FakeTelegram(
+        token="123:ABC",
+        clock=clock.now,
+        monotonic=clock.monotonic,
+        enforce_limits=enforce_limits,
+    )
     spec = burst_roster(units)
     for person in spec.people:
         tg.add_user(person.telegram_id, person.name)
@@ -73,8 +152,12 @@ async def run_burst(
     for unit in spec.units:
         tg.add_group(unit.chat or 0, unit.name)
     live = await LiveBot.start(settings, tg, clock=clock)
-    if pacer is not None:
-        live.app.bot_data.pacer = pacer
+    pacer = _CountingPacer(monotonic=clock.monotonic, sleep=clock.sleep)
+    if baseline:
+        pacer = _CountingPacer(10_000, 10_000, 0.0, monotonic=clock.monotonic, sleep=clock.sleep)
+    live.app.bot_data.pacer = pacer
+    arrived = len(tg.calls_to("sendMessage"))
+    clock.in_flight = lambda: pacer.count > len(tg.calls_to("sendMessage")) - arrived
     try:
         services = live.runtime.services
         await services.roster.import_org(spec)
@@ -110,21 +193,30 @@ async def run_burst(
         await live.settled()
         before = len(tg.calls_to("sendMessage"))
         clock.set(BURST)
+        clock.run()
         started = time.monotonic()
         scan = await services.chasing.scan()
-        scanned = time.monotonic()
-        for _ in range(100):  # 429s and deferrals come back after their wait
-            await run_once(live.app)
+        scanned, scanned_at = time.monotonic(), clock.monotonic()
+        deferred = rounds = 0
+        while True:  # 429s and deferrals come back after their wait
+            rounds += 1
+            deferred += (await run_once(live.app)).delivery.deferred
             async with core.uow() as uow:
                 counts = await uow.deliveries.counts()
                 pending_at = await uow.deliveries.next_attempt_at()
             if not counts.get("pending"):
                 break
-            if pending_at is not None and pending_at > clock.now():
-                clock.set(pending_at)
-        seconds = time.monotonic() - scanned
+            if rounds >= MAX_ROUNDS:
+                raise RuntimeError(f"still pending after {rounds} passes: {counts}")
+            if pending_at is not None:
+                clock.skip_to(pending_at)
+        wall = time.monotonic() - scanned
+        seconds = clock.monotonic() - scanned_at
         sent = tg.calls_to("sendMessage")[before:]
         codes: dict[str, int] = {}
+        dates: dict[int, list[int]] = {}
+        for chat_id in [u.chat or 0 for u in spec.units] + [p.telegram_id for p in spec.people]:
+            dates[chat_id] = [m["date"] for m in tg.bot_messages(chat_id)]
         for chat in spec.units:
             for message in tg.bot_messages(chat.chat or 0):
                 for line in (message.get("text") or "").splitlines():
@@ -137,9 +229,13 @@ async def run_burst(
             scan_seconds=scanned - started,
             messages=len(sent),
             seconds=seconds,
+            wall_seconds=wall,
             rate_limited=tg.rate_limited,
             unsent=sum(v for k, v in counts.items() if k != "sent"),
+            deferred=deferred,
+            rounds=rounds,
             codes_seen=codes,
+            sent_dates=dates,
         )
     finally:
         await live.stop()

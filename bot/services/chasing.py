@@ -3,11 +3,12 @@ digest, manual urges and the schedule. Sending is the scheduler's job; this deci
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot.db.nudges import Delivery, Nudge
+from bot.db.nudges import Delivery, Nudge, NudgeWrite
 from bot.db.uow import UnitOfWork
 from bot.domain.model import EventKind, Person, Role, Status, Task, Unit
 from bot.domain.nudging import (
@@ -22,7 +23,7 @@ from bot.domain.rules import Denied, can_decide
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
 from bot.services.outbox import Outcome
-from bot.services.planning import plan_after, replan
+from bot.services.planning import replan
 from bot.services.tasks import normalize_code
 from bot.text import render
 from bot.text.catalog import t
@@ -32,6 +33,8 @@ BATCH = 8  # tasks per reminder message: keeps text and keyboard well inside Tel
 # How long an old reminder waits for the newer one of the same tasks to go out first.
 STALE_HOLD = timedelta(minutes=1)
 SCAN_LIMIT = 5000
+SCAN_CHUNK = 200  # tasks per transaction of the due-scan: a fraction of a second of the lock
+SCAN_PAUSE = 0.1  # seconds between two chunks, for the transactions waiting on the lock
 ACTIVE = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED})
 
 
@@ -54,15 +57,25 @@ class ScanResult:
 
 
 class ChasingService:
-    def __init__(self, core: Core) -> None:
+    def __init__(
+        self, core: Core, scan_chunk: int = SCAN_CHUNK, scan_pause: float = SCAN_PAUSE
+    ) -> None:
         self.core = core
+        self.scan_chunk = scan_chunk
+        self.scan_pause = scan_pause
 
     # --- the scan: due nudges become messages --------------------------------------------------
 
     async def scan(self) -> ScanResult:
         """One pass: claim the nudges that are due, plan each task's next one, and queue the
-        messages, all in one transaction. Outside office hours nothing is claimed: what is due
-        waits for the next opening and is never dropped."""
+        messages. Outside office hours nothing is claimed: what is due waits for the next
+        opening and is never dropped.
+
+        The work is done in chunks of whole units, each its own transaction: on SQLite every
+        transaction holds the one write lock, and thousands of tasks falling due at 08:00 in one
+        transaction kept every button press and command waiting (past busy_timeout, failing).
+        Each chunk claims its rows again inside its transaction, so a crash between chunks
+        leaves the rest pending for the next scan: nothing lost, nothing said twice."""
         core = self.core
         if await core.load_org_settings():
             await self.replan_all()  # the rules changed under us: plan by the new ones
@@ -71,74 +84,166 @@ class ChasingService:
         if not core.calendar.is_office_time(now):
             return result
         async with core.uow() as uow:
-            due = await uow.nudges.due(now, SCAN_LIMIT)
-            tasks = await uow.tasks.by_ids(n.task_id for n in due)
-            urges = await uow.nudges.urges(tasks)
-            actors = await uow.people.by_ids(n.actor_id for n in due if n.actor_id)
-            items: list[DueItem] = []
-            wanted: dict[int, list[Nudge]] = defaultdict(list)
-            for nudge in due:
-                task = tasks.get(nudge.task_id)
-                if task is None or not self._still_wanted(task, nudge):
-                    # Completed, withdrawn, reassigned or extended meanwhile: not sent.
-                    await uow.nudges.mark_cancelled(nudge.id, now)
-                    result.cancelled += 1
-                else:
-                    wanted[task.id].append(nudge)
-            for task_id, group in wanted.items():
-                task = tasks[task_id]
-                scheduled = [n for n in group if n.kind is not NudgeKind.MANUAL]
-                after = max((n.due_at for n in scheduled), default=None)
-                if after is not None:
-                    # What fell due while the bot was down or the office closed is said once,
-                    # as things stand now ("due today", not yesterday's "due tomorrow").
-                    for _ in range(60):
-                        missed = next_nudge(task, after, core.policy, core.calendar)
-                        if missed is None or missed.at > now:
-                            break
-                        after = missed.at
-                        nudge_id = await uow.nudges.plan(task.id, missed, now)
-                        if nudge_id is not None:
-                            group.append(
-                                Nudge(nudge_id, task.id, missed.kind, missed.slot, missed.at, "")
-                            )
-                # One line per task however many fell due: a leader's own words first, else
-                # the most pressing and freshest; the rest fold into it, not counted again.
-                primary = min(
-                    group,
-                    key=lambda n: (
-                        n.kind is not NudgeKind.MANUAL,
-                        PRIORITY[n.kind],
-                        -n.due_at.timestamp(),
-                    ),
-                )
-                urge_no = None
-                if any(n.kind in URGE_KINDS for n in group):
-                    urge_no = urges.get(task.id, 0) + 1
-                for nudge in group:
-                    if nudge is primary:
-                        await uow.nudges.mark_done(
-                            nudge.id, now, urge_no if nudge.kind in URGE_KINDS else None
-                        )
-                    else:
-                        await uow.nudges.mark_merged(nudge.id, now)
-                if after is not None:
-                    await plan_after(core, uow, task, max(after, now), now)
-                items.append(
-                    DueItem(
-                        task,
-                        primary,
-                        urge_no,
-                        working_days_late(task, now, core.calendar),
-                        actors.get(primary.actor_id) if primary.actor_id else None,
-                    )
-                )
-                result.by_kind[primary.kind.value] = result.by_kind.get(primary.kind.value, 0) + 1
-            result.nudges = len(items)
-            result.deliveries = await self._queue(uow, items, now)
+            due = await uow.nudges.due_by_unit(now, SCAN_LIMIT)
+        for number, chunk in enumerate(_chunks(due, self.scan_chunk)):
+            if number:
+                await self.between_chunks()
+            async with core.uow() as uow:
+                await self._scan_chunk(uow, chunk, now, result)
+                await uow.commit()
+        async with core.uow() as uow:
+            # After every chunk: the digest counts the urges this scan just made.
             result.digests = await self._digest(uow, now)
             await uow.commit()
         return result
+
+    async def between_chunks(self) -> None:
+        """The previous chunk has committed: transactions queued behind it get the lock now.
+        SQLite's busy handler retries every 100 ms at most, so a shorter gap would be won by the
+        scan again. (Tests replace this to act between two chunks.)"""
+        await asyncio.sleep(self.scan_pause)
+
+    async def _scan_chunk(
+        self, uow: UnitOfWork, task_ids: list[int], now: datetime, result: ScanResult
+    ) -> None:
+        """Claim these tasks' due nudges, fold each task's into one line, plan its next nudge
+        and queue the messages: a handful of statements for the whole chunk, not several per
+        task (the per-task round trips were most of the 08:00 scan's time)."""
+        core = self.core
+        due = await uow.nudges.due_for(task_ids, now)
+        if not due:
+            return
+        tasks = await uow.tasks.by_ids(n.task_id for n in due)
+        writes: dict[int | tuple[int, NudgeKind, str], NudgeWrite] = {}
+        wanted: dict[int, list[Nudge]] = defaultdict(list)
+        for nudge in due:
+            task = tasks.get(nudge.task_id)
+            if task is None or not self._still_wanted(task, nudge):
+                # Completed, withdrawn, reassigned or extended meanwhile: not sent.
+                writes[nudge.id] = _write(nudge, "cancelled")
+                result.cancelled += 1
+            else:
+                wanted[task.id].append(nudge)
+        urges = await uow.nudges.urges(wanted)
+        actors = await uow.people.by_ids(n.actor_id for n in due if n.actor_id)
+
+        # What fell due while the bot was down or the office closed is said once, as things
+        # stand now ("due today", not yesterday's "due tomorrow"): pure rules, no database.
+        missed: dict[int, list[PlannedNudge]] = {}
+        after: dict[int, datetime] = {}
+        for task_id, group in wanted.items():
+            scheduled = [n.due_at for n in group if n.kind is not NudgeKind.MANUAL]
+            if not scheduled:
+                continue
+            moment, found = max(scheduled), []
+            for _ in range(60):
+                nxt = next_nudge(tasks[task_id], moment, core.policy, core.calendar)
+                if nxt is None or nxt.at > now:
+                    break
+                moment = nxt.at
+                found.append(nxt)
+            missed[task_id], after[task_id] = found, max(moment, now)
+        coming = {
+            task_id: next_nudge(tasks[task_id], moment, core.policy, core.calendar)
+            for task_id, moment in after.items()
+        }
+        known = await uow.nudges.states(
+            [(tid, m.kind, m.slot) for tid, found in missed.items() for m in found]
+            + [(tid, p.kind, p.slot) for tid, p in coming.items() if p is not None]
+        )
+
+        said: list[tuple[Task, Nudge | PlannedNudge, int | None]] = []
+        for task_id, group in wanted.items():
+            task = tasks[task_id]
+            members: list[Nudge | PlannedNudge] = list(group)
+            ids = {n.id for n in group}
+            for m in missed.get(task_id, []):
+                existing = known.get((task_id, m.kind, m.slot))
+                if existing is None:
+                    members.append(m)
+                elif existing[1] not in ("done", "merged") and existing[0] not in ids:
+                    # Planned before and cancelled (or pending for a later moment): said now.
+                    ids.add(existing[0])
+                    members.append(Nudge(existing[0], task_id, m.kind, m.slot, m.at, ""))
+            # One line per task however many fell due: a leader's own words first, else the
+            # most pressing and freshest; the rest fold into it, not counted again.
+            primary = min(
+                members,
+                key=lambda n: (
+                    n.kind is not NudgeKind.MANUAL,
+                    PRIORITY[n.kind],
+                    -_due_at(n).timestamp(),
+                ),
+            )
+            urge_no = None
+            if any(n.kind in URGE_KINDS for n in members):
+                urge_no = urges.get(task_id, 0) + 1
+            for member in members:
+                state = "done" if member is primary else "merged"
+                number = urge_no if member is primary and member.kind in URGE_KINDS else None
+                key = (task_id, member.kind, member.slot)
+                if isinstance(member, Nudge):
+                    writes[member.id] = _write(member, state, number)
+                else:
+                    writes[key] = NudgeWrite(
+                        task_id, member.kind, member.slot, member.at, state, number
+                    )
+                known[key] = (-1, state)
+            said.append((task, primary, urge_no))
+            result.by_kind[primary.kind.value] = result.by_kind.get(primary.kind.value, 0) + 1
+
+        # Each task's next nudge, as planning.plan_after decides it one task at a time: a
+        # nudge that already went out is skipped and the one after it planned.
+        for _ in range(20):
+            lookup = [
+                (tid, p.kind, p.slot)
+                for tid, p in coming.items()
+                if p is not None and (tid, p.kind, p.slot) not in known
+            ]
+            if lookup:
+                known.update(await uow.nudges.states(lookup))
+            again: dict[int, PlannedNudge | None] = {}
+            for task_id, planned in coming.items():
+                if planned is None:
+                    continue
+                key = (task_id, planned.kind, planned.slot)
+                existing = known.get(key)
+                if existing is not None and existing[1] in ("done", "merged"):
+                    again[task_id] = next_nudge(
+                        tasks[task_id], planned.at, core.policy, core.calendar
+                    )
+                elif existing is not None and existing[0] > 0:
+                    writes[existing[0]] = NudgeWrite(
+                        task_id, planned.kind, planned.slot, planned.at, "pending", id=existing[0]
+                    )
+                else:
+                    writes[key] = NudgeWrite(
+                        task_id, planned.kind, planned.slot, planned.at, "pending"
+                    )
+            coming = again
+            if not coming:
+                break
+
+        order = list(writes)
+        new_ids = await uow.nudges.write([writes[k] for k in order], now)
+        written = dict(zip(order, new_ids, strict=True))
+        items: list[DueItem] = []
+        for task, primary, urge_no in said:
+            if not isinstance(primary, Nudge):
+                # Written just now: the messages' keys are made from its new id.
+                key = (task.id, primary.kind, primary.slot)
+                primary = Nudge(written[key], task.id, primary.kind, primary.slot, primary.at, "")
+            items.append(
+                DueItem(
+                    task,
+                    primary,
+                    urge_no,
+                    working_days_late(task, now, core.calendar),
+                    actors.get(primary.actor_id) if primary.actor_id else None,
+                )
+            )
+        result.nudges += len(items)
+        result.deliveries += await self._queue(uow, items, now)
 
     @staticmethod
     def _still_wanted(task: Task, nudge: Nudge) -> bool:
@@ -678,3 +783,40 @@ class ChasingService:
                 await replan(self.core, uow, task, now)
             await uow.commit()
         return len(tasks)
+
+
+def _chunks(due: list[tuple[int, int]], size: int) -> list[list[int]]:
+    """Tasks (with their lead unit) in chunks of about `size`, whole units together: a unit's
+    reminders are batched into messages per chunk, so splitting a unit would send more, fuller
+    messages fewer. A unit larger than a chunk is split at whole messages (BATCH tasks)."""
+    by_unit: dict[int, list[int]] = defaultdict(list)
+    for task_id, unit_id in due:
+        by_unit[unit_id].append(task_id)
+    size = max(1, size)
+    step = max(BATCH, size - size % BATCH)
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    for tasks in by_unit.values():
+        while len(tasks) > size:
+            if current:
+                chunks.append(current)
+                current = []
+            chunks.append(tasks[:step])
+            tasks = tasks[step:]
+        if current and len(current) + len(tasks) > size:
+            chunks.append(current)
+            current = []
+        current.extend(tasks)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _write(nudge: Nudge, state: str, urge_no: int | None = None) -> NudgeWrite:
+    return NudgeWrite(
+        nudge.task_id, nudge.kind, nudge.slot, nudge.due_at, state, urge_no, id=nudge.id
+    )
+
+
+def _due_at(nudge: Nudge | PlannedNudge) -> datetime:
+    return nudge.due_at if isinstance(nudge, Nudge) else nudge.at
