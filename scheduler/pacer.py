@@ -16,11 +16,13 @@ class Pacer:
         self,
         per_second: int = 25,
         per_group_minute: int = 19,
-        per_chat_interval: float = 1.05,
+        per_chat_interval: float = 1.2,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        # A little under each limit: other traffic (replies to commands) shares the same budget.
+        # A little under each limit: other traffic (replies to commands) shares the same budget,
+        # and a request may reach Telegram later than it left here (1.05 s gave stray 429s
+        # on a loaded machine).
         self.per_second = per_second
         self.per_group_minute = per_group_minute
         self.per_chat_interval = per_chat_interval
