@@ -195,8 +195,9 @@ def test_tally_agrees_with_the_rules_computed_naively(seed: int) -> None:
     for period in periods(rng, facts):
         for count_against in COUNT_AGAINST:
             expected = {f.id: reference(f, period, count_against) for f in facts}
+            fresh = WorkdayCounter(CAL)  # its table grows as the tasks ask, to earlier years too
             for f in facts:
-                line = classify(f, period, workdays, count_against)
+                line = classify(f, period, fresh, count_against)
                 got = None
                 if line is not None:
                     got = (
@@ -235,3 +236,18 @@ def test_tally_agrees_with_the_rules_computed_naively(seed: int) -> None:
             some = tally(facts, period, workdays, units=[1, 2, 9], count_against=count_against)
             assert set(some.units) == {1, 2, 9} and some.units[9].total == 0
             assert astuple(some.total) == astuple(counted([x for x in wanted if x[0] in (1, 2)]))
+
+
+def test_the_working_day_table_grows_both_ways_without_changing_its_answers() -> None:
+    tet = (date(2026, 2, 13), date(2026, 2, 23))
+    far = [date(2023, 5, 2), date(2029, 1, 1), date(2019, 12, 31), date(2026, 12, 30)]
+    shared = WorkdayCounter(CAL)
+    for a in far + list(tet):
+        for b in far + list(tet):
+            expected = CAL.working_days_between(a, b)
+            # A counter that has tabled 2026 only, asked about other years (the later day first:
+            # growing to the earlier year must not shift what it said of the later one).
+            fresh = WorkdayCounter(CAL)
+            assert fresh.between(*tet) == 1
+            assert fresh.between(a, b) == expected, (a, b)
+            assert shared.between(a, b) == expected, (a, b)
