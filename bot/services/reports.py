@@ -7,10 +7,13 @@ checks who may see what, and queues the scheduled posts as deliveries (idempoten
 from __future__ import annotations
 
 import asyncio
+import gc
 import html
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -61,6 +64,33 @@ class Answer:
     files: list[ReportFile] = field(default_factory=list)
 
 
+_pauses = 0  # reports reading facts now
+_resume = False  # whether the collector was on when the first of them began
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a report reads and counts its facts.
+
+    A weekly tally builds some 100,000 small objects, none in a cycle (freed by reference
+    counting when the report is done); while they live, the collector promotes them and in
+    turn runs full collections over the whole heap — the bot's imports (SQLAlchemy,
+    matplotlib, openpyxl) are 200,000 objects — once or twice per tally, ~0.15 s each on the
+    benchmark, a third of the tally. Counts nested and concurrent reports: the collector is
+    back on when the last one ends (unless it was off before the first)."""
+    global _pauses, _resume
+    if _pauses == 0:
+        _resume = gc.isenabled()
+        gc.disable()
+    _pauses += 1
+    try:
+        yield
+    finally:
+        _pauses -= 1
+        if _pauses == 0 and _resume:
+            gc.enable()
+
+
 def plain(text: str) -> str:
     """Telegram HTML as terminal text."""
     return html.unescape(_TAG.sub("", text))
@@ -91,20 +121,21 @@ class ReportService:
         keep_lines: bool = False,
     ) -> list[Tally]:
         settings = await self.settings(uow)
-        facts = await uow.reports.facts(periods)
-        workdays = WorkdayCounter(self.core.calendar)
-        return [
-            tally(
-                facts,
-                period,
-                workdays,
-                units=unit_ids,
-                count_against=settings.count_against,
-                keep_lines=keep_lines and i == 0,
-                people=keep_lines and i == 0,
-            )
-            for i, period in enumerate(periods)
-        ]
+        with collector_paused():
+            facts = await uow.reports.facts(periods)
+            workdays = WorkdayCounter(self.core.calendar)
+            return [
+                tally(
+                    facts,
+                    period,
+                    workdays,
+                    units=unit_ids,
+                    count_against=settings.count_against,
+                    keep_lines=keep_lines and i == 0,
+                    people=keep_lines and i == 0,
+                )
+                for i, period in enumerate(periods)
+            ]
 
     async def tally_report(
         self, period: Period, previous: Period | None = None, unit: Unit | None = None
