@@ -396,12 +396,15 @@ def tally(
     count_against: str = IN_FORCE,
     keep_lines: bool = False,
     people: bool = True,
+    late: bool = True,
 ) -> Tally:
     """Count the tasks of `period` per lead unit, per person and in total.
 
     `units`: only these lead units (each listed, even with nothing); None: every lead unit met.
-    `keep_lines`: keep every task's line (for the register); the late ones are always kept.
+    `keep_lines`: keep every task's line (for the register).
     `people`: count per person too (the monthly report's "Cán bộ").
+    `late`: keep the open late tasks' lines, the worst first (off: `Tally.late` is empty, for
+    a period whose counts alone are wanted, such as the one a report compares with).
     """
     if count_against not in COUNT_AGAINST:
         raise ValueError(f"count_against must be one of {', '.join(COUNT_AGAINST)}")
@@ -413,7 +416,8 @@ def tally(
         by_unit = {u: [0] * 10 for u in wanted}
     by_person: dict[int, list[int]] = {}
     lines: list[TaskLine] = []
-    late: list[TaskLine] = []
+    late_lines: list[TaskLine] = []
+    keep_late = late
     open_late = Category.OPEN_LATE
     slot_of = _CATEGORY_SLOT
     for item in facts:
@@ -446,12 +450,12 @@ def tally(
                 mine[8] += extensions > 0
                 if category is open_late and days > mine[_WORST]:
                     mine[_WORST] = days
-        if keep_lines or category is open_late:
+        if keep_lines or (keep_late and category is open_late):
             line = _line(item, found)
             if keep_lines:
                 lines.append(line)
-            if category is open_late:
-                late.append(line)
+            if keep_late and category is open_late:
+                late_lines.append(line)
     # Every task counted is in exactly one unit: the total is the units' sum (the worst, their
     # worst).
     total = [0] * 10
@@ -460,7 +464,7 @@ def tally(
             total[i] += counts[i]
         if counts[_WORST] > total[_WORST]:
             total[_WORST] = counts[_WORST]
-    late.sort(key=lambda x: (-x.days_late, x.due or period.end, x.facts.code))
+    late_lines.sort(key=lambda x: (-x.days_late, x.due or period.end, x.facts.code))
     return Tally(
         period,
         count_against,
@@ -468,7 +472,7 @@ def tally(
         {p: _counts(c) for p, c in by_person.items()},
         _counts(total),
         lines,
-        late,
+        late_lines,
     )
 
 

@@ -133,6 +133,7 @@ class ReportService:
                     count_against=settings.count_against,
                     keep_lines=keep_lines and i == 0,
                     people=keep_lines and i == 0,
+                    late=i == 0,  # the period compared with: its counts only
                 )
                 for i, period in enumerate(periods)
             ]

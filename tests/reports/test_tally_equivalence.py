@@ -232,6 +232,9 @@ def test_tally_agrees_with_the_rules_computed_naively(seed: int) -> None:
                 key=lambda f: (-expected[f.id][3], expected[f.id][1], f.code),  # type: ignore[index,operator]
             )
             assert [line.facts.id for line in result.late] == [f.id for f in late]
+            counts_only = tally(facts, period, workdays, count_against=count_against, late=False)
+            assert counts_only.late == [] and counts_only.units == result.units
+            assert counts_only.total == result.total and counts_only.people == result.people
             # A few units asked for: each listed, the others left out, the total theirs.
             some = tally(facts, period, workdays, units=[1, 2, 9], count_against=count_against)
             assert set(some.units) == {1, 2, 9} and some.units[9].total == 0
