@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from bot.calendar import WorkCalendar
@@ -105,6 +105,9 @@ class TaskFacts:
 
 @dataclass(slots=True)
 class Counts:
+    """A unit's, a person's or the total's figures. `tally` counts into plain lists laid out in
+    this field order (see `_CATEGORY_SLOT`), made into Counts at the end."""
+
     total: int = 0  # tasks in the period
     assigned: int = 0  # of which assigned during the period
     done_on_time: int = 0
@@ -129,25 +132,6 @@ class Counts:
         """On-time rate in [0, 1]; None when nothing was due."""
         base = self.rate_base
         return self.done_on_time / base if base else None
-
-    def add(self, line: TaskLine) -> None:
-        self.total += 1
-        self.assigned += line.assigned_in_period
-        category = line.category
-        if category is Category.DONE_ON_TIME:
-            self.done_on_time += 1
-        elif category is Category.DONE_LATE:
-            self.done_late += 1
-        elif category is Category.OPEN_IN_TIME:
-            self.open_in_time += 1
-        elif category is Category.OPEN_LATE:
-            self.open_late += 1
-            if line.days_late > self.worst_days_late:
-                self.worst_days_late = line.days_late
-        else:
-            self.no_deadline += 1
-        self.unacknowledged += line.unacknowledged
-        self.extended += line.extensions > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,34 +167,45 @@ class WorkdayCounter:
 
     def __init__(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
-        # Per year: the ordinal of 1 January and table[i] = working days among its first i days.
-        self._years: dict[int, tuple[int, list[int]]] = {}
+        # Whole years from the one of ordinal `_first` on; _table[i] - _shift = working days
+        # among the days from _first to _first + i - 1, less those before the first day ever
+        # tabled (so what `upto` answers never changes when the table grows to earlier years).
+        self._first = 0
+        self._shift = 0
+        self._table: list[int] = []
 
-    def _table(self, year: int) -> tuple[int, list[int]]:
-        entry = self._years.get(year)
-        if entry is None:
-            table = [0]
-            day = date(year, 1, 1)
-            while day.year == year:
-                table.append(table[-1] + self.calendar.is_working_day(day))
-                day += timedelta(days=1)
-            entry = self._years[year] = (date(year, 1, 1).toordinal() - 1, table)
-        return entry
+    def _grow(self, ordinal: int) -> None:
+        years = [date.fromordinal(ordinal).year]
+        if self._table:
+            years += [
+                date.fromordinal(self._first).year,
+                date.fromordinal(self._first + len(self._table) - 2).year,
+            ]
+        start, stop = date(min(years), 1, 1), date(max(years) + 1, 1, 1)
+        table = [0]
+        is_working_day = self.calendar.is_working_day
+        day = start
+        while day < stop:
+            table.append(table[-1] + is_working_day(day))
+            day += timedelta(days=1)
+        if self._table:
+            self._shift += table[self._first - start.toordinal()]
+        self._first, self._table = start.toordinal(), table
 
-    def _upto(self, day: date) -> int:
-        first, table = self._table(day.year)
-        return table[day.toordinal() - first]
+    def upto(self, ordinal: int) -> int:
+        """Working days up to the day of `ordinal`, inclusive, from some fixed day: the
+        difference of two is the count in between."""
+        index = ordinal - self._first + 1
+        if not 0 < index < len(self._table):
+            self._grow(ordinal)
+            index = ordinal - self._first + 1
+        return self._table[index] - self._shift
 
     def between(self, a: date, b: date) -> int:
         """Working days in (a, b]."""
         if b <= a:
             return 0
-        if a.year == b.year:
-            return self._upto(b) - self._upto(a)
-        count = self._table(a.year)[1][-1] - self._upto(a)
-        for year in range(a.year + 1, b.year):
-            count += self._table(year)[1][-1]
-        return count + self._upto(b)
+        return self.upto(b.toordinal()) - self.upto(a.toordinal())
 
     def days_late(self, due: datetime, moment: datetime, day: datetime | None = None) -> int:
         """Working days late at `moment`: 0 up to the deadline, at least 1 after it, counted to
@@ -223,6 +218,43 @@ class WorkdayCounter:
         tz = self.calendar.tz
         last = (day or moment).astimezone(tz).date()
         return max(1, self.between(due.astimezone(tz).date(), last))
+
+
+class _Bounds:
+    """A period as the tally compares against it, worked out once rather than per task: its
+    bounds in UTC (stamps read from the database are UTC, and datetimes of one zone compare
+    without asking either for its offset), the end's minute, and the working days counted to
+    the end's last instant."""
+
+    __slots__ = ("count_against", "end", "end_minute", "period", "start", "tz", "upto", "upto_end")
+
+    def __init__(self, period: Period, workdays: WorkdayCounter, count_against: str) -> None:
+        self.period = period
+        self.start = period.start.astimezone(UTC)
+        self.end = period.end.astimezone(UTC)
+        self.end_minute = _minute(self.end)
+        self.count_against = count_against
+        self.tz = workdays.calendar.tz
+        self.upto = workdays.upto
+        self.upto_end = workdays.upto((self.end - _INSTANT).astimezone(self.tz).toordinal())
+
+    def days_late(self, due: datetime, moment: datetime) -> int:
+        """`WorkdayCounter.days_late(due, moment)`. Zone offsets are whole minutes, so the
+        start of a minute is the same instant in every zone, and `moment`'s minute is not
+        past `due`'s exactly when it is not past `due` itself."""
+        if moment <= due or _minute(moment) <= due:
+            return 0
+        tz = self.tz
+        upto = self.upto
+        return max(
+            1, upto(moment.astimezone(tz).toordinal()) - upto(due.astimezone(tz).toordinal())
+        )
+
+    def days_late_at_end(self, due: datetime) -> int:
+        """`WorkdayCounter.days_late(due, end, end - instant)`, as above."""
+        if self.end_minute <= due:
+            return 0
+        return max(1, self.upto_end - self.upto(due.astimezone(self.tz).toordinal()))
 
 
 def deadline_at(facts: TaskFacts, end: datetime, count_against: str = IN_FORCE) -> datetime | None:
@@ -247,6 +279,94 @@ def _deadline(facts: TaskFacts, end: datetime, count_against: str) -> tuple[date
     return granted, count
 
 
+# What `_classify` finds: (lead unit, deadline, category, days late, extensions, finished,
+# unacknowledged, assigned in the period, who acknowledged (or None), who reported (or None)).
+_Found = tuple[int, datetime | None, Category, int, int, bool, bool, bool, int | None, int | None]
+
+
+def _classify(facts: TaskFacts, bounds: _Bounds) -> _Found | None:
+    """The rules (see the module's docstring): `classify` without building a TaskLine, which
+    `tally` builds only for the lines it keeps."""
+    end = bounds.end
+    if facts.created_at >= end:
+        return None
+    withdrawn = facts.withdrawn_at
+    if withdrawn is not None and withdrawn < end:
+        return None
+    completed = facts.completed_at
+    finished = completed is not None and completed < end
+    if finished and completed < bounds.start:  # type: ignore[operator]
+        return None
+    lead = facts.lead_unit_id
+    if facts.reassignments:
+        later = [r for r in facts.reassignments if r[0] >= end]
+        if later:
+            lead = min(later)[1]
+    if facts.extensions:
+        due, extensions = _deadline(facts, end, bounds.count_against)
+    else:
+        due = facts.due if bounds.count_against == IN_FORCE else facts.original_due
+        extensions = 0
+    reported = facts.reported_at
+    if reported is not None and not reported < end:
+        reported = None
+    acknowledged = facts.acknowledged_at
+    acknowledged_ok = acknowledged is not None and acknowledged < end
+    days_late = 0
+    if due is None:
+        category = Category.NO_DEADLINE
+    elif finished:
+        days_late = bounds.days_late(due, completed)  # type: ignore[arg-type]
+        category = Category.DONE_LATE if days_late else Category.DONE_ON_TIME
+    else:
+        # A result awaiting review stops the clock at the report; otherwise it runs to the
+        # period's end (late once the end's minute is past the deadline's), its days counted to
+        # the period's last instant (an end at midnight does not count the day it opens).
+        if reported is not None:
+            days_late = bounds.days_late(due, reported)
+        else:
+            days_late = bounds.days_late_at_end(due)
+        category = Category.OPEN_LATE if days_late else Category.OPEN_IN_TIME
+    return (
+        lead,
+        due,
+        category,
+        days_late,
+        extensions,
+        finished,
+        not finished and not acknowledged_ok,
+        facts.created_at >= bounds.start,
+        facts.acknowledged_by if acknowledged_ok else None,
+        facts.reported_by if reported is not None else None,
+    )
+
+
+def _people(ack_by: int | None, rep_by: int | None) -> tuple[int, ...]:
+    if ack_by is not None and rep_by is not None and ack_by != rep_by:
+        return (ack_by, rep_by)
+    if ack_by is not None:
+        return (ack_by,)
+    if rep_by is not None:
+        return (rep_by,)
+    return ()
+
+
+def _line(facts: TaskFacts, found: _Found) -> TaskLine:
+    lead, due, category, days, extensions, finished, unack, assigned, ack_by, rep_by = found
+    return TaskLine(
+        facts=facts,
+        lead_unit_id=lead,
+        due=due,
+        category=category,
+        days_late=days,
+        extensions=extensions,
+        finished=finished,
+        unacknowledged=unack,
+        assigned_in_period=assigned,
+        people=_people(ack_by, rep_by),
+    )
+
+
 def classify(
     facts: TaskFacts,
     period: Period,
@@ -254,59 +374,18 @@ def classify(
     count_against: str = IN_FORCE,
 ) -> TaskLine | None:
     """The task's line as of the period's end, or None when it does not belong to the period."""
-    end = period.end
-    if facts.created_at >= end:
-        return None
-    if facts.withdrawn_at is not None and facts.withdrawn_at < end:
-        return None
-    completed = facts.completed_at
-    finished = completed is not None and completed < end
-    if finished and completed < period.start:  # type: ignore[operator]
-        return None
-    lead = facts.lead_unit_id
-    if facts.reassignments:
-        later = [r for r in facts.reassignments if r[0] >= end]
-        if later:
-            lead = min(later)[1]
-    due, extensions = _deadline(facts, end, count_against)
-    reported = (
-        facts.reported_at if facts.reported_at is not None and facts.reported_at < end else None
-    )
-    acknowledged = facts.acknowledged_at is not None and facts.acknowledged_at < end
-    days_late = 0
-    if due is None:
-        category = Category.NO_DEADLINE
-    elif finished:
-        days_late = workdays.days_late(due, completed)  # type: ignore[arg-type]
-        category = Category.DONE_LATE if days_late else Category.DONE_ON_TIME
-    else:
-        # A result awaiting review stops the clock at the report; otherwise it runs to the
-        # period's end (late once the end's minute is past the deadline's), its days counted to
-        # the period's last instant (an end at midnight does not count the day it opens).
-        if reported is not None:
-            days_late = workdays.days_late(due, reported)
-        else:
-            days_late = workdays.days_late(due, end, end - _INSTANT)
-        category = Category.OPEN_LATE if days_late else Category.OPEN_IN_TIME
-    people: tuple[int, ...] = ()
-    ack_by = facts.acknowledged_by if acknowledged else None
-    rep_by = facts.reported_by if reported is not None else None
-    if ack_by is not None and rep_by is not None and ack_by != rep_by:
-        people = (ack_by, rep_by)
-    elif ack_by is not None or rep_by is not None:
-        people = (ack_by if ack_by is not None else rep_by,)  # type: ignore[assignment]
-    return TaskLine(
-        facts=facts,
-        lead_unit_id=lead,
-        due=due,
-        category=category,
-        days_late=days_late,
-        extensions=extensions,
-        finished=finished,
-        unacknowledged=not finished and not acknowledged,
-        assigned_in_period=facts.created_at >= period.start,
-        people=people,
-    )
+    found = _classify(facts, _Bounds(period, workdays, count_against))
+    return None if found is None else _line(facts, found)
+
+
+# Per unit or person while counting: total, assigned, the five categories in Category's order,
+# unacknowledged, extended, worst days late (made into Counts at the end).
+_CATEGORY_SLOT = {category: 2 + i for i, category in enumerate(Category)}
+_WORST = 9
+
+
+def _counts(slots: list[int]) -> Counts:
+    return Counts(*slots)
 
 
 def tally(
@@ -317,46 +396,84 @@ def tally(
     count_against: str = IN_FORCE,
     keep_lines: bool = False,
     people: bool = True,
+    late: bool = True,
 ) -> Tally:
     """Count the tasks of `period` per lead unit, per person and in total.
 
     `units`: only these lead units (each listed, even with nothing); None: every lead unit met.
-    `keep_lines`: keep every task's line (for the register); the late ones are always kept.
+    `keep_lines`: keep every task's line (for the register).
     `people`: count per person too (the monthly report's "Cán bộ").
+    `late`: keep the open late tasks' lines, the worst first (off: `Tally.late` is empty, for
+    a period whose counts alone are wanted, such as the one a report compares with).
     """
     if count_against not in COUNT_AGAINST:
         raise ValueError(f"count_against must be one of {', '.join(COUNT_AGAINST)}")
     workdays = calendar if isinstance(calendar, WorkdayCounter) else WorkdayCounter(calendar)
+    bounds = _Bounds(period, workdays, count_against)
     wanted = None if units is None else set(units)
-    by_unit: dict[int, Counts] = {u: Counts() for u in wanted} if wanted is not None else {}
-    by_person: dict[int, Counts] = {}
-    total = Counts()
+    by_unit: dict[int, list[int]] = {}
+    if wanted is not None:
+        by_unit = {u: [0] * 10 for u in wanted}
+    by_person: dict[int, list[int]] = {}
     lines: list[TaskLine] = []
-    late: list[TaskLine] = []
+    late_lines: list[TaskLine] = []
+    keep_late = late
+    open_late = Category.OPEN_LATE
+    slot_of = _CATEGORY_SLOT
     for item in facts:
-        line = classify(item, period, workdays, count_against)
-        if line is None:
+        found = _classify(item, bounds)
+        if found is None:
             continue
-        unit = line.lead_unit_id
+        unit, _, category, days, extensions, _, unack, assigned, ack_by, rep_by = found
         if wanted is not None and unit not in wanted:
             continue
+        slot = slot_of[category]
         counts = by_unit.get(unit)
         if counts is None:
-            counts = by_unit[unit] = Counts()
-        counts.add(line)
-        total.add(line)
-        if people:
-            for person in line.people:
-                person_counts = by_person.get(person)
-                if person_counts is None:
-                    person_counts = by_person[person] = Counts()
-                person_counts.add(line)
-        if keep_lines:
-            lines.append(line)
-        if line.category is Category.OPEN_LATE:
-            late.append(line)
-    late.sort(key=lambda x: (-x.days_late, x.due or period.end, x.facts.code))
-    return Tally(period, count_against, by_unit, by_person, total, lines, late)
+            counts = by_unit[unit] = [0] * 10
+        counts[0] += 1
+        counts[1] += assigned
+        counts[slot] += 1
+        counts[7] += unack
+        counts[8] += extensions > 0
+        if category is open_late and days > counts[_WORST]:
+            counts[_WORST] = days
+        if people and (ack_by is not None or rep_by is not None):
+            for person in _people(ack_by, rep_by):
+                mine = by_person.get(person)
+                if mine is None:
+                    mine = by_person[person] = [0] * 10
+                mine[0] += 1
+                mine[1] += assigned
+                mine[slot] += 1
+                mine[7] += unack
+                mine[8] += extensions > 0
+                if category is open_late and days > mine[_WORST]:
+                    mine[_WORST] = days
+        if keep_lines or (keep_late and category is open_late):
+            line = _line(item, found)
+            if keep_lines:
+                lines.append(line)
+            if keep_late and category is open_late:
+                late_lines.append(line)
+    # Every task counted is in exactly one unit: the total is the units' sum (the worst, their
+    # worst).
+    total = [0] * 10
+    for counts in by_unit.values():
+        for i in range(_WORST):
+            total[i] += counts[i]
+        if counts[_WORST] > total[_WORST]:
+            total[_WORST] = counts[_WORST]
+    late_lines.sort(key=lambda x: (-x.days_late, x.due or period.end, x.facts.code))
+    return Tally(
+        period,
+        count_against,
+        {u: _counts(c) for u, c in by_unit.items()},
+        {p: _counts(c) for p, c in by_person.items()},
+        _counts(total),
+        lines,
+        late_lines,
+    )
 
 
 def worst_first(units: dict[int, Counts], codes: dict[int, str]) -> list[int]:

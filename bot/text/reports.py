@@ -12,7 +12,7 @@ from bot.text.catalog import t
 from bot.text.render import esc
 
 MAX_UNITS = 35  # rows of the table: a ward has 5 to 20 units; a district-sized roster is cut
-MAX_LATE = 25
+MAX_LATE = 25  # late tasks listed at most (the service counts urges for these only)
 TEXT_LIMIT = 4000  # Telegram allows 4096
 
 
@@ -23,7 +23,8 @@ class TallyReport:
     tally: Tally
     units: dict[int, Unit]
     previous: Tally | None = None
-    urges: dict[int, int] = field(default_factory=dict)  # open late task id → reminders
+    # Open late task id → reminders, for the first MAX_LATE of tally.late (those listed).
+    urges: dict[int, int] = field(default_factory=dict)
     scope: Unit | None = None  # one unit's figures only
     note: str = ""  # said under the period: which dates were taken when no year was written
 
