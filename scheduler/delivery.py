@@ -101,8 +101,11 @@ class _Flights:
             # time, and Telegram counts arrivals, not intentions.
             while (wait := self.pacer.ready_in(row.chat_id)) > 0:
                 await self.pacer.wait(wait)
-            self.pacer.sent(row.chat_id)
-            await _send_one(self.bot, self.services, row, self.stats, self.faults)
+            stamp = self.pacer.sent(row.chat_id)
+            try:
+                await _send_one(self.bot, self.services, row, self.stats, self.faults)
+            finally:
+                self.pacer.landed(row.chat_id, stamp)
         finally:
             self.busy.discard(row.chat_id)
             self.slots.release()

@@ -6,6 +6,7 @@ minutes of Telegram's waiting take milliseconds of a test.)"""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
@@ -51,13 +52,34 @@ class Pacer:
                 waits.append(window[0] + 60.0 - now)
         return max(0.0, *waits)
 
-    def sent(self, chat_id: int) -> None:
+    def sent(self, chat_id: int) -> float:
+        """A request to this chat is leaving now; returns its stamp for `landed`."""
         now = self._now()
         self._recent.append(now)
         self._last[chat_id] = now
         if chat_id < 0:
             self._group[chat_id].append(now)
+        return now
+
+    def landed(self, chat_id: int, stamp: float) -> None:
+        """The request is back. Telegram counted it at some moment between leaving and now,
+        so from here on it counts as of now: a request held up on a busy machine then cannot
+        bunch with the next one to the same chat at Telegram's end."""
+        now = self._now()
+        _restamp(self._recent, stamp, now)
+        self._last[chat_id] = max(self._last.get(chat_id, now), now)
+        if chat_id < 0:
+            _restamp(self._group[chat_id], stamp, now)
 
     async def wait(self, seconds: float) -> None:
         """Wait for a slot on the pacer's own time line."""
         await self._sleep(seconds)
+
+
+def _restamp(window: deque[float], stamp: float, now: float) -> None:
+    # Appending `now` keeps the window in time order; a stamp already dropped from the window
+    # (the request took longer than the window) comes back as of now, which only errs on the
+    # side of waiting.
+    with contextlib.suppress(ValueError):
+        window.remove(stamp)
+    window.append(now)

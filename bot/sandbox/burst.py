@@ -85,9 +85,9 @@ class _CountingPacer(Pacer):
 
     count = 0
 
-    def sent(self, chat_id: int) -> None:
+    def sent(self, chat_id: int) -> float:
         self.count += 1
-        super().sent(chat_id)
+        return super().sent(chat_id)
 
 
 @dataclass
