@@ -591,8 +591,13 @@ def _resolve(core: str, now: datetime, cal: WorkCalendar) -> tuple[date, time | 
         # "sáng mai": by the end of tomorrow's morning session; "chiều nay": by the close today.
         rest = "hom nay" if session.group("rest") == "nay" else session.group("rest")
         day, at = _resolve(rest, now, cal)
-        if at is None and session.group("session") == "sang":
+        morning = session.group("session") == "sang"
+        if at is None and morning:
             at = cal.lunch[0] if cal.lunch is not None else time(12, 0)
+        elif at is not None and not morning and 1 <= at.hour <= 11:
+            at = at.replace(hour=at.hour + 12)  # "chiều mai 3h" is 15:00
+        elif at is not None and morning and at.hour >= 12:
+            raise _invalid(time=f"sáng {at:%H:%M}")  # "sáng mai 14h" is a slip
         return day, at
     try:
         return _parse_day(core, _Ctx(now, cal, None)), None

@@ -113,6 +113,10 @@ class ChasingService:
         due = await uow.nudges.due_for(task_ids, now)
         if not due:
             return
+        # Messages are stamped as of this chunk, read once its transaction holds the lock: the
+        # send-time check drops a message for a task moved or extended after its stamp, and a
+        # /chuyen committed between two chunks came before this one, not after.
+        stamp = max(now, core.clock.now())
         tasks = await uow.tasks.by_ids(n.task_id for n in due)
         writes: dict[int | tuple[int, NudgeKind, str], NudgeWrite] = {}
         wanted: dict[int, list[Nudge]] = defaultdict(list)
@@ -243,7 +247,7 @@ class ChasingService:
                 )
             )
         result.nudges += len(items)
-        result.deliveries += await self._queue(uow, items, now)
+        result.deliveries += await self._queue(uow, items, stamp)
 
     @staticmethod
     def _still_wanted(task: Task, nudge: Nudge) -> bool:

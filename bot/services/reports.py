@@ -380,7 +380,14 @@ class ReportService:
         report = await self.tally_report(period, previous, unit)
         if asked.guessed:
             start, end = period_bounds(period, self.core.config.tz)
-            report.note = t("report.guessed_year", lang, start=start, end=end)
+            # The example: the same days a year earlier, written with their years.
+            tz = self.core.config.tz
+            first = period.start.astimezone(tz).date()
+            last = (period.end.astimezone(tz) - timedelta(microseconds=1)).date()
+            ex_start, ex_end = (f"{d:%d/%m}/{d.year - 1}" for d in (first, last))
+            report.note = t(
+                "report.guessed_year", lang, start=start, end=end, ex_start=ex_start, ex_end=ex_end
+            )
         text, chart = await self.texts(report, lang)
         files = []
         if chart is not None:
@@ -482,6 +489,13 @@ def parse_period(arg: str, now: datetime, tz: ZoneInfo) -> AskedPeriod:
     quarter; từ dd/mm[/yyyy] đến dd/mm[/yyyy]: those days (without years: the most recent such
     days that have begun, said in the answer when that is not this year). A period it cannot
     read, or an end before the start, raises ValueError; a period not begun has None."""
+    try:
+        return _parse_period(arg, now, tz)
+    except OverflowError:  # a year like 9999 or 0001 runs off the calendar
+        raise ValueError(arg) from None
+
+
+def _parse_period(arg: str, now: datetime, tz: ZoneInfo) -> AskedPeriod:
     text = _norm(arg)
     low = text.lower()
     today = now.astimezone(tz).date()

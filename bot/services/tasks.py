@@ -145,9 +145,11 @@ class TaskService:
             key += ".recent"
         elif exc.code is DeadlineErrorCode.AMBIGUOUS and "weekday" in params:
             key += ".weekday"
+        elif exc.code is DeadlineErrorCode.INVALID_DATE and "date" not in params:
+            key = "deadline.invalid_time" if "time" in params else key
         quoted = params.get("date") or params.get("offset") or params.get("text") or text
         if "time" in params:
-            quoted = f"{params['time']} {quoted}"
+            quoted = f"{params['time']} {params['date']}" if "date" in params else params["time"]
         return t(
             key,
             lang,

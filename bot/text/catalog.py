@@ -205,6 +205,12 @@ M: dict[str, dict[str, str]] = {
         "en": "«{text}» is not a real date. Example: <code>hạn 15/12/2026</code>."
         " Nothing was created.",
     },
+    "deadline.invalid_time": {
+        "vi": "Giờ «{text}» không hợp lệ. Ví dụ cách ghi: <code>hạn 17h ngày 15/12</code>,"
+        " <code>hạn 9h sáng mai</code>, <code>hạn chiều mai 3h</code>. Chưa có gì được tạo.",
+        "en": "«{text}» is not a valid time. Examples: <code>hạn 17h ngày 15/12</code>,"
+        " <code>hạn 9h sáng mai</code>, <code>hạn chiều mai 3h</code>. Nothing was created.",
+    },
     "deadline.ambiguous.recent": {
         "vi": "Ngày {text} vừa qua. Nếu ý là năm sau, xin ghi rõ <code>hạn {next}</code>;"
         " nếu không, xin ghi lại thời hạn. Chưa có gì được tạo.",
@@ -661,9 +667,9 @@ M: dict[str, dict[str, str]] = {
     },
     "report.guessed_year": {
         "vi": "<i>Không ghi năm: đã lấy kỳ gần nhất đã bắt đầu, {start} – {end}. Muốn năm khác"
-        " thì ghi năm, ví dụ <code>từ 28/11/2026 đến 30/11/2026</code>.</i>",
+        " thì ghi năm, ví dụ <code>từ {ex_start} đến {ex_end}</code>.</i>",
         "en": "<i>No year written: the most recent such days that have begun were used, {start}"
-        " – {end}. For another year write it, e.g. <code>từ 28/11/2026 đến 30/11/2026</code>.</i>",
+        " – {end}. For another year write it, e.g. <code>từ {ex_start} đến {ex_end}</code>.</i>",
     },
     "usage.baocao": {
         "vi": "Cách dùng: <code>/baocao [tháng M/YYYY]</code>, ví dụ <code>/baocao tháng 11/2026</code>"

@@ -68,6 +68,8 @@ async def test_unreadable_or_past_deadline_creates_nothing(world: World) -> None
     assert "Ngày 18/12/2026 là Thứ Sáu, không phải Thứ Năm" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 31/02/2027")
     assert "Ngày «31/02/2027» không có thật" in world.last_text(LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn sáng mai 14h")
+    assert "Giờ «sáng 14:00» không hợp lệ" in world.last_text(LEADERS)
     assert await _task_count(world) == 0
     # Nothing was half-written: the next task still gets the first code.
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")

@@ -60,7 +60,18 @@ def test_last_week_last_month_and_a_quarter() -> None:
     assert parse_period("quý I/2027", NOW, VN).period is None  # not begun
 
 
-@pytest.mark.parametrize("words", ["hôm nay", "tuần sau", "tháng này nữa", "năm 2026", "2026"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "hôm nay",
+        "tuần sau",
+        "tháng này nữa",
+        "năm 2026",
+        "2026",
+        "từ 01/01/9999 đến 31/12/9999",
+        "từ 01/01/0001 đến 02/01/0001",
+    ],
+)
 def test_period_words_it_does_not_read_are_refused_not_taken_for_a_unit(words: str) -> None:
     with pytest.raises(ValueError):
         parse_period(words, NOW, VN)

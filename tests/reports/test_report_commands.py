@@ -73,7 +73,7 @@ async def test_tonghop_for_leaders_and_for_a_unit_head(world: World) -> None:
     assert world.last_text(LEADERS) == (
         "📊 Tổng hợp nhiệm vụ 28/11/2025 – 30/11/2025: không có nhiệm vụ.\n"
         "Không ghi năm: đã lấy kỳ gần nhất đã bắt đầu, 28/11/2025 – 30/11/2025. Muốn năm khác"
-        " thì ghi năm, ví dụ từ 28/11/2026 đến 30/11/2026."
+        " thì ghi năm, ví dụ từ 28/11/2024 đến 30/11/2024."
     )
     await world.say(LEADERS, CHAIRMAN, "/tonghop tháng trước")
     assert "01/10/2026 – 31/10/2026: không có nhiệm vụ" in world.last_text(LEADERS)

@@ -453,6 +453,9 @@ WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=VN)
         ("chiều nay", at(2026, 11, 25)),
         ("chiều mai", at(2026, 11, 26)),
         ("9h sáng mai", at(2026, 11, 26, 9, 0)),
+        ("chiều mai 3h", at(2026, 11, 26, 15, 0)),
+        ("chiều 15/12 4h30", at(2026, 12, 15, 16, 30)),
+        ("sáng mai 10h", at(2026, 11, 26, 10, 0)),
         ("ngày 15/12 năm nay", at(2026, 12, 15)),
         ("15 tháng 12 năm nay", at(2026, 12, 15)),
     ],
@@ -460,6 +463,12 @@ WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=VN)
 )
 def test_spoken_forms(text: str, due: datetime) -> None:
     assert parse_deadline(text, WEDNESDAY, CAL).due == due
+
+
+def test_a_morning_hour_after_noon_is_refused() -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline("sáng mai 14h", WEDNESDAY, CAL)
+    assert caught.value.code is DeadlineErrorCode.INVALID_DATE
 
 
 def test_this_year_said_outright_is_never_moved_to_the_next() -> None:
