@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+from asyncio.subprocess import Process
 from pathlib import Path
 
 from support import ROSTER, TOKEN
@@ -33,21 +34,12 @@ async def test_run_polls_the_api_and_answers(tmp_path: Path) -> None:
     url = await server.start()
     roster = tmp_path / "roster.yaml"
     roster.write_text(ROSTER, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DONDOC_"))} | {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dondoc.db'}",
-        "DONDOC_ORG_FILE": str(roster),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+    process = await _start(
+        tmp_path,
+        TOKEN,
+        url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dondoc.db'}",
+        DONDOC_ORG_FILE=str(roster),
     )
     try:
         assert process.stdout is not None
@@ -66,13 +58,15 @@ async def test_run_polls_the_api_and_answers(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "dondoc.db").exists()
 
 
-async def _run_once(tmp_path: Path, token: str, url: str) -> tuple[int, str]:
+async def _start(tmp_path: Path, token: str, url: str, **settings: str) -> Process:
+    """`python -m bot run` as an office starts it, with only these settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DONDOC_"))} | {
         "TELEGRAM_BOT_TOKEN": token,
         "TELEGRAM_API_URL": url,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'dondoc.db'}",
+        **settings,
     }
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -82,6 +76,10 @@ async def _run_once(tmp_path: Path, token: str, url: str) -> tuple[int, str]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
+
+
+async def _run_once(tmp_path: Path, token: str, url: str) -> tuple[int, str]:
+    process = await _start(tmp_path, token, url)
     out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
     return await process.wait(), out.decode()
 
