@@ -388,6 +388,28 @@ def _counts(slots: list[int]) -> Counts:
     return Counts(*slots)
 
 
+def _count(
+    table: dict[int, list[int]],
+    key: int,
+    slot: int,
+    assigned: int,
+    unack: int,
+    extended: bool,
+    worst: int,
+) -> None:
+    """One task into a unit's or a person's row: the same counting for both."""
+    counts = table.get(key)
+    if counts is None:
+        counts = table[key] = [0] * 10
+    counts[0] += 1
+    counts[1] += assigned
+    counts[slot] += 1
+    counts[7] += unack
+    counts[8] += extended
+    if worst > counts[_WORST]:
+        counts[_WORST] = worst
+
+
 def tally(
     facts: Iterable[TaskFacts],
     period: Period,
@@ -428,28 +450,11 @@ def tally(
         if wanted is not None and unit not in wanted:
             continue
         slot = slot_of[category]
-        counts = by_unit.get(unit)
-        if counts is None:
-            counts = by_unit[unit] = [0] * 10
-        counts[0] += 1
-        counts[1] += assigned
-        counts[slot] += 1
-        counts[7] += unack
-        counts[8] += extensions > 0
-        if category is open_late and days > counts[_WORST]:
-            counts[_WORST] = days
+        worst = days if category is open_late else 0
+        _count(by_unit, unit, slot, assigned, unack, extensions > 0, worst)
         if people and (ack_by is not None or rep_by is not None):
             for person in _people(ack_by, rep_by):
-                mine = by_person.get(person)
-                if mine is None:
-                    mine = by_person[person] = [0] * 10
-                mine[0] += 1
-                mine[1] += assigned
-                mine[slot] += 1
-                mine[7] += unack
-                mine[8] += extensions > 0
-                if category is open_late and days > mine[_WORST]:
-                    mine[_WORST] = days
+                _count(by_person, person, slot, assigned, unack, extensions > 0, worst)
         if keep_lines or (keep_late and category is open_late):
             line = _line(item, found)
             if keep_lines:
