@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CORE = ("bot/domain", "bot/services", "bot/db", "bot/calendar", "bot/text")
+CORE = ("bot/domain", "bot/services", "bot/db", "bot/calendar", "bot/text", "bot/intake")
 FORBIDDEN = (
     "telegram",
     "apscheduler",
