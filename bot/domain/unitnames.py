@@ -18,6 +18,13 @@ _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\s,;+]+|[,;+]")
 _PREFIXES = ("phong ", "ban ", "doi ", "trung tam ")
 MAX_KEY_WORDS = 12
+# Words that open a unit's name; a name shortened after one of them ("Phòng Giáo dục" for
+# "Phòng Giáo dục và Đào tạo") still names the unit when only one unit's name starts that way.
+_NAME_OPENERS = ("phong", "ban", "doi", "trung tam", "chi cuc")
+# Where a district or ward name ends a unit's name ("Chi cục Thuế quận"), officials often drop it.
+_PLACE_SUFFIXES = (" quan", " phuong", " huyen", " xa")
+# A phrase never runs across these when reading units inside running text.
+_PHRASE_BREAKS = frozenset({";", ":", "(", ")", ".", "\n"})
 
 
 def fold(text: str) -> str:
@@ -53,6 +60,9 @@ class UnitDirectory:
                 for key in self._keys_of(unit, derived):
                     self._keys.setdefault(key, unit)
                     self._keys.setdefault(_squash(key), unit)
+        self._scan: dict[str, tuple[Unit, ...]] = {}
+        self._names: list[tuple[str, Unit]] = []
+        self._build_scan()
 
     @staticmethod
     def _keys_of(unit: Unit, derived: bool) -> set[str]:
@@ -66,6 +76,91 @@ class UnitDirectory:
                     keys.add(key.removeprefix(prefix))
             keys.add("phong " + key)
         return {k for k in keys if k}
+
+    def _build_scan(self) -> None:
+        """The index used to read units inside running text (``match_at``).
+
+        Besides every key ``find`` knows, it holds the forms officials write in documents: the
+        name without the district or ward ("Chi cục Thuế" for "Chi cục Thuế quận"), "Trung tâm
+        PTQĐ" for a centre whose alias is "TT PTQĐ". A derived form two units share names both,
+        so the reader can flag it instead of picking one.
+        """
+        scan: dict[str, set[Unit]] = {}
+        for key, unit in self._keys.items():
+            scan.setdefault(key, set()).add(unit)
+        extra: dict[str, set[Unit]] = {}
+        for unit in self._units:
+            name = fold(unit.name)
+            opener = next((o for o in _NAME_OPENERS if name.startswith(o + " ")), None)
+            written = {fold(unit.code), name, *(fold(a) for a in unit.aliases)}
+            forms: set[str] = set()
+            for key in written:
+                if not key:
+                    continue
+                if key.startswith("tt "):
+                    forms.add("trung tam " + key[3:])
+                if opener is not None and not key.startswith(opener + " "):
+                    forms.add(f"{opener} {key}")
+                for suffix in _PLACE_SUFFIXES:
+                    if key.endswith(suffix) and key.count(" ") >= 2:
+                        forms.add(key.removesuffix(suffix))
+            for form in forms:
+                if form not in scan:
+                    extra.setdefault(form, set()).add(unit)
+                    extra.setdefault(_squash(form), set()).add(unit)
+        for form, units in extra.items():
+            scan.setdefault(form, set()).update(units)
+        self._scan = {k: tuple(sorted(v, key=lambda u: u.id)) for k, v in scan.items()}
+        self._names = sorted(
+            {fold(u.name): u for u in self._units}.items(), key=lambda item: item[0]
+        )
+
+    def match_at(self, words: Sequence[str], i: int) -> tuple[tuple[Unit, ...], int] | None:
+        """The unit named by the words starting at ``words[i]``, and the index after it.
+
+        The longest phrase wins; it may run across a comma inside a name but never across
+        ``;``, ``:``, brackets or a full stop (tokens of their own in ``words``). Several units
+        come back when the phrase names more than one ("Phòng Văn hóa" when both "Phòng Văn hóa -
+        Xã hội" and "Phòng Văn hóa và Thông tin" exist): the caller must not pick one.
+        """
+        if i >= len(words) or words[i] in _PHRASE_BREAKS or words[i] == ",":
+            return None
+        end = i
+        while end < len(words) and end - i < MAX_KEY_WORDS and words[end] not in _PHRASE_BREAKS:
+            end += 1
+        for j in range(end, i, -1):
+            if words[j - 1] == ",":
+                continue
+            key = fold(" ".join(words[i:j]))
+            units = self._scan.get(key) or self._scan.get(_squash(key))
+            if units:
+                return units, j
+        return self._shortened_name_at(words, i, end)
+
+    def _shortened_name_at(
+        self, words: Sequence[str], i: int, end: int
+    ) -> tuple[tuple[Unit, ...], int] | None:
+        first = fold(words[i])
+        pair = f"{first} {fold(words[i + 1])}" if i + 1 < end else first
+        if pair in ("trung tam", "chi cuc"):
+            opener_words = 2
+        elif first in ("phong", "ban", "doi"):
+            opener_words = 1
+        else:
+            return None
+        for j in range(end, i + opener_words, -1):
+            if words[j - 1] == ",":
+                continue
+            phrase = fold(" ".join(words[i:j]))
+            found = tuple(
+                sorted(
+                    {u for name, u in self._names if name.startswith(phrase + " ")},
+                    key=lambda u: u.id,
+                )
+            )
+            if found:
+                return found, j
+        return None
 
     @property
     def units(self) -> list[Unit]:

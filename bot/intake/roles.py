@@ -1,0 +1,255 @@
+"""Who leads and who cooperates in one item, the way conclusions write it.
+
+* The lead is named where the action starts: right after "Giao", "Yêu cầu", "Đề nghị" (the
+  issuer before them, "UBND phường giao", "Chủ tịch UBND quận yêu cầu", is not a unit), or at
+  the very start of the item ("Phòng TC-KH chủ trì …", "Trưởng phòng Văn hóa - Xã hội …": a
+  person named by office stands for their unit). An opening "Đối với …:" is skipped.
+* Units listed with the lead ("Giao Phòng Tư pháp, Phòng TN&MT thẩm định …") and units after
+  "phối hợp (với)" anywhere in the item cooperate. Units named anywhere else (the recipient of a
+  report, "gửi về Phòng …", "(thông qua Phòng …)", "ý kiến của các phòng: …", a place) do not.
+* A class of units ("các phòng, ban liên quan", "UBND các phường", "Thủ trưởng các đơn vị") in
+  either place is flagged: someone must choose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.domain.model import Unit
+from bot.domain.unitnames import UnitDirectory, fold
+
+_TOKEN = re.compile(r"[,;:()]|[^\s,;:()]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    folded: str
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words and the punctuation that bounds unit names; a full stop ending a word is its own
+    token ("quận." → "quận", "."), dots inside a word ("25.5.2027", "TP.HCM") are kept."""
+    tokens: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        word, start = m.group(), m.start()
+        if word.endswith("./.") and len(word) > 3:  # the official closing
+            word = word[:-3]
+            tokens.append(Token(word, start, start + len(word), fold(word)))
+            tokens.append(Token(".", start + len(word), m.end(), "."))
+            continue
+        stripped = word.rstrip("./")
+        if stripped and stripped != word and not stripped[-1].isdigit():
+            tokens.append(Token(stripped, start, start + len(stripped), fold(stripped)))
+            tokens.append(Token(".", start + len(stripped), m.end(), "."))
+            continue
+        tokens.append(Token(word, start, m.end(), fold(word) if word not in ",;:()" else word))
+    return tokens
+
+
+# Accented forms: folded, "giao" would also be "giáo" (education) and "đề nghị" nothing else.
+_TRIGGERS = ("giao cho", "giao", "yêu cầu", "đề nghị", "chỉ đạo", "phân công")
+_TRIGGERS_ASCII = ("giao cho", "giao", "yeu cau", "de nghi", "chi dao", "phan cong")
+# A person named by office stands for their unit: skip the office, read the unit after it.
+_TITLES = (
+    "dong chi",
+    "pho truong phong",
+    "truong phong",
+    "pho giam doc",
+    "giam doc",
+    "pho chanh",
+    "chanh",
+    "pho chu tich",
+    "chu tich",
+    "pho truong ban",
+    "truong ban",
+    "pho truong",
+    "truong",
+    "chi cuc truong",
+    "chi huy truong",
+    "doi truong",
+    "lanh dao",
+)
+_ISSUER = re.compile(
+    r"(?:(?:pho\s+)?chu\s+tich\s+)?(?:ubnd|uy\s+ban\s+nhan\s+dan)"
+    r"(?:\s+(?:quan|phuong|xa|huyen|thi\s+xa|thanh\s+pho|tinh))?(?:\s+[a-z0-9]+){0,3}?$"
+)
+_CLASS = re.compile(
+    r"(?:thu\s+truong\s+|lanh\s+dao\s+)?(?:cac|toan\s+the(?:\s+cac)?|tat\s+ca(?:\s+cac)?)\s+"
+    r"(?:phong|ban|don\s+vi|co\s+quan|nganh|phuong|xa|truong|to\s+chuc|dia\s+phuong)"
+    r"|(?:ubnd|uy\s+ban\s+nhan\s+dan|chu\s+tich\s+ubnd)\s+cac\s+(?:phuong|xa)"
+)
+_CLASS_TAIL = re.compile(
+    r"(?:\s*,?\s*(?:phong|ban|nganh|don\s+vi|co\s+quan|doan\s+the|to\s+chuc|dia\s+phuong"
+    r"|lien\s+quan|thuoc\s+quan|tren\s+dia\s+ban|co\s+lien\s+quan|va))*"
+)
+_COOP = re.compile(r"phoi\s+hop(?:\s+chat\s+che)?(?:\s+(?:voi|cung))?")
+
+
+@dataclass
+class Roles:
+    lead: Unit | None = None
+    cooperating: list[Unit] = field(default_factory=list)
+    lead_found: bool = False  # an action start with a unit, a class or an ambiguous name
+    ambiguous: list[str] = field(default_factory=list)  # phrases naming several units
+    classes: list[str] = field(default_factory=list)  # phrases naming a class of units
+    starts_task: bool = False  # begins with Giao / Yêu cầu / Đề nghị or names a lead
+
+
+def _is_trigger(tokens: list[Token], i: int) -> int:
+    """The number of tokens of the trigger at i (0 when none)."""
+    for accented, ascii_ in zip(_TRIGGERS, _TRIGGERS_ASCII, strict=True):
+        n = accented.count(" ") + 1
+        words = tokens[i : i + n]
+        if len(words) < n:
+            continue
+        written = " ".join(t.text.lower() for t in words)
+        if written == accented or (written.isascii() and written == ascii_):
+            return n
+    return 0
+
+
+def _skip_phrase(tokens: list[Token], i: int, phrases: tuple[str, ...]) -> int:
+    for phrase in phrases:
+        n = phrase.count(" ") + 1
+        if " ".join(t.folded for t in tokens[i : i + n]) == phrase:
+            return i + n
+    return i
+
+
+def _class_at(tokens: list[Token], i: int) -> int:
+    """The index after a class of units starting at i, or i."""
+    rest = " ".join(t.folded for t in tokens[i : i + 14])
+    m = _CLASS.match(rest)
+    if m is None:
+        return i
+    tail = _CLASS_TAIL.match(rest, m.end())
+    end_char = tail.end() if tail is not None else m.end()
+    # "… và các đơn vị" may end on a dangling "và": give it back.
+    phrase = rest[:end_char].rstrip()
+    if phrase.endswith(" va"):
+        phrase = phrase[:-3]
+    count = len(phrase.replace(" , ", " ").split())
+    j, seen = i, 0
+    while j < len(tokens) and seen < count:
+        if tokens[j].text != ",":
+            seen += 1
+        j += 1
+    return j
+
+
+def action_start(tokens: list[Token], directory: UnitDirectory) -> tuple[int, bool]:
+    """Where the action's subject starts, and whether a trigger word opened it."""
+    # "Đối với đơn của bà …: Giao Thanh tra quận …": the subject follows the first colon.
+    colon = next((k for k, t in enumerate(tokens) if t.text == ":"), None)
+    for start in [0] + ([colon + 1] if colon is not None else []):
+        n = _is_trigger(tokens, start)
+        if n:
+            return start + n, True
+        # The issuer, then a trigger: "Chủ tịch UBND phường An Lạc giao …".
+        for k in range(start + 1, min(len(tokens), start + 9)):
+            n = _is_trigger(tokens, k)
+            if n and _ISSUER.fullmatch(" ".join(t.folded for t in tokens[start:k])):
+                return k + n, True
+        if _subject_at(tokens, start, directory):
+            return start, False
+    return 0, False
+
+
+def _subject_at(tokens: list[Token], i: int, directory: UnitDirectory) -> bool:
+    j = _skip_phrase(tokens, i, _TITLES)
+    return directory.match_at([t.text for t in tokens], j) is not None or _class_at(tokens, j) != j
+
+
+def read_roles(text: str, directory: UnitDirectory) -> Roles:
+    tokens = tokenize(text)
+    words = [t.text for t in tokens]
+    roles = Roles()
+    i, triggered = action_start(tokens, directory)
+    roles.starts_task = triggered
+    i = _skip_phrase(tokens, i, _TITLES)
+    listed: list[tuple[tuple[Unit, ...], str]] = []
+    # The subject: one unit, or several joined by "," / "và" before the action's verb.
+    while i < len(tokens):
+        hit = directory.match_at(words, i)
+        if hit is not None:
+            units, j = hit
+            listed.append((units, text[tokens[i].start : tokens[j - 1].end]))
+            i = j
+        else:
+            j = _class_at(tokens, i)
+            if j == i:
+                break
+            roles.classes.append(text[tokens[i].start : tokens[j - 1].end])
+            listed.append(((), ""))
+            i = j
+        nxt = i
+        if nxt < len(tokens) and (tokens[nxt].text == "," or tokens[nxt].folded == "va"):
+            after = _skip_phrase(tokens, nxt + 1, _TITLES)
+            if directory.match_at(words, after) is not None or _class_at(tokens, after) != after:
+                i = after
+                continue
+        break
+    if listed:
+        roles.lead_found = True
+        roles.starts_task = True
+        first_units, first_phrase = listed[0]
+        if len(first_units) == 1:
+            roles.lead = first_units[0]
+        elif len(first_units) > 1:
+            roles.ambiguous.append(first_phrase)
+        for units, phrase in listed[1:]:
+            _add_cooperating(roles, units, phrase)
+    # "… phối hợp (với) Y, Z …" anywhere in the item.
+    for k, token in enumerate(tokens):
+        if token.folded != "phoi":
+            continue
+        rest = " ".join(t.folded for t in tokens[k : k + 4])
+        m = _COOP.match(rest)
+        if m is None:
+            continue
+        j = k + len(m.group(0).split())
+        _read_cooperating(tokens, j, text, directory, roles)
+    return roles
+
+
+def _add_cooperating(roles: Roles, units: tuple[Unit, ...], phrase: str) -> None:
+    if len(units) > 1:
+        if phrase not in roles.ambiguous:
+            roles.ambiguous.append(phrase)
+        return
+    for unit in units:
+        if unit is not roles.lead and unit not in roles.cooperating:
+            roles.cooperating.append(unit)
+
+
+def _read_cooperating(
+    tokens: list[Token], i: int, text: str, directory: UnitDirectory, roles: Roles
+) -> None:
+    words = [t.text for t in tokens]
+    while i < len(tokens):
+        i = _skip_phrase(tokens, i, _TITLES)
+        hit = directory.match_at(words, i)
+        if hit is not None:
+            units, j = hit
+            _add_cooperating(roles, units, text[tokens[i].start : tokens[j - 1].end])
+            i = j
+        else:
+            j = _class_at(tokens, i)
+            if j != i:
+                roles.classes.append(text[tokens[i].start : tokens[j - 1].end])
+                i = j
+            elif tokens[i].text[:1].isupper() and tokens[i].text[:1].isalpha():
+                # A body outside the roster ("Ủy ban Mặt trận Tổ quốc quận"): step over its name.
+                stop = min(len(tokens), i + 8)
+                while i < stop and tokens[i].text not in ",;:.()" and tokens[i].folded != "va":
+                    i += 1
+            else:
+                return
+        if i < len(tokens) and (tokens[i].text == "," or tokens[i].folded in ("va", "cung")):
+            i += 1
+            continue
+        return
