@@ -23,20 +23,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list every item read wrong")
     args = parser.parse_args()
-    score = measure()
-    print(f"documents: {score.header_total}, headers right: {score.headers}")
-    print(f"items expected: {score.items}, items read: {score.found}")
-    for label, right in (
-        ("lead unit", score.lead),
-        ("cooperating units", score.cooperating),
-        ("deadline", score.deadline),
-        ("flags", score.flags),
-        ("whole item", score.whole),
+    for title, held_out in (
+        ("whole set", None),
+        ("written before the reader", False),
+        ("held out (written after it)", True),
     ):
-        print(f"{label:<18} {right:>3}/{score.items}  {score.share(right):6.1%}")
-    if args.misses:
-        for miss in score.misses:
-            print("  " + miss)
+        score = measure(held_out=held_out)
+        print(f"== {title}: {score.header_total} documents, headers right: {score.headers}")
+        print(f"items expected: {score.items}, items read: {score.found}")
+        for label, right in (
+            ("lead unit", score.lead),
+            ("cooperating units", score.cooperating),
+            ("deadline", score.deadline),
+            ("flags", score.flags),
+            ("whole item", score.whole),
+        ):
+            print(f"{label:<18} {right:>3}/{score.items}  {score.share(right):6.1%}")
+        if args.misses and held_out is None:
+            for miss in score.misses:
+                print("  " + miss)
 
 
 if __name__ == "__main__":

@@ -153,9 +153,9 @@ def _longest_at(
         phrase = text[words[0].start : last.end]
         parse_from = words[skip].start if skip < k else words[0].start
         folded_phrase = " ".join(t.folded for t in words[:k] if t.text not in ",:()")
-        core = " ".join(t.folded for t in words[marker_words:k] if t.text not in ",:()")
-        if core in ("ngay", "ngay lap tuc"):
-            return None  # "hoàn thành ngay": urgency, not a date
+        core = " ".join(t.text.lower() for t in words[marker_words:k] if t.text not in ",:()")
+        if core in ("ngay", "ngay lập tức"):
+            return None  # "hoàn thành ngay": urgency, not a date ("trong ngày" is one)
         to_parse = text[parse_from : last.end]
         since = _SINCE.search(" " + folded_phrase)
         if since is not None:

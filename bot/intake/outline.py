@@ -220,7 +220,7 @@ def split_document(text: str) -> tuple[list[str], list[Block]]:
 
 def _header_line(line: str) -> bool:
     folded = fold(line)
-    if _is_heading(line) or folded.startswith(("v v ", "doc lap tu do hanh phuc")):
+    if _is_heading(line) or folded.startswith("v v ") or "doc lap tu do hanh phuc" in folded:
         return True
     if _NUMBER_LINE.match(line) or _PLACE_DATE.search(line) or _NUMBER_INLINE.match(line):
         return True

@@ -120,6 +120,13 @@ def _skip_phrase(tokens: list[Token], i: int, phrases: tuple[str, ...]) -> int:
     return i
 
 
+def _skip_titles(tokens: list[Token], i: int) -> int:
+    """ "Đồng chí Trưởng phòng …", "Phó Giám đốc …": every office word before the unit."""
+    while (j := _skip_phrase(tokens, i, _TITLES)) != i:
+        i = j
+    return i
+
+
 def _class_at(tokens: list[Token], i: int) -> int:
     """The index after a class of units starting at i, or i."""
     rest = " ".join(t.folded for t in tokens[i : i + 14])
@@ -160,7 +167,7 @@ def action_start(tokens: list[Token], directory: UnitDirectory) -> tuple[int, bo
 
 
 def _subject_at(tokens: list[Token], i: int, directory: UnitDirectory) -> bool:
-    j = _skip_phrase(tokens, i, _TITLES)
+    j = _skip_titles(tokens, i)
     return directory.match_at([t.text for t in tokens], j) is not None or _class_at(tokens, j) != j
 
 
@@ -170,7 +177,7 @@ def read_roles(text: str, directory: UnitDirectory) -> Roles:
     roles = Roles()
     i, triggered = action_start(tokens, directory)
     roles.starts_task = triggered
-    i = _skip_phrase(tokens, i, _TITLES)
+    i = _skip_titles(tokens, i)
     listed: list[tuple[tuple[Unit, ...], str]] = []
     # The subject: one unit, or several joined by "," / "và" before the action's verb.
     while i < len(tokens):
@@ -188,7 +195,7 @@ def read_roles(text: str, directory: UnitDirectory) -> Roles:
             i = j
         nxt = i
         if nxt < len(tokens) and (tokens[nxt].text == "," or tokens[nxt].folded == "va"):
-            after = _skip_phrase(tokens, nxt + 1, _TITLES)
+            after = _skip_titles(tokens, nxt + 1)
             if directory.match_at(words, after) is not None or _class_at(tokens, after) != after:
                 i = after
                 continue
@@ -231,7 +238,7 @@ def _read_cooperating(
 ) -> None:
     words = [t.text for t in tokens]
     while i < len(tokens):
-        i = _skip_phrase(tokens, i, _TITLES)
+        i = _skip_titles(tokens, i)
         hit = directory.match_at(words, i)
         if hit is not None:
             units, j = hit
