@@ -7,6 +7,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.calendar.workdays import WorkCalendar
 from bot.domain.model import Unit
@@ -385,3 +387,67 @@ def test_a_date_inside_a_document_reference_is_not_a_deadline() -> None:
 def test_trong_followed_by_a_noun_is_not_a_deadline() -> None:
     item = one("1. Giao Công an phường bảo đảm an ninh trong năm học mới.")
     assert (item.due, flags(item)) == (None, {Flag.NO_DEADLINE})
+
+
+# -- never a crash --------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "1.",
+        "a)",
+        "I.",
+        "-",
+        "+",
+        "•",
+        "Giao",
+        "Yêu cầu",
+        "Đề nghị",
+        "TCKH",
+        "Phòng",
+        "Văn hóa",
+        "phối hợp",
+        "chủ trì",
+        ",",
+        ";",
+        ":",
+        ".",
+        "./.",
+        "(",
+        ")",
+        "trước",
+        "ngày",
+        "15/12",
+        "32/13",
+        "29/02",
+        "trong",
+        "tháng",
+        "quý",
+        "IV",
+        "không quá",
+        "999999",
+        "ngày làm việc",
+        "kể từ",
+        "ban hành",
+        "thường xuyên",
+        "khẩn trương",
+        "ngay",
+        "các đơn vị",
+        "Số:",
+        "\n",
+        "\n\n",
+        "Nơi nhận:",
+        "Kính gửi:",
+        "THÔNG BÁO",
+        "hạn",
+        "thứ Sáu",
+        "-3 ngày",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map(" ".join) | st.text(max_size=200))
+def test_any_text_reads_without_an_exception(text: str) -> None:
+    doc = read(text)
+    for item in doc.items:
+        assert item.lead is not None or {Flag.NO_LEAD, Flag.AMBIGUOUS_UNIT} & flags(item)
