@@ -474,6 +474,8 @@ def _year_point(m: re.Match[str], ctx: _Ctx) -> date:
 
 _RELATIVE_DAYS = {
     "hom nay": 0,
+    "nay": 0,  # "14h chiều nay": the session splits off first, leaving "nay"
+    "ngay trong ngay": 0,
     "ngay hom nay": 0,
     "ngay": 0,
     "cuoi ngay": 0,
@@ -627,9 +629,14 @@ def _strip_prefixes(folded: str) -> str:
     return core
 
 
+_NEGATIVE = re.compile(r"\s*[-–—]\s*[0-9]+\s*(?:ngay|tuan|thang|nam|gio|h|tieng)\b")
+
+
 def parse_deadline(text: str, now: datetime, cal: WorkCalendar) -> ParsedDeadline:
     """Read one deadline phrase ("trước 15/12", "5 ngày làm việc", "thường xuyên", ...)."""
     local_now = cal.to_local(now)
+    if _NEGATIVE.match(_fold(_nfc(text))):
+        raise _unreadable(_clean(text))  # "-3 ngày": cleaning would drop the minus sign
     cleaned = _clean(text)
     core = _strip_prefixes(_fold_for_parse(cleaned))
     if not core:

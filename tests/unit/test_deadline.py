@@ -458,6 +458,12 @@ WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=VN)
         ("sáng mai 10h", at(2026, 11, 26, 10, 0)),
         ("ngày 15/12 năm nay", at(2026, 12, 15)),
         ("15 tháng 12 năm nay", at(2026, 12, 15)),
+        ("14h chiều nay", at(2026, 11, 25, 14, 0)),
+        ("11h sáng nay", at(2026, 11, 25, 11, 0)),
+        ("3 giờ chiều nay", at(2026, 11, 25, 15, 0)),
+        ("trước 16h chiều nay", at(2026, 11, 25, 16, 0)),
+        ("16h chiều hôm nay", at(2026, 11, 25, 16, 0)),
+        ("ngay trong ngày", at(2026, 11, 25)),
     ],
     ids=lambda value: ascii_id(value) if isinstance(value, str) else "",
 )
@@ -483,3 +489,21 @@ def test_lines_after_the_deadline_stay_in_the_content() -> None:
     )
     assert found == "Kiểm tra vỉa hè\nChi tiết: làm trong 3 ngày, báo cáo UBND"
     assert parsed is not None and parsed.due == at(2026, 12, 15)
+
+
+@pytest.mark.parametrize("text", ["-3 ngày", "- 3 ngày", "–2 tuần", "-1 tháng"], ids=ascii_id)
+def test_a_negative_offset_is_refused(text: str) -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline(text, WEDNESDAY, CAL)
+    assert caught.value.code is DeadlineErrorCode.UNREADABLE
+
+
+def test_ngay_trong_ngay_inside_a_command_leaves_no_han_in_the_content() -> None:
+    content, parsed = extract_deadline("Báo cáo số liệu hạn ngay trong ngày", WEDNESDAY, CAL)
+    assert (content, parsed and parsed.due) == ("Báo cáo số liệu", at(2026, 11, 25))
+
+
+def test_this_morning_hour_already_passed_is_past() -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline("9h sáng nay", datetime(2026, 11, 25, 10, 0, tzinfo=VN), CAL)
+    assert caught.value.code is DeadlineErrorCode.PAST
