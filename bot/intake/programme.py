@@ -502,11 +502,11 @@ def _read_rows(
             # One text alone on its row, wherever the merge put it: a heading.
             group = filled[0]
             continue
-        if content and not (lead_text or coop_text or time_text):
-            if _is_heading(number, content, len(filled)):
-                joined = number and not content.startswith(number)
-                group = f"{number.rstrip('.')}. {content}" if joined else content
-                continue
+        bare = content and not (lead_text or coop_text or time_text)
+        if bare and _is_heading(number, content, len(filled)):
+            joined = number and not content.startswith(number)
+            group = f"{number.rstrip('.')}. {content}" if joined else content
+            continue
         if not content:
             problems.append(RowProblem(number_row, Problem.NO_CONTENT))
             continue
