@@ -16,6 +16,7 @@ from bot.intake.programme import (
     FileProblem,
     Period,
     Problem,
+    Programme,
     ProgrammeFileError,
     read_programme,
     read_time,
@@ -27,7 +28,7 @@ QLDT = Unit(2, "QLDT", "Phòng Quản lý đô thị", ("QLĐT",))
 TNMT = Unit(3, "TNMT", "Phòng Tài nguyên và Môi trường", ("TN&MT",))
 KTHT = Unit(4, "KTHT", "Phòng Kinh tế, Hạ tầng và Đô thị", ("KT-HT",))
 UNITS = UnitDirectory([TCKH, QLDT, TNMT, KTHT])
-HEADERS = ["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"]
+HEADERS: list[object] = ["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"]
 
 
 def workbook(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
@@ -43,7 +44,9 @@ def workbook(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
     return out.getvalue()
 
 
-def read(rows: list[list[object]], year: int | None = 2027, merges: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+def read(
+    rows: list[list[object]], year: int | None = 2027, merges: tuple[str, ...] = ()
+) -> Programme:
     return read_programme(workbook(rows, merges), UNITS, year, 2026)
 
 
