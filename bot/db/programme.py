@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import ProgrammeImportRow, ProgrammeItemRow
+
+# The table itself, for Core's executemany (see add_items).
+ITEMS = cast(Table, ProgrammeItemRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +155,13 @@ class ProgrammeRepository:
         )
 
     async def add_items(self, import_id: int, items: Sequence[NewItem]) -> None:
-        """Every planned task of an import in one statement (534 rows: one round trip)."""
+        """Every planned task of an import in one executemany. On the table, not the mapped
+        class: the ORM splits a bulk insert wherever the None columns change (a row with a
+        leader, the next without), and 600 rows became 230 statements."""
         if not items:
             return
         await self._s.execute(
-            insert(ProgrammeItemRow),
+            insert(ITEMS),
             [
                 {
                     "import_id": import_id,
