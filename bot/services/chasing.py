@@ -775,8 +775,9 @@ class ChasingService:
         async with self.core.uow() as uow:
             nudge = await uow.nudges.next_due_at()
             delivery = await uow.deliveries.next_attempt_at()
+            planned = await uow.programme.next_activation()  # a programme task's month
         now = self.core.clock.now()
-        moments = [m for m in (nudge, delivery) if m is not None]
+        moments = [m for m in (nudge, delivery, planned) if m is not None]
         if not moments:
             return None
         moment = max(min(moments), now)

@@ -501,10 +501,6 @@ class ProgrammeService:
             text += t("programme.source.note", lang, note=item.note)
         return text
 
-    async def next_activation(self) -> datetime | None:
-        async with self.core.uow() as uow:
-            return await uow.programme.next_activation()
-
     # --- dondoc program show -------------------------------------------------------------------
 
     async def show(self, lang: str) -> str:

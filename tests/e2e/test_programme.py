@@ -76,6 +76,8 @@ async def test_planned_tasks_appear_at_the_start_of_their_month_once(world: Worl
     result = await programme.import_file(PROGRAMME, "ct2027.xlsx", None)
     assert result.imported == 3
     assert await count(world, TaskRow) == 0  # planned, not posted
+    # The sandbox's ⏩ (and anyone asking what comes next) sees the first activation.
+    assert await world.services.chasing.next_event() == datetime(2027, 1, 4, 8, 0, tzinfo=VN)
 
     await world.tick()  # 23/11/2026: nothing is due yet
     assert cards(world, TCKH_CHAT) == [] and cards(world, QLDT_CHAT) == []
