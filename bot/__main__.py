@@ -270,6 +270,114 @@ def cmd_tally(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(text: str, err: bool = False) -> None:
+    from bot.services.reports import plain
+
+    print(plain(text), file=sys.stderr if err else sys.stdout)
+
+
+def _confirmed(question: str, lang: str) -> bool:
+    from bot.services.reports import plain
+    from bot.text.catalog import t
+
+    try:
+        answer = input(plain(question))
+    except EOFError:
+        return False
+    return answer.strip().lower() in t("programme.yes_words", lang).split(",")
+
+
+def cmd_program_import(args: argparse.Namespace) -> int:
+    """Preview the annual programme, ask, import: `dondoc program import FILE [--year] [--yes]`."""
+    from bot.text.catalog import t
+
+    settings = _settings()
+    lang = settings.language
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        _say(t("programme.cli.unreadable_file", lang, path=path, error=exc.strerror or exc), True)
+        return 2
+    upgrade(settings.database_url)
+    from bot.app import open_runtime
+
+    async def preview() -> tuple[str, str, int]:
+        runtime = open_runtime(settings)
+        try:
+            await runtime.services.core.load_org_settings()
+            programme = runtime.services.programme
+            found = await programme.preview(data, path.name, args.year)
+            text = programme.render_preview(found, lang, chat=False)
+            state = "ok" if found.can_import else "already" if found.already else "refused"
+            return text, state, len(found.items)
+        finally:
+            await runtime.close()
+
+    text, state, count = asyncio.run(preview())
+    _say(text)
+    if state != "ok":
+        # The same file again changes nothing, and says so: that is not a failure.
+        return 0 if state == "already" else 1
+    if not args.yes and not _confirmed(t("programme.ask", lang, count=count), lang):
+        _say(t("programme.not_confirmed", lang))
+        return 1
+
+    async def run() -> tuple[str, bool]:
+        runtime = open_runtime(settings)
+        try:
+            await runtime.services.core.load_org_settings()
+            programme = runtime.services.programme
+            result = await programme.import_file(data, path.name, args.year)
+            if result.refusal is not None:
+                return result.refusal, False
+            if result.imported is None:  # imported by someone else meanwhile
+                return programme.render_preview(result.preview, lang, chat=False), False
+            year = result.preview.programme.year if result.preview.programme else args.year
+            return t("programme.imported", lang, count=result.imported, year=year), True
+        finally:
+            await runtime.close()
+
+    outcome, done = asyncio.run(run())
+    _say(outcome, err=not done)
+    return 0 if done else 1
+
+
+def cmd_program_show(_: argparse.Namespace) -> int:
+    settings = _settings()
+    upgrade(settings.database_url)
+    from bot.app import open_runtime
+
+    async def run() -> str:
+        runtime = open_runtime(settings)
+        try:
+            return await runtime.services.programme.show(settings.language)
+        finally:
+            await runtime.close()
+
+    _say(asyncio.run(run()))
+    return 0
+
+
+def cmd_program_template(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.intake.programme import template
+    from bot.text.catalog import t
+
+    settings = _settings()
+    path = Path(args.file or "chuong-trinh-cong-tac.xlsx")
+    if (problem := _writable(path)) is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    year = args.year or datetime.now(UTC).astimezone(settings.tz).year + 1
+    if (problem := _write(path, template(year))) is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    _say(t("programme.template.written", settings.language, path=path))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="dondoc", description="Đôn Đốc: giao và đôn đốc nhiệm vụ")
     sub = top.add_subparsers(dest="command", required=True)
@@ -299,7 +407,27 @@ def parser() -> argparse.ArgumentParser:
     tal.add_argument("--week", help="the ISO week, like 2026-W47 (default: this week)")
     tal.add_argument("--chart", help="also draw the chart into this PNG file")
     tal.set_defaults(func=cmd_tally)
+    pro = sub.add_parser("program", help="the annual work programme (.xlsx)")
+    prog = pro.add_subparsers(dest="program_command", required=True)
+    pim = prog.add_parser("import", help="preview the programme, then import it")
+    pim.add_argument("file")
+    pim.add_argument("--year", type=_year, help="the programme's year (default: from its title)")
+    pim.add_argument("--yes", action="store_true", help="import without asking (for scripts)")
+    pim.set_defaults(func=cmd_program_import)
+    prog.add_parser("show", help="planned tasks per unit and month").set_defaults(
+        func=cmd_program_show
+    )
+    tem = prog.add_parser("template", help="write an empty programme with the headers")
+    tem.add_argument("file", nargs="?", help="default: chuong-trinh-cong-tac.xlsx")
+    tem.add_argument("--year", type=_year, help="the year in the title (default: next year)")
+    tem.set_defaults(func=cmd_program_template)
     return top
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r} (for example 2027)")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,6 +33,11 @@ async def button(update: Update, ctx: Ctx) -> None:
         outcome = await tasks.ask_return(actor, where, item)
     elif verb in ("exy", "exn"):
         outcome = await tasks.decide_extension(actor, where, item, approve=verb == "exy")
+    elif verb in ("pgy", "pgn"):
+        message_id = query.message.message_id if query.message else None
+        outcome = await ctx.services.programme.decide(
+            actor, where, item, message_id, confirm=verb == "pgy"
+        )
     else:
         lang = await ctx.services.roster.language_of(actor)
         outcome = Outcome(t("button.stale", lang), alert=True)

@@ -6,7 +6,7 @@ from telegram import BotCommand, BotCommandScopeDefault, Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.text.catalog import COMMANDS
-from handlers import buttons, chasing, onboarding, reports, tasks
+from handlers import buttons, chasing, onboarding, programme, reports, tasks
 from handlers.context import DondocApp
 from handlers.errors import on_error
 
@@ -46,6 +46,10 @@ def register(app: DondocApp) -> None:
     app.add_handler(CommandHandler("baocao", reports.baocao))
     app.add_handler(MessageHandler(filters.CaptionRegex(r"^/xong(@\w+)?(\s|$)"), tasks.xong))
     app.add_handler(MessageHandler(filters.CaptionRegex(r"^/giao(@\w+)?(\s|$)"), tasks.giao))
+    app.add_handler(CommandHandler("chuongtrinh", programme.chuongtrinh))
+    app.add_handler(
+        MessageHandler(filters.CaptionRegex(r"^/chuongtrinh(@\w+)?(\s|$)"), programme.chuongtrinh)
+    )
     # 2. Buttons: authorization happens in the services, against the roster.
     app.add_handler(CallbackQueryHandler(buttons.button))
     # 3. Replies to the bot's prompts and cards; after the commands, so a reply that is itself

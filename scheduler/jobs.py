@@ -41,6 +41,11 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
         app.bot_data.pacer = Pacer()
     scan = await services.chasing.scan()
     try:
+        # Planned tasks of the annual programme whose month has come: cards queued below.
+        await services.programme.activate_due()
+    except Exception:  # a planned task that cannot be made must not stop the nudges
+        log.exception("could not activate the programme's planned tasks")
+    try:
         # The weekly post and the monthly report, queued as deliveries once their moment came.
         await services.reports.queue_due_posts()
     except Exception:  # a report that cannot be built must not stop the nudges

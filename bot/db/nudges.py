@@ -69,6 +69,7 @@ class Delivery:
     document: tuple[str, str, bytes] | None = None
     created_at: datetime | None = None
     nudge_ids: tuple[int, ...] = ()
+    track: tuple[int, str] | None = None  # (task id, kind): record where it lands
 
 
 def _delivery(row: DeliveryRow) -> Delivery:
@@ -87,6 +88,7 @@ def _delivery(row: DeliveryRow) -> Delivery:
         document,
         row.created_at,
         tuple(row.nudge_ids or ()),
+        (row.track_task_id, row.track_kind or "") if row.track_task_id is not None else None,
     )
 
 
@@ -380,6 +382,7 @@ class DeliveryRepository:
         person_id: int | None = None,
         document: tuple[str, str, bytes] | None = None,
         nudge_ids: Sequence[int] = (),
+        track: tuple[int, str] | None = None,
     ) -> bool:
         if await self._s.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None:
             return False
@@ -399,6 +402,8 @@ class DeliveryRepository:
                 document_name=name,
                 document_kind=kind,
                 nudge_ids=list(nudge_ids) or None,
+                track_task_id=track[0] if track else None,
+                track_kind=track[1] if track else None,
             )
         )
         await self._s.flush()

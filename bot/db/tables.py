@@ -264,4 +264,58 @@ class DeliveryRow(Base):
     # The nudges a reminder or escalation speaks for: checked again just before it goes out,
     # so a task finished, extended or moved meanwhile is not chased (None for other messages).
     nudge_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    # A task card queued here rather than sent by a handler (a planned task becoming active):
+    # where it lands is recorded as the task's message, so later steps edit it in place.
+    track_task_id: Mapped[int | None] = mapped_column(Integer)
+    track_kind: Mapped[str | None] = mapped_column(String(16))
     __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)
+
+
+class ProgrammeImportRow(Base):
+    """One annual programme file: a draft awaiting confirmation (chat), then imported.
+
+    `imported_hash` is set only once imported, so it is unique among imports while drafts of
+    the same file may come and go: a second import of the same file is refused by the database
+    even when two confirmations race."""
+
+    __tablename__ = "programme_imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16))  # draft | imported | cancelled
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    assigner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column()
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The file itself while a chat draft waits for its button; dropped once decided.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    tasks: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProgrammeItemRow(Base):
+    """A planned task of an imported programme: it becomes a real task (`task_id`) at
+    `active_from`, the opening of the first working day of its month."""
+
+    __tablename__ = "programme_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("programme_imports.id"), index=True)
+    row_no: Mapped[int] = mapped_column(Integer)  # the source row, as Excel numbers it
+    seq: Mapped[int] = mapped_column(Integer)  # 1.. for the months of a "Hàng tháng" row
+    number: Mapped[str | None] = mapped_column(String(32))  # STT as written
+    content: Mapped[str] = mapped_column(Text)
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    cooperating: Mapped[list[int]] = mapped_column(JSON, default=list)
+    coop_text: Mapped[str | None] = mapped_column(Text)
+    leader: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    active_from: Mapped[datetime] = mapped_column()
+    due: Mapped[datetime | None] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16))  # planned | active
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), unique=True)
+    __table_args__ = (
+        UniqueConstraint("import_id", "row_no", "seq"),
+        Index("ix_programme_items_state_active_from", "state", "active_from"),
+    )

@@ -761,6 +761,10 @@ class ChasingService:
         async with self.core.uow() as uow:
             await uow.deliveries.set_state(delivery.id, "sent", **values)
             await uow.handled.release(self._refusal_key(delivery.chat_id, delivery.person_id))
+            message_id = values.get("message_id")
+            if delivery.track is not None and isinstance(message_id, int):
+                task_id, kind = delivery.track
+                await uow.tasks.add_message(task_id, delivery.chat_id, message_id, kind)
             await uow.commit()
 
     async def next_delivery_at(self) -> datetime | None:
@@ -771,8 +775,9 @@ class ChasingService:
         async with self.core.uow() as uow:
             nudge = await uow.nudges.next_due_at()
             delivery = await uow.deliveries.next_attempt_at()
+            planned = await uow.programme.next_activation()  # a programme task's month
         now = self.core.clock.now()
-        moments = [m for m in (nudge, delivery) if m is not None]
+        moments = [m for m in (nudge, delivery, planned) if m is not None]
         if not moments:
             return None
         moment = max(min(moments), now)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.db.uow import UnitOfWork
 from bot.domain.model import Attachment
 
 
@@ -51,3 +54,20 @@ class Outcome:
     def send(self, *messages: Outgoing) -> Outcome:
         self.messages.extend(messages)
         return self
+
+
+async def enqueue(uow: UnitOfWork, key: str, messages: Sequence[Outgoing], now: datetime) -> int:
+    """Queue messages as deliveries (keyed `key:n`), for the scheduler's paced sender to send
+    after this transaction commits: for what no handler is there to send, such as the card of
+    a task the due-scan created. Only new text messages can wait in the queue. Returns how many
+    were queued (a key seen before is not queued twice)."""
+    count = 0
+    for n, out in enumerate(messages):
+        if out.edit_message_id is not None or out.document is not None or out.prompt is not None:
+            raise ValueError("only new text messages can be queued")
+        buttons = [[{"text": b.label, "data": b.data} for b in row] for row in out.buttons]
+        count += await uow.deliveries.add(
+            f"{key}:{n}", out.chat_id, out.text, buttons, now, person_id=out.private_to,
+            track=out.track,
+        )  # fmt: skip
+    return count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from bot.domain.model import (
     Role,
     Status,
     Task,
+    Unit,
 )
 from bot.domain.rules import (
     Denied,
@@ -318,40 +320,73 @@ class TaskService:
                 return Outcome(t("missing_deadline", lang) + "\n\n" + usage)
             if not await self._first_time(uow, where, now):
                 return Outcome()
-            code = task_code(await uow.tasks.next_number())
-            task = await uow.tasks.add(
-                Task(
-                    id=0,
-                    code=code,
-                    content=content or _attachment_title(replied),
-                    lead_unit_id=lead.id,
-                    cooperating_unit_ids=tuple(u.id for u in cooperating),
-                    assigner_id=person.id,
-                    status=Status.ASSIGNED,
-                    created_at=now,
-                    original_due=deadline.due,
-                    due=deadline.due,
-                    source=replied.link if replied else None,
-                    origin_chat_id=where.chat_id,
-                    attachment=replied.attachment if replied else None,
-                )
+            view = await self.create(
+                uow,
+                lead=lead,
+                cooperating=cooperating,
+                assigner_id=person.id,
+                content=content or _attachment_title(replied),
+                note=content,
+                due=deadline.due,
+                now=now,
+                source=replied.link if replied else None,
+                origin_chat_id=where.chat_id,
+                attachment=replied.attachment if replied else None,
             )
-            await uow.tasks.add_event(
-                task.id,
-                EventKind.ASSIGNED,
-                person.id,
-                now,
-                after={
-                    "lead_unit_id": lead.id,
-                    "cooperating": [u.id for u in cooperating],
-                    "due": _iso(deadline.due),
-                },
-                note=content[:500],
-            )
-            view = await self._view(uow, task)
-            await replan(self.core, uow, task, now)
             await uow.commit()
         return self._assigned_outcome(view, deadline, lang)
+
+    async def create(
+        self,
+        uow: UnitOfWork,
+        *,
+        lead: Unit,
+        cooperating: Sequence[Unit],
+        assigner_id: int,
+        content: str,
+        due: datetime | None,
+        now: datetime,
+        note: str | None = None,
+        source: str | None = None,
+        origin_chat_id: int | None = None,
+        attachment: Attachment | None = None,
+    ) -> TaskView:
+        """A new task with the first line of its history and its first nudge, inside the
+        caller's transaction: /giao and a planned task becoming active both come through here.
+        What to tell whom is `announcements`."""
+        code = task_code(await uow.tasks.next_number())
+        task = await uow.tasks.add(
+            Task(
+                id=0,
+                code=code,
+                content=content,
+                lead_unit_id=lead.id,
+                cooperating_unit_ids=tuple(u.id for u in cooperating),
+                assigner_id=assigner_id,
+                status=Status.ASSIGNED,
+                created_at=now,
+                original_due=due,
+                due=due,
+                source=source,
+                origin_chat_id=origin_chat_id,
+                attachment=attachment,
+            )
+        )
+        await uow.tasks.add_event(
+            task.id,
+            EventKind.ASSIGNED,
+            assigner_id,
+            now,
+            after={
+                "lead_unit_id": lead.id,
+                "cooperating": [u.id for u in cooperating],
+                "due": _iso(due),
+            },
+            note=(content if note is None else note)[:500],
+        )
+        view = await self._view(uow, task)
+        await replan(self.core, uow, task, now)
+        return view
 
     def _assigned_outcome(self, view: TaskView, deadline: ParsedDeadline, lang: str) -> Outcome:
         tz = self.core.config.tz
@@ -375,9 +410,15 @@ class TaskService:
             reply += "\n" + t(
                 "assigned.no_group", lang, unit=render.unit_name(view.lead), code=view.lead.code
             )
-        outcome = Outcome(reply, changed=True)
-        cards = self._card_messages_sync(view)
-        outcome.send(*cards)
+        return Outcome(reply, changed=True, messages=self.announcements(view))
+
+    def announcements(self, view: TaskView) -> list[Outgoing]:
+        """What a new task sends: its card to the lead unit's group (and privately to its
+        heads), the attachment, and a notice to each cooperating unit."""
+        task = view.task
+        tz = self.core.config.tz
+        outcome = Outcome()
+        outcome.send(*self._card_messages_sync(view))
         if task.attachment is not None and view.lead.chat_id is not None:
             outcome.send(
                 Outgoing(
@@ -402,7 +443,7 @@ class TaskService:
                         ),
                     )
                 )
-        return outcome
+        return outcome.messages
 
     def _card_messages_sync(self, view: TaskView) -> list[Outgoing]:
         out = []
