@@ -33,6 +33,10 @@ async def button(update: Update, ctx: Ctx) -> None:
         outcome = await tasks.ask_return(actor, where, item)
     elif verb in ("exy", "exn"):
         outcome = await tasks.decide_extension(actor, where, item, approve=verb == "exy")
+    elif verb == "dgo":
+        outcome = await ctx.services.drafts.confirm(actor, where, item)
+    elif verb == "dhy":
+        outcome = await ctx.services.drafts.cancel(actor, where, item)
     else:
         lang = await ctx.services.roster.language_of(actor)
         outcome = Outcome(t("button.stale", lang), alert=True)

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.drafts import DocumentRepository, DraftRepository
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.reports import ReportRepository
 from bot.db.repositories import (
@@ -32,6 +33,8 @@ class UnitOfWork:
     nudges: NudgeRepository
     deliveries: DeliveryRepository
     reports: ReportRepository
+    drafts: DraftRepository
+    documents: DocumentRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -51,6 +54,8 @@ class UnitOfWork:
         self.nudges = NudgeRepository(session)
         self.deliveries = DeliveryRepository(session)
         self.reports = ReportRepository(session)
+        self.drafts = DraftRepository(session)
+        self.documents = DocumentRepository(session)
         return self
 
     async def __aexit__(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.services.chasing import ChasingService
 from bot.services.common import Core
+from bot.services.drafts import DraftService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.tasks import TaskService
@@ -18,13 +19,16 @@ class Services:
     roster: RosterService
     chasing: ChasingService
     reports: ReportService
+    drafts: DraftService
 
     @classmethod
     def build(cls, core: Core) -> Services:
+        tasks = TaskService(core)
         return cls(
             core=core,
-            tasks=TaskService(core),
+            tasks=tasks,
             roster=RosterService(core),
             chasing=ChasingService(core),
             reports=ReportService(core),
+            drafts=DraftService(core, tasks),
         )

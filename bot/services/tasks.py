@@ -24,6 +24,7 @@ from bot.domain.model import (
     Role,
     Status,
     Task,
+    Unit,
 )
 from bot.domain.rules import (
     Denied,
@@ -54,6 +55,19 @@ class Replied:
     text: str
     attachment: Attachment | None = None
     link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewTask:
+    """What a task is made of before it has a code."""
+
+    content: str
+    lead: Unit
+    cooperating: tuple[Unit, ...]
+    due: datetime | None
+    source: str | None = None
+    attachment: Attachment | None = None
+    document_id: int | None = None
 
 
 def _bare_deadline(text: str, now: datetime, calendar: WorkCalendar) -> ParsedDeadline | None:
@@ -104,7 +118,9 @@ class TaskService:
                 person_ids.add(pid)
         people = await uow.people.by_ids(person_ids)
         heads = await uow.people.of_unit(task.lead_unit_id, [Role.HEAD])
+        document = await uow.documents.get(task.document_id) if task.document_id else None
         return TaskView(
+            document=document,
             task=task,
             lead=units[task.lead_unit_id],
             cooperating=tuple(units[u] for u in task.cooperating_unit_ids if u in units),
@@ -159,6 +175,10 @@ class TaskService:
             written=weekday_name(int(params.get("weekday", "1")), lang),
             actual=weekday_name(int(params.get("date_weekday", "1")), lang),
         )
+
+    def deadline_message(self, exc: DeadlineError, lang: str, text: str) -> str:
+        """The answer to a deadline that could not be taken, for the other services."""
+        return self._deadline_error(exc, lang, text)
 
     async def _refresh_cards(self, uow: UnitOfWork, view: TaskView) -> list[Outgoing]:
         """Every card of the task, edited in place to show where it stands now."""
@@ -246,6 +266,12 @@ class TaskService:
             return None, lang, t(key, lang, **await self.core.examples(uow))
         return person, lang, None
 
+    async def gate(
+        self, uow: UnitOfWork, actor: Actor, where: Where
+    ) -> tuple[Person | None, str, str | None]:
+        """The same check for the other services' use cases."""
+        return await self._gate(uow, actor, where)
+
     async def _open(
         self, uow: UnitOfWork, actor: Actor, where: Where, ref: str | int
     ) -> Outcome | tuple[Person, str, Task, TaskView]:
@@ -318,40 +344,64 @@ class TaskService:
                 return Outcome(t("missing_deadline", lang) + "\n\n" + usage)
             if not await self._first_time(uow, where, now):
                 return Outcome()
-            code = task_code(await uow.tasks.next_number())
-            task = await uow.tasks.add(
-                Task(
-                    id=0,
-                    code=code,
-                    content=content or _attachment_title(replied),
-                    lead_unit_id=lead.id,
-                    cooperating_unit_ids=tuple(u.id for u in cooperating),
-                    assigner_id=person.id,
-                    status=Status.ASSIGNED,
-                    created_at=now,
-                    original_due=deadline.due,
-                    due=deadline.due,
-                    source=replied.link if replied else None,
-                    origin_chat_id=where.chat_id,
-                    attachment=replied.attachment if replied else None,
-                )
+            new = NewTask(
+                content=content or _attachment_title(replied),
+                lead=lead,
+                cooperating=tuple(cooperating),
+                due=deadline.due,
+                source=replied.link if replied else None,
+                attachment=replied.attachment if replied else None,
             )
-            await uow.tasks.add_event(
-                task.id,
-                EventKind.ASSIGNED,
-                person.id,
-                now,
-                after={
-                    "lead_unit_id": lead.id,
-                    "cooperating": [u.id for u in cooperating],
-                    "due": _iso(deadline.due),
-                },
-                note=content[:500],
-            )
-            view = await self._view(uow, task)
-            await replan(self.core, uow, task, now)
+            view = await self.create(uow, person, new, where.chat_id, now)
             await uow.commit()
         return self._assigned_outcome(view, deadline, lang)
+
+    async def create(
+        self,
+        uow: UnitOfWork,
+        assigner: Person,
+        new: NewTask,
+        origin_chat_id: int | None,
+        now: datetime,
+        actor: Person | None = None,
+    ) -> TaskView:
+        """One task inside the caller's transaction: its code, its history, its nudges. /giao
+        and a confirmed draft both come through here; `announce` says it afterwards. `actor` is
+        who pressed the button when that is not the assigner (the office confirming a draft)."""
+        code = task_code(await uow.tasks.next_number())
+        task = await uow.tasks.add(
+            Task(
+                id=0,
+                code=code,
+                content=new.content,
+                lead_unit_id=new.lead.id,
+                cooperating_unit_ids=tuple(u.id for u in new.cooperating),
+                assigner_id=assigner.id,
+                status=Status.ASSIGNED,
+                created_at=now,
+                original_due=new.due,
+                due=new.due,
+                source=new.source,
+                origin_chat_id=origin_chat_id,
+                attachment=new.attachment,
+                document_id=new.document_id,
+            )
+        )
+        await uow.tasks.add_event(
+            task.id,
+            EventKind.ASSIGNED,
+            (actor or assigner).id,
+            now,
+            after={
+                "lead_unit_id": new.lead.id,
+                "cooperating": [u.id for u in new.cooperating],
+                "due": _iso(new.due),
+            },
+            note=new.content[:500],
+        )
+        view = await self._view(uow, task)
+        await replan(self.core, uow, task, now)
+        return view
 
     def _assigned_outcome(self, view: TaskView, deadline: ParsedDeadline, lang: str) -> Outcome:
         tz = self.core.config.tz
@@ -375,11 +425,16 @@ class TaskService:
             reply += "\n" + t(
                 "assigned.no_group", lang, unit=render.unit_name(view.lead), code=view.lead.code
             )
-        outcome = Outcome(reply, changed=True)
-        cards = self._card_messages_sync(view)
-        outcome.send(*cards)
-        if task.attachment is not None and view.lead.chat_id is not None:
-            outcome.send(
+        return Outcome(reply, changed=True).send(*self.announce(view))
+
+    def announce(self, view: TaskView, with_file: bool = True) -> list[Outgoing]:
+        """What a new task sends: the card to the lead unit (and its heads), the attached file,
+        a notice to each cooperating unit."""
+        task = view.task
+        tz = self.core.config.tz
+        out = self._card_messages_sync(view)
+        if with_file and task.attachment is not None and view.lead.chat_id is not None:
+            out.append(
                 Outgoing(
                     chat_id=view.lead.chat_id,
                     text=f"📎 <b>{task.code}</b>",
@@ -389,7 +444,7 @@ class TaskService:
         group_lang = self.core.config.language
         for unit in view.cooperating:
             if unit.chat_id is not None:
-                outcome.send(
+                out.append(
                     Outgoing(
                         chat_id=unit.chat_id,
                         text=t(
@@ -402,7 +457,7 @@ class TaskService:
                         ),
                     )
                 )
-        return outcome
+        return out
 
     def _card_messages_sync(self, view: TaskView) -> list[Outgoing]:
         out = []

@@ -5,6 +5,8 @@ Values are HTML (Telegram's subset). Placeholders are filled with already-escape
 
 from __future__ import annotations
 
+from bot.text.catalog_drafts import M_DRAFTS
+
 LANGUAGES = ("vi", "en")
 
 M: dict[str, dict[str, str]] = {
@@ -859,6 +861,7 @@ M: dict[str, dict[str, str]] = {
         "en": "⚠️ Error while handling an update: <code>{error}</code>",
     },
 }
+M.update(M_DRAFTS)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
@@ -866,6 +869,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("giao", "Giao nhiệm vụ cho đơn vị"),
         ("viec", "Các nhiệm vụ đang mở"),
         ("nv", "Chi tiết một nhiệm vụ"),
+        ("vanban", "Văn bản và tiến độ các nhiệm vụ"),
         ("nhan", "Tiếp nhận nhiệm vụ"),
         ("xong", "Báo cáo kết quả"),
         ("giahan", "Xin gia hạn"),
@@ -884,6 +888,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("giao", "Assign a task to a unit"),
         ("viec", "Open tasks"),
         ("nv", "One task and its history"),
+        ("vanban", "Documents and their tasks' progress"),
         ("nhan", "Acknowledge a task"),
         ("xong", "Report the result"),
         ("giahan", "Ask for an extension"),
