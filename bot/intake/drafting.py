@@ -307,7 +307,9 @@ def _units(text: str, units: UnitDirectory, whole: bool) -> tuple[int, tuple[int
 def _parse_add(text: str, units: UnitDirectory, now: datetime, cal: WorkCalendar) -> Add:
     lead, cooperating, rest = _units(text, units, whole=False)
     try:
-        content, parsed = extract_deadline(rest, now, cal, strict=True)
+        # content_elsewhere: "thêm TCKH hạn 18/12" is a deadline without content, not a task
+        # whose content is "hạn 18/12".
+        content, parsed = extract_deadline(rest, now, cal, strict=True, content_elsewhere=True)
     except DeadlineError as error:
         raise CorrectionError(CorrectionErrorCode.DEADLINE, deadline=error) from None
     content = content.strip()

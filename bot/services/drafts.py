@@ -136,7 +136,8 @@ class DraftService:
         now = self.core.clock.now()
         known = frozenset(by_id)
         found = {item.n: problems(item, now, known) for item in draft.items}
-        return show.draft_text(draft, found, by_id, self.core.config.tz, lang, footer)
+        examples = render.examples(units)
+        return show.draft_text(draft, found, by_id, self.core.config.tz, lang, footer, examples)
 
     def _edit(
         self, draft: Draft, units: Sequence[Unit], lang: str, footer: str | None = None

@@ -72,13 +72,15 @@ def draft_text(
     tz: ZoneInfo,
     lang: str,
     footer: str | None = None,
+    examples: Mapping[str, str] | None = None,
 ) -> str:
-    """The draft; `footer` (confirmed, cancelled, expired) replaces the help once it is closed."""
+    """The draft; `footer` (confirmed, cancelled, expired) replaces the help once it is closed.
+    `examples`: the roster's unit codes for the help's examples (render.examples)."""
     head = [t("draft.title", lang), header_line(draft.header, lang), ""]
     if footer is None:
         tail = [
             "",
-            t("draft.help", lang),
+            t("draft.help", lang, **(examples or {})),
             t("draft.expires", lang, when=when(draft.expires_at, tz)),
         ]
     else:
