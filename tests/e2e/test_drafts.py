@@ -108,8 +108,14 @@ async def test_reply_to_a_text_conclusion_drafts_and_one_press_assigns_every_tas
     assert any("Huỷ" in label for label in labels)
     assert cards(world, TCKH_CHAT) == []  # a draft, not tasks
 
-    answer = await world.press(LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Giao"))
-    assert "Đã giao 3 nhiệm vụ" in answer["text"]
+    # Tapped twice at once, as people do: one confirmation, the other told it is done.
+    confirm = world.button(draft, "Giao")
+    taps = [world.tg.press_button(LEADERS, draft["message_id"], CHAIRMAN, confirm) for _ in "12"]
+    answers = [(await world.tg.wait_for_callback_answer(q))["text"] for q in taps]
+    await world.live.settled()
+    assert sum("Đã giao 3 nhiệm vụ" in a for a in answers) == 1
+    assert sum("đã được giao trước đó" in a for a in answers) == 1
+    assert len(cards(world, TCKH_CHAT)) == 1 and len(cards(world, QLDT_CHAT)) == 1
     edited = world.message(LEADERS, draft["message_id"])
     assert world.buttons(edited) == {}
     assert "Đã giao 3 nhiệm vụ: NV-0001, NV-0002, NV-0003" in edited["text"]
@@ -304,3 +310,17 @@ async def test_old_word_and_scanned_files_are_refused_and_nothing_is_created(
     plain = await world.say(TCKH_CHAT, TCKH_HEAD, "1. Giao TCKH rà soát, trước ngày 15/12/2026.")
     await world.say(TCKH_CHAT, TCKH_HEAD, "/giao", reply_to=plain["message_id"])
     assert "Chỉ Chủ tịch, Phó Chủ tịch" in world.last_text(TCKH_CHAT)
+
+
+async def test_a_vice_chairman_assigns_only_within_the_block_they_supervise(world: World) -> None:
+    conclusion = await world.say(LEADERS, VICE, "\n".join(HEADER + CLEAN[:2]))
+    await world.say(LEADERS, VICE, "/giao", reply_to=conclusion["message_id"])
+    draft = draft_in(world, LEADERS)
+    answer = await world.press(LEADERS, draft["message_id"], VICE, world.button(draft, "Giao"))
+    assert "mục 1" in answer["text"] and "không thuộc khối" in answer["text"]
+    assert cards(world, TCKH_CHAT) == [] and cards(world, QLDT_CHAT) == []
+    # Item 1 (TCKH leads) handed to QLDT, which the vice-chairman supervises: accepted.
+    await world.say(LEADERS, VICE, "1 đơn vị QLDT,TCKH", reply_to=draft["message_id"])
+    answer = await world.press(LEADERS, draft["message_id"], VICE, world.button(draft, "Giao"))
+    assert "Đã giao 2 nhiệm vụ" in answer["text"]
+    assert len(cards(world, QLDT_CHAT)) == 2
