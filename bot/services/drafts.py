@@ -4,6 +4,7 @@ documents' tasks."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -86,7 +87,8 @@ class DraftService:
             try:
                 precheck(upload.file_name, upload.size)
                 data = await upload.fetch()
-                text = extract_text(data, upload.file_name)
+                # A 20 MB PDF takes a while to read: not on the loop that serves everyone.
+                text = await asyncio.to_thread(extract_text, data, upload.file_name)
             except ExtractError as error:
                 return Outcome(t(f"extract.{error.code.value}", lang, name=name))
             except DownloadError:

@@ -68,6 +68,7 @@ class NewTask:
     source: str | None = None
     attachment: Attachment | None = None
     document_id: int | None = None
+    note: str | None = None  # the history's note, when not the content itself
 
 
 def _bare_deadline(text: str, now: datetime, calendar: WorkCalendar) -> ParsedDeadline | None:
@@ -351,6 +352,7 @@ class TaskService:
                 due=deadline.due,
                 source=replied.link if replied else None,
                 attachment=replied.attachment if replied else None,
+                note=content,
             )
             view = await self.create(uow, person, new, where.chat_id, now)
             await uow.commit()
@@ -397,7 +399,7 @@ class TaskService:
                 "cooperating": [u.id for u in new.cooperating],
                 "due": _iso(new.due),
             },
-            note=new.content[:500],
+            note=(new.content if new.note is None else new.note)[:500],
         )
         view = await self._view(uow, task)
         await replan(self.core, uow, task, now)

@@ -248,6 +248,9 @@ async def test_docx_draft_flags_problems_takes_corrections_and_refuses_until_fix
     assert "4 nhiệm vụ: 0 hoàn thành, 4 đang thực hiện, 0 quá hạn" in world.last_text(LEADERS)
     await world.say(LEADERS, OFFICE, "/vanban 45/tb-ubnd")
     assert "📎 ket-luan-45.docx" in world.last_text(LEADERS)
+    # A unit's people see the document with their own unit's tasks only.
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/vanban")
+    assert "1 nhiệm vụ: 0 hoàn thành, 1 đang thực hiện, 0 quá hạn" in world.last_text(TCKH_CHAT)
 
 
 async def test_pdf_draft_expires_after_a_day(world: World) -> None:
