@@ -169,6 +169,8 @@ async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
             await services.tasks.record_message(task_id, sent.chat_id, sent.message_id, kind)
         if out.prompt is not None:
             await services.tasks.record_prompt(out.prompt, sent.chat_id, sent.message_id)
+        if out.draft is not None:
+            await services.drafts.record_message(out.draft, sent.chat_id, sent.message_id)
 
 
 async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:

@@ -38,6 +38,10 @@ async def button(update: Update, ctx: Ctx) -> None:
         outcome = await ctx.services.programme.decide(
             actor, where, item, message_id, confirm=verb == "pgy"
         )
+    elif verb == "dgo":
+        outcome = await ctx.services.drafts.confirm(actor, where, item)
+    elif verb == "dhy":
+        outcome = await ctx.services.drafts.cancel(actor, where, item)
     else:
         lang = await ctx.services.roster.language_of(actor)
         outcome = Outcome(t("button.stale", lang), alert=True)

@@ -6,7 +6,7 @@ from telegram import BotCommand, BotCommandScopeDefault, Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.text.catalog import COMMANDS
-from handlers import buttons, chasing, onboarding, programme, reports, tasks
+from handlers import buttons, chasing, drafts, onboarding, programme, reports, tasks
 from handlers.context import DondocApp
 from handlers.errors import on_error
 
@@ -40,6 +40,7 @@ def register(app: DondocApp) -> None:
     app.add_handler(CommandHandler("chuyen", tasks.chuyen))
     app.add_handler(CommandHandler("viec", tasks.viec))
     app.add_handler(CommandHandler("nv", tasks.nv))
+    app.add_handler(CommandHandler("vanban", drafts.vanban))
     app.add_handler(CommandHandler("nhac", chasing.nhac))
     app.add_handler(CommandHandler("lich", chasing.lich))
     app.add_handler(CommandHandler("tonghop", reports.tonghop))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.services.tasks import Replied
+from handlers import drafts
 from handlers.adapt import actor_of, answer, attachment_of, command_tail, where_of
 from handlers.context import Ctx
 
@@ -23,6 +24,9 @@ async def usage(update: Update, ctx: Ctx, key: str) -> None:
 async def giao(update: Update, ctx: Ctx) -> None:
     message = update.effective_message
     assert message is not None
+    if not command_tail(message) and (source := drafts.source_of(message, ctx.bot.id)):
+        # "/giao" alone on a conclusion: a draft of its tasks, not one task.
+        return await drafts.giao(update, ctx, source)
     replied = None
     source = message.reply_to_message
     if source is not None and not (source.from_user and source.from_user.id == ctx.bot.id):
@@ -108,15 +112,16 @@ async def nv(update: Update, ctx: Ctx) -> None:
 
 
 async def reply(update: Update, ctx: Ctx) -> None:
-    """A reply to one of the bot's prompts or cards: the answer to what it asked."""
+    """A reply to one of the bot's drafts, prompts or cards: the answer to what it asked."""
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None
-    outcome = await ctx.services.tasks.on_reply(
-        actor_of(update),
-        where_of(update),
-        message.reply_to_message.message_id,
-        message.text or message.caption or "",
-        attachment_of(message),
-    )
+    replied_to = message.reply_to_message.message_id
+    text = message.text or message.caption or ""
+    actor, where = actor_of(update), where_of(update)
+    outcome = await ctx.services.drafts.on_reply(actor, where, replied_to, text)
+    if outcome is None:
+        outcome = await ctx.services.tasks.on_reply(
+            actor, where, replied_to, text, attachment_of(message)
+        )
     if outcome is not None:
         await answer(update, ctx, outcome)

@@ -364,6 +364,7 @@ class TaskRepository:
             completed_at=row.completed_at,
             result=row.result,
             result_attachment=_attachment(row.result_attachment),
+            document_id=row.document_id,
         )
 
     async def _many(self, rows: Sequence[TaskRow]) -> list[Task]:
@@ -385,6 +386,7 @@ class TaskRepository:
             due=task.due,
             extension_count=0,
             updated_at=task.created_at,
+            document_id=task.document_id,
         )
         self._s.add(row)
         await self._s.flush()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -129,6 +130,43 @@ class TaskRow(Base):
     result: Mapped[str | None] = mapped_column(Text)
     result_attachment: Mapped[dict[str, Any] | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
+    # The conclusion or directive the task came from (a confirmed draft), if any.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+
+
+class DocumentRow(Base):
+    """A source document (thông báo kết luận, công văn) whose items became tasks."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(64), index=True)  # "45/TB-UBND"
+    issued: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    created_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class DraftRow(Base):
+    """A conclusion read into task items, waiting for its author to correct and confirm it."""
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the draft as the bot posted it
+    header: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    items: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    attachment: Mapped[dict[str, Any] | None] = mapped_column()
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16))  # open | confirmed | cancelled
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
 
 
 class TaskUnitRow(Base):

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.drafts import DocumentRepository, DraftRepository
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.programme import ProgrammeRepository
 from bot.db.reports import ReportRepository
@@ -34,6 +35,8 @@ class UnitOfWork:
     deliveries: DeliveryRepository
     reports: ReportRepository
     programme: ProgrammeRepository
+    drafts: DraftRepository
+    documents: DocumentRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -54,6 +57,8 @@ class UnitOfWork:
         self.deliveries = DeliveryRepository(session)
         self.reports = ReportRepository(session)
         self.programme = ProgrammeRepository(session)
+        self.drafts = DraftRepository(session)
+        self.documents = DocumentRepository(session)
         return self
 
     async def __aexit__(

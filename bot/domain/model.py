@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -109,10 +109,24 @@ class Task:
     completed_at: datetime | None = None
     result: str | None = None
     result_attachment: Attachment | None = None
+    document_id: int | None = None  # the conclusion or directive it came from
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A conclusion notice or directive whose items became tasks in one confirmation."""
+
+    id: int
+    number: str | None  # "45/TB-UBND"
+    issued: date | None
+    title: str | None
+    created_by: int
+    created_at: datetime
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)

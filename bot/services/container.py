@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.services.chasing import ChasingService
 from bot.services.common import Core
+from bot.services.drafts import DraftService
 from bot.services.programme import ProgrammeService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
@@ -20,6 +21,7 @@ class Services:
     chasing: ChasingService
     reports: ReportService
     programme: ProgrammeService
+    drafts: DraftService
 
     @classmethod
     def build(cls, core: Core) -> Services:
@@ -31,4 +33,5 @@ class Services:
             chasing=ChasingService(core),
             reports=ReportService(core),
             programme=ProgrammeService(core, tasks),
+            drafts=DraftService(core, tasks),
         )

@@ -40,6 +40,7 @@ class Outgoing:
     prompt: PromptSpec | None = None
     # A private copy to someone who may never have opened the bot: a 403 is expected, not an error.
     private_to: int | None = None
+    draft: int | None = None  # a draft task list: remember where it landed, replies correct it
 
 
 @dataclass(slots=True)

@@ -29,7 +29,7 @@ from bot.intake.programme import (
 )
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Button, Outcome, Outgoing, enqueue
-from bot.services.tasks import TaskService
+from bot.services.tasks import NewTask, TaskService
 from bot.text import render
 from bot.text.catalog import t
 from bot.text.render import esc
@@ -464,23 +464,25 @@ class ProgrammeService:
                     found = await uow.programme.get(import_id)
                     assert found is not None
                     imports[import_id] = found
+                assigners = await uow.people.by_ids(
+                    {s.assigner_id for s in imports.values() if s.assigner_id is not None}
+                )
                 for item in items:
                     source = imports[item.import_id]
                     assert source.assigner_id is not None
-                    view = await self.tasks.create(
-                        uow,
-                        lead=units[item.lead_unit_id],
-                        cooperating=[units[u] for u in item.cooperating if u in units],
-                        assigner_id=source.assigner_id,
+                    new = NewTask(
                         content=self._content(item, lang),
+                        lead=units[item.lead_unit_id],
+                        cooperating=tuple(units[u] for u in item.cooperating if u in units),
                         due=item.due,
-                        now=now,
                         source=self._source(item, source.year, lang),
-                        origin_chat_id=source.chat_id,
+                    )
+                    view = await self.tasks.create(
+                        uow, assigners[source.assigner_id], new, source.chat_id, now
                     )
                     if not await uow.programme.activated(item.id, view.task.id):
                         raise RuntimeError(f"planned task {item.id} was activated twice")
-                    await enqueue(uow, f"programme:{item.id}", self.tasks.announcements(view), now)
+                    await enqueue(uow, f"programme:{item.id}", self.tasks.announce(view), now)
                 await uow.commit()
             total += len(items)
             if len(items) < ACTIVATE_CHUNK:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -58,6 +57,20 @@ class Replied:
     link: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NewTask:
+    """What a task is made of before it has a code."""
+
+    content: str
+    lead: Unit
+    cooperating: tuple[Unit, ...]
+    due: datetime | None
+    source: str | None = None
+    attachment: Attachment | None = None
+    document_id: int | None = None
+    note: str | None = None  # the history's note, when not the content itself
+
+
 def _bare_deadline(text: str, now: datetime, calendar: WorkCalendar) -> ParsedDeadline | None:
     if not text.strip():
         return None
@@ -106,7 +119,9 @@ class TaskService:
                 person_ids.add(pid)
         people = await uow.people.by_ids(person_ids)
         heads = await uow.people.of_unit(task.lead_unit_id, [Role.HEAD])
+        document = await uow.documents.get(task.document_id) if task.document_id else None
         return TaskView(
+            document=document,
             task=task,
             lead=units[task.lead_unit_id],
             cooperating=tuple(units[u] for u in task.cooperating_unit_ids if u in units),
@@ -161,6 +176,10 @@ class TaskService:
             written=weekday_name(int(params.get("weekday", "1")), lang),
             actual=weekday_name(int(params.get("date_weekday", "1")), lang),
         )
+
+    def deadline_message(self, exc: DeadlineError, lang: str, text: str) -> str:
+        """The answer to a deadline that could not be taken, for the other services."""
+        return self._deadline_error(exc, lang, text)
 
     async def _refresh_cards(self, uow: UnitOfWork, view: TaskView) -> list[Outgoing]:
         """Every card of the task, edited in place to show where it stands now."""
@@ -248,6 +267,12 @@ class TaskService:
             return None, lang, t(key, lang, **await self.core.examples(uow))
         return person, lang, None
 
+    async def gate(
+        self, uow: UnitOfWork, actor: Actor, where: Where
+    ) -> tuple[Person | None, str, str | None]:
+        """The same check for the other services' use cases."""
+        return await self._gate(uow, actor, where)
+
     async def _open(
         self, uow: UnitOfWork, actor: Actor, where: Where, ref: str | int
     ) -> Outcome | tuple[Person, str, Task, TaskView]:
@@ -320,69 +345,61 @@ class TaskService:
                 return Outcome(t("missing_deadline", lang) + "\n\n" + usage)
             if not await self._first_time(uow, where, now):
                 return Outcome()
-            view = await self.create(
-                uow,
-                lead=lead,
-                cooperating=cooperating,
-                assigner_id=person.id,
+            new = NewTask(
                 content=content or _attachment_title(replied),
-                note=content,
+                lead=lead,
+                cooperating=tuple(cooperating),
                 due=deadline.due,
-                now=now,
                 source=replied.link if replied else None,
-                origin_chat_id=where.chat_id,
                 attachment=replied.attachment if replied else None,
+                note=content,
             )
+            view = await self.create(uow, person, new, where.chat_id, now)
             await uow.commit()
         return self._assigned_outcome(view, deadline, lang)
 
     async def create(
         self,
         uow: UnitOfWork,
-        *,
-        lead: Unit,
-        cooperating: Sequence[Unit],
-        assigner_id: int,
-        content: str,
-        due: datetime | None,
+        assigner: Person,
+        new: NewTask,
+        origin_chat_id: int | None,
         now: datetime,
-        note: str | None = None,
-        source: str | None = None,
-        origin_chat_id: int | None = None,
-        attachment: Attachment | None = None,
+        actor: Person | None = None,
     ) -> TaskView:
-        """A new task with the first line of its history and its first nudge, inside the
-        caller's transaction: /giao and a planned task becoming active both come through here.
-        What to tell whom is `announcements`."""
+        """One task inside the caller's transaction: its code, its history, its nudges. /giao
+        and a confirmed draft both come through here; `announce` says it afterwards. `actor` is
+        who pressed the button when that is not the assigner (the office confirming a draft)."""
         code = task_code(await uow.tasks.next_number())
         task = await uow.tasks.add(
             Task(
                 id=0,
                 code=code,
-                content=content,
-                lead_unit_id=lead.id,
-                cooperating_unit_ids=tuple(u.id for u in cooperating),
-                assigner_id=assigner_id,
+                content=new.content,
+                lead_unit_id=new.lead.id,
+                cooperating_unit_ids=tuple(u.id for u in new.cooperating),
+                assigner_id=assigner.id,
                 status=Status.ASSIGNED,
                 created_at=now,
-                original_due=due,
-                due=due,
-                source=source,
+                original_due=new.due,
+                due=new.due,
+                source=new.source,
                 origin_chat_id=origin_chat_id,
-                attachment=attachment,
+                attachment=new.attachment,
+                document_id=new.document_id,
             )
         )
         await uow.tasks.add_event(
             task.id,
             EventKind.ASSIGNED,
-            assigner_id,
+            (actor or assigner).id,
             now,
             after={
-                "lead_unit_id": lead.id,
-                "cooperating": [u.id for u in cooperating],
-                "due": _iso(due),
+                "lead_unit_id": new.lead.id,
+                "cooperating": [u.id for u in new.cooperating],
+                "due": _iso(new.due),
             },
-            note=(content if note is None else note)[:500],
+            note=(new.content if new.note is None else new.note)[:500],
         )
         view = await self._view(uow, task)
         await replan(self.core, uow, task, now)
@@ -410,17 +427,16 @@ class TaskService:
             reply += "\n" + t(
                 "assigned.no_group", lang, unit=render.unit_name(view.lead), code=view.lead.code
             )
-        return Outcome(reply, changed=True, messages=self.announcements(view))
+        return Outcome(reply, changed=True).send(*self.announce(view))
 
-    def announcements(self, view: TaskView) -> list[Outgoing]:
-        """What a new task sends: its card to the lead unit's group (and privately to its
-        heads), the attachment, and a notice to each cooperating unit."""
+    def announce(self, view: TaskView, with_file: bool = True) -> list[Outgoing]:
+        """What a new task sends: the card to the lead unit (and its heads), the attached file,
+        a notice to each cooperating unit."""
         task = view.task
         tz = self.core.config.tz
-        outcome = Outcome()
-        outcome.send(*self._card_messages_sync(view))
-        if task.attachment is not None and view.lead.chat_id is not None:
-            outcome.send(
+        out = self._card_messages_sync(view)
+        if with_file and task.attachment is not None and view.lead.chat_id is not None:
+            out.append(
                 Outgoing(
                     chat_id=view.lead.chat_id,
                     text=f"📎 <b>{task.code}</b>",
@@ -430,7 +446,7 @@ class TaskService:
         group_lang = self.core.config.language
         for unit in view.cooperating:
             if unit.chat_id is not None:
-                outcome.send(
+                out.append(
                     Outgoing(
                         chat_id=unit.chat_id,
                         text=t(
@@ -443,7 +459,7 @@ class TaskService:
                         ),
                     )
                 )
-        return outcome.messages
+        return out
 
     def _card_messages_sync(self, view: TaskView) -> list[Outgoing]:
         out = []

@@ -5,6 +5,7 @@ Values are HTML (Telegram's subset). Placeholders are filled with already-escape
 
 from __future__ import annotations
 
+from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_programme import M_PROGRAMME
 
 LANGUAGES = ("vi", "en")
@@ -796,6 +797,8 @@ M: dict[str, dict[str, str]] = {
         "vi": "<b>Đôn Đốc — giao và đôn đốc nhiệm vụ</b>\n"
         "/giao &lt;đơn vị&gt; &lt;nội dung&gt; hạn &lt;thời hạn&gt; — giao nhiệm vụ"
         " (trả lời một tin nhắn để giao chính tin đó)\n"
+        "/giao — trả lời một thông báo kết luận (tin nhắn, .docx, .pdf) để lập dự thảo giao việc\n"
+        "/vanban [số] — văn bản đã giao việc và tiến độ\n"
         "/nhan &lt;mã&gt; — tiếp nhận nhiệm vụ\n"
         "/xong &lt;mã&gt; &lt;kết quả&gt; — báo cáo kết quả (có thể kèm tệp)\n"
         "/giahan &lt;mã&gt; &lt;thời hạn mới&gt; &lt;lý do&gt; — xin gia hạn\n"
@@ -816,6 +819,8 @@ M: dict[str, dict[str, str]] = {
         "en": "<b>Đôn Đốc — assigning and chasing tasks</b>\n"
         "/giao &lt;unit&gt; &lt;content&gt; hạn &lt;deadline&gt; — assign a task"
         " (reply to a message to assign that message)\n"
+        "/giao — reply to a conclusion notice (message, .docx, .pdf) to draft its tasks\n"
+        "/vanban [number] — documents turned into tasks, and their progress\n"
         "/nhan &lt;code&gt; — acknowledge a task\n"
         "/xong &lt;code&gt; &lt;result&gt; — report the result (a file may be attached)\n"
         "/giahan &lt;code&gt; &lt;new deadline&gt; &lt;reason&gt; — ask for more time\n"
@@ -862,6 +867,7 @@ M: dict[str, dict[str, str]] = {
     },
 }
 M.update(M_PROGRAMME)
+M.update(M_DRAFTS)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
@@ -869,6 +875,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("giao", "Giao nhiệm vụ cho đơn vị"),
         ("viec", "Các nhiệm vụ đang mở"),
         ("nv", "Chi tiết một nhiệm vụ"),
+        ("vanban", "Văn bản và tiến độ các nhiệm vụ"),
         ("nhan", "Tiếp nhận nhiệm vụ"),
         ("xong", "Báo cáo kết quả"),
         ("giahan", "Xin gia hạn"),
@@ -887,6 +894,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("giao", "Assign a task to a unit"),
         ("viec", "Open tasks"),
         ("nv", "One task and its history"),
+        ("vanban", "Documents and their tasks' progress"),
         ("nhan", "Acknowledge a task"),
         ("xong", "Report the result"),
         ("giahan", "Ask for an extension"),

@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.calendar import format_deadline
-from bot.domain.model import EventKind, Person, Status, Task, TaskEvent, Unit
+from bot.domain.model import EventKind, Person, SourceDocument, Status, Task, TaskEvent, Unit
 from bot.domain.unitnames import UnitDirectory
 from bot.services.outbox import Button
 from bot.text.catalog import t
@@ -108,6 +108,21 @@ class TaskView:
     acknowledged_by: Person | None = None
     reported_by: Person | None = None
     heads: tuple[Person, ...] = ()
+    document: SourceDocument | None = None
+
+
+def document_label(document: SourceDocument, lang: str) -> str:
+    """ "Số 45/TB-UBND ngày 20/11/2026 — Kết luận …", with what the document carries."""
+    parts = []
+    if document.number:
+        parts.append(t("doc.number", lang, number=esc(document.number)))
+    if document.issued:
+        parts.append(t("doc.issued", lang, date=document.issued.strftime("%d/%m/%Y")))
+    label = " ".join(parts)
+    if document.title:
+        title = esc(clip(document.title, 160))
+        label = f"{label} — {title}" if label else title
+    return label or t("doc.unnamed", lang, id=document.id)
 
 
 def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
@@ -130,6 +145,8 @@ def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
                 count=task.extension_count,
             )
         )
+    if view.document is not None:
+        lines.append(t("card.document", lang, document=document_label(view.document, lang)))
     if task.source:
         lines.append(t("card.source", lang, source=esc(clip(task.source, 300))))
     if task.attachment is not None:
