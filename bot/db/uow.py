@@ -18,6 +18,7 @@ from bot.db.repositories import (
     TaskRepository,
     UnitRepository,
 )
+from bot.db.series import SeriesRepository
 
 
 class UnitOfWork:
@@ -32,6 +33,7 @@ class UnitOfWork:
     nudges: NudgeRepository
     deliveries: DeliveryRepository
     reports: ReportRepository
+    series: SeriesRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -51,6 +53,7 @@ class UnitOfWork:
         self.nudges = NudgeRepository(session)
         self.deliveries = DeliveryRepository(session)
         self.reports = ReportRepository(session)
+        self.series = SeriesRepository(session)
         return self
 
     async def __aexit__(

@@ -109,6 +109,8 @@ class Task:
     completed_at: datetime | None = None
     result: str | None = None
     result_attachment: Attachment | None = None
+    series_id: int | None = None  # made by a recurring series (bot/domain/series.py) ...
+    series_period: str | None = None  # ... for this period of it ("2026-12")
 
     @property
     def is_open(self) -> bool:

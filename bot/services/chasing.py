@@ -22,7 +22,7 @@ from bot.domain.nudging import (
 from bot.domain.rules import Denied, can_decide
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
-from bot.services.outbox import Outcome
+from bot.services.outbox import Outcome, tracked
 from bot.services.planning import replan
 from bot.services.tasks import normalize_code
 from bot.text import render
@@ -761,6 +761,10 @@ class ChasingService:
         async with self.core.uow() as uow:
             await uow.deliveries.set_state(delivery.id, "sent", **values)
             await uow.handled.release(self._refusal_key(delivery.chat_id, delivery.person_id))
+            message_id = values.get("message_id")
+            if (track := tracked(delivery.key)) is not None and isinstance(message_id, int):
+                # A card queued by the scan (a recurring series' task): edited in place later.
+                await uow.tasks.add_message(track[0], delivery.chat_id, message_id, track[1])
             await uow.commit()
 
     async def next_delivery_at(self) -> datetime | None:

@@ -8,6 +8,7 @@ from bot.services.chasing import ChasingService
 from bot.services.common import Core
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
+from bot.services.series import SeriesService
 from bot.services.tasks import TaskService
 
 
@@ -18,13 +19,18 @@ class Services:
     roster: RosterService
     chasing: ChasingService
     reports: ReportService
+    series: SeriesService
 
     @classmethod
     def build(cls, core: Core) -> Services:
+        tasks = TaskService(core)
+        series = SeriesService(core, tasks)
+        tasks.recurring = series  # /giao hands a recurring deadline to the series
         return cls(
             core=core,
-            tasks=TaskService(core),
+            tasks=tasks,
             roster=RosterService(core),
             chasing=ChasingService(core),
             reports=ReportService(core),
+            series=series,
         )

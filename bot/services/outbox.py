@@ -51,3 +51,17 @@ class Outcome:
     def send(self, *messages: Outgoing) -> Outcome:
         self.messages.extend(messages)
         return self
+
+
+def tracked_key(task_id: int, kind: str, chat_id: int) -> str:
+    """The delivery key of a queued message whose landing place the task must remember (a card
+    sent by the due-scan rather than in answer to a command): see tracked()."""
+    return f"track:{task_id}:{chat_id}:{kind}"
+
+
+def tracked(key: str) -> tuple[int, str] | None:
+    """(task id, kind) from a tracked_key, else None."""
+    if not key.startswith("track:"):
+        return None
+    _, task_id, _chat, kind = key.split(":", 3)
+    return int(task_id), kind

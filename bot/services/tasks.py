@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from bot.calendar import (
     DeadlineError,
@@ -24,6 +26,7 @@ from bot.domain.model import (
     Role,
     Status,
     Task,
+    Unit,
 )
 from bot.domain.rules import (
     Denied,
@@ -86,9 +89,42 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+class RecurringStart(Protocol):
+    """A recurring deadline read from /giao (bot/services/series.py): the first period's task is
+    made by /giao itself, linked to the series this opens."""
+
+    @property
+    def content(self) -> str: ...
+
+    @property
+    def deadline(self) -> ParsedDeadline: ...
+
+    async def open(
+        self,
+        uow: UnitOfWork,
+        person: Person,
+        lead: Unit,
+        cooperating: Sequence[Unit],
+        content: str,
+        where: Where,
+        now: datetime,
+    ) -> tuple[int, str]:
+        """Write the series; its id and the first task's period."""
+        ...
+
+    def confirmation(self, lang: str) -> str: ...
+
+
+class Recurring(Protocol):
+    def read(self, text: str, now: datetime, lang: str) -> RecurringStart | str | None:
+        """The recurring deadline the text ends with, the answer that refuses it, or None."""
+        ...
+
+
 class TaskService:
     def __init__(self, core: Core) -> None:
         self.core = core
+        self.recurring: Recurring | None = None  # set by the container (bot/services/series.py)
 
     # --- shared lookups ----------------------------------------------------------------------
 
@@ -292,13 +328,21 @@ class TaskService:
                 return Outcome(t(f"denied.{denied.value}", lang, unit=render.unit_name(lead)))
             now = core.clock.now()
             local_now = now.astimezone(core.config.tz)
+            # "hạn ngày 20 hàng tháng": a recurring series, whose first task is made here.
+            start = self.recurring.read(match.rest, local_now, lang) if self.recurring else None
+            if isinstance(start, str):
+                return Outcome(start)
             try:
-                content, deadline = extract_deadline(
-                    match.rest,
-                    local_now,
-                    core.calendar,
-                    strict=True,
-                    content_elsewhere=replied is not None,
+                content, deadline = (
+                    (start.content, start.deadline)
+                    if start
+                    else extract_deadline(
+                        match.rest,
+                        local_now,
+                        core.calendar,
+                        strict=True,
+                        content_elsewhere=replied is not None,
+                    )
                 )
                 if deadline is None and replied is not None:
                     # "/giao TCKH 15/12" as a reply: the arguments may be the deadline alone.
@@ -318,40 +362,81 @@ class TaskService:
                 return Outcome(t("missing_deadline", lang) + "\n\n" + usage)
             if not await self._first_time(uow, where, now):
                 return Outcome()
-            code = task_code(await uow.tasks.next_number())
-            task = await uow.tasks.add(
-                Task(
-                    id=0,
-                    code=code,
-                    content=content or _attachment_title(replied),
-                    lead_unit_id=lead.id,
-                    cooperating_unit_ids=tuple(u.id for u in cooperating),
-                    assigner_id=person.id,
-                    status=Status.ASSIGNED,
-                    created_at=now,
-                    original_due=deadline.due,
-                    due=deadline.due,
-                    source=replied.link if replied else None,
-                    origin_chat_id=where.chat_id,
-                    attachment=replied.attachment if replied else None,
-                )
+            content_or_file = content or _attachment_title(replied)
+            series = (
+                await start.open(uow, person, lead, cooperating, content_or_file, where, now)
+                if start
+                else None
             )
-            await uow.tasks.add_event(
-                task.id,
-                EventKind.ASSIGNED,
-                person.id,
+            view = await self.create_task(
+                uow,
+                person,
+                lead,
+                cooperating,
+                content_or_file,
+                deadline.due,
                 now,
-                after={
-                    "lead_unit_id": lead.id,
-                    "cooperating": [u.id for u in cooperating],
-                    "due": _iso(deadline.due),
-                },
-                note=content[:500],
+                replied=replied,
+                origin_chat_id=where.chat_id,
+                series=series,
             )
-            view = await self._view(uow, task)
-            await replan(self.core, uow, task, now)
             await uow.commit()
-        return self._assigned_outcome(view, deadline, lang)
+        outcome = self._assigned_outcome(view, deadline, lang)
+        if start is not None and outcome.reply is not None:
+            outcome.reply += start.confirmation(lang)
+        return outcome
+
+    async def create_task(
+        self,
+        uow: UnitOfWork,
+        person: Person,
+        lead: Unit,
+        cooperating: Sequence[Unit],
+        content: str,
+        due: datetime | None,
+        now: datetime,
+        replied: Replied | None = None,
+        origin_chat_id: int | None = None,
+        series: tuple[int, str] | None = None,
+    ) -> TaskView:
+        """Write a new task, its history and its first nudge, in the caller's transaction: what
+        /giao does once the command is read, and what a recurring series does each period
+        (``series``: its id and the period)."""
+        code = task_code(await uow.tasks.next_number())
+        task = await uow.tasks.add(
+            Task(
+                id=0,
+                code=code,
+                content=content,
+                lead_unit_id=lead.id,
+                cooperating_unit_ids=tuple(u.id for u in cooperating),
+                assigner_id=person.id,
+                status=Status.ASSIGNED,
+                created_at=now,
+                original_due=due,
+                due=due,
+                source=replied.link if replied else None,
+                origin_chat_id=origin_chat_id,
+                attachment=replied.attachment if replied else None,
+                series_id=series[0] if series else None,
+                series_period=series[1] if series else None,
+            )
+        )
+        await uow.tasks.add_event(
+            task.id,
+            EventKind.ASSIGNED,
+            person.id,
+            now,
+            after={
+                "lead_unit_id": lead.id,
+                "cooperating": [u.id for u in cooperating],
+                "due": _iso(due),
+            },
+            note=content[:500],
+        )
+        view = await self._view(uow, task)
+        await replan(self.core, uow, task, now)
+        return view
 
     def _assigned_outcome(self, view: TaskView, deadline: ParsedDeadline, lang: str) -> Outcome:
         tz = self.core.config.tz
