@@ -155,8 +155,8 @@ async def test_weekly_series_and_ending_it(world: World) -> None:
     await world.at(at(2026, 11, 30, 0, 1))
     assert [x.series_period for x in await instances(world)] == ["2026-W48", "2026-W49"]
 
-    # Not the vice-chairman's block? QLDT is: but a unit head may not end a series, nor may
-    # someone name one that does not exist.
+    # The unit that does the work may not end its own series; a code that names no series and
+    # a missing reason are answered, not acted on.
     await world.say(LEADERS, QLDT_HEAD, "/huy DK-0001 không cần nữa")
     assert "Chỉ người giao việc, lãnh đạo phụ trách hoặc Văn phòng" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/huy DK-0009 nhầm")
