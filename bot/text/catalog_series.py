@@ -25,10 +25,10 @@ M_SERIES: dict[str, dict[str, str]] = {
     },
     "series.confirm": {
         "vi": "\n🔁 Nhiệm vụ định kỳ <b>{code}</b>: {rule}. Nhiệm vụ trên là kỳ {period}."
-        "\nKỳ sau ({next_period}, hạn {next_due}) được giao tự động ngày {next_start}."
+        "\nKỳ sau: {next_period}, hạn {next_due}, được giao tự động ngày {next_start}."
         "\nXem các nhiệm vụ định kỳ: /dinhky · kết thúc: <code>/huy {code} &lt;lý do&gt;</code>",
         "en": "\n🔁 Recurring task <b>{code}</b>: {rule}. The task above is for {period}."
-        "\nThe next one ({next_period}, due {next_due}) is assigned automatically on {next_start}."
+        "\nNext: {next_period}, due {next_due}, assigned automatically on {next_start}."
         "\nRecurring tasks: /dinhky · to end it: <code>/huy {code} &lt;reason&gt;</code>",
     },
     "series.rule.W": {"vi": "{weekday} hằng tuần", "en": "weekly on {weekday}"},
@@ -100,8 +100,8 @@ M_SERIES: dict[str, dict[str, str]] = {
         " history is kept. {open}",
     },
     "series.ended.notice": {
-        "vi": "🔚 Nhiệm vụ định kỳ <b>{code}</b> ({content}) đã kết thúc, {who}: {reason}."
-        " Không giao thêm kỳ mới. {open}",
+        "vi": "🔚 Nhiệm vụ định kỳ <b>{code}</b> ({content}) đã kết thúc theo quyết định của"
+        " {who}. Lý do: {reason}. Không giao thêm kỳ mới. {open}",
         "en": "🔚 Recurring task <b>{code}</b> ({content}) was ended by {who}: {reason}."
         " No new periods will be assigned. {open}",
     },

@@ -14,6 +14,7 @@ from support import (
     CHAIRMAN,
     LEADERS,
     OFFICE,
+    QLDT_CHAT,
     QLDT_HEAD,
     TCKH_CHAT,
     TCKH_HEAD,
@@ -53,8 +54,10 @@ async def test_monthly_series_across_a_month_end_and_a_year_end(world: World) ->
     assert "Thứ Tư, 25/11/2026 17:00" in confirm
     assert "Nhiệm vụ định kỳ DK-0001: ngày 25 hằng tháng" in confirm
     assert "kỳ tháng 11/2026" in confirm
-    assert "Kỳ sau (tháng 12/2026, hạn Thứ Sáu, 25/12/2026 17:00)" in confirm
-    assert "giao tự động ngày 01/12/2026" in confirm
+    assert (
+        "Kỳ sau: tháng 12/2026, hạn Thứ Sáu, 25/12/2026 17:00, được giao tự động ngày 01/12/2026"
+        in confirm
+    )
     card = world.card(TCKH_CHAT, "NV-0001")
     assert "Báo cáo tình hình thu chi ngân sách" in card["text"]
     assert "ngày 25 hàng tháng" not in card["text"]  # the rule is not the content
@@ -170,6 +173,9 @@ async def test_weekly_series_and_ending_it(world: World) -> None:
     assert "không giao thêm kỳ mới" in ended
     assert "NV-0001 (hạn Thứ Sáu, 27/11/2026 17:00), NV-0002" in ended
     assert "vẫn mở" in ended
+    notice = world.last_text(QLDT_CHAT)  # the unit is told, with the reason
+    assert "DK-0001" in notice and "kết thúc theo quyết định của Nguyễn Văn An" in notice
+    assert "đã lồng ghép vào giao ban tháng" in notice
     # The tasks already made go on: still open, still on the lists.
     await world.say(LEADERS, CHAIRMAN, "/viec")
     assert "NV-0001" in world.last_text(LEADERS) and "NV-0002" in world.last_text(LEADERS)
@@ -208,7 +214,14 @@ async def test_recurring_forms_and_bad_input(world: World) -> None:
         LEADERS, CHAIRMAN, "/giao TCKH Báo cáo công tác định kỳ hàng tháng trước ngày 20"
     )
     assert "DK-0003: ngày 20 hằng tháng" in world.last_text(LEADERS)
-    # In a unit's group its members see the unit's series; a stranger to the roster nothing.
+    # As a reply, the replied message is the content and the command carries the rule.
+    sent = await world.say(LEADERS, OFFICE, "Tổng hợp số liệu thu ngân sách của các tổ dân phố")
+    await world.say(
+        LEADERS, CHAIRMAN, "/giao TCKH hạn ngày 5 hằng tháng", reply_to=sent["message_id"]
+    )
+    assert "DK-0004: ngày 5 hằng tháng" in world.last_text(LEADERS)
+    assert "Tổng hợp số liệu thu ngân sách" in world.card(TCKH_CHAT, "NV-0005")["text"]
+    # In a unit's group its members see the unit's series; someone of another unit, none.
     await world.say(TCKH_CHAT, TCKH_HEAD, "/dinhky")
     listing = world.last_text(TCKH_CHAT)
     assert "DK-0001" in listing and "DK-0003" in listing and "Phòng Tài chính" in listing
