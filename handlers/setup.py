@@ -41,6 +41,7 @@ def register(app: DondocApp) -> None:
     app.add_handler(CommandHandler("viec", tasks.viec))
     app.add_handler(CommandHandler("nv", tasks.nv))
     app.add_handler(CommandHandler("vanban", drafts.vanban))
+    app.add_handler(CommandHandler("dinhky", tasks.dinhky))
     app.add_handler(CommandHandler("nhac", chasing.nhac))
     app.add_handler(CommandHandler("lich", chasing.lich))
     app.add_handler(CommandHandler("tonghop", reports.tonghop))

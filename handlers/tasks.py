@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.services.series import is_series_code
 from bot.services.tasks import Replied
 from handlers import drafts
 from handlers.adapt import actor_of, answer, attachment_of, command_tail, where_of
@@ -82,7 +83,20 @@ async def huy(update: Update, ctx: Ctx) -> None:
     code, reason = split_code(command_tail(update.effective_message))
     if not code:
         return await usage(update, ctx, "usage.huy")
-    outcome = await ctx.services.tasks.withdraw(actor_of(update), where_of(update), code, reason)
+    if is_series_code(code):
+        outcome = await ctx.services.series.end(actor_of(update), where_of(update), code, reason)
+    else:
+        outcome = await ctx.services.tasks.withdraw(
+            actor_of(update), where_of(update), code, reason
+        )
+    await answer(update, ctx, outcome)
+
+
+async def dinhky(update: Update, ctx: Ctx) -> None:
+    assert update.effective_message is not None
+    outcome = await ctx.services.series.listing(
+        actor_of(update), where_of(update), command_tail(update.effective_message)
+    )
     await answer(update, ctx, outcome)
 
 

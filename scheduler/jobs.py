@@ -39,6 +39,12 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     assert services is not None
     if app.bot_data.pacer is None:
         app.bot_data.pacer = Pacer()
+    try:
+        # Recurring series: each period's task, made when its period begins (before the scan,
+        # which then plans its nudges like any task's).
+        await services.series.create_due()
+    except Exception:  # one series that cannot be made must not stop the nudges
+        log.exception("could not make the recurring series' tasks")
     scan = await services.chasing.scan()
     try:
         # Planned tasks of the annual programme whose month has come: cards queued below.

@@ -365,6 +365,8 @@ class TaskRepository:
             result=row.result,
             result_attachment=_attachment(row.result_attachment),
             document_id=row.document_id,
+            series_id=row.series_id,
+            series_period=row.series_period,
         )
 
     async def _many(self, rows: Sequence[TaskRow]) -> list[Task]:
@@ -387,6 +389,8 @@ class TaskRepository:
             extension_count=0,
             updated_at=task.created_at,
             document_id=task.document_id,
+            series_id=task.series_id,
+            series_period=task.series_period,
         )
         self._s.add(row)
         await self._s.flush()
@@ -447,6 +451,18 @@ class TaskRepository:
         await self._s.execute(delete(TaskUnitRow).where(TaskUnitRow.task_id == task.id))
         self._s.add_all(TaskUnitRow(task_id=task.id, unit_id=u) for u in task.cooperating_unit_ids)
         await self._s.flush()
+
+    async def of_series(self, series_ids: Iterable[int]) -> list[Task]:
+        """The tasks made by these series, oldest period first."""
+        ids = list(set(series_ids))
+        if not ids:
+            return []
+        query = (
+            select(TaskRow)
+            .where(TaskRow.series_id.in_(ids))
+            .order_by(TaskRow.series_id, TaskRow.series_period)
+        )
+        return await self._many((await self._s.scalars(query)).all())
 
     async def open_tasks(self, unit_id: int | None = None, limit: int = 200) -> list[Task]:
         query = select(TaskRow).where(

@@ -133,6 +133,12 @@ class TaskRow(Base):
     # The conclusion or directive the task came from (a confirmed draft), if any.
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
 
+    # A recurring series' task for one period (migration 0008): one task per series and period,
+    # so a restart or a second scan can never make two.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"))
+    series_period: Mapped[str | None] = mapped_column(String(16))
+    __table_args__ = (UniqueConstraint("series_id", "series_period"),)
+
 
 class DocumentRow(Base):
     """A source document (thông báo kết luận, công văn) whose items became tasks."""
@@ -167,6 +173,30 @@ class DraftRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column()
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+
+class SeriesRow(Base):
+    """A recurring task: each period's task is made from it at the start of the period."""
+
+    __tablename__ = "series"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    content: Mapped[str] = mapped_column(Text)
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    cooperating: Mapped[list[int]] = mapped_column(JSON, default=list)
+    assigner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    rule: Mapped[str] = mapped_column(String(32))
+    rule_text: Mapped[str] = mapped_column(Text)
+    next_period: Mapped[str] = mapped_column(String(16))
+    next_start: Mapped[datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16))
+    origin_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_series_state_next_start", "state", "next_start"),)
 
 
 class TaskUnitRow(Base):

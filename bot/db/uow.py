@@ -20,6 +20,7 @@ from bot.db.repositories import (
     TaskRepository,
     UnitRepository,
 )
+from bot.db.series import SeriesRepository
 
 
 class UnitOfWork:
@@ -37,6 +38,7 @@ class UnitOfWork:
     programme: ProgrammeRepository
     drafts: DraftRepository
     documents: DocumentRepository
+    series: SeriesRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -59,6 +61,7 @@ class UnitOfWork:
         self.programme = ProgrammeRepository(session)
         self.drafts = DraftRepository(session)
         self.documents = DocumentRepository(session)
+        self.series = SeriesRepository(session)
         return self
 
     async def __aexit__(

@@ -110,6 +110,8 @@ class Task:
     result: str | None = None
     result_attachment: Attachment | None = None
     document_id: int | None = None  # the conclusion or directive it came from
+    series_id: int | None = None  # made by a recurring series (bot/domain/series.py) ...
+    series_period: str | None = None  # ... for this period of it ("2026-12")
 
     @property
     def is_open(self) -> bool:

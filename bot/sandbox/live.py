@@ -89,7 +89,11 @@ class LiveBot:
     async def next_event(self) -> datetime | None:
         """When the next scheduled thing (a nudge, a tally) is due, if anything is scheduled."""
         services = self.runtime.services
-        moments = [await services.chasing.next_event(), await services.reports.next_post_at()]
+        moments = [
+            await services.chasing.next_event(),
+            await services.reports.next_post_at(),
+            await services.series.next_start(),  # a recurring task's next period
+        ]
         return min((m for m in moments if m is not None), default=None)
 
     async def fast_forward(self) -> datetime | None:

@@ -10,6 +10,7 @@ from bot.services.drafts import DraftService
 from bot.services.programme import ProgrammeService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
+from bot.services.series import SeriesService
 from bot.services.tasks import TaskService
 
 
@@ -22,10 +23,13 @@ class Services:
     reports: ReportService
     programme: ProgrammeService
     drafts: DraftService
+    series: SeriesService
 
     @classmethod
     def build(cls, core: Core) -> Services:
         tasks = TaskService(core)
+        series = SeriesService(core, tasks)
+        tasks.recurring = series  # /giao hands a recurring deadline to the series
         return cls(
             core=core,
             tasks=tasks,
@@ -34,4 +38,5 @@ class Services:
             reports=ReportService(core),
             programme=ProgrammeService(core, tasks),
             drafts=DraftService(core, tasks),
+            series=series,
         )

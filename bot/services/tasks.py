@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from bot.calendar import (
     DeadlineError,
@@ -69,6 +71,7 @@ class NewTask:
     attachment: Attachment | None = None
     document_id: int | None = None
     note: str | None = None  # the history's note, when not the content itself
+    series: tuple[int, str] | None = None  # a recurring series' id and period (series.py)
 
 
 def _bare_deadline(text: str, now: datetime, calendar: WorkCalendar) -> ParsedDeadline | None:
@@ -101,9 +104,42 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+class RecurringStart(Protocol):
+    """A recurring deadline read from /giao (bot/services/series.py): the first period's task is
+    made by /giao itself, linked to the series this opens."""
+
+    @property
+    def content(self) -> str: ...
+
+    @property
+    def deadline(self) -> ParsedDeadline: ...
+
+    async def open(
+        self,
+        uow: UnitOfWork,
+        person: Person,
+        lead: Unit,
+        cooperating: Sequence[Unit],
+        content: str,
+        where: Where,
+        now: datetime,
+    ) -> tuple[int, str]:
+        """Write the series; its id and the first task's period."""
+        ...
+
+    def confirmation(self, lang: str) -> str: ...
+
+
+class Recurring(Protocol):
+    def read(self, text: str, now: datetime, lang: str) -> RecurringStart | str | None:
+        """The recurring deadline the text ends with, the answer that refuses it, or None."""
+        ...
+
+
 class TaskService:
     def __init__(self, core: Core) -> None:
         self.core = core
+        self.recurring: Recurring | None = None  # set by the container (bot/services/series.py)
 
     # --- shared lookups ----------------------------------------------------------------------
 
@@ -319,13 +355,21 @@ class TaskService:
                 return Outcome(t(f"denied.{denied.value}", lang, unit=render.unit_name(lead)))
             now = core.clock.now()
             local_now = now.astimezone(core.config.tz)
+            # "hạn ngày 20 hàng tháng": a recurring series, whose first task is made here.
+            start = self.recurring.read(match.rest, local_now, lang) if self.recurring else None
+            if isinstance(start, str):
+                return Outcome(start)
             try:
-                content, deadline = extract_deadline(
-                    match.rest,
-                    local_now,
-                    core.calendar,
-                    strict=True,
-                    content_elsewhere=replied is not None,
+                content, deadline = (
+                    (start.content, start.deadline)
+                    if start
+                    else extract_deadline(
+                        match.rest,
+                        local_now,
+                        core.calendar,
+                        strict=True,
+                        content_elsewhere=replied is not None,
+                    )
                 )
                 if deadline is None and replied is not None:
                     # "/giao TCKH 15/12" as a reply: the arguments may be the deadline alone.
@@ -345,18 +389,28 @@ class TaskService:
                 return Outcome(t("missing_deadline", lang) + "\n\n" + usage)
             if not await self._first_time(uow, where, now):
                 return Outcome()
+            content_or_file = content or _attachment_title(replied)
+            series = (
+                await start.open(uow, person, lead, cooperating, content_or_file, where, now)
+                if start
+                else None
+            )
             new = NewTask(
-                content=content or _attachment_title(replied),
+                content=content_or_file,
                 lead=lead,
                 cooperating=tuple(cooperating),
                 due=deadline.due,
                 source=replied.link if replied else None,
                 attachment=replied.attachment if replied else None,
                 note=content,
+                series=series,
             )
             view = await self.create(uow, person, new, where.chat_id, now)
             await uow.commit()
-        return self._assigned_outcome(view, deadline, lang)
+        outcome = self._assigned_outcome(view, deadline, lang)
+        if start is not None and outcome.reply is not None:
+            outcome.reply += start.confirmation(lang)
+        return outcome
 
     async def create(
         self,
@@ -387,6 +441,8 @@ class TaskService:
                 origin_chat_id=origin_chat_id,
                 attachment=new.attachment,
                 document_id=new.document_id,
+                series_id=new.series[0] if new.series else None,
+                series_period=new.series[1] if new.series else None,
             )
         )
         await uow.tasks.add_event(

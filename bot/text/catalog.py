@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_programme import M_PROGRAMME
+from bot.text.catalog_series import M_SERIES
 
 LANGUAGES = ("vi", "en")
 
@@ -804,7 +805,8 @@ M: dict[str, dict[str, str]] = {
         "/giahan &lt;mã&gt; &lt;thời hạn mới&gt; &lt;lý do&gt; — xin gia hạn\n"
         "/viec [đơn vị] — các nhiệm vụ đang mở\n"
         "/nv &lt;mã&gt; — chi tiết và diễn biến một nhiệm vụ\n"
-        "/huy &lt;mã&gt; &lt;lý do&gt; — rút nhiệm vụ\n"
+        "/huy &lt;mã&gt; &lt;lý do&gt; — rút nhiệm vụ (mã DK-…: kết thúc nhiệm vụ định kỳ)\n"
+        "/dinhky [đơn vị] — các nhiệm vụ định kỳ\n"
         "/chuyen &lt;mã&gt; &lt;đơn vị&gt; — chuyển đơn vị chủ trì\n"
         "/nhac &lt;mã&gt; [lời nhắn] — đôn đốc nhiệm vụ\n"
         "/lich [mã|đơn vị] — lịch đôn đốc sắp tới\n"
@@ -815,7 +817,8 @@ M: dict[str, dict[str, str]] = {
         "/lang vi|en — chọn ngôn ngữ\n"
         "Thời hạn ghi như văn bản: <code>15/12</code>, <code>trước 15/12/2026</code>,"
         " <code>5 ngày làm việc</code>, <code>cuối tháng</code>, <code>quý IV</code>,"
-        " <code>thường xuyên</code>.",
+        " <code>thường xuyên</code>; định kỳ: <code>hạn ngày 20 hàng tháng</code>,"
+        " <code>hàng tuần thứ 6</code>.",
         "en": "<b>Đôn Đốc — assigning and chasing tasks</b>\n"
         "/giao &lt;unit&gt; &lt;content&gt; hạn &lt;deadline&gt; — assign a task"
         " (reply to a message to assign that message)\n"
@@ -826,7 +829,8 @@ M: dict[str, dict[str, str]] = {
         "/giahan &lt;code&gt; &lt;new deadline&gt; &lt;reason&gt; — ask for more time\n"
         "/viec [unit] — open tasks\n"
         "/nv &lt;code&gt; — one task and its history\n"
-        "/huy &lt;code&gt; &lt;reason&gt; — withdraw a task\n"
+        "/huy &lt;code&gt; &lt;reason&gt; — withdraw a task (a DK-… code: end a recurring task)\n"
+        "/dinhky [unit] — recurring tasks\n"
         "/chuyen &lt;code&gt; &lt;unit&gt; — move the lead to another unit\n"
         "/nhac &lt;code&gt; [message] — send a reminder\n"
         "/lich [code|unit] — upcoming reminders\n"
@@ -837,7 +841,8 @@ M: dict[str, dict[str, str]] = {
         "/lang vi|en — choose the language\n"
         "Deadlines as officials write them: <code>15/12</code>, <code>trước 15/12/2026</code>,"
         " <code>5 ngày làm việc</code>, <code>cuối tháng</code>, <code>quý IV</code>,"
-        " <code>thường xuyên</code>.",
+        " <code>thường xuyên</code>; recurring: <code>hạn ngày 20 hàng tháng</code>,"
+        " <code>hàng tuần thứ 6</code>.",
     },
     # --- what no command took: a pointer to /help ------------------------------------------------
     "fallback.command": {
@@ -868,6 +873,7 @@ M: dict[str, dict[str, str]] = {
 }
 M.update(M_PROGRAMME)
 M.update(M_DRAFTS)
+M.update(M_SERIES)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
@@ -876,6 +882,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("viec", "Các nhiệm vụ đang mở"),
         ("nv", "Chi tiết một nhiệm vụ"),
         ("vanban", "Văn bản và tiến độ các nhiệm vụ"),
+        ("dinhky", "Các nhiệm vụ định kỳ"),
         ("nhan", "Tiếp nhận nhiệm vụ"),
         ("xong", "Báo cáo kết quả"),
         ("giahan", "Xin gia hạn"),
@@ -895,6 +902,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("viec", "Open tasks"),
         ("nv", "One task and its history"),
         ("vanban", "Documents and their tasks' progress"),
+        ("dinhky", "Recurring tasks"),
         ("nhan", "Acknowledge a task"),
         ("xong", "Report the result"),
         ("giahan", "Ask for an extension"),
