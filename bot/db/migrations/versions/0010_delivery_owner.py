@@ -1,0 +1,31 @@
+"""deliveries.owner and deliveries.resent: which running instance holds a row it claimed, and
+whether a message cut off in flight was put back to be sent again (marked)
+
+Revision ID: 0010
+Revises: 0005
+Create Date: 2026-11-24
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("owner", sa.String(length=64), nullable=True))
+        batch_op.add_column(
+            sa.Column("resent", sa.Integer(), nullable=False, server_default=sa.text("0"))
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_column("resent")
+        batch_op.drop_column("owner")
