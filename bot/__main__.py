@@ -84,6 +84,13 @@ def cmd_run(_: argparse.Namespace) -> int:
     app = build_application(runtime, token, settings.telegram_api_url)
     logging.getLogger("telegram.ext").addFilter(_no_bootstrap_traceback)
     app.bot_data.stop_on_conflict = True
+
+    def no_cleanup_after_conflict(record: logging.LogRecord) -> bool:
+        # Stopping, PTB polls once more to confirm the last update; after a 409 that call
+        # gets a 409 too, and its traceback would only repeat the line already said.
+        return not (app.bot_data.conflict and "one more time" in record.getMessage())
+
+    logging.getLogger("telegram.ext.Updater").addFilter(no_cleanup_after_conflict)
     try:
         app.run_polling(drop_pending_updates=False)
     except InvalidToken:

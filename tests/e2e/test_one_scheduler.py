@@ -28,6 +28,7 @@ from bot.sandbox.burst import ASSIGNED, BURST, burst_roster
 from bot.services.planning import replan
 from bot.services.tasks import task_code
 
+CHAIRMAN = 900001
 MARK_VI = "(gửi lại — tin trước có thể chưa đến)"
 TASKS = 200
 UNITS = 200  # one task a unit: one message a task, so counts per task are counts per message
@@ -228,3 +229,65 @@ async def test_kill_9_three_times_in_the_burst_loses_nothing(tmp_path: Path) -> 
     for run in runs.started:
         assert "Traceback" not in run.output(), run.output()
     assert "Traceback" not in log
+
+
+async def _answers(tg: FakeTelegram, user: int) -> bool:
+    tg.send_message(user, user, "/start")
+    return bool(await tg.wait_for_bot_message(user, timeout=20))
+
+
+async def test_a_second_run_on_the_same_database_refuses_and_names_the_first(
+    tmp_path: Path, database_url: str
+) -> None:
+    tg = FakeTelegram(token=TOKEN)
+    tg.add_user(CHAIRMAN, "An", "Nguyễn Văn")
+    server = BotApiServer(tg)
+    runs = Runs(tmp_path, await server.start(), database_url)
+    try:
+        first = await runs.start()
+        assert "is running" in await first.wait_for("is running"), first.output()
+        for lang, line in (("vi", "Đôn Đốc đang chạy trên cơ sở dữ liệu này (máy "), ("en", "")):
+            second = await runs.start(DONDOC_LANGUAGE=lang)
+            assert await asyncio.wait_for(second.process.wait(), timeout=60) == 1
+            said = [s for s in second.output().splitlines() if "Đôn Đốc" in s]
+            expected = line or "Đôn Đốc is already running on this database (host "
+            assert len(said) == 1 and said[0].startswith(expected), second.output()
+            assert f"pid {first.process.pid}, " in said[0]
+            assert "Traceback" not in second.output()
+            assert "is running" not in second.output()  # it never polled Telegram
+        # The first never noticed: it answers, and it was not thrown off by a 409.
+        assert await _answers(tg, CHAIRMAN)
+        assert await first.stop() == 0
+        out = first.output()
+        assert "Traceback" not in out and "409" not in out, out
+        # Once the first has stopped, the lock is free again.
+        third = await runs.start()
+        assert "is running" in await third.wait_for("is running"), third.output()
+        assert await third.stop() == 0
+    finally:
+        await runs.close()
+        await server.stop()
+
+
+async def test_another_program_polling_the_bot_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    tg = FakeTelegram(token=TOKEN)
+    tg.fail_next(
+        "getUpdates",
+        409,
+        "Conflict: terminated by other getUpdates request; make sure that only one bot"
+        " instance is running",
+        count=100,
+    )
+    server = BotApiServer(tg)
+    runs = Runs(tmp_path, await server.start(), f"sqlite+aiosqlite:///{tmp_path / 'dondoc.db'}")
+    try:
+        run = await runs.start(DONDOC_LANGUAGE="en")
+        assert await asyncio.wait_for(run.process.wait(), timeout=60) == 1
+    finally:
+        await runs.close()
+        await server.stop()
+    out = run.output()
+    said = [s for s in out.splitlines() if "409 Conflict" in s]
+    assert len(said) == 1 and "another program is taking this bot's updates" in said[0], out
+    assert "Traceback" not in out, out
+    assert len(tg.calls_to("getUpdates")) < 10  # it stopped, it did not keep trying

@@ -1,5 +1,7 @@
-"""deliveries.owner and deliveries.resent: which running instance holds a row it claimed, and
-whether a message cut off in flight was put back to be sent again (marked)
+"""deliveries.owner and deliveries.resent: who claimed a row, whether it is sent again
+
+The instance that claimed a message (start-up recovery takes back only the rows of one that is
+gone), and whether a message cut off in flight was put back to be sent again, marked.
 
 Revision ID: 0010
 Revises: 0005
