@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 import time
@@ -156,8 +157,9 @@ async def _states(database_url: str) -> dict[str, int]:
         await engine.dispose()
 
 
-async def test_kill_9_three_times_in_the_burst_loses_nothing(tmp_path: Path) -> None:
-    database_url = f"sqlite+aiosqlite:///{tmp_path / 'dondoc.db'}"
+async def test_kill_9_three_times_in_the_burst_loses_nothing(
+    tmp_path: Path, database_url: str
+) -> None:
     tg = FakeTelegram(token=TOKEN)
     await _seed(database_url, tg)
     server = BotApiServer(tg)
@@ -212,11 +214,18 @@ async def test_kill_9_three_times_in_the_burst_loses_nothing(tmp_path: Path) -> 
     seen = set(plain) | set(marked)
     lost = codes - seen
     twice = {c for c in codes if plain.get(c, 0) + marked.get(c, 0) == 2}
+    # Each restart said how many messages it found cut off in flight: at most IN_FLIGHT (8)
+    # at each crash, and those are exactly the marked copies.
+    again = [
+        int(found.group(1))
+        for run in runs.started[1:]
+        if (found := re.search(r"; (\d+) were cut off while sending", run.output()))
+    ]
     print(
         f"\ncrash test: {TASKS} tasks, {len(KILL_AFTER)} kills: lost {len(lost)}, "
         f"received once {len(codes) - len(lost) - len(twice)}, twice {len(twice)} "
         f"(the second marked {sum(marked.values())}); deliveries {states}; "
-        f"{received()} sendMessage calls"
+        f"{received()} sendMessage calls; cut off in flight at each kill: {again}"
     )
     assert not lost, sorted(lost)
     # As the README states: no reminder goes out twice unmarked, and a repeat is sent once
@@ -226,6 +235,8 @@ async def test_kill_9_three_times_in_the_burst_loses_nothing(tmp_path: Path) -> 
     assert len(marked) <= len(KILL_AFTER) * 8  # IN_FLIGHT sends at most at each kill
     assert len(marked) >= len(KILL_AFTER)  # each held message reached its group: repeated
     assert states == {"sent": TASKS}
+    assert len(again) == len(KILL_AFTER) and max(again) <= 8, again
+    assert sum(again) == sum(marked.values())
     for run in runs.started:
         assert "Traceback" not in run.output(), run.output()
     assert "Traceback" not in log
