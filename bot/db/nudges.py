@@ -469,12 +469,16 @@ class DeliveryRepository:
         return out
 
     async def went_out(self, key_prefix: str) -> bool:
-        """Whether any message under this key prefix was (or may have been) sent."""
+        """Whether any message under this key prefix was (or may have been) sent: one put back
+        to be sent again after its first try was cut off in flight may have arrived."""
         found = await self._s.scalar(
             select(DeliveryRow.id)
             .where(
                 DeliveryRow.key.startswith(key_prefix),
-                DeliveryRow.state.in_(["sending", "sent", "unknown"]),
+                or_(
+                    DeliveryRow.state.in_(["sending", "sent", "unknown"]),
+                    DeliveryRow.resent > 0,
+                ),
             )
             .limit(1)
         )
