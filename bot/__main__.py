@@ -69,15 +69,28 @@ def cmd_run(_: argparse.Namespace) -> int:
         return runner.run()
     # Migrations run their own event loop, so they go before the bot's.
     upgrade(settings.database_url)
+    if (refusal := _one_instance(settings)) is not None:
+        print(refusal, file=sys.stderr)
+        return 1
     if settings.org_file is not None and _import(settings, settings.org_file) != 0:
         return 1
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application, open_runtime
+    from bot.clock import StartedClock
 
-    runtime = open_runtime(settings)
+    clock = StartedClock(settings.fake_now) if settings.fake_now is not None else None
+    runtime = open_runtime(settings, clock=clock)
     app = build_application(runtime, token, settings.telegram_api_url)
     logging.getLogger("telegram.ext").addFilter(_no_bootstrap_traceback)
+    app.bot_data.stop_on_conflict = True
+
+    def no_cleanup_after_conflict(record: logging.LogRecord) -> bool:
+        # Stopping, PTB polls once more to confirm the last update; after a 409 that call
+        # gets a 409 too, and its traceback would only repeat the line already said.
+        return not (app.bot_data.conflict and "one more time" in record.getMessage())
+
+    logging.getLogger("telegram.ext.Updater").addFilter(no_cleanup_after_conflict)
     try:
         app.run_polling(drop_pending_updates=False)
     except InvalidToken:
@@ -86,7 +99,33 @@ def cmd_run(_: argparse.Namespace) -> int:
     except NetworkError as exc:  # at start-up only: once polling, PTB retries on its own
         print(UNREACHABLE.format(url=settings.telegram_api_url, error=exc), file=sys.stderr)
         return 1
-    return 0
+    # Another program polls this bot's updates: said in one line (handlers/errors.py), stopped.
+    return 1 if app.bot_data.conflict else 0
+
+
+_LOCK: object = None  # the scheduler's lock, held (never closed) until the process ends
+
+
+def _one_instance(settings: Settings) -> str | None:
+    """Take the database's scheduler lock for the life of the process, or say in one line, in
+    DONDOC_LANGUAGE, which instance holds it."""
+    global _LOCK
+    from bot.db.instance import Holder, LockError, acquire
+    from bot.text.catalog import t
+
+    lang = settings.language
+    try:
+        got = acquire(settings.database_url)
+    except LockError as exc:
+        return t("instance.lock_failed", lang, error=exc)
+    if isinstance(got, Holder):
+        since = "?"
+        if got.since is not None:
+            since = got.since.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M:%S")
+        pid = str(got.pid) if got.pid is not None else "?"
+        return t("instance.busy", lang, host=got.host, pid=pid, since=since)
+    _LOCK = got
+    return None
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:

@@ -90,6 +90,9 @@ def build_application(
         # out in handlers.adapt. Tests build the app the same way (bot.sandbox.live).
         # PTB types the limiter by its per-call data; ours passes none.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
+        # With no retries, the limiter logs every 429 at ERROR with a traceback before raising
+        # it; the sender logs it as one WARNING line instead (scheduler/delivery.py).
+        logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_no_429_traceback)
     for name, value in timeouts.items():
         builder = getattr(builder, name)(value)
     app: DondocApp = builder.build()
@@ -101,6 +104,10 @@ def build_application(
     return app
 
 
+def _no_429_traceback(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
+
+
 async def post_init(app: DondocApp) -> None:
     """Runs under run_polling; tests call it themselves after initialize()."""
     services = app.bot_data.services
@@ -108,13 +115,14 @@ async def post_init(app: DondocApp) -> None:
     me = await app.bot.get_me()
     core = services.core
     await core.load_org_settings()
-    back, unknown = await services.chasing.recover()
-    if back or unknown:
+    recovered = await services.chasing.recover()
+    if recovered.back or recovered.again or recovered.unknown:
         log.warning(
-            "after the restart: %s queued messages will be sent, %s were cut off while sending "
-            "and are not sent again (at-most-once)",
-            back,
-            unknown,
+            "after the restart: %s queued messages will be sent; %s were cut off while sending "
+            "and are sent again, marked; %s cut off a second time are not sent again",
+            recovered.back,
+            recovered.again,
+            recovered.unknown,
         )
     core.config = dataclasses.replace(core.config, bot_username=me.username or "")
     await publish_commands(app)

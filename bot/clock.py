@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -49,3 +50,17 @@ class OffsetClock:
         ahead = moment.astimezone(UTC) - datetime.now(UTC)
         if ahead > self._offset:
             self._offset = ahead
+
+
+class StartedClock:
+    """Real time, but starting from a given moment: `DONDOC_FAKE_NOW`, so that tests can run the
+    `dondoc run` process at 08:00 of a chosen day whatever today is. Production never uses it."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("StartedClock needs an aware datetime")
+        self._start = start.astimezone(UTC)
+        self._began = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._began)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="DONDOC_LOG_LEVEL")
     sandbox_host: str = Field(default="127.0.0.1", alias="DONDOC_SANDBOX_HOST")
     sandbox_port: int = Field(default=8080, ge=0, le=65535, alias="DONDOC_SANDBOX_PORT")  # 0: any
+    # For tests of the `dondoc run` process only: its clock starts at this moment and runs on.
+    fake_now: datetime | None = Field(default=None, alias="DONDOC_FAKE_NOW")
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -143,6 +145,21 @@ class Settings(BaseSettings):
         # `DONDOC_ORG_FILE=` as written in an env file means "none", not the current directory.
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("fake_now", mode="before")
+    @classmethod
+    def _fake_now(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError("expected a moment like 2026-12-04T08:00:00+07:00") from None
+            if moment.tzinfo is None:
+                raise ValueError("expected a moment with its offset, like 2026-12-04T08:00+07:00")
+            return moment
         return value
 
     @field_validator("log_level")

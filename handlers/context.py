@@ -26,6 +26,9 @@ class BotData:
         # the error handler must not tell the person that nothing was saved. Bounded: only the
         # error handler, right after the failing handler, reads it.
         self.saved_updates: deque[int] = deque(maxlen=1000)
+        # Telegram answered 409 Conflict (another program polls this bot): the run stops.
+        self.conflict = False
+        self.stop_on_conflict = False  # under run_polling (`dondoc run`), not in tests' loops
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -7,7 +7,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import Conflict, TelegramError
 
 from bot.text.catalog import t
 from handlers.context import Ctx
@@ -16,8 +16,12 @@ log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, ctx: Ctx) -> None:
-    log.error("error while handling an update", exc_info=ctx.error)
     services = ctx.bot_data.services
+    if update is None and isinstance(ctx.error, TelegramError):
+        # Fetching updates failed (PTB's polling loop reports here and tries again itself).
+        _polling_failed(ctx, ctx.error, services.core.config.language if services else "vi")
+        return
+    log.error("error while handling an update", exc_info=ctx.error)
     if services is None:
         return
     lang = services.core.config.language
@@ -42,3 +46,17 @@ async def on_error(update: object, ctx: Ctx) -> None:
             )
         except TelegramError:
             log.warning("could not tell admin %s about the error", admin)
+
+
+def _polling_failed(ctx: Ctx, error: TelegramError, lang: str) -> None:
+    """409: another program polls this bot's updates. Polling on would fight it forever with
+    a traceback every few seconds; one line, and the bot stops (`dondoc run` exits with 1).
+    Anything else while polling (a 5xx, the network) is one WARNING line: PTB retries."""
+    if isinstance(error, Conflict):
+        if not ctx.bot_data.conflict:
+            ctx.bot_data.conflict = True
+            log.error(t("instance.conflict", lang))
+            if ctx.bot_data.stop_on_conflict:
+                ctx.application.stop_running()
+        return
+    log.warning("could not fetch updates from Telegram (%s): trying again", error)

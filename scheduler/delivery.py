@@ -1,6 +1,9 @@
-"""Sending queued messages: claim (committed) → sending (committed) → send → sent | failed |
-unknown. A crash before "sending" means the row is tried again; after it, the outcome is unknown
-and the row is not sent twice (at-most-once, counted)."""
+"""Sending queued messages: claim (committed) → wait for the pacer's slot → sending (committed)
+→ send → sent | failed. A crash before "sending" leaves the row claimed, and a restart sends it.
+A crash after it, or a timeout, leaves it unknown whether the message arrived: it is sent once
+more, marked as a repeat (a lost reminder costs a missed deadline, a repeat costs little), and
+not a third time. Server errors and broken connections are retried with a backoff capped at two
+minutes, a 429 after its retry_after; each is one WARNING line."""
 
 from __future__ import annotations
 
@@ -33,7 +36,8 @@ from scheduler.pacer import Pacer
 log = logging.getLogger(__name__)
 CLAIM = 300
 SHORT_WAIT = 1.5  # seconds worth waiting in line; longer, and the row is deferred instead
-MAX_ATTEMPTS = 8
+BACKOFF_FIRST = 5  # seconds after the first server error or broken connection, then doubling
+BACKOFF_CAP = 120  # never longer between two tries: a reminder is worth trying every 2 minutes
 IN_FLIGHT = 8  # sends overlapping their round trips; the pacer still spaces their starts
 
 
@@ -44,6 +48,7 @@ class DeliveryStats:
     retried: int = 0
     failed: int = 0
     unknown: int = 0
+    resent: int = 0  # cut off in flight: put back to go out once more, marked
     rate_limited: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -96,12 +101,16 @@ class _Flights:
 
     async def _fly(self, row: Delivery) -> None:
         try:
-            await self.services.chasing.mark(row.id, "sending", attempts=row.attempts + 1)
-            # The slot is taken right before the request: the commit above takes a variable
-            # time, and Telegram counts arrivals, not intentions.
+            # The pacer's slot first, "sending" only then: a crash while waiting for the slot
+            # leaves the row claimed, to be sent after a restart; "sending" means the request is
+            # leaving now.
             while (wait := self.pacer.ready_in(row.chat_id)) > 0:
                 await self.pacer.wait(wait)
+            # Taken before the commit, so that no other flight takes it meanwhile; counted
+            # from after it, since Telegram counts arrivals and the commit takes a variable time.
             stamp = self.pacer.sent(row.chat_id)
+            await self.services.chasing.mark(row.id, "sending", attempts=row.attempts + 1)
+            stamp = self.pacer.restamp(row.chat_id, stamp)
             try:
                 await _send_one(self.bot, self.services, row, self.stats, self.faults)
             finally:
@@ -173,6 +182,12 @@ async def _send_one(
     except RetryAfter as exc:
         seconds = _seconds(exc.retry_after)
         stats.rate_limited += 1
+        log.warning(
+            "Telegram asked to wait %.0f s (429) before message %s to chat %s: it goes out then",
+            seconds,
+            row.id,
+            row.chat_id,
+        )
         await chasing.mark(
             row.id, "pending", next_attempt_at=now + timedelta(seconds=seconds), error=str(exc)
         )
@@ -186,9 +201,8 @@ async def _send_one(
         if _never_left(exc):
             await _retry_later(chasing, row, now, stats, exc)
             return
-        # It may have gone out: at-most-once, so it is not sent again.
-        stats.unknown += 1
-        await chasing.mark(row.id, "unknown", error=str(exc))
+        # It may have gone out, or not: sent once more, marked.
+        await _again(chasing, row, now, stats, exc)
         return
     except Forbidden as exc:
         stats.failed += 1
@@ -207,8 +221,7 @@ async def _send_one(
     except NetworkError as exc:
         if exc.__cause__ is not None and not _never_left(exc):
             # The connection broke after the request was written: it may have gone out.
-            stats.unknown += 1
-            await chasing.mark(row.id, "unknown", error=str(exc))
+            await _again(chasing, row, now, stats, exc)
             return
         # A 5xx answer or a connection that never opened: nothing went out, try again later.
         await _retry_later(chasing, row, now, stats, exc)
@@ -231,6 +244,12 @@ def _never_left(exc: TelegramError) -> bool:
     return isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
+def backoff(attempts: int) -> int:
+    """Seconds to wait after a server error or a broken connection, `attempts` tries made
+    before this one: 5, 10, 20, 40, 80, then every 2 minutes."""
+    return int(min(BACKOFF_CAP, BACKOFF_FIRST * 2 ** min(attempts, 10)))
+
+
 async def _retry_later(
     chasing: ChasingService,
     row: Delivery,
@@ -238,13 +257,63 @@ async def _retry_later(
     stats: DeliveryStats,
     exc: TelegramError,
 ) -> None:
-    if row.attempts + 1 >= MAX_ATTEMPTS:
-        stats.failed += 1
-        await chasing.mark(row.id, "failed", error=str(exc))
-        return
+    """Nothing went out (a 5xx answer, no connection): try again later, for as long as it
+    takes. Giving up after a few tries would lose the reminders of a longer outage."""
     stats.retried += 1
-    backoff = timedelta(seconds=min(3600, 30 * 2**row.attempts))
-    await chasing.mark(row.id, "pending", next_attempt_at=now + backoff, error=str(exc))
+    wait = backoff(row.attempts)
+    log.warning(
+        "message %s to chat %s was not sent (%s): trying again in %d s",
+        row.id,
+        row.chat_id,
+        _reason(exc),
+        wait,
+    )
+    await chasing.mark(
+        row.id, "pending", next_attempt_at=now + timedelta(seconds=wait), error=str(exc)
+    )
+
+
+async def _again(
+    chasing: ChasingService,
+    row: Delivery,
+    now: datetime,
+    stats: DeliveryStats,
+    exc: TelegramError,
+) -> None:
+    """The request left but no answer came back: it may have arrived or not. Sent once more,
+    marked as a repeat; a repeat cut off the same way is not sent a third time."""
+    if row.resent:
+        stats.unknown += 1
+        log.warning(
+            "message %s to chat %s, already sent again once, may not have arrived (%s): "
+            "not sent a third time",
+            row.id,
+            row.chat_id,
+            _reason(exc),
+        )
+        await chasing.mark(row.id, "unknown", error=str(exc))
+        return
+    stats.resent += 1
+    wait = backoff(row.attempts)
+    log.warning(
+        "message %s to chat %s may not have arrived (%s): sending it again, marked, in %d s",
+        row.id,
+        row.chat_id,
+        _reason(exc),
+        wait,
+    )
+    await chasing.mark(
+        row.id,
+        "pending",
+        resent=row.resent + 1,
+        next_attempt_at=now + timedelta(seconds=wait),
+        error=str(exc),
+    )
+
+
+def _reason(exc: TelegramError) -> str:
+    cause = exc.__cause__
+    return f"{exc}: {cause!r}" if cause is not None and str(cause) != str(exc) else str(exc)
 
 
 async def _send_content(bot: Bot, row: Delivery) -> Message:

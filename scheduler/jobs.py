@@ -57,15 +57,16 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     except Exception:  # a report that cannot be built must not stop the nudges
         log.exception("could not queue the scheduled reports")
     stats = await deliver(app.bot, services, app.bot_data.pacer, faults)
-    if scan.nudges or stats.sent or stats.failed or stats.unknown:
+    if scan.nudges or stats.sent or stats.failed or stats.unknown or stats.resent:
         log.info(
             "due scan: %s nudges (%s cancelled), %s messages sent, %s deferred, %s failed, "
-            "%s unknown, %s rate-limited",
+            "%s to send again (marked), %s unknown, %s rate-limited",
             scan.nudges,
             scan.cancelled,
             stats.sent,
             stats.deferred,
             stats.failed,
+            stats.resent,
             stats.unknown,
             stats.rate_limited,
         )

@@ -65,11 +65,16 @@ class Pacer:
         """The request is back. Telegram counted it at some moment between leaving and now,
         so from here on it counts as of now: a request held up on a busy machine then cannot
         bunch with the next one to the same chat at Telegram's end."""
+        self.restamp(chat_id, stamp)
+
+    def restamp(self, chat_id: int, stamp: float) -> float:
+        """Count a message given the slot at `stamp` as of now; returns the new stamp."""
         now = self._now()
         _restamp(self._recent, stamp, now)
         self._last[chat_id] = max(self._last.get(chat_id, now), now)
         if chat_id < 0:
             _restamp(self._group[chat_id], stamp, now)
+        return now
 
     async def wait(self, seconds: float) -> None:
         """Wait for a slot on the pacer's own time line."""

@@ -70,6 +70,16 @@ class Delivery:
     created_at: datetime | None = None
     nudge_ids: tuple[int, ...] = ()
     track: tuple[int, str] | None = None  # (task id, kind): record where it lands
+    resent: int = 0  # put back after being cut off in flight: goes out marked as a repeat
+
+
+@dataclass(frozen=True, slots=True)
+class Recovered:
+    """What start-up recovery did with the rows of instances that are gone."""
+
+    back: int = 0  # claimed, never tried: pending again
+    again: int = 0  # cut off in flight: to be sent once more, marked
+    unknown: int = 0  # cut off in flight a second time: not sent a third time
 
 
 def _delivery(row: DeliveryRow) -> Delivery:
@@ -89,6 +99,7 @@ def _delivery(row: DeliveryRow) -> Delivery:
         row.created_at,
         tuple(row.nudge_ids or ()),
         (row.track_task_id, row.track_kind or "") if row.track_task_id is not None else None,
+        row.resent or 0,
     )
 
 
@@ -414,7 +425,7 @@ class DeliveryRepository:
             await self._s.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None
         )
 
-    async def claim(self, now: datetime, limit: int) -> list[Delivery]:
+    async def claim(self, now: datetime, limit: int, owner: str | None = None) -> list[Delivery]:
         query = (
             select(DeliveryRow)
             .where(DeliveryRow.state == "pending", DeliveryRow.next_attempt_at <= now)
@@ -428,7 +439,7 @@ class DeliveryRepository:
             await self._s.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.id.in_([r.id for r in rows]))
-                .values(state="claimed")
+                .values(state="claimed", owner=owner)
             )
         return [_delivery(r) for r in rows]
 
@@ -463,12 +474,16 @@ class DeliveryRepository:
         return out
 
     async def went_out(self, key_prefix: str) -> bool:
-        """Whether any message under this key prefix was (or may have been) sent."""
+        """Whether any message under this key prefix was (or may have been) sent: one put back
+        to be sent again after its first try was cut off in flight may have arrived."""
         found = await self._s.scalar(
             select(DeliveryRow.id)
             .where(
                 DeliveryRow.key.startswith(key_prefix),
-                DeliveryRow.state.in_(["sending", "sent", "unknown"]),
+                or_(
+                    DeliveryRow.state.in_(["sending", "sent", "unknown"]),
+                    DeliveryRow.resent > 0,
+                ),
             )
             .limit(1)
         )
@@ -479,18 +494,34 @@ class DeliveryRepository:
             update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(state=state, **values)
         )
 
-    async def recover(self) -> tuple[int, int]:
-        """After a restart: claimed rows were never tried (back to pending); rows caught while
-        sending may or may not have gone out, and are not sent twice (unknown)."""
+    async def recover(self, me: str) -> Recovered:
+        """At start-up, the rows left claimed or sending by an instance that is gone (any owner
+        but `me`: only one instance runs at a time, see bot/db/instance.py). Claimed rows were
+        never tried: pending again. A row caught sending had its request in flight: it may or
+        may not have arrived, and a lost reminder costs more than a repeated one, so it is sent
+        once more, marked; one already sent again that way is not sent a third time."""
+        gone = or_(DeliveryRow.owner.is_(None), DeliveryRow.owner != me)
         back = await self._s.execute(
-            update(DeliveryRow).where(DeliveryRow.state == "claimed").values(state="pending")
+            update(DeliveryRow)
+            .where(DeliveryRow.state == "claimed", gone)
+            .values(state="pending", owner=None)
+        )
+        again = await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.state == "sending", gone, DeliveryRow.resent == 0)
+            .values(
+                state="pending",
+                owner=None,
+                resent=1,
+                error="interrupted while sending: sent again, marked",
+            )
         )
         lost = await self._s.execute(
             update(DeliveryRow)
-            .where(DeliveryRow.state == "sending")
-            .values(state="unknown", error="interrupted while sending")
+            .where(DeliveryRow.state == "sending", gone)
+            .values(state="unknown", owner=None, error="interrupted while sending, twice")
         )
-        return int(getattr(back, "rowcount", 0) or 0), int(getattr(lost, "rowcount", 0) or 0)
+        return Recovered(_count(back), _count(again), _count(lost))
 
     async def counts(self) -> dict[str, int]:
         rows = await self._s.execute(
@@ -506,3 +537,7 @@ class DeliveryRepository:
     async def all(self) -> list[Delivery]:
         rows = await self._s.scalars(select(DeliveryRow).order_by(DeliveryRow.id))
         return [_delivery(r) for r in rows]
+
+
+def _count(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -308,8 +309,9 @@ class NudgeRow(Base):
 class DeliveryRow(Base):
     """One message to one chat, moving pending → claimed → sending → sent | failed | unknown.
 
-    The send happens after the claim commits; a crash before "sending" returns the row to
-    pending, a crash after it leaves the outcome unknown and the row is not sent again."""
+    The send happens after the claim commits, and "sending" is committed just before the
+    request leaves. A crash before it returns the row to pending; a crash after it (the request
+    was in flight) puts it back once, to be sent again marked as a repeat (`resent`)."""
 
     __tablename__ = "deliveries"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -336,6 +338,12 @@ class DeliveryRow(Base):
     # where it lands is recorded as the task's message, so later steps edit it in place.
     track_task_id: Mapped[int | None] = mapped_column(Integer)
     track_kind: Mapped[str | None] = mapped_column(String(16))
+    # The running instance that claimed the row: start-up recovery takes back only the rows
+    # of an instance that is gone, never those another live process is sending.
+    owner: Mapped[str | None] = mapped_column(String(64))
+    # Times the row was put back after its request was cut off in flight (a crash, a timeout):
+    # such a message goes out once more, marked, and not a third time.
+    resent: Mapped[int] = mapped_column(Integer, default=0, server_default=sql_text("0"))
     __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)
 
 

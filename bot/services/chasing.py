@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot.db.nudges import Delivery, Nudge, NudgeWrite
+from bot.db.nudges import Delivery, Nudge, NudgeWrite, Recovered
 from bot.db.uow import UnitOfWork
 from bot.domain.model import EventKind, Person, Role, Status, Task, Unit
 from bot.domain.nudging import (
@@ -29,6 +29,8 @@ from bot.text import render
 from bot.text.catalog import t
 from bot.text.render import esc
 
+MAX_TEXT = 4096  # Telegram's limits, in characters
+MAX_CAPTION = 1024
 BATCH = 8  # tasks per reminder message: keeps text and keyboard well inside Telegram's limits
 # How long an old reminder waits for the newer one of the same tasks to go out first.
 STALE_HOLD = timedelta(minutes=1)
@@ -569,10 +571,26 @@ class ChasingService:
         today = self.core.calendar.start_of_office(now.astimezone(self.core.config.tz).date())
         async with self.core.uow() as uow:
             await self._fold_stale(uow, today, now)
-            rows = await uow.deliveries.claim(now, limit)
+            rows = await uow.deliveries.claim(now, limit, owner=self.core.config.instance)
             rows = await self._still_worth_sending(uow, rows, now)
+            rows = [await self._marked(uow, row) if row.resent else row for row in rows]
             await uow.commit()
         return rows
+
+    async def _marked(self, uow: UnitOfWork, row: Delivery) -> Delivery:
+        """A message sent again because the first try was cut off in flight says so, in the
+        reader's language, so that a second copy is understood. Marked as it goes out, not in
+        the stored text, which the send-time check may write afresh."""
+        lang = self.core.config.language
+        if row.person_id is not None:
+            person = (await uow.people.by_ids([row.person_id])).get(row.person_id)
+            if person is not None:
+                lang = self.core.person_lang(person)
+        text = f"{row.text}\n\n{t('delivery.resent', lang)}"
+        limit = MAX_CAPTION if row.document is not None else MAX_TEXT
+        if len(text) > limit:
+            return row  # better unmarked than refused by Telegram as too long
+        return replace(row, text=text)
 
     async def _fold_stale(self, uow: UnitOfWork, today: datetime, now: datetime) -> None:
         """A scheduled reminder left over from an earlier day ("due soon", "not acknowledged")
@@ -735,9 +753,10 @@ class ChasingService:
             await uow.deliveries.set_state(delivery_id, state, **values)
             await uow.commit()
 
-    async def recover(self) -> tuple[int, int]:
+    async def recover(self) -> Recovered:
+        """Take back what an instance that is gone left claimed or in flight."""
         async with self.core.uow() as uow:
-            counts = await uow.deliveries.recover()
+            counts = await uow.deliveries.recover(self.core.config.instance)
             await uow.commit()
         return counts
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import WorkCalendar
 from bot.clock import Clock
+from bot.db.instance import instance_id
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.domain.model import Person, Role
 from bot.domain.policy import Policy, calendar_overrides, policy_from
@@ -22,6 +23,8 @@ class CoreConfig:
     admins: frozenset[int] = frozenset()  # Telegram ids from DONDOC_ADMINS
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     bot_username: str = "dondoc_bot"
+    # This running instance, recorded on the messages it claims (start-up recovery).
+    instance: str = field(default_factory=instance_id)
 
 
 @dataclass(frozen=True, slots=True)

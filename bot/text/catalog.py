@@ -5,6 +5,7 @@ Values are HTML (Telegram's subset). Placeholders are filled with already-escape
 
 from __future__ import annotations
 
+from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_programme import M_PROGRAMME
 from bot.text.catalog_series import M_SERIES
@@ -874,6 +875,7 @@ M: dict[str, dict[str, str]] = {
 M.update(M_PROGRAMME)
 M.update(M_DRAFTS)
 M.update(M_SERIES)
+M.update(M_DELIVERY)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

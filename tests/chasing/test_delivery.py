@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from support import ADMIN, CHAIRMAN, LEADERS, TCKH_CHAT, TCKH_HEAD, VN, World
 
+from bot.db.nudges import Recovered
 from scheduler.delivery import Faults
 
 DUE = datetime(2026, 11, 23, 15, 0, tzinfo=VN)  # the unacknowledged reminder of a 09:00 task
+MARK = "(gửi lại — tin trước có thể chưa đến)"  # the line under a message sent again
 
 
 class Crash(Exception):
@@ -75,11 +79,71 @@ async def test_server_errors_retry_with_backoff(world: World) -> None:
     world.tg.fail_next("sendMessage", 500, "Internal Server Error", count=2)
     result = await world.at(DUE)
     assert result.delivery.retried == 1
-    await world.at(DUE + timedelta(seconds=30))  # 30 s after the first failure
-    await world.at(DUE + timedelta(seconds=59))
+    await world.at(DUE + timedelta(seconds=5))  # 5 s after the first failure
+    await world.at(DUE + timedelta(seconds=14))
     assert reminders(world) == []
-    await world.at(DUE + timedelta(seconds=90))  # then 60 s more
+    await world.at(DUE + timedelta(seconds=15))  # then 10 s more
     assert len(reminders(world)) == 1
+
+
+async def _retries_until_sent(world: World, failures: int) -> list[float]:
+    """Fail the reminder `failures` times with a 500, running the scheduler each time the row
+    falls due again; returns the waits between the tries, in seconds."""
+    await _assign(world)
+    world.tg.fail_next("sendMessage", 500, "Internal Server Error", count=failures)
+    await world.at(DUE)
+    tries = [DUE]
+    while not reminders(world):
+        moment = await world.services.chasing.next_delivery_at()
+        assert moment is not None and len(tries) <= failures
+        await world.at(moment)
+        tries.append(moment)
+    return [(b - a).total_seconds() for a, b in pairwise(tries)]
+
+
+async def test_five_server_errors_in_a_row_delay_a_reminder_by_the_capped_backoff(
+    world: World,
+) -> None:
+    waits = await _retries_until_sent(world, failures=5)
+    assert waits == [5, 10, 20, 40, 80]
+    assert sum(waits) <= sum(min(120, 5 * 2**n) for n in range(5))  # 155 s, not 8 minutes
+
+
+async def test_the_backoff_is_capped_at_two_minutes_and_never_gives_up(world: World) -> None:
+    waits = await _retries_until_sent(world, failures=9)
+    assert waits == [5, 10, 20, 40, 80, 120, 120, 120, 120]
+    assert await _deliveries(world) == {"sent": 1}
+
+
+def _said(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize(
+    ("status", "description", "retry_after", "said"),
+    [
+        (429, "Too Many Requests: retry after 7", 7, "asked to wait 7 s (429)"),
+        (500, "Internal Server Error", None, "trying again in 5 s"),
+    ],
+)
+async def test_a_429_or_a_500_is_one_warning_line_without_a_traceback(
+    world: World,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    description: str,
+    retry_after: int | None,
+    said: str,
+) -> None:
+    await _assign(world)
+    world.tg.fail_next("sendMessage", status, description, retry_after=retry_after)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        await world.at(DUE)
+        await world.at(DUE + timedelta(seconds=10))
+    assert len(reminders(world)) == 1
+    [line] = _said(caplog)
+    assert line.levelno == logging.WARNING and said in line.getMessage(), line.getMessage()
+    assert line.exc_info is None and "Traceback" not in caplog.text
 
 
 async def test_403_fails_the_row_and_tells_the_admins_once(world: World) -> None:
@@ -128,20 +192,38 @@ async def test_a_person_who_blocks_the_bot_is_reported_to_the_admins_once(world:
     assert len(notices) == 1
 
 
-async def test_an_ambiguous_timeout_is_not_sent_again(world: World) -> None:
+async def test_an_ambiguous_timeout_is_sent_once_more_marked(world: World) -> None:
     await world.restart(read_timeout=0.5)
     await _assign(world)
     world.tg.delay_next("sendMessage", 1.5)  # the message goes out, the answer comes too late
     result = await world.at(DUE)
-    assert result.delivery.unknown == 1
+    assert result.delivery.resent == 1
     await world.live.settled()
     await world.at(DUE + timedelta(minutes=5))
-    assert len(reminders(world)) == 1
+    first, second = (m["text"] for m in reminders(world))
+    assert MARK not in first and second == f"{first}\n\n{MARK}"
+    assert await _deliveries(world) == {"sent": 1}
+
+
+async def test_a_repeat_cut_off_again_is_not_sent_a_third_time(world: World) -> None:
+    await world.restart(read_timeout=0.5)
+    await _assign(world)
+    world.tg.delay_next("sendMessage", 1.5)
+    world.tg.delay_next("sendMessage", 1.5)
+    await world.at(DUE)
+    await world.live.settled()
+    result = await world.at(DUE + timedelta(minutes=5))
+    assert result.delivery.unknown == 1
+    await world.live.settled()
+    await world.at(DUE + timedelta(minutes=10))
+    assert len(reminders(world)) == 2
     assert await _deliveries(world) == {"unknown": 1}
 
 
 @pytest.mark.parametrize("point", ["after_claim", "after_send"])
-async def test_a_crash_neither_loses_nor_repeats(world: World, point: str) -> None:
+async def test_a_crash_loses_nothing_and_repeats_only_what_was_in_flight(
+    world: World, point: str
+) -> None:
     await _assign(world)
     world.clock.set(DUE)
     with pytest.raises(Crash):
@@ -150,12 +232,29 @@ async def test_a_crash_neither_loses_nor_repeats(world: World, point: str) -> No
     await world.tick()
     await world.at(DUE + timedelta(minutes=10))
     counts = await _deliveries(world)
+    texts = [m["text"] for m in reminders(world)]
     if point == "after_claim":
         # Claimed but never tried: sent after the restart, once.
-        assert len(reminders(world)) == 1 and counts == {"sent": 1}
+        assert len(texts) == 1 and MARK not in texts[0] and counts == {"sent": 1}
     else:
-        # It went out, but the crash came before it was marked: unknown, not sent again.
-        assert len(reminders(world)) == 1 and counts == {"unknown": 1}
+        # It went out, but the crash came before it was marked: sent again once, marked.
+        assert len(texts) == 2 and texts[1] == f"{texts[0]}\n\n{MARK}"
+        assert counts == {"sent": 1}
+
+
+async def test_recovery_leaves_the_rows_of_a_live_instance_alone(world: World) -> None:
+    """Start-up recovery takes back only what an instance that is gone left: here the
+    instance that claimed the row is this one, still running."""
+    await _assign(world)
+    world.clock.set(DUE)
+    recovered: list[object] = []
+
+    async def recover_meanwhile() -> None:
+        recovered.append(await world.services.chasing.recover())
+
+    await world.tick(Faults(after_claim=recover_meanwhile))
+    assert recovered == [Recovered()]
+    assert len(reminders(world)) == 1 and await _deliveries(world) == {"sent": 1}
 
 
 async def test_a_group_upgraded_to_a_supergroup_is_followed(world: World) -> None:

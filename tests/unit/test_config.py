@@ -28,6 +28,7 @@ VARIABLES = (
     "DONDOC_LOG_LEVEL",
     "DONDOC_SANDBOX_HOST",
     "DONDOC_SANDBOX_PORT",
+    "DONDOC_FAKE_NOW",
 )
 
 
@@ -276,3 +277,12 @@ def test_scheduler_chatter_is_hidden_unless_debugging(
         assert (scheduler.level == logging.WARNING) is quiet
     finally:
         scheduler.setLevel(before)
+
+
+def test_the_fake_now_for_tests_needs_a_moment_with_its_offset() -> None:
+    assert load().fake_now is None
+    moment = load_settings(DONDOC_FAKE_NOW="2026-12-04T08:00:00+07:00", _env_file=None).fake_now
+    assert moment is not None and moment.isoformat() == "2026-12-04T08:00:00+07:00"
+    for bad in ("2026-12-04T08:00", "tomorrow"):
+        with pytest.raises(SettingsError, match=r"^Bad setting DONDOC_FAKE_NOW: expected a moment"):
+            load_settings(DONDOC_FAKE_NOW=bad, _env_file=None)

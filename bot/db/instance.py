@@ -1,0 +1,189 @@
+"""One scheduler at a time: `dondoc run` holds a lock on its database for the life of the process.
+
+Two instances on one database would both long-poll Telegram (409 Conflict) and both send the
+08:00 reminders; a second one's start-up recovery would also take back the rows the first is
+still sending. So the second refuses to start and names the first.
+
+- PostgreSQL: `pg_try_advisory_lock` on a connection of its own, held by a daemon thread with its
+  own event loop (asyncpg connections belong to one loop, and `dondoc run` goes through several:
+  the migrations', the roster import's, PTB's). The server drops the lock when that session
+  ends, however the process dies. The holder's host, pid and start are its `application_name`,
+  which the refused instance reads from pg_stat_activity: nothing to clean up, never stale.
+- SQLite: an exclusive `flock` on a file beside the database (`dondoc.db.lock`), kept open for
+  the life of the process; the kernel releases it when the process dies, SIGKILL included, so
+  no stale lock survives a crash. flock rather than fcntl (POSIX) locks: those belong to the
+  process and vanish when any descriptor of the file is closed, and SQLite uses them on the
+  database file itself. The holder writes its host, pid and start into the lock file. (A row
+  in the database with a heartbeat would need a timeout to tell a dead holder from a slow one.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from secrets import token_hex
+
+from sqlalchemy.engine import make_url
+
+from bot.db.engine import ensure_sqlite_dir, is_sqlite
+
+# pg_try_advisory_lock(bigint): one key for "the dondoc scheduler" ("dond" in ASCII). Advisory
+# locks are per database, so bots on two databases of one server do not exclude each other.
+PG_KEY = 0x646F6E64
+_APP = "dondoc"
+
+
+def instance_id() -> str:
+    """This running instance, as recorded on the rows it claims: host, pid and a random part
+    (one process may open several runtimes, as the tests' restarts do)."""
+    host = socket.gethostname()[:32]
+    return f"{host}:{os.getpid()}:{token_hex(4)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """The instance that holds the lock, as far as it said."""
+
+    host: str
+    pid: int | None
+    since: datetime | None
+
+
+class LockError(Exception):
+    """The lock could not even be tried (the database cannot be reached, the folder is
+    read-only): one line for the person starting the bot."""
+
+
+class InstanceLock:
+    """Held until the process ends (or `release`, for tests)."""
+
+    def __init__(self, release: threading.Event | None = None, fd: int | None = None) -> None:
+        self._release = release
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._release is not None:
+            self._release.set()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def acquire(database_url: str) -> InstanceLock | Holder:
+    """Take the scheduler's lock on this database, or say who holds it."""
+    if is_sqlite(database_url):
+        return _sqlite(database_url)
+    return _postgres(database_url)
+
+
+def _me() -> tuple[str, int, int]:
+    return socket.gethostname(), os.getpid(), int(time.time())
+
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+
+def lock_path(database_url: str) -> Path | None:
+    database = make_url(database_url).database
+    if not database or database == ":memory:":
+        return None  # a database in memory cannot be shared by two processes
+    return Path(f"{database}.lock")
+
+
+def _sqlite(database_url: str) -> InstanceLock | Holder:
+    path = lock_path(database_url)
+    if path is None:
+        return InstanceLock()
+    try:
+        ensure_sqlite_dir(database_url)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LockError(f"cannot open the lock file {path}: {exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        try:
+            said = os.read(fd, 512).decode("utf-8", "replace")
+        finally:
+            os.close(fd)
+        return _parse(said)
+    host, pid, since = _me()
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{pid} {since} {host}\n".encode())
+    return InstanceLock(fd=fd)
+
+
+def _parse(said: str) -> Holder:
+    """`pid since host`, as the holder wrote it (the host last: it may hold spaces)."""
+    parts = said.strip().split(" ", 2)
+    if len(parts) < 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return Holder(host="?", pid=None, since=None)
+    return Holder(
+        host=parts[2], pid=int(parts[0]), since=datetime.fromtimestamp(int(parts[1]), UTC)
+    )
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+_HOLDER = """
+SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1
+  AND l.objsubid = 1
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
+
+
+def _postgres(database_url: str) -> InstanceLock | Holder:
+    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    host, pid, since = _me()
+    # application_name holds at most 63 bytes: the host goes last and may be cut.
+    name = f"{_APP} {pid} {since} {host}".encode()[:63].decode("utf-8", "ignore")
+    outcome: list[InstanceLock | Holder | BaseException] = []
+    ready = threading.Event()
+    release = threading.Event()
+
+    async def hold() -> None:
+        import asyncpg  # type: ignore[import-untyped]
+
+        try:
+            conn = await asyncpg.connect(dsn, server_settings={"application_name": name})
+        except (OSError, asyncpg.PostgresError) as exc:
+            outcome.append(LockError(f"cannot take the scheduler lock on the database: {exc}"))
+            ready.set()
+            return
+        try:
+            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", PG_KEY):
+                said = await conn.fetchval(_HOLDER, PG_KEY) or ""
+                outcome.append(_parse(said.removeprefix(_APP).strip()))
+                ready.set()
+                return
+            outcome.append(InstanceLock(release=release))
+            ready.set()
+            # Hold the session (and so the lock) until released or the process ends.
+            while not release.is_set():
+                await asyncio.sleep(0.5)
+        finally:
+            await conn.close()
+
+    def run() -> None:
+        try:
+            asyncio.run(hold())
+        except BaseException as exc:  # handed to the caller below
+            if not ready.is_set():
+                outcome.append(exc)
+                ready.set()
+
+    threading.Thread(target=run, name="dondoc-instance-lock", daemon=True).start()
+    ready.wait()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result

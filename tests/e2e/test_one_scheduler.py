@@ -1,0 +1,304 @@
+"""`dondoc run` as a real process against the Bot API stand-in: killed with SIGKILL in the middle
+of the 08:00 burst and started again, nothing is lost and only what the README says repeats; a
+second `dondoc run` on the same database refuses to start; another getUpdates consumer (409)
+is one line and a clean exit."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import text as sql
+from support import TOKEN, make_settings
+
+from bot.app import open_runtime
+from bot.clock import ManualClock
+from bot.db.engine import create_engine
+from bot.db.migrate import upgrade
+from bot.domain.model import Role, Status, Task
+from bot.sandbox import BotApiServer, FakeTelegram
+from bot.sandbox.burst import ASSIGNED, BURST, burst_roster
+from bot.services.planning import replan
+from bot.services.tasks import task_code
+
+CHAIRMAN = 900001
+MARK_VI = "(gửi lại — tin trước có thể chưa đến)"
+TASKS = 200
+UNITS = 200  # one task a unit: one message a task, so counts per task are counts per message
+KILL_AFTER = (40, 90, 140)  # messages the stand-in has received when each kill is prepared
+
+
+@dataclass
+class Run:
+    """One `dondoc run` process, its output in a file (a pipe nobody reads would fill up)."""
+
+    process: asyncio.subprocess.Process
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    async def wait_for(self, needle: str, timeout: float = 60) -> str:
+        async with asyncio.timeout(timeout):
+            while needle not in (out := self.output()):
+                if self.process.returncode is not None:
+                    break
+                await asyncio.sleep(0.05)
+        return out
+
+    async def stop(self) -> int:
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+        return await asyncio.wait_for(self.process.wait(), timeout=30)
+
+
+@dataclass
+class Runs:
+    tmp: Path
+    url: str
+    database_url: str
+    started: list[Run] = field(default_factory=list)
+
+    async def start(self, **settings: str) -> Run:
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DONDOC_"))
+        } | {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": self.url,
+            "DATABASE_URL": self.database_url,
+            **settings,
+        }
+        log = self.tmp / f"run-{len(self.started)}.log"
+        with log.open("wb") as out:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=self.tmp,
+                env=env,
+                stdout=out,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+        run = Run(process, log)
+        self.started.append(run)
+        return run
+
+    async def close(self) -> None:
+        for run in self.started:
+            if run.process.returncode is None:
+                run.process.kill()
+                await run.process.wait()
+
+
+async def _until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.005)
+
+
+async def _seed(database_url: str, tg: FakeTelegram) -> None:
+    """200 acknowledged tasks in 200 units, all "due today" at 08:00 on Friday 4/12/2026."""
+    await asyncio.to_thread(upgrade, database_url)
+    runtime = open_runtime(make_settings(database_url), clock=ManualClock(ASSIGNED))
+    spec = burst_roster(UNITS)
+    for person in spec.people:
+        tg.add_user(person.telegram_id, person.name)
+    tg.add_group(spec.leadership_chat or 0, "Lãnh đạo")
+    for unit in spec.units:
+        tg.add_group(unit.chat or 0, unit.name)
+    try:
+        services = runtime.services
+        await services.roster.import_org(spec)
+        core = services.core
+        async with core.uow() as uow:
+            unit_ids = [u.id for u in await uow.units.all()]
+            [chairman] = await uow.people.with_roles([Role.CHAIRMAN])
+            due = BURST.replace(hour=17)
+            for n in range(TASKS):
+                number = await uow.tasks.next_number()
+                task = await uow.tasks.add(
+                    Task(
+                        id=0,
+                        code=task_code(number),
+                        content=f"Nhiệm vụ thử số {number}",
+                        lead_unit_id=unit_ids[n % len(unit_ids)],
+                        cooperating_unit_ids=(),
+                        assigner_id=chairman.id,
+                        status=Status.ACKNOWLEDGED,
+                        created_at=ASSIGNED,
+                        original_due=due,
+                        due=due,
+                    )
+                )
+                await replan(core, uow, task, ASSIGNED)
+            await uow.commit()
+    finally:
+        await runtime.close()
+
+
+async def _states(database_url: str) -> dict[str, int]:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(sql("SELECT state, count(*) FROM deliveries GROUP BY state"))
+            return {state: int(n) for state, n in rows}
+    finally:
+        await engine.dispose()
+
+
+async def test_kill_9_three_times_in_the_burst_loses_nothing(
+    tmp_path: Path, database_url: str
+) -> None:
+    tg = FakeTelegram(token=TOKEN)
+    await _seed(database_url, tg)
+    server = BotApiServer(tg)
+    runs = Runs(tmp_path, await server.start(), database_url)
+
+    def received() -> int:
+        return len(tg.calls_to("sendMessage"))
+
+    began = time.monotonic()
+
+    def now() -> str:
+        # Each process's clock starts where the burst's time line stands: 08:00 on the first
+        # start, later on each restart (DONDOC_FAKE_NOW, the run's clock for tests).
+        return (BURST + timedelta(seconds=time.monotonic() - began)).isoformat()
+
+    try:
+        run = await runs.start(DONDOC_FAKE_NOW=now())
+        for threshold in KILL_AFTER:
+            await _until(lambda t=threshold: received() >= t, 90, f"{threshold} messages")
+            # The next message reaches its group but its answer is held: the process dies with
+            # that request (and whatever else) in flight.
+            before = received()
+            tg.delay_next("sendMessage", 3.0)
+            await _until(lambda b=before: received() > b, 30, "the held message")
+            run.process.kill()
+            assert await run.process.wait() == -signal.SIGKILL
+            run = await runs.start(DONDOC_FAKE_NOW=now())
+        async with asyncio.timeout(90):
+            while True:
+                states = await _states(database_url)
+                if not set(states) & {"pending", "claimed", "sending"}:
+                    break
+                await asyncio.sleep(0.2)
+        await tg.wait_idle(timeout=10)
+        log = run.output()
+        assert await run.stop() == 0
+    finally:
+        await runs.close()
+        await server.stop()
+
+    plain: dict[str, int] = {}
+    marked: dict[str, int] = {}
+    for unit in burst_roster(UNITS).units:
+        for message in tg.bot_messages(unit.chat or 0):
+            text = message.get("text") or ""
+            tally = marked if MARK_VI in text else plain
+            for line in text.splitlines():
+                if line.startswith("• NV-"):
+                    code = line.split()[1]
+                    tally[code] = tally.get(code, 0) + 1
+    codes = {task_code(n) for n in range(1, TASKS + 1)}
+    seen = set(plain) | set(marked)
+    lost = codes - seen
+    twice = {c for c in codes if plain.get(c, 0) + marked.get(c, 0) == 2}
+    # Each restart said how many messages it found cut off in flight: at most IN_FLIGHT (8)
+    # at each crash, and those are exactly the marked copies.
+    again = [
+        int(found.group(1))
+        for run in runs.started[1:]
+        if (found := re.search(r"; (\d+) were cut off while sending", run.output()))
+    ]
+    print(
+        f"\ncrash test: {TASKS} tasks, {len(KILL_AFTER)} kills: lost {len(lost)}, "
+        f"received once {len(codes) - len(lost) - len(twice)}, twice {len(twice)} "
+        f"(the second marked {sum(marked.values())}); deliveries {states}; "
+        f"{received()} sendMessage calls; cut off in flight at each kill: {again}"
+    )
+    assert not lost, sorted(lost)
+    # As the README states: no reminder goes out twice unmarked, and a repeat is sent once
+    # at most, marked, and only for a message that was on its way when the process died.
+    assert max(plain.values()) == 1
+    assert not marked or max(marked.values()) == 1
+    assert len(marked) <= len(KILL_AFTER) * 8  # IN_FLIGHT sends at most at each kill
+    assert len(marked) >= len(KILL_AFTER)  # each held message reached its group: repeated
+    assert states == {"sent": TASKS}
+    assert len(again) == len(KILL_AFTER) and max(again) <= 8, again
+    assert sum(again) == sum(marked.values())
+    for run in runs.started:
+        assert "Traceback" not in run.output(), run.output()
+    assert "Traceback" not in log
+
+
+async def _answers(tg: FakeTelegram, user: int) -> bool:
+    tg.send_message(user, user, "/start")
+    return bool(await tg.wait_for_bot_message(user, timeout=20))
+
+
+async def test_a_second_run_on_the_same_database_refuses_and_names_the_first(
+    tmp_path: Path, database_url: str
+) -> None:
+    tg = FakeTelegram(token=TOKEN)
+    tg.add_user(CHAIRMAN, "An", "Nguyễn Văn")
+    server = BotApiServer(tg)
+    runs = Runs(tmp_path, await server.start(), database_url)
+    try:
+        first = await runs.start()
+        assert "is running" in await first.wait_for("is running"), first.output()
+        for lang, line in (("vi", "Đôn Đốc đang chạy trên cơ sở dữ liệu này (máy "), ("en", "")):
+            second = await runs.start(DONDOC_LANGUAGE=lang)
+            assert await asyncio.wait_for(second.process.wait(), timeout=60) == 1
+            said = [s for s in second.output().splitlines() if "Đôn Đốc" in s]
+            expected = line or "Đôn Đốc is already running on this database (host "
+            assert len(said) == 1 and said[0].startswith(expected), second.output()
+            assert f"pid {first.process.pid}, " in said[0]
+            assert "Traceback" not in second.output()
+            assert "is running" not in second.output()  # it never polled Telegram
+        # The first never noticed: it answers, and it was not thrown off by a 409.
+        assert await _answers(tg, CHAIRMAN)
+        assert await first.stop() == 0
+        out = first.output()
+        assert "Traceback" not in out and "409" not in out, out
+        # Once the first has stopped, the lock is free again.
+        third = await runs.start()
+        assert "is running" in await third.wait_for("is running"), third.output()
+        assert await third.stop() == 0
+    finally:
+        await runs.close()
+        await server.stop()
+
+
+async def test_another_program_polling_the_bot_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    tg = FakeTelegram(token=TOKEN)
+    tg.fail_next(
+        "getUpdates",
+        409,
+        "Conflict: terminated by other getUpdates request; make sure that only one bot"
+        " instance is running",
+        count=100,
+    )
+    server = BotApiServer(tg)
+    runs = Runs(tmp_path, await server.start(), f"sqlite+aiosqlite:///{tmp_path / 'dondoc.db'}")
+    try:
+        run = await runs.start(DONDOC_LANGUAGE="en")
+        assert await asyncio.wait_for(run.process.wait(), timeout=60) == 1
+    finally:
+        await runs.close()
+        await server.stop()
+    out = run.output()
+    said = [s for s in out.splitlines() if "409 Conflict" in s]
+    assert len(said) == 1 and "another program is taking this bot's updates" in said[0], out
+    assert "Traceback" not in out, out
+    assert len(tg.calls_to("getUpdates")) < 10  # it stopped, it did not keep trying
