@@ -265,3 +265,18 @@ class DeliveryRow(Base):
     # so a task finished, extended or moved meanwhile is not chased (None for other messages).
     nudge_ids: Mapped[list[int] | None] = mapped_column(JSON)
     __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)
+
+
+class PublishedTallyRow(Base):
+    """The figures a weekly post published, as it published them: the next post's change column
+    and `/tonghop` for that period show these, whatever changed since (migration 0012)."""
+
+    __tablename__ = "published_tallies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # "week:2026-W48"
+    period_start: Mapped[datetime] = mapped_column()
+    period_end: Mapped[datetime] = mapped_column(index=True)
+    count_against: Mapped[str] = mapped_column(String(16))
+    # {"total": [the ten Counts fields], "units": {"<unit id>": [...]}}
+    figures: Mapped[dict[str, Any]] = mapped_column()
+    published_at: Mapped[datetime] = mapped_column()
