@@ -135,9 +135,13 @@ class Office:
             raise AssertionError(action)
         assert outcome.changed or action == "assign", (action, code, outcome.reply)
 
-    async def tally(self, period: Period, history: bool = True) -> Tally:
+    async def tally(
+        self, period: Period, history: bool = True, read_with: list[Period] | None = None
+    ) -> Tally:
+        """The period's tally from the facts read for it (or for it and others at once, as the
+        weekly post reads this week and the one before)."""
         async with self.runtime.services.core.uow() as uow:
-            facts = await uow.reports.facts([period])
+            facts = await uow.reports.facts(read_with or [period])
         if not history:
             facts = [replace(f, steps=None) for f in facts]
         return tally(facts, period, self.runtime.services.core.calendar, keep_lines=True)
@@ -370,14 +374,18 @@ async def _scenario(data: st.DataObject, template: Path, folder: Path) -> None:
             for office in offices:
                 await office.do(moment, action, code, arg)
             states[code] = await whole.state(code)
-        for start in (START - timedelta(hours=1), cutoff - WEEK, cutoff - timedelta(hours=5)):
-            if start >= cutoff:
-                continue
-            period = Period(start, cutoff)
+        starts = (START - timedelta(hours=1), cutoff - WEEK, cutoff - timedelta(hours=5))
+        periods = [Period(start, cutoff) for start in starts if start < cutoff]
+        # Periods ending before T too, read together with those ending at T.
+        earlier = [Period(p.start - WEEK, p.start) for p in periods]
+        for period in periods + earlier:
             expected = figures(await upto.tally(period))
             # The copy's stamps are its state at T: read without the history, the same.
-            assert figures(await upto.tally(period, history=False)) == expected
+            if period.end == cutoff:
+                assert figures(await upto.tally(period, history=False)) == expected
             assert figures(await whole.tally(period)) == expected, period
+            together = await whole.tally(period, read_with=periods + earlier)
+            assert figures(together) == expected, period
     finally:
         await whole.close()
         await upto.close()
