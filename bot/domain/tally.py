@@ -172,6 +172,10 @@ class TaskLine:
     unacknowledged: bool
     assigned_in_period: bool
     people: tuple[int, ...]  # who acknowledged or reported, as of the end
+    # As of the end: when the result awaiting review (or the one approved) was reported, and
+    # the completion time of a finished task.
+    reported_at: datetime | None = None
+    completed_at: datetime | None = None
 
 
 @dataclass
@@ -304,8 +308,22 @@ def _deadline(facts: TaskFacts, end: datetime, count_against: str) -> tuple[date
 
 
 # What `_classify` finds: (lead unit, deadline, category, days late, extensions, finished,
-# unacknowledged, assigned in the period, who acknowledged (or None), who reported (or None)).
-_Found = tuple[int, datetime | None, Category, int, int, bool, bool, bool, int | None, int | None]
+# unacknowledged, assigned in the period, who acknowledged (or None), who reported (or None),
+# reported at (or None), completed at (or None)), all as of the end.
+_Found = tuple[
+    int,
+    datetime | None,
+    Category,
+    int,
+    int,
+    bool,
+    bool,
+    bool,
+    int | None,
+    int | None,
+    datetime | None,
+    datetime | None,
+]
 
 
 # The state `_replay` finds at an end: (acknowledged at, by, reported at (the result awaiting
@@ -400,6 +418,8 @@ def _classify(facts: TaskFacts, bounds: _Bounds) -> _Found | None:
         facts.created_at >= bounds.start,
         ack_by if acknowledged_ok else None,
         rep_by if reported is not None else None,
+        reported,
+        completed if finished else None,
     )
 
 
@@ -414,7 +434,7 @@ def _people(ack_by: int | None, rep_by: int | None) -> tuple[int, ...]:
 
 
 def _line(facts: TaskFacts, found: _Found) -> TaskLine:
-    lead, due, category, days, extensions, finished, unack, assigned, ack_by, rep_by = found
+    lead, due, category, days, extensions, finished, unack, assigned, ack_by, rep_by = found[:10]
     return TaskLine(
         facts=facts,
         lead_unit_id=lead,
@@ -426,6 +446,8 @@ def _line(facts: TaskFacts, found: _Found) -> TaskLine:
         unacknowledged=unack,
         assigned_in_period=assigned,
         people=_people(ack_by, rep_by),
+        reported_at=found[10],
+        completed_at=found[11],
     )
 
 
@@ -508,7 +530,7 @@ def tally(
         found = _classify(item, bounds)
         if found is None:
             continue
-        unit, _, category, days, extensions, _, unack, assigned, ack_by, rep_by = found
+        unit, _, category, days, extensions, _, unack, assigned, ack_by, rep_by, _, _ = found
         if wanted is not None and unit not in wanted:
             continue
         slot = slot_of[category]

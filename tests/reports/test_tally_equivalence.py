@@ -164,12 +164,14 @@ def reference(facts: TaskFacts, period: Period, count_against: str) -> tuple[obj
         not finished and not acknowledged,
         facts.created_at >= start,
         tuple(people),
+        reported,
+        facts.completed_at if finished else None,
     )
 
 
 def counted(lines: list[tuple[object, ...]]) -> Counts:
     counts = Counts()
-    for _lead, _due, category, days, extensions, _finished, unack, assigned, _people in lines:
+    for _lead, _due, category, days, extensions, _finished, unack, assigned, *_ in lines:
         counts.total += 1
         counts.assigned += bool(assigned)
         counts.unacknowledged += bool(unack)
@@ -290,6 +292,8 @@ def test_tally_agrees_with_the_rules_computed_naively(seed: int) -> None:
                         line.unacknowledged,
                         line.assigned_in_period,
                         line.people,
+                        line.reported_at,
+                        line.completed_at,
                     )
                 assert got == expected[f.id], (f, period, count_against)
             result = tally(facts, period, workdays, count_against=count_against, keep_lines=True)

@@ -166,6 +166,8 @@ def lines(result: Tally) -> dict[str, tuple[object, ...]]:
             x.unacknowledged,
             x.assigned_in_period,
             x.people,
+            x.reported_at,
+            x.completed_at,
         )
         for x in result.lines
     }
@@ -254,6 +256,9 @@ async def test_a_return_after_the_end_does_not_change_the_period(
         result = await office.tally(W49)
         assert figures(result) == before
         assert category(result, "NV-0001") == (Category.OPEN_IN_TIME, 0)
+        # The register says it awaited review, with the report the return later undid.
+        [line] = [x for x in result.lines if x.facts.code == "NV-0001"]
+        assert line.reported_at == at(1, 12, 10) and line.completed_at is None
         # Who acknowledged and who reported, as at the end, both still counted.
         assert sorted(c.total for c in result.people.values()) == [1, 1]
         # The week of the return: open again and late, counted to its end.
@@ -289,6 +294,8 @@ async def test_a_re_report_counts_from_the_report_awaiting_review_at_the_end(
         w50 = await office.tally(Period(W49.end, W49.end + WEEK))
         assert category(w50, "NV-0001") == (Category.DONE_LATE, 1)
         assert category(w50, "NV-0002") == (Category.DONE_LATE, 5)
+        [line] = [x for x in w50.lines if x.facts.code == "NV-0002"]
+        assert line.completed_at == line.reported_at == at(9, 12, 10)
     finally:
         await office.close()
 
