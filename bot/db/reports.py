@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.tables import ExtensionRow, NudgeRow, TaskEventRow, TaskRow, TaskUnitRow
 from bot.domain.model import EventKind, ExtensionStatus, Status
 from bot.domain.nudging import URGE_KINDS
-from bot.domain.tally import Period, TaskFacts
+from bot.domain.tally import Period, Step, Steps, TaskFacts
 
 CHUNK = 5000  # ids per IN (...): well inside SQLite's and asyncpg's parameter limits
 
@@ -34,14 +34,25 @@ class TaskDetails:
 
 def in_period(period: Period) -> ColumnElement[bool]:
     """A first cut, in SQL, of the tasks a period is about (see bot.domain.tally): assigned
-    before the end, not finished before the start, not withdrawn before the start (a task
-    withdrawn is never touched again, so its last update is the withdrawal). The tally applies
-    the exact rules to what this returns."""
+    before the end, not finished before the start (approved, which is when the task was last
+    updated or before; its completion time is the report, which may be earlier), not withdrawn
+    before the start (a task withdrawn is never touched again, so its last update is the
+    withdrawal). The tally applies the exact rules to what this returns."""
     return and_(
         TaskRow.created_at < period.end,
-        or_(TaskRow.completed_at.is_(None), TaskRow.completed_at >= period.start),
+        or_(TaskRow.completed_at.is_(None), TaskRow.updated_at >= period.start),
         or_(TaskRow.status != Status.WITHDRAWN.value, TaskRow.updated_at >= period.start),
     )
+
+
+# The history events the tally replays, as its steps (a report is told apart by its status).
+_STEP_KINDS = {
+    EventKind.ACKNOWLEDGED.value: Step.ACKNOWLEDGED,
+    EventKind.REPORTED.value: Step.REPORTED,
+    EventKind.APPROVED.value: Step.APPROVED,
+    EventKind.RETURNED.value: Step.RETURNED,
+    EventKind.REASSIGNED.value: Step.REASSIGNED,
+}
 
 
 def _from_text(value: str | None) -> datetime | None:
@@ -111,6 +122,21 @@ class ReportRepository:
             for task_id, decided_at, granted_due in ext_rows:
                 extensions[task_id].append((aware(decided_at), aware(granted_due)))  # type: ignore[arg-type]
         moves = await self.reassigned_since(min(p.end for p in periods))
+        # Which tasks' state at an end differs from their state now, or may: those that took a
+        # step at or after the earliest end, and those finished whose result was reported before
+        # the latest start but that were touched (approved, perhaps) at or after the earliest
+        # start (whether they belong to a period depends on when they were approved). Their
+        # history is read; the others' stamps are their state at every end asked about.
+        latest_start = max(p.start for p in periods)
+        done = Status.DONE.value
+        need = set(await self._stepped_since(min(p.end for p in periods)))
+        for row in rows:
+            completed_at, status, updated_at = row[11], row[12], row[13]
+            if status == done and updated_at != completed_at and completed_at is not None:
+                completed = aware(completed_at)
+                if completed < latest_start and aware(updated_at) >= span.start:  # type: ignore[operator]
+                    need.add(row[0])
+        steps = await self._steps_of(sorted(need), raw)
         withdrawn = Status.WITHDRAWN.value
         out = []
         for (
@@ -149,9 +175,47 @@ class ReportRepository:
                     aware(updated_at) if status == withdrawn else None,
                     tuple(extensions[task_id]) if extension_count and task_id in extensions else (),
                     tuple(moves[task_id]) if task_id in moves else (),
+                    steps.get(task_id),
                 )
             )
         return out
+
+    async def _stepped_since(self, moment: datetime) -> list[int]:
+        """The tasks that took a step at or after `moment` (through the (kind, at) index)."""
+        rows = await self._s.execute(
+            select(TaskEventRow.task_id)
+            .where(TaskEventRow.kind.in_(list(_STEP_KINDS)), TaskEventRow.at >= moment)
+            .distinct()
+        )
+        return [task_id for (task_id,) in rows]
+
+    async def _steps_of(self, task_ids: list[int], raw: bool) -> dict[int, Steps]:
+        """The whole history of steps of these tasks, each in the order it was recorded."""
+        at = type_coerce(TaskEventRow.at, String) if raw else TaskEventRow.at
+        found: dict[int, list[tuple[datetime, Step, int | None]]] = defaultdict(list)
+        done = Status.DONE.value
+        for start in range(0, len(task_ids), CHUNK):
+            rows = await self._s.execute(
+                select(
+                    TaskEventRow.task_id,
+                    at,
+                    TaskEventRow.kind,
+                    TaskEventRow.actor_id,
+                    TaskEventRow.after,
+                )
+                .where(
+                    TaskEventRow.task_id.in_(task_ids[start : start + CHUNK]),
+                    TaskEventRow.kind.in_(list(_STEP_KINDS)),
+                )
+                .order_by(TaskEventRow.id)
+            )
+            for task_id, when, kind, actor_id, after in rows:
+                step = _STEP_KINDS[kind]
+                if step is Step.REPORTED and (after or {}).get("status") == done:
+                    step = Step.FINISHED  # reported with no review: finished at once
+                stamp = _from_text(when) if raw else _as_utc(when)
+                found[task_id].append((stamp, step, actor_id))  # type: ignore[arg-type]
+        return {task_id: tuple(items) for task_id, items in found.items()}
 
     async def reassigned_since(self, moment: datetime) -> dict[int, list[tuple[datetime, int]]]:
         """Reassignments at or after `moment`: (at, the lead unit before)."""

@@ -395,3 +395,18 @@ class ProgrammeItemRow(Base):
         UniqueConstraint("import_id", "row_no", "seq"),
         Index("ix_programme_items_state_active_from", "state", "active_from"),
     )
+
+
+class PublishedTallyRow(Base):
+    """The figures a weekly post published, as it published them: the next post's change column
+    and `/tonghop` for that period show these, whatever changed since (migration 0010)."""
+
+    __tablename__ = "published_tallies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # "week:2026-W48"
+    period_start: Mapped[datetime] = mapped_column()
+    period_end: Mapped[datetime] = mapped_column(index=True)
+    count_against: Mapped[str] = mapped_column(String(16))
+    # {"total": [the ten Counts fields], "units": {"<unit id>": [...]}}
+    figures: Mapped[dict[str, Any]] = mapped_column()
+    published_at: Mapped[datetime] = mapped_column()

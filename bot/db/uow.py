@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.drafts import DocumentRepository, DraftRepository
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.programme import ProgrammeRepository
+from bot.db.published import PublishedRepository
 from bot.db.reports import ReportRepository
 from bot.db.repositories import (
     ExtensionRepository,
@@ -39,6 +40,7 @@ class UnitOfWork:
     drafts: DraftRepository
     documents: DocumentRepository
     series: SeriesRepository
+    published: PublishedRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -62,6 +64,7 @@ class UnitOfWork:
         self.drafts = DraftRepository(session)
         self.documents = DocumentRepository(session)
         self.series = SeriesRepository(session)
+        self.published = PublishedRepository(session)
         return self
 
     async def __aexit__(

@@ -8,20 +8,25 @@ lateness is judged to the minute, see below):
 * not finished before the start (``completed_at`` unset or ``>= start``): what was done before the
   period belongs to earlier periods, what is still open is carried over ("kỳ trước chuyển sang").
 
-Every task is classified *as of the end*: stamps at or after the end are ignored (a task approved
-after the end is open at the end; an extension approved after the end has not moved the deadline;
-a reassignment after the end leaves the task with the unit that led it then).
+Every task is classified *as of the end*, from its history: what happened at or after the end is
+ignored (a task approved after the end is open at the end, awaiting review; a result returned
+after the end was still awaiting review at the end; an extension approved after the end has not
+moved the deadline; a reassignment after the end leaves the task with the unit that led it then,
+as acknowledged and reported by that unit). A task belongs to a period unless it was *finished*
+(approved) before the start, whenever its result was reported.
 
 Categories (a partition of the tasks in the period):
 
 * Đã hoàn thành đúng hạn — finished no later than the deadline's minute, as every screen shows
-  it (17:00:59 on a 17:00 deadline is on time, 17:01:00 is late). Finished means approved; the
-  completion time is when the unit reported (the leader's review time never makes a unit late).
+  it (17:00:59 on a 17:00 deadline is on time, 17:01:00 is late). Finished means approved before
+  the end; the completion time is when the unit reported the result that was approved (the
+  leader's review time never makes a unit late).
 * Đã hoàn thành quá hạn — finished after the deadline.
 * Chưa hoàn thành – trong hạn — open, the deadline not passed at the end; also open tasks whose
   result was reported on time and awaits the leader's review.
 * Chưa hoàn thành – quá hạn — open and late at the end; a result reported late and awaiting review
-  stays here, its lateness frozen at the report.
+  stays here, its lateness frozen at the report. A result returned before the end no longer
+  stops the clock: the task is open again from the return, as if never reported.
 * Không có thời hạn — tasks without a deadline, open or finished: outside the 2×2 and the rate.
 
 Overlays (counted within the partition): chưa tiếp nhận (open and not acknowledged at the end),
@@ -81,6 +86,21 @@ class Period:
             raise ValueError("a period must start before it ends")
 
 
+class Step(StrEnum):
+    """What a task's history records of who took it on, reported, and how that was decided."""
+
+    ACKNOWLEDGED = "acknowledged"
+    REPORTED = "reported"  # a result, to be reviewed
+    FINISHED = "finished"  # a result that finished the task at once (no review)
+    APPROVED = "approved"
+    RETURNED = "returned"
+    REASSIGNED = "reassigned"  # the new lead acknowledges and reports afresh
+
+
+# (at, step, by): a task's steps in the order they were recorded.
+Steps = tuple[tuple[datetime, Step, int | None], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class TaskFacts:
     """A task as the database records it now, plus the history the tally needs to look back."""
@@ -101,6 +121,10 @@ class TaskFacts:
     extensions: tuple[tuple[datetime, datetime], ...] = ()
     # Reassignments: (at, the lead unit before it). Only those at or after a period's end matter.
     reassignments: tuple[tuple[datetime, int], ...] = ()
+    # The task's steps, when any was taken since the earliest start asked about: then the state
+    # at an end is replayed from those before it, and the five stamps above (its state now) are
+    # not read. None: its state has not changed since, so the stamps are its state at every end.
+    steps: Steps | None = None
 
 
 @dataclass(slots=True)
@@ -148,6 +172,10 @@ class TaskLine:
     unacknowledged: bool
     assigned_in_period: bool
     people: tuple[int, ...]  # who acknowledged or reported, as of the end
+    # As of the end: when the result awaiting review (or the one approved) was reported, and
+    # the completion time of a finished task.
+    reported_at: datetime | None = None
+    completed_at: datetime | None = None
 
 
 @dataclass
@@ -280,8 +308,54 @@ def _deadline(facts: TaskFacts, end: datetime, count_against: str) -> tuple[date
 
 
 # What `_classify` finds: (lead unit, deadline, category, days late, extensions, finished,
-# unacknowledged, assigned in the period, who acknowledged (or None), who reported (or None)).
-_Found = tuple[int, datetime | None, Category, int, int, bool, bool, bool, int | None, int | None]
+# unacknowledged, assigned in the period, who acknowledged (or None), who reported (or None),
+# reported at (or None), completed at (or None)), all as of the end.
+_Found = tuple[
+    int,
+    datetime | None,
+    Category,
+    int,
+    int,
+    bool,
+    bool,
+    bool,
+    int | None,
+    int | None,
+    datetime | None,
+    datetime | None,
+]
+
+
+# The state `_replay` finds at an end: (acknowledged at, by, reported at (the result awaiting
+# review, or the one approved), by, completion time, finished (approved) at).
+_State = tuple[
+    datetime | None, int | None, datetime | None, int | None, datetime | None, datetime | None
+]
+
+
+def _replay(steps: Steps, end: datetime) -> _State:
+    """A task's state at `end`, from the steps recorded before it."""
+    ack_at = rep_at = completed = finished = None
+    ack_by = rep_by = None
+    for at, step, by in steps:
+        if at >= end:
+            continue
+        if step is Step.ACKNOWLEDGED:
+            ack_at, ack_by = at, by
+        elif step is Step.REPORTED or step is Step.FINISHED:
+            rep_at, rep_by = at, by
+            if ack_at is None:  # reporting takes the task on
+                ack_at, ack_by = at, by
+            if step is Step.FINISHED:
+                completed = finished = at
+        elif step is Step.APPROVED:
+            # Done when the approved result was reported, whenever the leader decided.
+            completed, finished = (rep_at or at), at
+        elif step is Step.RETURNED:
+            rep_at = rep_by = None
+        elif step is Step.REASSIGNED:
+            ack_at = ack_by = rep_at = rep_by = None
+    return ack_at, ack_by, rep_at, rep_by, completed, finished
 
 
 def _classify(facts: TaskFacts, bounds: _Bounds) -> _Found | None:
@@ -293,10 +367,18 @@ def _classify(facts: TaskFacts, bounds: _Bounds) -> _Found | None:
     withdrawn = facts.withdrawn_at
     if withdrawn is not None and withdrawn < end:
         return None
-    completed = facts.completed_at
-    finished = completed is not None and completed < end
-    if finished and completed < bounds.start:  # type: ignore[operator]
-        return None
+    if facts.steps is not None:
+        acknowledged, ack_by, reported, rep_by, completed, finished_at = _replay(facts.steps, end)
+        finished = finished_at is not None
+        if finished and finished_at < bounds.start:  # type: ignore[operator]
+            return None
+    else:
+        completed = facts.completed_at
+        finished = completed is not None and completed < end
+        if finished and completed < bounds.start:  # type: ignore[operator]
+            return None
+        acknowledged, ack_by = facts.acknowledged_at, facts.acknowledged_by
+        reported, rep_by = facts.reported_at, facts.reported_by
     lead = facts.lead_unit_id
     if facts.reassignments:
         later = [r for r in facts.reassignments if r[0] >= end]
@@ -307,10 +389,8 @@ def _classify(facts: TaskFacts, bounds: _Bounds) -> _Found | None:
     else:
         due = facts.due if bounds.count_against == IN_FORCE else facts.original_due
         extensions = 0
-    reported = facts.reported_at
     if reported is not None and not reported < end:
         reported = None
-    acknowledged = facts.acknowledged_at
     acknowledged_ok = acknowledged is not None and acknowledged < end
     days_late = 0
     if due is None:
@@ -336,8 +416,10 @@ def _classify(facts: TaskFacts, bounds: _Bounds) -> _Found | None:
         finished,
         not finished and not acknowledged_ok,
         facts.created_at >= bounds.start,
-        facts.acknowledged_by if acknowledged_ok else None,
-        facts.reported_by if reported is not None else None,
+        ack_by if acknowledged_ok else None,
+        rep_by if reported is not None else None,
+        reported,
+        completed if finished else None,
     )
 
 
@@ -352,7 +434,7 @@ def _people(ack_by: int | None, rep_by: int | None) -> tuple[int, ...]:
 
 
 def _line(facts: TaskFacts, found: _Found) -> TaskLine:
-    lead, due, category, days, extensions, finished, unack, assigned, ack_by, rep_by = found
+    lead, due, category, days, extensions, finished, unack, assigned, ack_by, rep_by = found[:10]
     return TaskLine(
         facts=facts,
         lead_unit_id=lead,
@@ -364,6 +446,8 @@ def _line(facts: TaskFacts, found: _Found) -> TaskLine:
         unacknowledged=unack,
         assigned_in_period=assigned,
         people=_people(ack_by, rep_by),
+        reported_at=found[10],
+        completed_at=found[11],
     )
 
 
@@ -446,7 +530,7 @@ def tally(
         found = _classify(item, bounds)
         if found is None:
             continue
-        unit, _, category, days, extensions, _, unack, assigned, ack_by, rep_by = found
+        unit, _, category, days, extensions, _, unack, assigned, ack_by, rep_by, _, _ = found
         if wanted is not None and unit not in wanted:
             continue
         slot = slot_of[category]

@@ -202,11 +202,7 @@ def register_rows(data: WorkbookData, lang: str, tz: ZoneInfo) -> list[list[Any]
             else ""
         )
         status = t(f"report.cat.{line.category.value}", lang)
-        if (
-            not line.finished
-            and facts.reported_at is not None
-            and facts.reported_at < data.tally.period.end
-        ):
+        if not line.finished and line.reported_at is not None:  # as of the period's end
             status += t("report.awaiting_review", lang)
         rows.append(
             [
@@ -221,7 +217,7 @@ def register_rows(data: WorkbookData, lang: str, tz: ZoneInfo) -> list[list[Any]
                 _local(line.due, tz),
                 _local(facts.original_due, tz),
                 line.extensions,
-                _local(facts.completed_at, tz) if line.finished else None,
+                _local(line.completed_at, tz) if line.finished else None,
                 status,
                 line.days_late if line.category in (Category.DONE_LATE, Category.OPEN_LATE) else 0,
                 ((details.result or "") if details and line.finished else "")[:CONTENT_CLIP],

@@ -14,10 +14,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.db.published import Published
 from bot.db.uow import UnitOfWork
 from bot.domain.model import LEADER_ROLES, UNIT_ROLES, Person, Role, Unit
 from bot.domain.reportconfig import (
@@ -33,7 +34,7 @@ from bot.domain.reportconfig import (
 from bot.domain.reportconfig import (
     days as days_period,
 )
-from bot.domain.tally import Period, Tally, WorkdayCounter, tally
+from bot.domain.tally import Counts, Period, Tally, WorkdayCounter, tally
 from bot.domain.unitnames import UnitDirectory
 from bot.reports.chart import chart_png
 from bot.reports.workbook import WorkbookData, workbook_bytes
@@ -42,6 +43,7 @@ from bot.services.outbox import Outcome
 from bot.text.catalog import t
 from bot.text.render import esc, examples
 from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tally_text
+from bot.text.reports import moment as moment_text
 
 REPORTS = "reports"
 WEEK = timedelta(days=7)
@@ -139,11 +141,17 @@ class ReportService:
             ]
 
     async def tally_report(
-        self, period: Period, previous: Period | None = None, unit: Unit | None = None
+        self,
+        period: Period,
+        previous: Period | None = None,
+        unit: Unit | None = None,
+        published: Published | None = None,
     ) -> TallyReport:
+        """The figures of `period`, and of `previous` to compare with: what was published for
+        it when given (`published`), otherwise counted now."""
         async with self.core.uow() as uow:
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
-            periods = [period] if previous is None else [period, previous]
+            periods = [period] if previous is None or published is not None else [period, previous]
             unit_ids = [unit.id] if unit is not None else None
             tallies = await self._tallies(uow, periods, unit_ids)
             current = tallies[0]
@@ -151,9 +159,10 @@ class ReportService:
             # tenth of a second to count for, the 25 listed nothing).
             listed = current.late[:MAX_LATE]
             urges = await uow.reports.urges([x.facts.id for x in listed], period.end)
-        return TallyReport(
-            current, units, tallies[1] if previous is not None else None, urges, unit
-        )
+        before = tallies[1] if len(tallies) > 1 else None
+        if published is not None:
+            before = as_tally(published, unit_ids)
+        return TallyReport(current, units, before, urges, unit)
 
     async def texts(self, report: TallyReport, lang: str | None = None) -> tuple[str, bytes | None]:
         """The tally as a message and, when there is anything to draw, its chart.
@@ -282,9 +291,12 @@ class ReportService:
             ]
         if not wanted:
             return 0
-        # Numbers as of the scheduled moment, however late they are sent.
+        # Numbers as of the scheduled moment, however late they are sent; the change against
+        # last week's post is against what that post published.
+        async with self.core.uow() as uow:
+            last = await uow.published.get(week_key(moment - WEEK, self.core.config.tz))
         report = await self.tally_report(
-            Period(moment - WEEK, moment), Period(moment - 2 * WEEK, moment - WEEK)
+            Period(moment - WEEK, moment), Period(moment - 2 * WEEK, moment - WEEK), None, last
         )
         lang = self.core.config.language
         text, chart = await self.texts(report, lang)
@@ -292,7 +304,16 @@ class ReportService:
         caption = t("report.chart_caption", lang, start=start, end=end)
         now = self.core.clock.now()
         count = 0
+        current = report.tally
         async with self.core.uow() as uow:
+            await uow.published.add(
+                f"week:{week}",
+                current.period,
+                current.count_against,
+                current.units,
+                current.total,
+                now,
+            )
             for chat in wanted:
                 key = f"report:week:{week}:{chat}"
                 count += await uow.deliveries.add(key, chat, text, [], now)
@@ -357,7 +378,7 @@ class ReportService:
             return Answer(Outcome(refusal))
         now = self.core.clock.now()
         try:
-            asked = parse_period(arg, now, self.core.config.tz)
+            asked = await self._posted_week(arg, now) or parse_period(arg, now, self.core.config.tz)
         except ValueError:
             return Answer(Outcome(t("usage.tonghop", lang, **examples(units))))
         period, previous, rest = asked.period, asked.previous, asked.rest
@@ -377,7 +398,10 @@ class ReportService:
             if unit is not None and unit.id != own.id:
                 return Answer(Outcome(t("report.denied_unit", lang, unit=esc(own.name))))
             unit = own
-        report = await self.tally_report(period, previous, unit)
+        async with self.core.uow() as uow:
+            published = await uow.published.of_period(period)
+            earlier = await uow.published.of_period(previous) if previous is not None else None
+        report = await self.tally_report(period, previous, unit, earlier)
         if asked.guessed:
             start, end = period_bounds(period, self.core.config.tz)
             # The example: the same days a year earlier, written with their years.
@@ -388,6 +412,8 @@ class ReportService:
             report.note = t(
                 "report.guessed_year", lang, start=start, end=end, ex_start=ex_start, ex_end=ex_end
             )
+        if published is not None:
+            report.note = self._as_published(report, published, lang)
         text, chart = await self.texts(report, lang)
         files = []
         if chart is not None:
@@ -395,6 +421,70 @@ class ReportService:
             caption = t("report.chart_caption", lang, start=start, end=end)
             files.append(ReportFile("tong-hop.png", chart, "photo", caption))
         return Answer(Outcome(text), files)
+
+    async def _posted_week(self, arg: str, now: datetime) -> AskedPeriod | None:
+        """ "tuần 48[/2026] [đơn vị]": the week the weekly post of ISO week 48 spoke of (the
+        period it published, or the one it will), compared with the post before it. None:
+        not such words. ValueError: a week that does not exist."""
+        match = _POSTED_WEEK.match(_norm(arg).lower())
+        if match is None:
+            return None
+        tz = self.core.config.tz
+        today = now.astimezone(tz).date()
+        number = int(match.group(1))
+        year = int(match.group(2)) if match.group(2) else today.year
+        rest = _norm(arg)[match.start(3) :].strip()
+        if _PERIOD_WORDS.match(rest.lower()):
+            raise ValueError(arg)
+        if not match.group(2) and number > today.isocalendar()[1]:
+            year -= 1
+        date.fromisocalendar(year, number, 1)  # ValueError: no such week
+        settings = await self.settings()
+        periods = []
+        for back in (0, 1):
+            day = date.fromisocalendar(year, number, 1) - timedelta(days=7 * back)
+            key = f"week:{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
+            async with self.core.uow() as uow:
+                kept = await uow.published.get(key)
+            if kept is not None:
+                periods.append(kept.period)
+                continue
+            moment = weekly_moment(*day.isocalendar()[:2], settings, self.core.calendar)
+            if moment is None:  # no weekly post: the ISO week itself
+                start, end = iso_week(*day.isocalendar()[:2], tz)
+            else:
+                start, end = moment - WEEK, moment
+            periods.append(Period(start, end))
+        period, previous = periods
+        if period.start >= now:
+            return AskedPeriod(None, None, rest)
+        return AskedPeriod(capped(period.start, period.end, now), previous, rest)
+
+    def _as_published(self, report: TallyReport, published: Published, lang: str) -> str:
+        """Show what was published for the period, and say what counting it now gives instead
+        when that differs (a setting or a day off changed since, say)."""
+        tz = self.core.config.tz
+        now = report.tally
+        unit_ids = list(now.units) if report.scope is not None else None
+        then = as_tally(published, unit_ids)
+        changes = []
+        for unit_id in sorted(set(now.units) | set(then.units)):
+            old = then.units.get(unit_id, Counts())
+            new = now.units.get(unit_id, Counts())
+            fields = [
+                t(f"history.field.{name}", lang, old=getattr(old, name), new=getattr(new, name))
+                for name in _SHOWN
+                if getattr(old, name) != getattr(new, name)
+            ]
+            if fields:
+                unit = report.units.get(unit_id)
+                code = esc(unit.code) if unit is not None else "?"
+                changes.append(f"{code}: {', '.join(fields)}")
+        report.tally = replace(now, units=then.units, total=then.total)
+        note = t("history.as_published", lang, when=moment_text(published.published_at, tz))
+        if changes:
+            note += "\n" + t("history.changed", lang, changes="; ".join(changes))
+        return f"{report.note}\n{note}" if report.note else note
 
     async def baocao(self, actor: Actor, where: Where, arg: str) -> Answer:
         person, lang, refusal, _ = await self._who(actor, where)
@@ -414,6 +504,33 @@ class ReportService:
         return Answer(Outcome(t("report.file_sent", lang, month=label)), [report])
 
 
+def week_key(moment: datetime, tz: ZoneInfo) -> str:
+    """The key a weekly post's figures are kept under: its ISO week."""
+    year, week, _ = moment.astimezone(tz).isocalendar()
+    return f"week:{year}-W{week:02d}"
+
+
+def as_tally(published: Published, unit_ids: list[int] | None = None) -> Tally:
+    """Published figures as a tally's counts (no lines): all units', or those of `unit_ids`
+    (each listed, their total theirs)."""
+    if unit_ids is None:
+        return Tally(published.period, published.count_against, dict(published.units), {},
+                     published.total)  # fmt: skip
+    units = {u: published.units.get(u, Counts()) for u in unit_ids}
+    total = Counts()
+    for counts in units.values():
+        for name in _FIELDS:
+            setattr(total, name, getattr(total, name) + getattr(counts, name))
+        total.worst_days_late = max(total.worst_days_late, counts.worst_days_late)
+    return Tally(published.period, published.count_against, units, {}, total)
+
+
+_FIELDS = ("total", "assigned", "done_on_time", "done_late", "open_in_time", "open_late",
+           "no_deadline", "unacknowledged", "extended")  # fmt: skip
+# The figures a note of later changes names (those of the table).
+_SHOWN = ("total", "done_on_time", "done_late", "open_in_time", "open_late", "no_deadline")
+
+
 # --- reading what people type ---------------------------------------------------------------
 
 _DATE = r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?"
@@ -429,6 +546,7 @@ _PERIOD_WORDS = re.compile(
     r"(?:hôm|hom|ngày|ngay|năm|nam|quý|quy|tuần|tuan|tháng|thang|trước|truoc|sau|này|nay|qua"
     r"|today|yesterday|last|this|next|week|month|quarter|year|\d+)\b",
 )
+_POSTED_WEEK = re.compile(r"(?:tuần|tuan|week)\s+(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b\s*(.*)$")
 MAX_WRAP = timedelta(days=92)  # "từ 20/12 đến 05/01" crosses the new year; longer is a slip
 
 

@@ -10,7 +10,7 @@ extensions and reassignments on either side of the end, Tết, two time zones)."
 from __future__ import annotations
 
 import random
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -23,6 +23,8 @@ from bot.domain.tally import (
     Category,
     Counts,
     Period,
+    Step,
+    Steps,
     TaskFacts,
     WorkdayCounter,
     classify,
@@ -37,6 +39,55 @@ def _minute(value: datetime) -> datetime:
     return value.replace(second=0, microsecond=0)
 
 
+REPORTS = (Step.REPORTED, Step.FINISHED)
+CLEARS = (Step.RETURNED, Step.REASSIGNED)
+
+
+def as_of(steps: Steps, end: datetime) -> TaskFacts:
+    """The stamps a task's steps leave at `end`, read off the steps before it: who acknowledged
+    (the last acknowledgement since the last reassignment, else the first report since), the
+    result standing (the last report, unless returned or reassigned since), the approval (the
+    last one) and the result it approved (the one standing then)."""
+    before = [s for s in steps if s[0] < end]
+    resets = [i for i, s in enumerate(before) if s[1] is Step.REASSIGNED]
+    fresh = before[resets[-1] + 1 :] if resets else before
+    acks = [s for s in fresh if s[1] is Step.ACKNOWLEDGED]
+    firsts = [s for s in fresh if s[1] in REPORTS]
+    ack = acks[-1] if acks else (firsts[0] if firsts else None)
+
+    def standing(upto: int) -> tuple[datetime, Step, int | None] | None:
+        last = None
+        for s in before[:upto]:
+            if s[1] in REPORTS:
+                last = s
+            elif s[1] in CLEARS:
+                last = None
+        return last
+
+    report = standing(len(before))
+    ends = [i for i, s in enumerate(before) if s[1] in (Step.APPROVED, Step.FINISHED)]
+    completed = finished = None
+    if ends:
+        i = ends[-1]
+        finished = before[i][0]
+        approved = standing(i + 1) if before[i][1] is Step.FINISHED else standing(i)
+        completed = approved[0] if approved else finished
+    return TaskFacts(
+        0,
+        "",
+        0,
+        end,
+        None,
+        None,
+        acknowledged_at=ack[0] if ack else None,
+        acknowledged_by=ack[2] if ack else None,
+        reported_at=report[0] if report else None,
+        reported_by=report[2] if report else None,
+        completed_at=completed,
+        withdrawn_at=finished,  # here: when it was finished
+    )
+
+
 def reference(facts: TaskFacts, period: Period, count_against: str) -> tuple[object, ...] | None:
     """(lead, due, category, days late, extensions, finished, unacknowledged, assigned in
     period, people) as the rules say, or None when the task is not the period's."""
@@ -45,9 +96,25 @@ def reference(facts: TaskFacts, period: Period, count_against: str) -> tuple[obj
         return None
     if facts.withdrawn_at is not None and facts.withdrawn_at < end:
         return None
-    finished = facts.completed_at is not None and facts.completed_at < end
-    if finished and facts.completed_at < start:  # type: ignore[operator]
-        return None
+    if facts.steps is not None:
+        # The state at the end, from the history: finished when approved, done when reported.
+        state = as_of(facts.steps, end)
+        finished_at = state.withdrawn_at
+        if finished_at is not None and finished_at < start:
+            return None
+        facts = replace(
+            facts,
+            acknowledged_at=state.acknowledged_at,
+            acknowledged_by=state.acknowledged_by,
+            reported_at=state.reported_at,
+            reported_by=state.reported_by,
+            completed_at=state.completed_at,
+        )
+        finished = finished_at is not None
+    else:
+        finished = facts.completed_at is not None and facts.completed_at < end
+        if finished and facts.completed_at < start:  # type: ignore[operator]
+            return None
     lead = facts.lead_unit_id
     later = sorted(r for r in facts.reassignments if r[0] >= end)
     if later:
@@ -97,12 +164,14 @@ def reference(facts: TaskFacts, period: Period, count_against: str) -> tuple[obj
         not finished and not acknowledged,
         facts.created_at >= start,
         tuple(people),
+        reported,
+        facts.completed_at if finished else None,
     )
 
 
 def counted(lines: list[tuple[object, ...]]) -> Counts:
     counts = Counts()
-    for _lead, _due, category, days, extensions, _finished, unack, assigned, _people in lines:
+    for _lead, _due, category, days, extensions, _finished, unack, assigned, *_ in lines:
         counts.total += 1
         counts.assigned += bool(assigned)
         counts.unacknowledged += bool(unack)
@@ -151,6 +220,18 @@ def generated(rng: random.Random, n: int) -> list[TaskFacts]:
             (moment(rng, created + timedelta(days=5)), rng.randrange(1, 6))
             for _ in range(rng.choice([0, 0, 0, 1, 2]))
         )
+        steps = None
+        if rng.random() < 0.3:
+            # A history, in order, around the deadline (some at one instant): the stamps above
+            # then stand for the state now, which the tally must not read.
+            kinds = list(Step)
+            stamp = created
+            steps = []
+            for _ in range(rng.randrange(0, 7)):
+                stamp = stamp if rng.random() < 0.15 else moment(rng, due or stamp)
+                stamp = max(stamp, created)
+                steps.append((stamp, rng.choice(kinds), rng.choice([None, 10, 11, 12])))
+            steps.sort(key=lambda s: s[0])
         out.append(
             TaskFacts(
                 id=i,
@@ -167,6 +248,7 @@ def generated(rng: random.Random, n: int) -> list[TaskFacts]:
                 withdrawn_at=withdrawn,
                 extensions=tuple(extensions),
                 reassignments=moves,
+                steps=None if steps is None else tuple(steps),
             )
         )
     return out
@@ -210,6 +292,8 @@ def test_tally_agrees_with_the_rules_computed_naively(seed: int) -> None:
                         line.unacknowledged,
                         line.assigned_in_period,
                         line.people,
+                        line.reported_at,
+                        line.completed_at,
                     )
                 assert got == expected[f.id], (f, period, count_against)
             result = tally(facts, period, workdays, count_against=count_against, keep_lines=True)
