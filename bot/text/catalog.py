@@ -5,6 +5,7 @@ Values are HTML (Telegram's subset). Placeholders are filled with already-escape
 
 from __future__ import annotations
 
+from bot.text.catalog_leaders import M_LEADERS
 from bot.text.catalog_programme import M_PROGRAMME
 
 LANGUAGES = ("vi", "en")
@@ -862,6 +863,7 @@ M: dict[str, dict[str, str]] = {
     },
 }
 M.update(M_PROGRAMME)
+M.update(M_LEADERS)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
