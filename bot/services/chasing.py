@@ -826,6 +826,8 @@ class ChasingService:
     async def recover(self) -> tuple[int, int]:
         async with self.core.uow() as uow:
             counts = await uow.deliveries.recover()
+            # Decisions waiting since before their reminders existed (an upgrade) get them.
+            await self.decisions.plan_missing(uow, self.core.clock.now())
             await uow.commit()
         return counts
 

@@ -26,6 +26,7 @@ from bot.domain.nudging import (
 )
 from bot.domain.rules import waiting_on
 from bot.services.common import Core
+from bot.services.planning import plan_decisions
 from bot.text import render
 from bot.text.catalog import t
 from bot.text.render import esc
@@ -89,6 +90,21 @@ class DecisionService:
                 )
         out.sort(key=lambda p: (p.wait.since, p.task.code))
         return out
+
+    async def plan_missing(self, uow: UnitOfWork, now: datetime) -> int:
+        """Plan the reminders of the waits that have none pending: those that began before
+        this kind of reminder existed. Returns how many tasks were planned."""
+        waits = await self.pending(uow, now)
+        if not waits:
+            return 0
+        planned = await uow.nudges.upcoming([p.task.id for p in waits], limit=1_000_000)
+        have = {(n.task_id, n.kind, anchor_of(n.slot)) for n in planned}
+        missing = {
+            p.task.id: p.task for p in waits if (p.task.id, p.wait.kind, p.wait.anchor) not in have
+        }
+        for task in missing.values():
+            await plan_decisions(self.core, uow, task, now, now)
+        return len(missing)
 
     @staticmethod
     def still_waiting(task: Task | None, nudge: Nudge, pending: ExtensionRequest | None) -> bool:

@@ -166,3 +166,22 @@ async def test_a_decision_taken_before_the_reminder_goes_out_cancels_it(world: W
     await world.at(at(25, 11, 15))
     await world.at(at(26, 11, 8))
     assert waiting(world, CHAIRMAN) == []
+
+
+async def test_a_result_waiting_from_before_the_upgrade_is_chased_after_a_restart(
+    world: World,
+) -> None:
+    await world.say(CHAIRMAN, CHAIRMAN, "/start")
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Việc một hạn 15/12")
+    world.clock.set(at(25, 11, 9))
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Xong")
+    # As a database from before this kind of reminder: the result waits, nothing is planned.
+    async with world.services.core.uow() as uow:
+        task = await uow.tasks.by_code("NV-0001")
+        assert task is not None
+        assert await uow.nudges.cancel_pending(task.id, world.clock.now()) == 1
+        await uow.commit()
+    await world.restart()
+    await world.at(at(25, 11, 15))
+    [first] = waiting(world, CHAIRMAN)
+    assert "NV-0001" in first and "nhắc lần 1" in first
