@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow, TaskRow
 from bot.domain.model import EventKind
-from bot.domain.nudging import URGE_KINDS, NudgeKind, PlannedNudge
+from bot.domain.nudging import DECISION_KINDS, URGE_KINDS, NudgeKind, PlannedNudge, anchor_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +248,25 @@ class NudgeRepository:
                 .group_by(NudgeRow.task_id)
             )
             out.update({tid: int(n) for tid, n in rows})
+        return out
+
+    async def decision_counts(
+        self, task_ids: Iterable[int]
+    ) -> dict[tuple[int, NudgeKind, str], int]:
+        """Reminders said about each decision a leader owes: (task, kind, anchor) → count."""
+        ids = list(set(task_ids))
+        out: dict[tuple[int, NudgeKind, str], int] = {}
+        for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
+            rows = await self._s.execute(
+                select(NudgeRow.task_id, NudgeRow.kind, NudgeRow.slot).where(
+                    NudgeRow.task_id.in_(ids[start : start + 900]),
+                    NudgeRow.state == "done",
+                    NudgeRow.kind.in_([k.value for k in DECISION_KINDS]),
+                )
+            )
+            for task_id, kind, slot in rows:
+                key = (task_id, NudgeKind(kind), anchor_of(slot))
+                out[key] = out.get(key, 0) + 1
         return out
 
     async def urges_after(self, task_id: int, moment: datetime) -> int:

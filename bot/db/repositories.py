@@ -475,6 +475,15 @@ class TaskRepository:
         query = query.order_by(TaskRow.due.is_(None), TaskRow.due, TaskRow.id).limit(limit)
         return await self._many((await self._s.scalars(query)).all())
 
+    async def awaiting_review(self) -> list[Task]:
+        """Open tasks whose result awaits the leader's review, the oldest report first."""
+        query = (
+            select(TaskRow)
+            .where(TaskRow.status == Status.REPORTED.value)
+            .order_by(TaskRow.reported_at, TaskRow.id)
+        )
+        return await self._many((await self._s.scalars(query)).all())
+
     async def add_event(
         self,
         task_id: int,
@@ -599,6 +608,15 @@ class ExtensionRepository:
             .order_by(ExtensionRow.id.desc())
         )
         return _extension(row) if row else None
+
+    async def pending_all(self) -> list[ExtensionRequest]:
+        """Every request still awaiting a decision, the oldest first."""
+        rows = await self._s.scalars(
+            select(ExtensionRow)
+            .where(ExtensionRow.status == ExtensionStatus.PENDING.value)
+            .order_by(ExtensionRow.requested_at, ExtensionRow.id)
+        )
+        return [_extension(r) for r in rows]
 
     async def decide(
         self,

@@ -155,3 +155,18 @@ class ExtensionRequest:
     decided_by: int | None = None
     decided_at: datetime | None = None
     granted_due: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSummary:
+    """One leader's pending decisions, for the weekly post and the monthly workbook."""
+
+    name: str
+    reviews: int
+    extensions: int
+    oldest: int  # working days
+    codes: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return self.reviews + self.extensions

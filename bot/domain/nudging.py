@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.calendar import WorkCalendar
-from bot.domain.model import Status, Task
+from bot.domain.model import ExtensionRequest, Status, Task
 from bot.domain.policy import Policy
 
 
@@ -22,6 +22,10 @@ class NudgeKind(StrEnum):
     OVERDUE = "overdue"
     CHECK_IN = "checkin"  # a task without a deadline: asked for progress now and then
     MANUAL = "manual"  # a leader's /nhac
+    # A leader's own step: a reported result to approve or return, an extension to decide.
+    # These go to the person the decision waits on, not to the unit.
+    REVIEW = "review"
+    EXTENSION = "ext_decide"
 
 
 # When two fall at one moment, one message says it all: the most pressing wins.
@@ -32,8 +36,13 @@ PRIORITY = {
     NudgeKind.UNACKNOWLEDGED: 3,
     NudgeKind.CHECK_IN: 4,
     NudgeKind.MANUAL: 5,
+    NudgeKind.REVIEW: 6,
+    NudgeKind.EXTENSION: 7,
 }
 URGE_KINDS = frozenset({NudgeKind.OVERDUE, NudgeKind.MANUAL})
+DECISION_KINDS = frozenset({NudgeKind.REVIEW, NudgeKind.EXTENSION})
+# Reminders that are counted ("lần 2"): they always go out, late rather than never.
+COUNTED_KINDS = URGE_KINDS | DECISION_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +70,7 @@ def candidates(
     if task.status not in (Status.ASSIGNED, Status.ACKNOWLEDGED):
         return out  # reported (the leader holds it), done or withdrawn: nobody to chase
     if task.status is Status.ASSIGNED:
-        first = cal.add_office_hours(task.created_at, policy.unacknowledged_after_hours)
-        at = first if first > after else _first_opening_after(cal, max(after, first))
+        at = _after_hours_then_daily(cal, task.created_at, policy.unacknowledged_after_hours, after)
         out.append(PlannedNudge(NudgeKind.UNACKNOWLEDGED, _day_slot(at, cal), at))
     if task.due is None:
         step = timedelta(days=policy.no_deadline_every_days)
@@ -89,6 +97,52 @@ def candidates(
         at = _first_opening_after(cal, max(after, task.due))
         out.append(PlannedNudge(NudgeKind.OVERDUE, _day_slot(at, cal), at))
     return out
+
+
+def _after_hours_then_daily(
+    cal: WorkCalendar, since: datetime, hours: float, after: datetime
+) -> datetime:
+    """`hours` office hours after `since`, then each working day's opening: strictly after
+    `after`. The rhythm of an unacknowledged task and of a decision a leader owes."""
+    first = cal.add_office_hours(since, hours)
+    return first if first > after else _first_opening_after(cal, max(after, first))
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A decision a leader owes on a task: which, since when, and the anchor that tells this wait
+    from a later one (a result reported again after a return is a new wait, counted afresh)."""
+
+    kind: NudgeKind
+    since: datetime
+    anchor: str
+
+
+def decision_waits(task: Task, pending: ExtensionRequest | None) -> list[Waiting]:
+    """What waits on a leader in this task: a result to review, an extension to decide."""
+    out: list[Waiting] = []
+    if not task.is_open:
+        return out
+    if task.status is Status.REPORTED and task.reported_at is not None:
+        anchor = f"r{int(task.reported_at.timestamp())}"
+        out.append(Waiting(NudgeKind.REVIEW, task.reported_at, anchor))
+    if pending is not None and pending.task_id == task.id:
+        out.append(Waiting(NudgeKind.EXTENSION, pending.requested_at, f"x{pending.id}"))
+    return out
+
+
+def anchor_of(slot: str) -> str:
+    """The wait a decision reminder's slot ("r1764900000:2026-12-01") belongs to."""
+    return slot.partition(":")[0]
+
+
+def next_decision_nudge(
+    wait: Waiting, after: datetime, policy: Policy, cal: WorkCalendar
+) -> PlannedNudge:
+    """The same rhythm as an unacknowledged task: after `unacknowledged_after_hours` office
+    hours, then each working morning."""
+    at = _after_hours_then_daily(cal, wait.since, policy.unacknowledged_after_hours, after)
+    return PlannedNudge(wait.kind, f"{wait.anchor}:{_day_slot(at, cal)}", at)
 
 
 def next_nudge(

@@ -99,3 +99,18 @@ def review_allowed(task: Task) -> Denied | None:
     if task.status is not Status.REPORTED:
         return Denied.NOT_REPORTED if task.is_open else Denied.CLOSED
     return None
+
+
+def waiting_on(task: Task, assigner: Person | None, leaders: list[Person]) -> tuple[Person, ...]:
+    """Whom a decision on the task waits for: the assigner, who got the result or the request
+    with its buttons; when the assigner has left, the vice-chairman supervising the lead unit
+    by name, else the chairman (both may decide, see can_decide)."""
+    if assigner is not None and assigner.active:
+        return (assigner,)
+    active = [p for p in leaders if p.active]
+    vices = [
+        p for p in active if p.role is Role.VICE_CHAIRMAN and task.lead_unit_id in p.supervises
+    ]
+    if vices:
+        return tuple(vices)
+    return tuple(p for p in active if p.role is Role.CHAIRMAN)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from bot.db.reports import TaskDetails
-from bot.domain.model import Person, Unit
+from bot.domain.model import DecisionSummary, Person, Unit
 from bot.domain.tally import Category, Counts, Tally, TaskLine, worst_first
 from bot.text.catalog import t
 from bot.text.reports import definition, period_bounds
@@ -41,6 +41,8 @@ class WorkbookData:
     people: dict[int, Person]
     details: dict[int, TaskDetails]
     month: str | None = None  # "11/2026" for a monthly report
+    # Decisions awaiting each leader when the workbook was made (the "Chờ quyết định" sheet).
+    decisions: list[DecisionSummary] = field(default_factory=list)
 
 
 class _Sheet:
@@ -135,6 +137,7 @@ def workbook_bytes(data: WorkbookData, lang: str, tz: ZoneInfo) -> bytes:
     _summary(_Sheet(wb.create_sheet(t("xlsx.summary", lang))), data, lang, tz)
     _register(_Sheet(wb.create_sheet(t("xlsx.register", lang))), data, lang, tz)
     _people(_Sheet(wb.create_sheet(t("xlsx.people", lang))), data, lang)
+    _decisions(_Sheet(wb.create_sheet(t("decide.sheet.name", lang))), data, lang)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -273,4 +276,19 @@ def _people(sheet: _Sheet, data: WorkbookData, lang: str) -> None:
     sheet.filter = f"A1:{get_column_letter(len(headers))}{1 + len(order)}"
     sheet.row([], measure=False)
     sheet.row([t("xlsx.people_note", lang)], measure=False)
+    sheet.write(minimum=8)
+
+
+def _decisions(sheet: _Sheet, data: WorkbookData, lang: str) -> None:
+    """Who holds decisions, how many, the oldest: the leaders' own step, as the register
+    shows the units'."""
+    keys = ("no", "who", "count", "review", "extension", "oldest", "codes")
+    headers = [t(f"decide.sheet.{k}", lang) for k in keys]
+    sheet.freeze = "A2"
+    sheet.row(headers, bold=True, fill=True)
+    for n, row in enumerate(data.decisions, start=1):
+        codes = ", ".join(row.codes)
+        sheet.row([n, row.name, row.count, row.reviews, row.extensions, row.oldest, codes])
+    if not data.decisions:
+        sheet.row([_plain(t("decide.report.none", lang))], measure=False)
     sheet.write(minimum=8)

@@ -12,6 +12,8 @@ from bot.db.nudges import Delivery, Nudge, NudgeWrite, Recovered
 from bot.db.uow import UnitOfWork
 from bot.domain.model import EventKind, Person, Role, Status, Task, Unit
 from bot.domain.nudging import (
+    COUNTED_KINDS,
+    DECISION_KINDS,
     PRIORITY,
     URGE_KINDS,
     NudgeKind,
@@ -22,6 +24,7 @@ from bot.domain.nudging import (
 from bot.domain.rules import Denied, can_decide
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
+from bot.services.decisions import DecisionService, PendingDecision
 from bot.services.outbox import Outcome
 from bot.services.planning import replan
 from bot.services.tasks import normalize_code
@@ -65,6 +68,7 @@ class ChasingService:
         self.core = core
         self.scan_chunk = scan_chunk
         self.scan_pause = scan_pause
+        self.decisions = DecisionService(core)
 
     # --- the scan: due nudges become messages --------------------------------------------------
 
@@ -113,6 +117,15 @@ class ChasingService:
         task (the per-task round trips were most of the 08:00 scan's time)."""
         core = self.core
         due = await uow.nudges.due_for(task_ids, now)
+        # The leaders' reminders go to the person a decision waits on, on their own track.
+        decisions = [n for n in due if n.kind in DECISION_KINDS]
+        if decisions:
+            reminded, cancelled = await self.decisions.remind(uow, decisions, now)
+            result.nudges += reminded
+            result.cancelled += cancelled
+            if reminded:
+                result.by_kind["decision"] = result.by_kind.get("decision", 0) + reminded
+            due = [n for n in due if n.kind not in DECISION_KINDS]
         if not due:
             return
         # Messages are stamped as of this chunk, read once its transaction holds the lock: the
@@ -423,12 +436,28 @@ class ChasingService:
         local = now.astimezone(core.config.tz)
         if local.time() < core.policy.digest_at or not core.calendar.is_working_day(local.date()):
             return 0
+        # Decisions reminded escalate_from_urge times or more: the leadership group hears of
+        # them, except those waiting on the chairman, which the office hears of privately.
+        waiting = await self.decisions.escalated(uow, now)
         chat = await core.leadership_chat(uow)
+        to_office = [p for p in waiting if any(w.role is Role.CHAIRMAN for w in p.waiters)]
+        to_group = [p for p in waiting if p not in to_office]
+        count = 0
+        if to_office:
+            office = await uow.people.with_roles([Role.OFFICE])
+            sent = await self._decision_digest(uow, office, to_office, local, now)
+            if sent is None:
+                to_group = waiting  # no one in the office can be reached: the group sees it
+            else:
+                count += sent
         if chat is None:
-            return 0
+            if to_group:
+                chairmen = await uow.people.with_roles([Role.CHAIRMAN])
+                count += await self._decision_digest(uow, chairmen, to_group, local, now) or 0
+            return count
         key = f"digest:{local.date().isoformat()}:{chat}"
         if await uow.deliveries.exists(key):
-            return 0
+            return count
         open_tasks = [
             task
             for task in await uow.tasks.open_tasks(limit=100_000)
@@ -441,12 +470,15 @@ class ChasingService:
             for task in open_tasks
             if urges.get(task.id, 0) >= threshold
         ]
-        if not late:
-            return 0
+        if not late and not to_group:
+            return count
         late.sort(key=lambda x: (-x[0], -x[1], x[2].code))
-        units = await uow.units.by_ids(task.lead_unit_id for _, _, task in late)
+        units = await uow.units.by_ids(
+            [task.lead_unit_id for _, _, task in late] + [p.task.lead_unit_id for p in to_group]
+        )
         lang = core.config.language
-        title = t("digest.title", lang, date=local.strftime("%d/%m/%Y"), n=threshold)
+        date = local.strftime("%d/%m/%Y")
+        head = [t("digest.title", lang, date=date, n=threshold)] if late else []
         lines = []
         for days, count, task in late:
             lines.append(
@@ -460,7 +492,50 @@ class ChasingService:
                     urges=count,
                 )
             )
-        return int(await uow.deliveries.add(key, chat, render.fit([title], lines, lang), [], now))
+        if to_group:
+            section = [t("decide.digest.title", lang, date=date, n=threshold)]
+            section += self.decisions.digest_lines(to_group, units, lang)
+            if late:
+                lines.append("")
+                lines += section
+            else:
+                head = section[:1]
+                lines = section[1:]
+        text = render.fit(head, lines, lang)
+        return count + int(await uow.deliveries.add(key, chat, text, [], now))
+
+    async def _decision_digest(
+        self,
+        uow: UnitOfWork,
+        people: list[Person],
+        items: list[PendingDecision],
+        local: datetime,
+        now: datetime,
+    ) -> int | None:
+        """The decisions part of the digest, privately, once a day to each of these people;
+        None when none of them can be written to."""
+        reachable = [p for p in people if p.can_dm]
+        if not reachable:
+            return None
+        units = await uow.units.by_ids(p.task.lead_unit_id for p in items)
+        date = local.strftime("%d/%m/%Y")
+        count = 0
+        for person in reachable:
+            key = f"digest-decide:{local.date().isoformat()}:p{person.id}"
+            if await uow.deliveries.exists(key):
+                continue
+            lang = self.core.person_lang(person)
+            title_key = (
+                "decide.digest.office_title"
+                if person.role is Role.OFFICE
+                else "decide.digest.title"
+            )
+            title = t(title_key, lang, date=date, n=self.core.policy.escalate_from_urge)
+            text = render.fit([title], self.decisions.digest_lines(items, units, lang), lang)
+            count += await uow.deliveries.add(
+                key, person.telegram_id, text, [], now, person_id=person.id
+            )
+        return count
 
     # --- manual urges and the schedule -------------------------------------------------------
 
@@ -531,30 +606,31 @@ class ChasingService:
                 scope = render.unit_name(by_id[person.unit_id])
             upcoming = await uow.nudges.upcoming(task_ids, limit=30)
             tasks = {x.id: x for x in [await uow.tasks.get(n.task_id) for n in upcoming] if x}
+            lines = []
+            for nudge in upcoming:
+                task = tasks[nudge.task_id]
+                item = DueItem(task, nudge, None, 0)
+                if nudge.kind in DECISION_KINDS:
+                    what = await self.decisions.schedule_what(uow, task, nudge, lang)
+                elif nudge.kind is NudgeKind.OVERDUE:
+                    what = t("nudge.overdue", lang, n="…", days="…")
+                elif nudge.kind is NudgeKind.MANUAL:
+                    what = t("nudge.manual", lang, n="…", who="")
+                else:
+                    what = self._what(item, lang)
+                lines.append(
+                    t(
+                        "schedule.item",
+                        lang,
+                        when=render.when(nudge.due_at, core.config.tz),
+                        code=task.code,
+                        unit=esc(by_id[task.lead_unit_id].code),
+                        what=what,
+                    )
+                )
         scope_text = t("schedule.scope", lang, what=scope) if scope else ""
         if not upcoming:
             return Outcome(t("schedule.empty", lang, scope=scope_text))
-        lines = []
-        for nudge in upcoming:
-            task = tasks[nudge.task_id]
-            item = DueItem(task, nudge, None, 0)
-            what = (
-                t("nudge.overdue", lang, n="…", days="…")
-                if nudge.kind is NudgeKind.OVERDUE
-                else self._what(item, lang)
-                if nudge.kind is not NudgeKind.MANUAL
-                else t("nudge.manual", lang, n="…", who="")
-            )
-            lines.append(
-                t(
-                    "schedule.item",
-                    lang,
-                    when=render.when(nudge.due_at, core.config.tz),
-                    code=task.code,
-                    unit=esc(by_id[task.lead_unit_id].code),
-                    what=what,
-                )
-            )
         return Outcome(render.fit([t("schedule.title", lang, scope=scope_text)], lines, lang))
 
     # --- bookkeeping for the sender ----------------------------------------------------------
@@ -615,7 +691,7 @@ class ChasingService:
 
         for row in stale:
             covered = [nudges[i] for i in row.nudge_ids if i in nudges]
-            if not covered or any(n.kind in URGE_KINDS for n in covered):
+            if not covered or any(n.kind in COUNTED_KINDS for n in covered):
                 continue
             newer = [
                 d
@@ -649,6 +725,11 @@ class ChasingService:
         tasks = await uow.tasks.by_ids({n.task_id for n in nudges.values()})
         since = min(row.created_at for row in chased if row.created_at is not None)
         moves = await uow.nudges.moves(tasks, since)
+        waiting = {
+            n.task_id: await uow.extensions.pending_for(n.task_id)
+            for n in nudges.values()
+            if n.kind is NudgeKind.EXTENSION
+        }
         out: list[Delivery] = []
         for row in rows:
             if not row.nudge_ids or row.created_at is None:
@@ -659,7 +740,11 @@ class ChasingService:
             wanted = [
                 n
                 for n in covered
-                if self._wanted_at_send(tasks.get(n.task_id), n, row, moves, queued_at)
+                if (
+                    self.decisions.still_waiting(tasks.get(n.task_id), n, waiting.get(n.task_id))
+                    if n.kind in DECISION_KINDS
+                    else self._wanted_at_send(tasks.get(n.task_id), n, row, moves, queued_at)
+                )
             ]
             if len(wanted) == len(covered):
                 out.append(row)
@@ -670,7 +755,10 @@ class ChasingService:
             if not wanted:
                 await uow.deliveries.set_state(row.id, "cancelled", error="no longer needed")
                 continue
-            text, buttons = await self._rewrite(uow, row, wanted, tasks, queued_at)
+            if row.key.startswith("decide:"):
+                text, buttons = await self.decisions.rewrite(uow, row, wanted, queued_at)
+            else:
+                text, buttons = await self._rewrite(uow, row, wanted, tasks, queued_at)
             ids = [n.id for n in wanted]
             await uow.deliveries.set_state(
                 row.id, "claimed", text=text, buttons=buttons, nudge_ids=ids
@@ -703,7 +791,7 @@ class ChasingService:
         self, uow: UnitOfWork, row: Delivery, nudge: Nudge, now: datetime
     ) -> None:
         """An urge that reached nobody is not counted ("đôn đốc lần N" counts what was said)."""
-        if nudge.kind not in URGE_KINDS or not row.key.startswith("nudge:"):
+        if nudge.kind not in COUNTED_KINDS or not row.key.startswith(("nudge:", "decide:")):
             return
         prefix = row.key.rsplit(":", 1)[0] + ":"  # the group message and its private copies
         if not await uow.deliveries.went_out(prefix):
@@ -757,6 +845,8 @@ class ChasingService:
         """Take back what an instance that is gone left claimed or in flight."""
         async with self.core.uow() as uow:
             counts = await uow.deliveries.recover(self.core.config.instance)
+            # Decisions waiting since before their reminders existed (an upgrade) get them.
+            await self.decisions.plan_missing(uow, self.core.clock.now())
             await uow.commit()
         return counts
 

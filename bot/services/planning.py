@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.db.uow import UnitOfWork
 from bot.domain.model import Task
-from bot.domain.nudging import PlannedNudge, next_nudge
+from bot.domain.nudging import PlannedNudge, decision_waits, next_decision_nudge, next_nudge
 from bot.services.common import Core
 
 
@@ -14,6 +14,7 @@ async def replan(core: Core, uow: UnitOfWork, task: Task, now: datetime) -> None
     """After any change to a task: drop its pending nudges and plan the next one."""
     await uow.nudges.cancel_pending(task.id, now)
     await plan_after(core, uow, task, now, now)
+    await plan_decisions(core, uow, task, now, now)
 
 
 async def plan_after(
@@ -27,3 +28,21 @@ async def plan_after(
             return planned
         after = planned.at
     return None
+
+
+async def plan_decisions(
+    core: Core, uow: UnitOfWork, task: Task, after: datetime, now: datetime
+) -> list[PlannedNudge]:
+    """The next reminder of each decision a leader owes on the task: a track of its own beside
+    the unit's, since it goes to another person and is counted on its own."""
+    pending = await uow.extensions.pending_for(task.id) if task.is_open else None
+    out: list[PlannedNudge] = []
+    for wait in decision_waits(task, pending):
+        moment = after
+        for _ in range(20):  # a reminder that already went out is skipped
+            planned = next_decision_nudge(wait, moment, core.policy, core.calendar)
+            if await uow.nudges.plan(task.id, planned, now) is not None:
+                out.append(planned)
+                break
+            moment = planned.at
+    return out

@@ -39,6 +39,7 @@ from bot.domain.unitnames import UnitDirectory
 from bot.reports.chart import chart_png
 from bot.reports.workbook import WorkbookData, workbook_bytes
 from bot.services.common import Actor, Core, Where
+from bot.services.decisions import DecisionService
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
 from bot.text.render import esc, examples
@@ -102,9 +103,13 @@ def workbook_name(year: int, month_no: int) -> str:
     return f"bao-cao-nhiem-vu-{year:04d}-{month_no:02d}.xlsx"
 
 
+TEXT_LIMIT = 4000  # Telegram takes 4096 characters of text
+
+
 class ReportService:
     def __init__(self, core: Core) -> None:
         self.core = core
+        self.decisions = DecisionService(core)
 
     async def settings(self, uow: UnitOfWork | None = None) -> ReportSettings:
         if uow is None:
@@ -186,7 +191,8 @@ class ReportService:
             people = {p.id: p for p in await uow.people.all(include_inactive=True)}
             [current] = await self._tallies(uow, [period], keep_lines=True)
             details = await uow.reports.details(period)
-        data = WorkbookData(current, units, people, details, month_label)
+            waiting = await self.decisions.summary(uow, self.core.clock.now())
+        data = WorkbookData(current, units, people, details, month_label, waiting)
         # A month of 20,000 tasks takes seconds to write: off the event loop (the reads above
         # stay on it), so other users and the nudge scan are not frozen meanwhile.
         book = await asyncio.to_thread(workbook_bytes, data, lang, self.core.config.tz)
@@ -303,6 +309,12 @@ class ReportService:
         start, end = period_bounds(report.tally.period, self.core.config.tz)
         caption = t("report.chart_caption", lang, start=start, end=end)
         now = self.core.clock.now()
+        # The leaders' own steps, as they stand when the post is made: who, how many, oldest.
+        async with self.core.uow() as uow:
+            waiting = await self.decisions.summary(uow, now)
+        room = TEXT_LIMIT - len(text) - 2
+        if waiting and room > 200:  # nothing pending: the post stays as it was
+            text += "\n\n" + self.decisions.summary_text(waiting, lang, budget=min(800, room))
         count = 0
         current = report.tally
         async with self.core.uow() as uow:

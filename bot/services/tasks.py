@@ -41,6 +41,7 @@ from bot.domain.rules import (
 )
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import Actor, Core, Where
+from bot.services.decisions import DecisionService
 from bot.services.outbox import Button, Outcome, Outgoing, PromptSpec
 from bot.services.planning import replan
 from bot.text import render
@@ -140,6 +141,7 @@ class TaskService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self.recurring: Recurring | None = None  # set by the container (bot/services/series.py)
+        self.decisions = DecisionService(core)
 
     # --- shared lookups ----------------------------------------------------------------------
 
@@ -951,6 +953,8 @@ class TaskService:
                 prompt=PromptSpec("ext_decide", view.assigner.id, task.id, request.id),
                 buttons_for={lg: render.extension_buttons(request.id, lg) for lg in ("vi", "en")},
             )
+            # The decision now waits on the leader: their reminders start (planning.replan).
+            await replan(self.core, uow, task, now)
             await uow.commit()
         return Outcome(
             t("ext.requested", lang, code=task.code, due=render.due_text(parsed.due, tz, lang)),
@@ -1245,10 +1249,12 @@ class TaskService:
                 group_unit = await uow.units.by_chat(where.chat_id)
                 scope = group_unit or scope
             tasks = await uow.tasks.open_tasks(scope.id if scope else None)
+            # What waits on this person's own decision comes first, whatever the scope.
+            waiting = await self.decisions.section_for(uow, person, lang, core.clock.now())
         text = render.task_list(
             tasks, {u.id: u for u in units}, lang, core.config.tz, core.clock.now(), scope
         )
-        return Outcome(text)
+        return Outcome(f"{waiting}\n\n{text}" if waiting else text)
 
     async def show(self, actor: Actor, where: Where, ref: str) -> Outcome:
         core = self.core

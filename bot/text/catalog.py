@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_history import M_HISTORY
+from bot.text.catalog_leaders import M_LEADERS
 from bot.text.catalog_programme import M_PROGRAMME
 from bot.text.catalog_series import M_SERIES
 
@@ -878,6 +879,7 @@ M.update(M_DRAFTS)
 M.update(M_SERIES)
 M.update(M_DELIVERY)
 M.update(M_HISTORY)
+M.update(M_LEADERS)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

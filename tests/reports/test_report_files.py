@@ -59,7 +59,7 @@ def november() -> WorkbookData:
 
 def test_the_workbook_cell_by_cell() -> None:
     book = load_workbook(io.BytesIO(workbook_bytes(november(), "vi", VN)))
-    assert book.sheetnames == ["Tổng hợp", "Danh sách nhiệm vụ", "Cán bộ"]
+    assert book.sheetnames == ["Tổng hợp", "Danh sách nhiệm vụ", "Cán bộ", "Chờ quyết định"]
 
     summary = book["Tổng hợp"]
     assert summary["A1"].value == "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THÁNG 11/2026"

@@ -110,7 +110,7 @@ async def test_monthly_workbook_on_the_first_working_day(world: World) -> None:
     assert message["document"]["file_name"] == "bao-cao-nhiem-vu-2026-11.xlsx"
     assert "Báo cáo nhiệm vụ tháng 11/2026: 1 nhiệm vụ" in message["caption"]
     book = workbook_of(world, message)
-    assert book.sheetnames == ["Tổng hợp", "Danh sách nhiệm vụ", "Cán bộ"]
+    assert book.sheetnames == ["Tổng hợp", "Danh sách nhiệm vụ", "Cán bộ", "Chờ quyết định"]
     register = book["Danh sách nhiệm vụ"]
     assert register["B2"].value == "NV-0001"
     assert register["M2"].value == "Chưa hoàn thành – quá hạn"
@@ -146,3 +146,40 @@ async def test_a_missed_post_is_not_made_up_after_the_next_working_day(world: Wo
     await world.restart()
     await world.at(at(1, 12, 9))  # back only on Tuesday: the next post is Friday's
     assert tallies(world, LEADERS) == []
+
+
+async def test_pending_decisions_in_the_weekly_post_and_the_monthly_workbook(
+    world: World,
+) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
+    # Reported Wednesday 25/11 (Tuesday 24/11 is a holiday); nobody approves it.
+    world.clock.set(at(25, 11, 9))
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã nộp báo cáo")
+    await world.at(at(27, 11, 16))
+    [post] = tallies(world, LEADERS)
+    section = post[post.index("Chờ lãnh đạo quyết định") :]
+    assert "• Nguyễn Văn An: 1 việc, lâu nhất 2 ngày làm việc" in section
+
+    await world.at(at(1, 12, 8))
+    [message] = documents(world, LEADERS)
+    sheet = workbook_of(world, message)["Chờ quyết định"]
+    assert [c.value for c in sheet[1]][:6] == [
+        "STT",
+        "Người quyết định",
+        "Số việc chờ",
+        "Chờ duyệt kết quả",
+        "Chờ quyết định gia hạn",
+        "Chờ lâu nhất (ngày làm việc)",
+    ]
+    # 25/11 → 1/12: Thursday, Friday, Monday, Tuesday.
+    assert [c.value for c in sheet[2]] == [1, "Nguyễn Văn An", 1, 1, 0, 4, "NV-0001"]
+
+
+async def test_a_week_with_no_pending_decision_has_no_such_section(world: World) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã nộp báo cáo")
+    request = world.last(LEADERS)
+    await world.press(LEADERS, request["message_id"], CHAIRMAN, world.button(request, "Duyệt"))
+    await world.at(at(27, 11, 16))
+    [post] = tallies(world, LEADERS)
+    assert "quyết định" not in post
