@@ -9,11 +9,14 @@ import sys
 from asyncio.subprocess import Process
 from pathlib import Path
 
+import pytest
 from support import ROSTER, TOKEN
 
 from bot.sandbox import BotApiServer, FakeTelegram
 
 CHAIRMAN = 900001
+# `dondoc run` runs on the system clock.
+pytestmark = pytest.mark.time_sensitive
 
 
 async def _read_until(stream: asyncio.StreamReader, needle: str, timeout: float) -> str:

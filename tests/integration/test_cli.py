@@ -13,6 +13,9 @@ from support import ROSTER
 
 from bot.domain.orgfile import parse_org
 
+# Each command reads the real clock (the sandbox, `report`, `tally`).
+pytestmark = pytest.mark.time_sensitive
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "dondoc"
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot"]
