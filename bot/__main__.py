@@ -66,7 +66,7 @@ def cmd_run(_: argparse.Namespace) -> int:
         print(NO_TOKEN, file=sys.stderr)
         from bot.sandbox import runner
 
-        return runner.run()
+        return runner.run(command="run")
     # Migrations run their own event loop, so they go before the bot's.
     upgrade(settings.database_url)
     if settings.org_file is not None and _import(settings, settings.org_file) != 0:
@@ -93,7 +93,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox import runner
 
     try:
-        settings = runner.sandbox_settings(args.db)
+        settings = runner.sandbox_settings(args.db or runner.DEFAULT_DB)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -277,7 +277,7 @@ def parser() -> argparse.ArgumentParser:
     box = sub.add_parser(
         "sandbox", help="try the bot without Telegram: a local web chat with a demo ward"
     )
-    box.add_argument("--db", default="sqlite+aiosqlite:///data/sandbox.db", help="sandbox database")
+    box.add_argument("--db", help="sandbox database (default sqlite+aiosqlite:///data/sandbox.db)")
     box.add_argument("--host", help="web address (default $DONDOC_SANDBOX_HOST or 127.0.0.1)")
     box.add_argument("--port", type=int, help="web port (default $DONDOC_SANDBOX_PORT or 8080)")
     box.add_argument("--keep", action="store_true", help="keep the tasks of the last run")

@@ -484,17 +484,21 @@ async def test_the_cli_starts_the_sandbox_and_ctrl_c_stops_it(tmp_path: Path, co
     assert database.exists()
 
 
-async def test_a_busy_port_is_reported_in_one_line(tmp_path: Path) -> None:
+async def test_a_port_taken_by_another_program_is_reported_with_a_free_one(tmp_path: Path) -> None:
     server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
-    port = str(server.sockets[0].getsockname()[1])
+    port = server.sockets[0].getsockname()[1]
     try:
-        process = await _dondoc(tmp_path, "sandbox", DONDOC_SANDBOX_PORT=port)
+        process = await _dondoc(tmp_path, "sandbox", DONDOC_SANDBOX_PORT=str(port))
         output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
     finally:
         server.close()
         await server.wait_closed()
     text = output.decode()
     assert process.returncode == 1, text
-    assert f"Không mở được 127.0.0.1:{port}" in text
-    assert "--port" in text
+    assert f"Cổng {port} (127.0.0.1) đang được dùng (có thể bởi một sandbox" in text
+    advice = r"make sandbox PORT=(\d+) \(hoặc \.venv/bin/dondoc sandbox --port (\d+)\)"
+    found = re.search(advice, text)
+    assert found is not None and found.group(1) == found.group(2), text
+    assert int(found.group(1)) > port
     assert "Traceback" not in text
+    assert not (tmp_path / "data").exists()  # refused before any database was touched
