@@ -529,20 +529,21 @@ class ChasingService:
                 scope = render.unit_name(by_id[person.unit_id])
             upcoming = await uow.nudges.upcoming(task_ids, limit=30)
             tasks = {x.id: x for x in [await uow.tasks.get(n.task_id) for n in upcoming] if x}
+            urged = await uow.nudges.urges(tasks)
+            actors = await uow.people.by_ids(n.actor_id for n in upcoming if n.actor_id)
         scope_text = t("schedule.scope", lang, what=scope) if scope else ""
         if not upcoming:
             return Outcome(t("schedule.empty", lang, scope=scope_text))
         lines = []
         for nudge in upcoming:
             task = tasks[nudge.task_id]
-            item = DueItem(task, nudge, None, 0)
-            what = (
-                t("nudge.overdue", lang, n="…", days="…")
-                if nudge.kind is NudgeKind.OVERDUE
-                else self._what(item, lang)
-                if nudge.kind is not NudgeKind.MANUAL
-                else t("nudge.manual", lang, n="…", who="")
-            )
+            # Said as it will be said then: the urge's number counts the urges listed before it.
+            urge_no = None
+            if nudge.kind in URGE_KINDS:
+                urged[task.id] = urge_no = urged.get(task.id, 0) + 1
+            days_late = working_days_late(task, nudge.due_at, core.calendar)
+            urger = actors.get(nudge.actor_id) if nudge.actor_id else None
+            what = self._what(DueItem(task, nudge, urge_no, days_late, urger), lang)
             lines.append(
                 t(
                     "schedule.item",

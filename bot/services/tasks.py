@@ -37,6 +37,7 @@ from bot.domain.rules import (
     review_allowed,
 )
 from bot.domain.unitnames import UnitDirectory
+from bot.services import prompts
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Button, Outcome, Outgoing, PromptSpec
 from bot.services.planning import replan
@@ -102,6 +103,12 @@ class TaskService:
         for pid in (task.acknowledged_by, task.reported_by):
             if pid is not None:
                 person_ids.add(pid)
+        approval = None
+        if task.status is Status.DONE:
+            approvals = [e for e in await uow.tasks.events(task.id) if e.kind is EventKind.APPROVED]
+            approval = approvals[-1] if approvals else None
+            if approval is not None and approval.actor_id is not None:
+                person_ids.add(approval.actor_id)
         people = await uow.people.by_ids(person_ids)
         heads = await uow.people.of_unit(task.lead_unit_id, [Role.HEAD])
         return TaskView(
@@ -112,6 +119,8 @@ class TaskService:
             acknowledged_by=people.get(task.acknowledged_by) if task.acknowledged_by else None,
             reported_by=people.get(task.reported_by) if task.reported_by else None,
             heads=tuple(heads),
+            approved_by=people.get(approval.actor_id or 0) if approval else None,
+            approved_at=approval.at if approval else None,
         )
 
     async def _find_task(self, uow: UnitOfWork, ref: str | int) -> Task | None:
@@ -599,24 +608,11 @@ class TaskService:
                 result_html += "\n📎 " + esc(attachment.file_name or "")
             tz = core.config.tz
             if core.config.review:
-                texts = {
-                    lg: t(
-                        "report.to_reviewer",
-                        lg,
-                        unit=render.unit_name(view.lead),
-                        code=task.code,
-                        who=esc(person.name),
-                        when=render.when(now, tz),
-                        result=result_html,
-                        content=esc(render.clip(task.content, 500)),
-                    )
-                    for lg in ("vi", "en")
-                }
                 review = await self._tell(
                     uow,
                     view.assigner,
                     task,
-                    text_for=texts,
+                    text_for=prompts.review_texts(core, view),
                     prompt=PromptSpec("review", view.assigner.id, task.id),
                     buttons_for={lg: render.review_buttons(task, lg) for lg in ("vi", "en")},
                 )
@@ -657,6 +653,7 @@ class TaskService:
             if denied is not None:
                 return Outcome(self._denied(denied, lang, task, view), alert=True)
             now = core.clock.now()
+            reviewed = prompts.review_texts(core, view)
             # The completion time is when the unit reported, not when the leader got round to it.
             task = replace(task, status=Status.DONE, completed_at=task.reported_at or now)
             await uow.tasks.save(task, now)
@@ -670,7 +667,13 @@ class TaskService:
             )
             view = await self._view(uow, task)
             messages = await self._refresh_cards(uow, view)
-            messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await prompts.close_prompts(
+                core,
+                uow,
+                await uow.prompts.for_task(task.id, "review"),
+                reviewed,
+                prompts.decision(core, "decision.approved", person, now),
+            )
             messages += await self._to_lead_group(
                 view,
                 "review.approved_notice",
@@ -703,6 +706,7 @@ class TaskService:
             now = core.clock.now()
             if not await self._first_time(uow, where, now):
                 return Outcome()
+            reviewed = prompts.review_texts(core, view)
             task = replace(
                 task,
                 status=Status.ACKNOWLEDGED,
@@ -723,7 +727,15 @@ class TaskService:
             )
             view = await self._view(uow, task)
             messages = await self._refresh_cards(uow, view)
-            messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await prompts.close_prompts(
+                core,
+                uow,
+                await uow.prompts.for_task(task.id, "review"),
+                reviewed,
+                prompts.decision(
+                    core, "decision.returned", person, now, reason=esc(render.clip(reason, 1000))
+                ),
+            )
             messages += await self._to_lead_group(
                 view,
                 "review.returned_notice",
@@ -817,19 +829,7 @@ class TaskService:
                 note=reason,
             )
             tz = core.config.tz
-            texts = {
-                lg: t(
-                    "ext.to_decider",
-                    lg,
-                    unit=render.unit_name(view.lead),
-                    code=task.code,
-                    who=esc(person.name),
-                    current=render.due_text(task.due, tz, lg),
-                    proposed=render.due_text(parsed.due, tz, lg),
-                    reason=esc(render.clip(reason, 1000)),
-                )
-                for lg in ("vi", "en")
-            }
+            texts = prompts.extension_texts(core, view, person, task.due, parsed.due, reason)
             messages = await self._tell(
                 uow,
                 view.assigner,
@@ -893,10 +893,22 @@ class TaskService:
                     )
                 )
             now = core.clock.now()
+            requester = (await uow.people.by_ids([request.requested_by])).get(request.requested_by)
+            asked = prompts.extension_texts(
+                core, view, requester, task.due, request.proposed_due, request.reason
+            )
             messages = await self._decide(uow, person, task, request, approve, granted, now)
             view = await self._view(uow, await uow.tasks.get(task.id) or task)
             messages += await self._refresh_cards(uow, view)
-            messages += await self._clear_prompt_buttons(uow, extension_id=request.id)
+            messages += await prompts.close_prompts(
+                core,
+                uow,
+                await uow.prompts.for_extension(request.id),
+                asked,
+                prompts.decision(core, "decision.ext_approved", person, now, due=granted)
+                if approve
+                else prompts.decision(core, "decision.ext_refused", person, now),
+            )
             await replan(self.core, uow, view.task, now)
             await uow.commit()
         if approve:
@@ -1106,8 +1118,25 @@ class TaskService:
                 )
             return None
         if card_task is not None:
-            return await self.report(actor, where, card_task, text, attachment)
+            stands = await self._where_it_stands(actor, where, card_task)
+            return stands or await self.report(actor, where, card_task, text, attachment)
         return None
+
+    async def _where_it_stands(self, actor: Actor, where: Where, task_id: int) -> Outcome | None:
+        """For a reply to a card of a task that takes no more reports: its state and what can be
+        done (None while a report is still possible)."""
+        async with self.core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            task = await uow.tasks.get(task_id)
+            if task is None or task.status not in (Status.REPORTED, Status.DONE, Status.WITHDRAWN):
+                return None
+            view = await self._view(uow, task)
+        reporter = esc(view.reported_by.name) if view.reported_by else "—"
+        reported = render.when(task.reported_at, self.core.config.tz) if task.reported_at else "—"
+        key = f"reply.{task.status.value}"
+        return Outcome(t(key, lang, code=task.code, who=reporter, when=reported))
 
     # --- looking things up --------------------------------------------------------------------
 

@@ -60,4 +60,63 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": "{db} is in use by {holder}: this sandbox uses {own} (the other sandbox's data is"
         " left alone).",
     },
+    # --- cards: who did what, when ----------------------------------------------------------
+    "card.acknowledged": {
+        "vi": "<b>Tiếp nhận:</b> {who}, {when}",
+        "en": "<b>Acknowledged:</b> {who}, {when}",
+    },
+    "card.reported_by": {
+        "vi": " — {who} báo cáo lúc {when}",
+        "en": " — reported by {who} at {when}",
+    },
+    "card.approved_by": {
+        "vi": "; {who} duyệt lúc {when}",
+        "en": "; approved by {who} at {when}",
+    },
+    # --- a decided question keeps the decision ----------------------------------------------
+    "decision.approved": {
+        "vi": "✅ Đã duyệt — {who}, {when}",
+        "en": "✅ Approved — {who}, {when}",
+    },
+    "decision.returned": {
+        "vi": "↩️ Đã trả lại — {who}, {when}. Lý do: {reason}",
+        "en": "↩️ Returned — {who}, {when}. Reason: {reason}",
+    },
+    "decision.ext_approved": {
+        "vi": "✅ Đã đồng ý gia hạn đến {due} — {who}, {when}",
+        "en": "✅ Extended to {due} — {who}, {when}",
+    },
+    "decision.ext_refused": {
+        "vi": "❌ Đã từ chối — {who}, {when}",
+        "en": "❌ Refused — {who}, {when}",
+    },
+    "ext.to_decider.with_task": {
+        "vi": "⏳ {unit} xin gia hạn nhiệm vụ <b>{code}</b> ({who}):\n<i>Nội dung nhiệm vụ:</i>"
+        " {content}\nHạn hiện tại: {current}\nĐề nghị đến: {proposed}\nLý do: {reason}\n"
+        "<i>Để đồng ý với ngày khác, trả lời (reply) tin nhắn này bằng ngày đó, ví dụ"
+        " <code>30/12</code>.</i>",
+        "en": "⏳ {unit} asks to extend task <b>{code}</b> ({who}):\n<i>Task:</i> {content}\n"
+        "Current deadline: {current}\nProposed: {proposed}\nReason: {reason}\n<i>To grant a"
+        " different date, reply to this message with it, for example <code>30/12</code>.</i>",
+    },
+    # --- a reply to a card that can take no more reports ------------------------------------
+    "reply.reported": {
+        "vi": "Nhiệm vụ {code} đang chờ duyệt kết quả ({who} báo cáo lúc {when}); chưa thể báo cáo"
+        " thêm. Lãnh đạo duyệt hoặc trả lại; khi được trả lại, đơn vị báo cáo lại bằng"
+        " <code>/xong {code} &lt;kết quả&gt;</code>.",
+        "en": "Task {code} has a result awaiting review (reported by {who} at {when}); nothing"
+        " more can be reported now. The leader approves or returns it; once returned, the unit"
+        " reports again with <code>/xong {code} &lt;result&gt;</code>.",
+    },
+    "reply.done": {
+        "vi": "Nhiệm vụ {code} đã hoàn thành ({who} báo cáo lúc {when}); không cần báo cáo thêm."
+        " Xem diễn biến: <code>/nv {code}</code>.",
+        "en": "Task {code} is done (reported by {who} at {when}); nothing more to report. Its"
+        " history: <code>/nv {code}</code>.",
+    },
+    "reply.withdrawn": {
+        "vi": "Nhiệm vụ {code} đã được rút; không cần báo cáo. Xem diễn biến:"
+        " <code>/nv {code}</code>.",
+        "en": "Task {code} was withdrawn; nothing to report. Its history: <code>/nv {code}</code>.",
+    },
 }

@@ -108,6 +108,8 @@ class TaskView:
     acknowledged_by: Person | None = None
     reported_by: Person | None = None
     heads: tuple[Person, ...] = ()
+    approved_by: Person | None = None
+    approved_at: datetime | None = None
 
 
 def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
@@ -134,20 +136,34 @@ def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
         lines.append(t("card.source", lang, source=esc(clip(task.source, 300))))
     if task.attachment is not None:
         lines.append(t("card.attachment", lang, name=esc(task.attachment.file_name or "—")))
-    status = t(f"status.{task.status.value}", lang)
-    if task.status is not Status.ASSIGNED and view.acknowledged_by and task.acknowledged_at:
-        status += t(
-            "card.ack_by",
-            lang,
-            who=esc(view.acknowledged_by.name),
-            when=when(task.acknowledged_at, tz),
-        )
-    lines.append(t("card.status", lang, status=status))
+    lines += _status_lines(view, lang, tz)
     if task.result and task.status in (Status.REPORTED, Status.DONE):
         lines.append(t("card.result", lang, text=esc(clip(task.result, 600))))
     if task.status is Status.ASSIGNED and view.heads:
         lines.append(t("card.attention", lang, who=", ".join(mention(p) for p in view.heads)))
     return "\n".join(lines)
+
+
+def _status_lines(view: TaskView, lang: str, tz: ZoneInfo) -> list[str]:
+    """Where the task stands, with who took each step and when: in progress says who
+    acknowledged; a reported or finished task says who reported and who approved."""
+    task = view.task
+    status = t(f"status.{task.status.value}", lang)
+    ack = None
+    if view.acknowledged_by and task.acknowledged_at:
+        ack = {"who": esc(view.acknowledged_by.name), "when": when(task.acknowledged_at, tz)}
+    if task.status is Status.ACKNOWLEDGED and ack:
+        return [t("card.status", lang, status=status + t("card.ack_by", lang, **ack))]
+    if task.status not in (Status.REPORTED, Status.DONE):
+        return [t("card.status", lang, status=status)]
+    lines = [t("card.acknowledged", lang, **ack)] if ack else []
+    if view.reported_by and task.reported_at:
+        reporter = esc(view.reported_by.name)
+        status += t("card.reported_by", lang, who=reporter, when=when(task.reported_at, tz))
+    if task.status is Status.DONE and view.approved_by and view.approved_at:
+        approver = esc(view.approved_by.name)
+        status += t("card.approved_by", lang, who=approver, when=when(view.approved_at, tz))
+    return [*lines, t("card.status", lang, status=status)]
 
 
 def card_buttons(task: Task, lang: str) -> tuple[tuple[Button, ...], ...]:
