@@ -179,7 +179,7 @@ class TaskService:
             out.append(
                 Outgoing(
                     chat_id=chat_id,
-                    text=render.card(view, lang, self.core.config.tz),
+                    text=render.card(view, lang, self.core.config.tz, shown_in=chat_id),
                     buttons=render.card_buttons(view.task, lang),
                     edit_message_id=message_id,
                 )
@@ -406,11 +406,12 @@ class TaskService:
                             group_lang,
                             code=task.code,
                             lead=render.unit_name(view.lead),
-                            content=esc(render.clip(task.content, render.CONTENT_LIMIT)),
+                            content=esc(render.card_content(task)),
                             due=render.due_text(task.due, tz, group_lang),
                         ),
                     )
                 )
+                outcome.send(*self._full_text(task, unit.chat_id, group_lang))
         return outcome
 
     def _card_messages_sync(self, view: TaskView) -> list[Outgoing]:
@@ -421,24 +422,36 @@ class TaskService:
             out.append(
                 Outgoing(
                     chat_id=view.lead.chat_id,
-                    text=render.card(view, group_lang, tz),
+                    text=render.card(view, group_lang, tz, shown_in=view.lead.chat_id),
                     buttons=render.card_buttons(view.task, group_lang),
                     track=(view.task.id, f"card:{group_lang}"),
                 )
             )
+            out += self._full_text(view.task, view.lead.chat_id, group_lang)
         for head in view.heads:
             if head.can_dm:
                 lang = self.core.person_lang(head)
                 out.append(
                     Outgoing(
                         chat_id=head.telegram_id,
-                        text=render.card(view, lang, tz),
+                        text=render.card(view, lang, tz, shown_in=head.telegram_id),
                         buttons=render.card_buttons(view.task, lang),
                         track=(view.task.id, f"card:{lang}"),
                         private_to=head.id,
                     )
                 )
+                out += self._full_text(view.task, head.telegram_id, lang, private_to=head.id)
         return out
+
+    @staticmethod
+    def _full_text(
+        task: Task, chat_id: int, lang: str, private_to: int | None = None
+    ) -> list[Outgoing]:
+        """A content too long for the card, whole, in the messages that follow it."""
+        return [
+            Outgoing(chat_id=chat_id, text=piece, private_to=private_to)
+            for piece in render.full_text(task, lang)
+        ]
 
     async def record_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
         async with self.core.uow() as uow:
@@ -1182,5 +1195,8 @@ class TaskService:
             people = await uow.people.by_ids(e.actor_id for e in events if e.actor_id)
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
         tz = core.config.tz
-        card = render.card(view, lang, tz) + "\n"
-        return Outcome(render.history(events, people, units, lang, tz, head=[card]))
+        card = render.card(view, lang, tz, shown_in=where.chat_id) + "\n"
+        return Outcome(
+            render.history(events, people, units, lang, tz, head=[card]),
+            messages=self._full_text(task, where.chat_id, lang),
+        )

@@ -119,4 +119,15 @@ M_PILOT: dict[str, dict[str, str]] = {
         " <code>/nv {code}</code>.",
         "en": "Task {code} was withdrawn; nothing to report. Its history: <code>/nv {code}</code>.",
     },
+    # --- long content ---------------------------------------------------------------------
+    "card.full_text_note": {
+        "vi": "📄 Nội dung dài {chars} ký tự: toàn văn ở {n} tin nhắn “{code} — toàn văn” gửi"
+        " kèm thẻ này.",
+        "en": "📄 The content runs to {chars} characters: in full in {n} messages “{code} — full"
+        " text” sent with this card.",
+    },
+    "card.full_text": {
+        "vi": "📄 <b>{code} — toàn văn ({n}/{of})</b>\n{text}",
+        "en": "📄 <b>{code} — full text ({n}/{of})</b>\n{text}",
+    },
 }

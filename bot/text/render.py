@@ -13,8 +13,10 @@ from bot.domain.model import EventKind, Person, Status, Task, TaskEvent, Unit
 from bot.domain.unitnames import UnitDirectory
 from bot.services.outbox import Button
 from bot.text.catalog import t
+from bot.text.longtext import excerpt, split_text
 
 CONTENT_LIMIT = 2500  # keeps a card well inside Telegram's 4096 characters
+EXCERPT_LIMIT = 600  # a longer content: its beginning on the card, the whole in messages after it
 SHORT_LIMIT = 120
 MESSAGE_BUDGET = 3900  # Telegram takes 4096 characters of text; HTML tags only make it shorter
 
@@ -112,11 +114,38 @@ class TaskView:
     approved_at: datetime | None = None
 
 
-def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
+def card_content(task: Task) -> str:
+    """The content as the card shows it: whole when it fits, else its beginning (the rest
+    follows in :func:`full_text` messages)."""
+    if len(task.content) <= CONTENT_LIMIT:
+        return task.content.strip()
+    return excerpt(task.content, EXCERPT_LIMIT)
+
+
+def full_text(task: Task, lang: str) -> list[str]:
+    """A content too long for the card, whole, in messages Telegram takes (none if it fits)."""
+    if len(task.content) <= CONTENT_LIMIT:
+        return []
+    pieces = split_text(task.content)
+    return [
+        t("card.full_text", lang, code=task.code, n=i, of=len(pieces), text=esc(piece))
+        for i, piece in enumerate(pieces, 1)
+    ]
+
+
+def is_public_link(link: str) -> bool:
+    """A t.me link anyone can open: a public chat's (t.me/name/123), not a private
+    supergroup's (t.me/c/123/45), which only its members can follow."""
+    return "/c/" not in link
+
+
+def card(view: TaskView, lang: str, tz: ZoneInfo, shown_in: int | None = None) -> str:
+    """The task's card; ``shown_in`` is the chat it is shown in (a link to the message the task
+    came from is shown only where the reader can open it)."""
     task = view.task
     lines = [
         t("card.title", lang, code=task.code),
-        t("card.content", lang, text=esc(clip(task.content, CONTENT_LIMIT))),
+        t("card.content", lang, text=esc(card_content(task))),
         t("card.lead", lang, unit=unit_name(view.lead)),
     ]
     if view.cooperating:
@@ -132,10 +161,15 @@ def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
                 count=task.extension_count,
             )
         )
-    if task.source:
+    if task.source and (shown_in == task.origin_chat_id or is_public_link(task.source)):
         lines.append(t("card.source", lang, source=esc(clip(task.source, 300))))
     if task.attachment is not None:
         lines.append(t("card.attachment", lang, name=esc(task.attachment.file_name or "—")))
+    if len(task.content) > CONTENT_LIMIT:
+        pieces = len(split_text(task.content))
+        lines.append(
+            t("card.full_text_note", lang, chars=len(task.content), n=pieces, code=task.code)
+        )
     lines += _status_lines(view, lang, tz)
     if task.result and task.status in (Status.REPORTED, Status.DONE):
         lines.append(t("card.result", lang, text=esc(clip(task.result, 600))))
