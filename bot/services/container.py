@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.services.chasing import ChasingService
 from bot.services.common import Core
+from bot.services.directory import DirectoryService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.tasks import TaskService
@@ -18,6 +19,7 @@ class Services:
     roster: RosterService
     chasing: ChasingService
     reports: ReportService
+    directory: DirectoryService
 
     @classmethod
     def build(cls, core: Core) -> Services:
@@ -27,4 +29,5 @@ class Services:
             roster=RosterService(core),
             chasing=ChasingService(core),
             reports=ReportService(core),
+            directory=DirectoryService(core),
         )

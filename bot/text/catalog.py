@@ -805,6 +805,7 @@ M: dict[str, dict[str, str]] = {
         "/chuyen &lt;mã&gt; &lt;đơn vị&gt; — chuyển đơn vị chủ trì\n"
         "/nhac &lt;mã&gt; [lời nhắn] — đôn đốc nhiệm vụ\n"
         "/lich [mã|đơn vị] — lịch đôn đốc sắp tới\n"
+        "/donvi — các đơn vị: mã, tên, trưởng đơn vị, nhóm chat\n"
         "/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [đơn vị] — tổng hợp nhiệm vụ đúng hạn, quá hạn\n"
         "/baocao [tháng M/YYYY] — báo cáo tháng (tệp Excel)\n"
         "/dangky &lt;mã đơn vị&gt; — gắn nhóm chat với đơn vị (quản trị viên)\n"
@@ -825,6 +826,7 @@ M: dict[str, dict[str, str]] = {
         "/chuyen &lt;code&gt; &lt;unit&gt; — move the lead to another unit\n"
         "/nhac &lt;code&gt; [message] — send a reminder\n"
         "/lich [code|unit] — upcoming reminders\n"
+        "/donvi — the units: codes, names, heads, group chats\n"
         "/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [unit] — tasks on time and late\n"
         "/baocao [tháng M/YYYY] — the monthly report (an Excel file)\n"
         "/dangky &lt;unit code&gt; — bind this group chat to a unit (administrators)\n"
@@ -878,6 +880,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("moi", "Tạo đường dẫn mời cán bộ"),
         ("nhac", "Đôn đốc một nhiệm vụ"),
         ("lich", "Lịch đôn đốc sắp tới"),
+        ("donvi", "Các đơn vị và mã đơn vị"),
         ("tonghop", "Tổng hợp nhiệm vụ đúng hạn, quá hạn"),
         ("baocao", "Báo cáo tháng (tệp Excel)"),
         ("lang", "Chọn ngôn ngữ"),
@@ -896,6 +899,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("moi", "Create an invitation link"),
         ("nhac", "Send a reminder for a task"),
         ("lich", "Upcoming reminders"),
+        ("donvi", "The units and their codes"),
         ("tonghop", "Tasks on time and late"),
         ("baocao", "Monthly report (Excel file)"),
         ("lang", "Choose the language"),

@@ -130,4 +130,36 @@ M_PILOT: dict[str, dict[str, str]] = {
         "vi": "📄 <b>{code} — toàn văn ({n}/{of})</b>\n{text}",
         "en": "📄 <b>{code} — full text ({n}/{of})</b>\n{text}",
     },
+    # --- /donvi ----------------------------------------------------------------------------
+    "donvi.title": {
+        "vi": "🏢 <b>Các đơn vị</b> ({count}) — dùng mã đơn vị trong lệnh:",
+        "en": "🏢 <b>Units</b> ({count}) — commands take the unit code:",
+    },
+    "donvi.unit": {"vi": "• <b>{code}</b> — {name}", "en": "• <b>{code}</b> — {name}"},
+    "donvi.aliases": {"vi": "tên khác: {names}", "en": "also: {names}"},
+    "donvi.head": {"vi": "trưởng đơn vị: {who}", "en": "head: {who}"},
+    "donvi.no_head": {"vi": "chưa có trưởng đơn vị", "en": "no head yet"},
+    "donvi.group": {"vi": "nhóm chat: đã đăng ký", "en": "group chat: registered"},
+    "donvi.no_group": {
+        "vi": "nhóm chat: chưa đăng ký (<code>/dangky {code}</code>)",
+        "en": "group chat: not registered (<code>/dangky {code}</code>)",
+    },
+    "donvi.leadership": {
+        "vi": "Nhóm lãnh đạo: đã đăng ký.",
+        "en": "Leadership group: registered.",
+    },
+    "donvi.no_leadership": {
+        "vi": "Nhóm lãnh đạo: chưa đăng ký (<code>/dangky lanhdao</code> trong nhóm đó).",
+        "en": "Leadership group: not registered (<code>/dangky lanhdao</code> in that group).",
+    },
+    "donvi.example": {
+        "vi": "Ví dụ: <code>/giao {code} Báo cáo kết quả rà soát hạn 15/12</code>",
+        "en": "For example: <code>/giao {code} Báo cáo kết quả rà soát hạn 15/12</code>",
+    },
+    "donvi.empty": {
+        "vi": "Chưa có đơn vị nào. Quản trị viên nhập danh sách bằng"
+        " <code>dondoc org import danh-sach.yaml</code>.",
+        "en": "No units yet. An administrator imports the roster with"
+        " <code>dondoc org import roster.yaml</code>.",
+    },
 }
