@@ -27,7 +27,7 @@ from aiohttp import web
 from sqlalchemy.engine import make_url
 
 from bot.clock import Clock, OffsetClock
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, configured_language, load_settings
 from bot.db.engine import is_sqlite
 from bot.sandbox.demo import ADMIN, Demo, seed
 from bot.sandbox.live import LiveBot
@@ -262,7 +262,7 @@ def run(
     try:
         settings = sandbox_settings(database_url or DEFAULT_DB)
     except SettingsError as exc:
-        print(exc, file=sys.stderr)
+        print(exc.line(configured_language()), file=sys.stderr)
         return 2
     lang = settings.language
     host = settings.sandbox_host if host is None else host

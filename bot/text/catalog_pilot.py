@@ -162,4 +162,161 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": "No units yet. An administrator imports the roster with"
         " <code>dondoc org import roster.yaml</code>.",
     },
+    # --- settings refused at start -----------------------------------------------------------
+    "settings.bad": {
+        "vi": "Cấu hình sai {setting}: {detail}",
+        "en": "Bad setting {setting}: {detail}",
+    },
+    "settings.token": {
+        "vi": "cần token BotFather đã cấp, dạng 123456789:AAH...",
+        "en": "expected the token BotFather gave, like 123456789:AAH...",
+    },
+    "settings.url": {
+        "vi": "cần một địa chỉ dạng https://api.telegram.org",
+        "en": "expected a URL like https://api.telegram.org",
+    },
+    "settings.db_url": {
+        "vi": "cần sqlite+aiosqlite:///duong/dan/tep.db hoặc postgresql+asyncpg://user@host/db",
+        "en": "expected sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db",
+    },
+    "settings.tz": {
+        "vi": "cần tên múi giờ IANA, ví dụ Asia/Ho_Chi_Minh",
+        "en": "expected an IANA time zone like Asia/Ho_Chi_Minh",
+    },
+    "settings.lang": {"vi": "cần vi hoặc en", "en": "expected vi or en"},
+    "settings.admins": {
+        "vi": "cần các mã Telegram cách nhau bởi dấu phẩy, ví dụ 900001,900002",
+        "en": "expected Telegram user ids separated by commas, like 900001,900002",
+    },
+    "settings.time": {"vi": "cần giờ dạng 08:00", "en": "expected a time like 08:00"},
+    "settings.office_order": {
+        "vi": "giờ kết thúc phải sau giờ bắt đầu làm việc (DONDOC_OFFICE_START là {start})",
+        "en": "office_start must be before office_end (DONDOC_OFFICE_START is {start})",
+    },
+    "settings.lunch": {
+        "vi": "cần HH:MM-HH:MM, ví dụ 11:30-13:30, hoặc để trống nếu không nghỉ trưa",
+        "en": "expected HH:MM-HH:MM like 11:30-13:30, or empty for none",
+    },
+    "settings.lunch_inside": {
+        "vi": "giờ nghỉ trưa phải nằm trong giờ làm việc (giờ làm việc là {start}-{end})",
+        "en": "lunch must lie strictly inside office hours (office hours are {start}-{end})",
+    },
+    "settings.log_level": {
+        "vi": "cần DEBUG, INFO, WARNING, ERROR hoặc CRITICAL",
+        "en": "expected DEBUG, INFO, WARNING, ERROR or CRITICAL",
+    },
+    "settings.bool": {
+        "vi": "cần true hoặc false, không phải {got}",
+        "en": "expected true or false, got {got}",
+    },
+    "settings.int": {
+        "vi": "cần một số nguyên, ví dụ 8080, không phải {got}",
+        "en": "expected a whole number, like 8080, got {got}",
+    },
+    "settings.port": {
+        "vi": "cần một số từ 0 đến 65535, không phải {got}",
+        "en": "expected a number from 0 to 65535, got {got}",
+    },
+    "settings.other": {"vi": "{detail}", "en": "{detail}"},
+    # --- the command line (plain text) ---------------------------------------------------------
+    "cli.no_token": {
+        "vi": "Chưa có TELEGRAM_BOT_TOKEN: mở sandbox, Telegram giả lập trên máy này với một phường"
+        " mẫu (để chạy trên Telegram thật: nhắn /newbot cho @BotFather để lấy token rồi ghi"
+        " TELEGRAM_BOT_TOKEN=... vào tệp .env; xem README.md).",
+        "en": "TELEGRAM_BOT_TOKEN is not set: starting the sandbox, a local Telegram stand-in with"
+        " a demo ward (to run on real Telegram, get a token from @BotFather with /newbot and put"
+        " TELEGRAM_BOT_TOKEN=... in .env; see README.md).",
+    },
+    "cli.bad_token": {
+        "vi": "Telegram ({url}) từ chối TELEGRAM_BOT_TOKEN: chép lại token @BotFather đã cấp"
+        " (/mybots → bot → API Token) vào tệp .env.",
+        "en": "Telegram ({url}) refused TELEGRAM_BOT_TOKEN: copy the token @BotFather gave again"
+        " (/mybots → the bot → API Token) into .env.",
+    },
+    "cli.unreachable": {
+        "vi": "Không kết nối được Telegram Bot API tại {url} ({error}). Kiểm tra mạng, hoặc đặt"
+        " TELEGRAM_API_URL là một máy chủ Bot API máy này truy cập được; khi chưa có token,"
+        " `make run` mở sandbox trên máy này.",
+        "en": "Cannot reach the Telegram Bot API at {url} ({error}). Check the network, or set"
+        " TELEGRAM_API_URL to a Bot API server this machine can reach; without a token,"
+        " `make run` starts the local sandbox instead.",
+    },
+    "cli.running": {
+        "vi": "Bot @{username} đang chạy (mã {id}). Ctrl-C để dừng.",
+        "en": "Bot @{username} is running (id {id}). Ctrl-C stops it.",
+    },
+    "cli.db_upgraded": {
+        "vi": "Cơ sở dữ liệu đã được cập nhật: {url}",
+        "en": "Database is up to date: {url}",
+    },
+    "cli.roster_refused": {
+        "vi": "Tệp danh sách bị từ chối; chưa ghi gì:",
+        "en": "The roster file was refused; nothing was written:",
+    },
+    "import.nothing": {
+        "vi": "Không có gì thay đổi: cơ sở dữ liệu đã khớp với tệp.",
+        "en": "Nothing to change: the database already matches the file.",
+    },
+    "import.units_added": {
+        "vi": "thêm đơn vị: {count} ({names})",
+        "en": "units added: {count} ({names})",
+    },
+    "import.units_changed": {
+        "vi": "sửa đơn vị: {count} ({names})",
+        "en": "units changed: {count} ({names})",
+    },
+    "import.people_added": {
+        "vi": "thêm cán bộ: {count} ({names})",
+        "en": "people added: {count} ({names})",
+    },
+    "import.people_changed": {
+        "vi": "sửa cán bộ: {count} ({names})",
+        "en": "people changed: {count} ({names})",
+    },
+    "import.people_deactivated": {
+        "vi": "ngừng kích hoạt: {count} ({names})",
+        "en": "people deactivated: {count} ({names})",
+    },
+    "import.leadership": {"vi": "đã đặt nhóm lãnh đạo", "en": "leadership chat set"},
+    "import.rules": {
+        "vi": "đã đổi quy tắc đôn đốc, lịch làm việc hoặc cấu hình báo cáo",
+        "en": "policy, calendar or reports settings changed",
+    },
+    "cli.write.no_folder": {
+        "vi": "không ghi được {path}: thư mục {folder} không tồn tại",
+        "en": "cannot write {path}: the folder {folder} does not exist",
+    },
+    "cli.write.is_folder": {
+        "vi": "không ghi được {path}: đó là một thư mục",
+        "en": "cannot write {path}: it is a folder",
+    },
+    "cli.write.failed": {
+        "vi": "không ghi được {path}: {reason}",
+        "en": "cannot write {path}: {reason}",
+    },
+    "cli.no_chart": {
+        "vi": "(không có nhiệm vụ: không vẽ biểu đồ)",
+        "en": "(no tasks: no chart drawn)",
+    },
+    "cli.month_not_started": {
+        "vi": "tháng {month} chưa bắt đầu",
+        "en": "the month {month} has not started yet",
+    },
+    "period.week_not_started": {
+        "vi": "tuần {week} chưa bắt đầu",
+        "en": "the week {week} has not started yet",
+    },
+    "period.week_form": {
+        "vi": "tuần ghi dạng 2026-W47, không phải {text}",
+        "en": "a week is written like 2026-W47, not {text}",
+    },
+    "period.no_week": {
+        "vi": "năm {year} không có tuần {week}: các tuần ISO của năm là W01 đến W{weeks}",
+        "en": "{year} has no week {week}: its ISO weeks run from W01 to W{weeks}",
+    },
+    "period.month_form": {
+        "vi": "tháng ghi dạng 2026-11 hoặc 11/2026, không phải {text}",
+        "en": "a month is written like 2026-11 or 11/2026, not {text}",
+    },
+    "period.no_month": {"vi": "không có tháng {month}", "en": "no month {month}"},
 }

@@ -462,7 +462,7 @@ async def test_the_cli_starts_the_sandbox_and_ctrl_c_stops_it(tmp_path: Path, co
         assert process.stdout is not None
         log = await _read_until(process.stdout, "Sandbox: http://", timeout=60)
         if command == "run":
-            assert log.startswith("TELEGRAM_BOT_TOKEN is not set: starting the sandbox"), log
+            assert log.startswith("Chưa có TELEGRAM_BOT_TOKEN: mở sandbox"), log
             assert "@BotFather" in log
         # The address stands out: framed, on its own line.
         found = re.search(r"^=+\n  Sandbox: (http://127\.0\.0\.1:\d+)\n", log, re.M)
