@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.nudges import DeliveryRepository, NudgeRepository
+from bot.db.reminders import ReminderRepository
 from bot.db.reports import ReportRepository
 from bot.db.repositories import (
     ExtensionRepository,
@@ -32,6 +33,7 @@ class UnitOfWork:
     nudges: NudgeRepository
     deliveries: DeliveryRepository
     reports: ReportRepository
+    reminders: ReminderRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -51,6 +53,7 @@ class UnitOfWork:
         self.nudges = NudgeRepository(session)
         self.deliveries = DeliveryRepository(session)
         self.reports = ReportRepository(session)
+        self.reminders = ReminderRepository(session)
         return self
 
     async def __aexit__(

@@ -24,6 +24,7 @@ from bot.domain.unitnames import UnitDirectory
 from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.services.planning import replan
+from bot.services.reminders import reminder_row
 from bot.services.tasks import normalize_code
 from bot.text import render
 from bot.text.catalog import t
@@ -295,12 +296,7 @@ class ChasingService:
             )
             if item.nudge.note:
                 lines.append(t("nudge.note", lang, note=esc(render.clip(item.nudge.note, 300))))
-            row: list[dict[str, str]] = []
-            flat = [b for r in render.card_buttons(task, lang) for b in r]
-            for i, button in enumerate(flat):
-                label = f"{task.code} · {button.label}" if i == 0 else button.label
-                row.append({"text": label, "data": button.data})
-            buttons.append(row)
+            buttons.append(reminder_row(task, lang))
         if mentions:
             # Everyone responsible is named for the group to see; only those without a
             # private copy are pinged (a tg://user link), the others already got the message.

@@ -37,7 +37,7 @@ from bot.domain.rules import (
     review_allowed,
 )
 from bot.domain.unitnames import UnitDirectory
-from bot.services import prompts
+from bot.services import prompts, reminders
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Button, Outcome, Outgoing, PromptSpec
 from bot.services.planning import replan
@@ -170,7 +170,8 @@ class TaskService:
         )
 
     async def _refresh_cards(self, uow: UnitOfWork, view: TaskView) -> list[Outgoing]:
-        """Every card of the task, edited in place to show where it stands now."""
+        """Every card of the task, edited in place to show where it stands now; and the
+        reminders about it, whose buttons follow."""
         out = []
         for chat_id, message_id, kind in await uow.tasks.messages(view.task.id):
             if not kind.startswith("card"):
@@ -184,7 +185,7 @@ class TaskService:
                     edit_message_id=message_id,
                 )
             )
-        return out
+        return out + await reminders.follow(self.core, uow, view.task)
 
     async def _clear_prompt_buttons(
         self, uow: UnitOfWork, task_id: int | None = None, extension_id: int | None = None
@@ -1076,6 +1077,7 @@ class TaskService:
                 if kind.startswith("card")
             ]
             messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await reminders.follow(self.core, uow, task, gone=True)
             await uow.tasks.retire_messages(task.id)
             view = await self._view(uow, task)
             messages += await self._to_lead_group(

@@ -134,3 +134,45 @@ async def test_a_reply_to_the_card_after_the_report_is_answered_with_the_state(
         " chưa thể báo cáo thêm. Lãnh đạo duyệt hoặc trả lại; khi được trả lại, đơn vị báo cáo"
         " lại bằng /xong NV-0001 <kết quả>."
     )
+
+
+def reminders_in(world: World, chat: int) -> list[dict[str, Any]]:
+    return [m for m in world.tg.bot_messages(chat) if (m.get("text") or "").startswith("🔔")]
+
+
+def rows(message: dict[str, Any]) -> list[list[str]]:
+    """The keyboard as callback data, row by row."""
+    keyboard = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [[b["callback_data"] for b in row] for row in keyboard]
+
+
+async def test_reminders_keep_only_the_buttons_that_still_work(world: World) -> None:
+    await world.say(TCKH_HEAD, TCKH_HEAD, "/start")  # a private copy of each reminder too
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo tình hình giải ngân hạn 25/11")
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát hồ sơ quyết toán hạn 25/11")
+    await world.at(at(26, 11, 8))
+    await world.at(at(27, 11, 8))
+    first, second = reminders_in(world, TCKH_CHAT)
+    both = [["ack:1", "rep:1", "ext:1"], ["ack:2", "rep:2", "ext:2"]]
+    assert rows(first) == rows(second) == both  # both tasks in each, each with its buttons
+
+    # NV-0001 acknowledged from the newest reminder: its row there offers what is left, the
+    # older reminder no longer offers anything for it; NV-0002 is untouched in both.
+    await world.press(TCKH_CHAT, second["message_id"], TCKH_HEAD, "ack:1")
+    first = world.message(TCKH_CHAT, first["message_id"])
+    second = world.message(TCKH_CHAT, second["message_id"])
+    assert rows(second) == [["rep:1", "ext:1"], ["ack:2", "rep:2", "ext:2"]]
+    assert rows(first) == [["ack:2", "rep:2", "ext:2"]]
+    assert "NV-0001 · 📝 Báo cáo kết quả" in world.buttons(second)
+    assert first["text"].startswith("🔔") and "NV-0001" in first["text"]  # the text stays
+    private = reminders_in(world, TCKH_HEAD)
+    assert rows(world.message(TCKH_HEAD, private[-1]["message_id"]))[0] == ["rep:1", "ext:1"]
+    assert rows(world.message(TCKH_HEAD, private[0]["message_id"])) == [["ack:2", "rep:2", "ext:2"]]
+
+    # Reported: no reminder offers anything for NV-0001 any more; NV-0002 as it was.
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã giải ngân 85%")
+    for chat in (TCKH_CHAT, TCKH_HEAD):
+        for reminder in reminders_in(world, chat):
+            assert rows(world.message(chat, reminder["message_id"])) == [
+                ["ack:2", "rep:2", "ext:2"]
+            ]
