@@ -17,11 +17,16 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,browser]'
 	touch $@ $(VENV)/.run
 
+# `make run PORT=8081` (or `make sandbox PORT=8081`): the sandbox's web port, as
+# DONDOC_SANDBOX_PORT=8081 would set it. Only a PORT given on the command line counts: a PORT
+# that happens to be in the environment is some other program's.
+SANDBOX_PORT := $(if $(filter command line,$(origin PORT)),DONDOC_SANDBOX_PORT=$(PORT))
+
 run: $(VENV)/.run
-	$(BIN)/dondoc run
+	$(SANDBOX_PORT) $(BIN)/dondoc run
 
 sandbox: $(VENV)/.run
-	$(BIN)/dondoc sandbox
+	$(SANDBOX_PORT) $(BIN)/dondoc sandbox
 
 test: $(VENV)/.test
 	$(BIN)/pytest -q

@@ -12,25 +12,16 @@ from pathlib import Path
 # PTB 22 reports retry_after as seconds unless asked for timedelta, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, configured_language, load_settings
 from bot.db.migrate import upgrade
 from bot.domain.orgfile import OrgFileError, dump_org, read_org_file
+from bot.domain.reportconfig import PeriodError
+from bot.text.catalog import t
 
-NO_TOKEN = (
-    "TELEGRAM_BOT_TOKEN is not set: starting the sandbox, a local Telegram stand-in with a demo "
-    "ward (to run on real Telegram, get a token from @BotFather with /newbot and put "
-    "TELEGRAM_BOT_TOKEN=... in .env; see README.md)."
-)
 
-BAD_TOKEN = (
-    "Telegram ({url}) refused TELEGRAM_BOT_TOKEN: copy the token @BotFather gave again "
-    "(/mybots → the bot → API Token) into .env."
-)
-UNREACHABLE = (
-    "Cannot reach the Telegram Bot API at {url} ({error}). Check the network, or set "
-    "TELEGRAM_API_URL to a Bot API server this machine can reach; without a token, "
-    "`make run` starts the local sandbox instead."
-)
+def say(key: str, lang: str, **params: object) -> str:
+    """A line of the command line's own, in DONDOC_LANGUAGE (plain text: no HTML)."""
+    return t(key, lang, **params)
 
 
 def _no_bootstrap_traceback(record: logging.LogRecord) -> bool:
@@ -44,7 +35,7 @@ def _settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        print(exc, file=sys.stderr)
+        print(exc.line(configured_language()), file=sys.stderr)
         raise SystemExit(2) from None
 
 
@@ -62,11 +53,12 @@ def cmd_run(_: argparse.Namespace) -> int:
     settings = _settings()
     _logging(settings)
     token = settings.token
+    lang = settings.language
     if token is None:
-        print(NO_TOKEN, file=sys.stderr)
+        print(say("cli.no_token", lang), file=sys.stderr)
         from bot.sandbox import runner
 
-        return runner.run()
+        return runner.run(command="run")
     # Migrations run their own event loop, so they go before the bot's.
     upgrade(settings.database_url)
     if (refusal := _one_instance(settings)) is not None:
@@ -94,10 +86,11 @@ def cmd_run(_: argparse.Namespace) -> int:
     try:
         app.run_polling(drop_pending_updates=False)
     except InvalidToken:
-        print(BAD_TOKEN.format(url=settings.telegram_api_url), file=sys.stderr)
+        print(say("cli.bad_token", lang, url=settings.telegram_api_url), file=sys.stderr)
         return 1
     except NetworkError as exc:  # at start-up only: once polling, PTB retries on its own
-        print(UNREACHABLE.format(url=settings.telegram_api_url, error=exc), file=sys.stderr)
+        url = settings.telegram_api_url
+        print(say("cli.unreachable", lang, url=url, error=exc), file=sys.stderr)
         return 1
     # Another program polls this bot's updates: said in one line (handlers/errors.py), stopped.
     return 1 if app.bot_data.conflict else 0
@@ -132,9 +125,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox import runner
 
     try:
-        settings = runner.sandbox_settings(args.db)
+        settings = runner.sandbox_settings(args.db or runner.DEFAULT_DB)
     except SettingsError as exc:
-        print(exc, file=sys.stderr)
+        print(exc.line(configured_language()), file=sys.stderr)
         return 2
     _logging(settings)
     return runner.run(args.db, args.host, args.port, keep=args.keep)
@@ -143,7 +136,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(_: argparse.Namespace) -> int:
     settings = _settings()
     upgrade(settings.database_url)
-    print(f"Database is up to date: {settings.database_url}")
+    print(say("cli.db_upgraded", settings.language, url=settings.database_url))
     return 0
 
 
@@ -153,7 +146,7 @@ def _import(settings: Settings, path: Path) -> int:
     try:
         spec = read_org_file(path)
     except OrgFileError as exc:
-        print("The roster file was refused; nothing was written:", file=sys.stderr)
+        print(say("cli.roster_refused", settings.language), file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
@@ -164,7 +157,7 @@ def _import(settings: Settings, path: Path) -> int:
             report = await runtime.services.roster.import_org(spec)
         finally:
             await runtime.close()
-        return report.summary()
+        return report.summary(settings.language)
 
     print(asyncio.run(run()))
     return 0
@@ -196,21 +189,25 @@ def cmd_org_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _writable(path: Path) -> str | None:
+def _writable(path: Path, lang: str) -> str | None:
     """Why `path` cannot be written, checked before the work (None: it can be tried)."""
     if not path.parent.is_dir():
-        return f"cannot write {path}: the folder {path.parent} does not exist"
+        return say("cli.write.no_folder", lang, path=path, folder=path.parent)
     if path.is_dir():
-        return f"cannot write {path}: it is a folder"
+        return say("cli.write.is_folder", lang, path=path)
     return None
 
 
-def _write(path: Path, data: bytes) -> str | None:
+def _write(path: Path, data: bytes, lang: str) -> str | None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        return f"cannot write {path}: {exc.strerror or exc}"
+        return say("cli.write.failed", lang, path=path, reason=exc.strerror or exc)
     return None
+
+
+def _period_error(exc: PeriodError, lang: str) -> str:
+    return say(exc.key, lang, **exc.params)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -219,21 +216,22 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from bot.domain.reportconfig import parse_month
 
+    settings = _settings()
+    lang = settings.language
     try:
         year, month_no = parse_month(args.month)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    except PeriodError as exc:
+        print(_period_error(exc, lang), file=sys.stderr)
         return 2
-    settings = _settings()
     # As /baocao: a month that has not begun has no figures (its period would end before it
     # starts).
     if date(year, month_no, 1) > datetime.now(UTC).astimezone(settings.tz).date():
-        print(f"the month {month_no:02d}/{year} has not started yet", file=sys.stderr)
+        print(say("cli.month_not_started", lang, month=f"{month_no:02d}/{year}"), file=sys.stderr)
         return 2
     from bot.services.reports import workbook_name
 
     out = Path(args.out or workbook_name(year, month_no))
-    if (problem := _writable(out)) is not None:
+    if (problem := _writable(out, lang)) is not None:
         print(problem, file=sys.stderr)
         return 2
     upgrade(settings.database_url)
@@ -249,7 +247,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return report.caption, report.data
 
     caption, data = asyncio.run(run())
-    if (problem := _write(out, data)) is not None:
+    if (problem := _write(out, data, lang)) is not None:
         print(problem, file=sys.stderr)
         return 2
     from bot.services.reports import plain
@@ -265,17 +263,18 @@ def cmd_tally(args: argparse.Namespace) -> int:
     from bot.domain.reportconfig import parse_iso_week
 
     settings = _settings()
+    lang = settings.language
     now = datetime.now(UTC)
     try:
         if args.week:
             year, week = parse_iso_week(args.week)
         else:
             year, week, _ = now.astimezone(settings.tz).isocalendar()
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    except PeriodError as exc:
+        print(_period_error(exc, lang), file=sys.stderr)
         return 2
     chart_path = Path(args.chart) if args.chart else None
-    if chart_path is not None and (problem := _writable(chart_path)) is not None:
+    if chart_path is not None and (problem := _writable(chart_path, lang)) is not None:
         print(problem, file=sys.stderr)
         return 2
     upgrade(settings.database_url)
@@ -284,8 +283,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
     try:
         period, previous = iso_week_period(year, week, now, settings.tz)
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    except PeriodError as exc:
+        print(_period_error(exc, lang), file=sys.stderr)
         return 2
 
     async def run() -> tuple[str, bytes | None]:
@@ -302,8 +301,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
     print(plain(text))
     if chart_path is not None:
         if chart is None:
-            print("(no tasks: no chart drawn)", file=sys.stderr)
-        elif (problem := _write(chart_path, chart)) is not None:
+            print(say("cli.no_chart", lang), file=sys.stderr)
+        elif (problem := _write(chart_path, chart, lang)) is not None:
             print(problem, file=sys.stderr)
             return 2
     return 0
@@ -406,11 +405,11 @@ def cmd_program_template(args: argparse.Namespace) -> int:
 
     settings = _settings()
     path = Path(args.file or "chuong-trinh-cong-tac.xlsx")
-    if (problem := _writable(path)) is not None:
+    if (problem := _writable(path, settings.language)) is not None:
         print(problem, file=sys.stderr)
         return 2
     year = args.year or datetime.now(UTC).astimezone(settings.tz).year + 1
-    if (problem := _write(path, template(year))) is not None:
+    if (problem := _write(path, template(year), settings.language)) is not None:
         print(problem, file=sys.stderr)
         return 2
     _say(t("programme.template.written", settings.language, path=path))
@@ -424,7 +423,7 @@ def parser() -> argparse.ArgumentParser:
     box = sub.add_parser(
         "sandbox", help="try the bot without Telegram: a local web chat with a demo ward"
     )
-    box.add_argument("--db", default="sqlite+aiosqlite:///data/sandbox.db", help="sandbox database")
+    box.add_argument("--db", help="sandbox database (default sqlite+aiosqlite:///data/sandbox.db)")
     box.add_argument("--host", help="web address (default $DONDOC_SANDBOX_HOST or 127.0.0.1)")
     box.add_argument("--port", type=int, help="web port (default $DONDOC_SANDBOX_PORT or 8080)")
     box.add_argument("--keep", action="store_true", help="keep the tasks of the last run")

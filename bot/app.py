@@ -18,6 +18,7 @@ from bot.db.engine import create_engine, make_sessionmaker
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.common import Core, CoreConfig
 from bot.services.container import Services
+from bot.text.catalog import t
 from handlers.context import BotData, Ctx, DondocApp
 from handlers.setup import publish_commands, register
 from scheduler import jobs
@@ -126,7 +127,8 @@ async def post_init(app: DondocApp) -> None:
         )
     core.config = dataclasses.replace(core.config, bot_username=me.username or "")
     await publish_commands(app)
-    log.info("Bot @%s is running (id %s)", me.username, me.id)
+    # The one start-up line a person reads, in the office's language.
+    log.info(t("cli.running", core.config.language, username=me.username, id=me.id))
 
 
 async def post_shutdown(app: DondocApp) -> None:

@@ -38,10 +38,15 @@ class ManualClock:
 
 class OffsetClock:
     """Real time plus an offset that only moves forward: the sandbox's "⏩" jumps ahead to the next
-    scheduled event while time keeps flowing. Production never uses it."""
+    scheduled event while time keeps flowing. Production never uses it.
 
-    def __init__(self) -> None:
-        self._offset = timedelta(0)
+    ``start`` sets where the clock begins (it flows on from there at the real pace): tests give one
+    so that what ⏩ reaches does not depend on the day they run."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        if start is not None and start.tzinfo is None:
+            raise ValueError("OffsetClock needs an aware datetime")
+        self._offset = timedelta(0) if start is None else start - datetime.now(UTC)
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset

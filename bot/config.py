@@ -11,10 +11,32 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.calendar.workdays import WorkCalendar
+from bot.text.catalog import t
 
 
 class SettingsError(Exception):
-    """A bad setting: the message names the setting and the expected form, in one line."""
+    """A bad setting: the message names the setting and the expected form, in one line.
+
+    ``str()`` is English (for logs and tests); :meth:`line` says it in the reader's language."""
+
+    def __init__(self, setting: str, key: str, params: dict[str, object]) -> None:
+        self.setting = setting
+        self.key = key
+        self.params = params
+        super().__init__(self.line("en"))
+
+    def line(self, lang: str) -> str:
+        detail = t(self.key, lang, **self.params)
+        return t("settings.bad", lang, setting=self.setting, detail=detail)
+
+
+class _Bad(ValueError):
+    """A validator's refusal, named by its catalog key so it can be said in either language."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(t(key, "en", **params))
 
 
 def _parse_time(value: str) -> time:
@@ -59,23 +81,21 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         if isinstance(value, str) and ":" not in value:
-            raise ValueError("expected the token BotFather gave, like 123456789:AAH...")
+            raise _Bad("settings.token")
         return value
 
     @field_validator("telegram_api_url")
     @classmethod
     def _url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError("expected a URL like https://api.telegram.org")
+            raise _Bad("settings.url")
         return value.rstrip("/")
 
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError(
-                "expected sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db"
-            )
+            raise _Bad("settings.db_url")
         return value
 
     @field_validator("timezone")
@@ -84,14 +104,14 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("expected an IANA time zone like Asia/Ho_Chi_Minh") from None
+            raise _Bad("settings.tz") from None
         return value
 
     @field_validator("language")
     @classmethod
     def _lang(cls, value: str) -> str:
         if value not in ("vi", "en"):
-            raise ValueError("expected vi or en")
+            raise _Bad("settings.lang")
         return value
 
     @field_validator("admins", mode="before")
@@ -100,9 +120,7 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
             if not all(p.lstrip("-").isdigit() for p in parts):
-                raise ValueError(
-                    "expected Telegram user ids separated by commas, like 900001,900002"
-                )
+                raise _Bad("settings.admins")
             return [int(p) for p in parts]
         return value
 
@@ -112,14 +130,14 @@ class Settings(BaseSettings):
         try:
             parsed = _parse_time(value)
         except ValueError:
-            raise ValueError("expected a time like 08:00") from None
+            raise _Bad("settings.time") from None
         start = info.data.get("office_start")
         if info.field_name == "office_end" and start is not None:
             # The work calendar would refuse these later, with a traceback instead of a sentence.
             try:
                 WorkCalendar(office_start=_parse_time(start), office_end=parsed, lunch=None)
-            except ValueError as exc:
-                raise ValueError(f"{exc} (DONDOC_OFFICE_START is {start})") from None
+            except ValueError:
+                raise _Bad("settings.office_order", start=start) from None
         return value
 
     @field_validator("lunch_break")
@@ -128,15 +146,15 @@ class Settings(BaseSettings):
         try:
             lunch = _parse_span(value)
         except ValueError:
-            raise ValueError("expected HH:MM-HH:MM like 11:30-13:30, or empty for none") from None
+            raise _Bad("settings.lunch") from None
         start, end = info.data.get("office_start"), info.data.get("office_end")
         if lunch is not None and start is not None and end is not None:
             try:
                 WorkCalendar(
                     office_start=_parse_time(start), office_end=_parse_time(end), lunch=lunch
                 )
-            except ValueError as exc:
-                raise ValueError(f"{exc} (office hours are {start}-{end})") from None
+            except ValueError:
+                raise _Bad("settings.lunch_inside", start=start, end=end) from None
         return value
 
     @field_validator("org_file", mode="before")
@@ -166,7 +184,7 @@ class Settings(BaseSettings):
     @classmethod
     def _log_level(cls, value: str) -> str:
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-            raise ValueError("expected DEBUG, INFO, WARNING, ERROR or CRITICAL")
+            raise _Bad("settings.log_level")
         return value.upper()
 
     @property
@@ -198,19 +216,41 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"
         alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
-        message = str(first["msg"]).removeprefix("Value error, ")
+        setting = alias or field
+        error = (first.get("ctx") or {}).get("error")
+        if isinstance(error, _Bad):
+            raise SettingsError(setting, error.key, error.params) from None
         # pydantic's own type errors name no form a person could copy: say it.
         form = _EXPECTED_FORMS.get(str(first["type"]))
         if form:
-            message = f"expected {form}, got {first.get('input')!r}"
-        raise SettingsError(f"Bad setting {alias or field}: {message}") from None
+            raise SettingsError(setting, form, {"got": repr(first.get("input"))}) from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(setting, "settings.other", {"detail": message}) from None
 
 
 _EXPECTED_FORMS = {
-    "bool_parsing": "true or false",
-    "bool_type": "true or false",
-    "int_parsing": "a whole number, like 8080",
-    "int_type": "a whole number, like 8080",
-    "greater_than_equal": "a number from 0 to 65535",
-    "less_than_equal": "a number from 0 to 65535",
+    "bool_parsing": "settings.bool",
+    "bool_type": "settings.bool",
+    "int_parsing": "settings.int",
+    "int_type": "settings.int",
+    "greater_than_equal": "settings.port",
+    "less_than_equal": "settings.port",
 }
+
+
+class _Language(BaseSettings):
+    """Only DONDOC_LANGUAGE, read as Settings reads it: the language to refuse the other
+    settings in (Vietnamese when it too is missing or wrong)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    language: str = Field(default="vi", alias="DONDOC_LANGUAGE")
+
+
+def configured_language() -> str:
+    """DONDOC_LANGUAGE from the environment or .env, for the command line's own lines even when
+    another setting is wrong."""
+    try:
+        language = _Language().language
+    except ValidationError:
+        return "vi"
+    return language if language in ("vi", "en") else "vi"

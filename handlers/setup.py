@@ -6,7 +6,7 @@ from telegram import BotCommand, BotCommandScopeDefault, Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.text.catalog import COMMANDS
-from handlers import buttons, chasing, drafts, onboarding, programme, reports, tasks
+from handlers import buttons, chasing, directory, drafts, onboarding, programme, reports, tasks
 from handlers.context import DondocApp
 from handlers.errors import on_error
 
@@ -46,6 +46,7 @@ def register(app: DondocApp) -> None:
     app.add_handler(CommandHandler("lich", chasing.lich))
     app.add_handler(CommandHandler("tonghop", reports.tonghop))
     app.add_handler(CommandHandler("baocao", reports.baocao))
+    app.add_handler(CommandHandler("donvi", directory.donvi))
     app.add_handler(MessageHandler(filters.CaptionRegex(r"^/xong(@\w+)?(\s|$)"), tasks.xong))
     app.add_handler(MessageHandler(filters.CaptionRegex(r"^/giao(@\w+)?(\s|$)"), tasks.giao))
     app.add_handler(CommandHandler("chuongtrinh", programme.chuongtrinh))

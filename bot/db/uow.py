@@ -10,6 +10,7 @@ from bot.db.drafts import DocumentRepository, DraftRepository
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.programme import ProgrammeRepository
 from bot.db.published import PublishedRepository
+from bot.db.reminders import ReminderRepository
 from bot.db.reports import ReportRepository
 from bot.db.repositories import (
     ExtensionRepository,
@@ -41,6 +42,7 @@ class UnitOfWork:
     documents: DocumentRepository
     series: SeriesRepository
     published: PublishedRepository
+    reminders: ReminderRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -65,6 +67,7 @@ class UnitOfWork:
         self.documents = DocumentRepository(session)
         self.series = SeriesRepository(session)
         self.published = PublishedRepository(session)
+        self.reminders = ReminderRepository(session)
         return self
 
     async def __aexit__(

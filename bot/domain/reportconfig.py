@@ -151,28 +151,50 @@ def days(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return _midnight(first, tz), _midnight(last + timedelta(days=1), tz)
 
 
+class PeriodError(ValueError):
+    """A period the command line cannot take; ``key`` and ``params`` let it be said in the
+    reader's language (the message is English)."""
+
+    def __init__(self, message: str, key: str, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+
 def parse_iso_week(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), re.IGNORECASE)
     if not match:
-        raise ValueError(f"a week is written like 2026-W47, not {text!r}")
+        raise PeriodError(
+            f"a week is written like 2026-W47, not {text!r}", "period.week_form", text=repr(text)
+        )
     year, week = int(match.group(1)), int(match.group(2))
     weeks = date(year, 12, 28).isocalendar()[1]  # 28 December is always in the year's last week
     if not 1 <= week <= weeks:
-        raise ValueError(f"{year} has no week {week}: its ISO weeks run from W01 to W{weeks}")
+        raise PeriodError(
+            f"{year} has no week {week}: its ISO weeks run from W01 to W{weeks}",
+            "period.no_week",
+            year=year,
+            week=week,
+            weeks=weeks,
+        )
     return year, week
 
 
 def parse_month(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})|(\d{1,2})[/.-](\d{4})", text.strip())
     if not match:
-        raise ValueError(f"a month is written like 2026-11 or 11/2026, not {text!r}")
+        raise PeriodError(
+            f"a month is written like 2026-11 or 11/2026, not {text!r}",
+            "period.month_form",
+            text=repr(text),
+        )
     year, month_no = (
         (int(match.group(1)), int(match.group(2)))
         if match.group(1)
         else (int(match.group(4)), int(match.group(3)))
     )
     if not 1 <= month_no <= 12:
-        raise ValueError(f"no month {month_no}")
+        raise PeriodError(f"no month {month_no}", "period.no_month", month=month_no)
     return year, month_no
 
 

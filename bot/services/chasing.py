@@ -27,6 +27,7 @@ from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
 from bot.services.decisions import DecisionService, PendingDecision
 from bot.services.outbox import Outcome
 from bot.services.planning import replan
+from bot.services.reminders import reminder_row
 from bot.services.tasks import normalize_code
 from bot.text import render
 from bot.text.catalog import t
@@ -310,12 +311,7 @@ class ChasingService:
             )
             if item.nudge.note:
                 lines.append(t("nudge.note", lang, note=esc(render.clip(item.nudge.note, 300))))
-            row: list[dict[str, str]] = []
-            flat = [b for r in render.card_buttons(task, lang) for b in r]
-            for i, button in enumerate(flat):
-                label = f"{task.code} · {button.label}" if i == 0 else button.label
-                row.append({"text": label, "data": button.data})
-            buttons.append(row)
+            buttons.append(reminder_row(task, lang))
         if mentions:
             # Everyone responsible is named for the group to see; only those without a
             # private copy are pinged (a tg://user link), the others already got the message.
@@ -606,18 +602,20 @@ class ChasingService:
                 scope = render.unit_name(by_id[person.unit_id])
             upcoming = await uow.nudges.upcoming(task_ids, limit=30)
             tasks = {x.id: x for x in [await uow.tasks.get(n.task_id) for n in upcoming] if x}
-            lines = []
-            for nudge in upcoming:
-                task = tasks[nudge.task_id]
-                item = DueItem(task, nudge, None, 0)
-                if nudge.kind in DECISION_KINDS:
-                    what = await self.decisions.schedule_what(uow, task, nudge, lang)
-                elif nudge.kind is NudgeKind.OVERDUE:
-                    what = t("nudge.overdue", lang, n="…", days="…")
-                elif nudge.kind is NudgeKind.MANUAL:
-                    what = t("nudge.manual", lang, n="…", who="")
-                else:
-                    what = self._what(item, lang)
+            urged = await uow.nudges.urges(tasks)
+            actors = await uow.people.by_ids(n.actor_id for n in upcoming if n.actor_id)
+            decisions = {
+                n.id: await self.decisions.schedule_what(uow, tasks[n.task_id], n, lang)
+                for n in upcoming
+                if n.kind in DECISION_KINDS
+            }
+        scope_text = t("schedule.scope", lang, what=scope) if scope else ""
+        if not upcoming:
+            return Outcome(t("schedule.empty", lang, scope=scope_text))
+        lines = []
+        for nudge in upcoming:
+            task = tasks[nudge.task_id]
+            if nudge.id in decisions:
                 lines.append(
                     t(
                         "schedule.item",
@@ -625,12 +623,27 @@ class ChasingService:
                         when=render.when(nudge.due_at, core.config.tz),
                         code=task.code,
                         unit=esc(by_id[task.lead_unit_id].code),
-                        what=what,
+                        what=decisions[nudge.id],
                     )
                 )
-        scope_text = t("schedule.scope", lang, what=scope) if scope else ""
-        if not upcoming:
-            return Outcome(t("schedule.empty", lang, scope=scope_text))
+                continue
+            # Said as it will be said then: the urge's number counts the urges listed before it.
+            urge_no = None
+            if nudge.kind in URGE_KINDS:
+                urged[task.id] = urge_no = urged.get(task.id, 0) + 1
+            days_late = working_days_late(task, nudge.due_at, core.calendar)
+            urger = actors.get(nudge.actor_id) if nudge.actor_id else None
+            what = self._what(DueItem(task, nudge, urge_no, days_late, urger), lang)
+            lines.append(
+                t(
+                    "schedule.item",
+                    lang,
+                    when=render.when(nudge.due_at, core.config.tz),
+                    code=task.code,
+                    unit=esc(by_id[task.lead_unit_id].code),
+                    what=what,
+                )
+            )
         return Outcome(render.fit([t("schedule.title", lang, scope=scope_text)], lines, lang))
 
     # --- bookkeeping for the sender ----------------------------------------------------------

@@ -22,6 +22,7 @@ from bot.db.published import Published
 from bot.db.uow import UnitOfWork
 from bot.domain.model import LEADER_ROLES, UNIT_ROLES, Person, Role, Unit
 from bot.domain.reportconfig import (
+    PeriodError,
     ReportSettings,
     capped,
     iso_week,
@@ -708,5 +709,9 @@ def parse_month_arg(arg: str, today: date) -> tuple[int, int]:
 def iso_week_period(year: int, week: int, now: datetime, tz: ZoneInfo) -> tuple[Period, Period]:
     start, end = iso_week(year, week, tz)
     if start >= now:
-        raise ValueError(f"the week {year}-W{week:02d} has not started yet")
+        raise PeriodError(
+            f"the week {year}-W{week:02d} has not started yet",
+            "period.week_not_started",
+            week=f"{year}-W{week:02d}",
+        )
     return capped(start, end, now), Period(start - WEEK, start)

@@ -46,23 +46,24 @@ class ImportReport:
             )
         )
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
         if not self.changed:
-            return "Nothing to change: the database already matches the file."
+            return t("import.nothing", lang)
         parts = []
-        for label, items in (
-            ("units added", self.units_added),
-            ("units changed", self.units_changed),
-            ("people added", self.people_added),
-            ("people changed", self.people_changed),
-            ("people deactivated", self.people_deactivated),
+        for key, items in (
+            ("import.units_added", self.units_added),
+            ("import.units_changed", self.units_changed),
+            ("import.people_added", self.people_added),
+            ("import.people_changed", self.people_changed),
+            ("import.people_deactivated", self.people_deactivated),
         ):
             if items:
-                parts.append(f"{label}: {len(items)} ({', '.join(items[:10])})")
+                names = ", ".join(items[:10])
+                parts.append(t(key, lang, count=len(items), names=names))
         if self.leadership_changed:
-            parts.append("leadership chat set")
+            parts.append(t("import.leadership", lang))
         if self.rules_changed:
-            parts.append("policy, calendar or reports settings changed")
+            parts.append(t("import.rules", lang))
         return "; ".join(parts)
 
 

@@ -40,6 +40,7 @@ from bot.domain.rules import (
     review_allowed,
 )
 from bot.domain.unitnames import UnitDirectory
+from bot.services import prompts, reminders
 from bot.services.common import Actor, Core, Where
 from bot.services.decisions import DecisionService
 from bot.services.outbox import Button, Outcome, Outgoing, PromptSpec
@@ -155,6 +156,12 @@ class TaskService:
         for pid in (task.acknowledged_by, task.reported_by):
             if pid is not None:
                 person_ids.add(pid)
+        approval = None
+        if task.status is Status.DONE:
+            approvals = [e for e in await uow.tasks.events(task.id) if e.kind is EventKind.APPROVED]
+            approval = approvals[-1] if approvals else None
+            if approval is not None and approval.actor_id is not None:
+                person_ids.add(approval.actor_id)
         people = await uow.people.by_ids(person_ids)
         heads = await uow.people.of_unit(task.lead_unit_id, [Role.HEAD])
         document = await uow.documents.get(task.document_id) if task.document_id else None
@@ -167,6 +174,8 @@ class TaskService:
             acknowledged_by=people.get(task.acknowledged_by) if task.acknowledged_by else None,
             reported_by=people.get(task.reported_by) if task.reported_by else None,
             heads=tuple(heads),
+            approved_by=people.get(approval.actor_id or 0) if approval else None,
+            approved_at=approval.at if approval else None,
         )
 
     async def _find_task(self, uow: UnitOfWork, ref: str | int) -> Task | None:
@@ -220,7 +229,8 @@ class TaskService:
         return self._deadline_error(exc, lang, text)
 
     async def _refresh_cards(self, uow: UnitOfWork, view: TaskView) -> list[Outgoing]:
-        """Every card of the task, edited in place to show where it stands now."""
+        """Every card of the task, edited in place to show where it stands now; and the
+        reminders about it, whose buttons follow."""
         out = []
         for chat_id, message_id, kind in await uow.tasks.messages(view.task.id):
             if not kind.startswith("card"):
@@ -229,12 +239,12 @@ class TaskService:
             out.append(
                 Outgoing(
                     chat_id=chat_id,
-                    text=render.card(view, lang, self.core.config.tz),
+                    text=render.card(view, lang, self.core.config.tz, shown_in=chat_id),
                     buttons=render.card_buttons(view.task, lang),
                     edit_message_id=message_id,
                 )
             )
-        return out
+        return out + await reminders.follow(self.core, uow, view.task)
 
     async def _clear_prompt_buttons(
         self, uow: UnitOfWork, task_id: int | None = None, extension_id: int | None = None
@@ -512,11 +522,12 @@ class TaskService:
                             group_lang,
                             code=task.code,
                             lead=render.unit_name(view.lead),
-                            content=esc(render.clip(task.content, render.CONTENT_LIMIT)),
+                            content=esc(render.card_content(task)),
                             due=render.due_text(task.due, tz, group_lang),
                         ),
                     )
                 )
+                out.extend(self._full_text(task, unit.chat_id, group_lang))
         return out
 
     def _card_messages_sync(self, view: TaskView) -> list[Outgoing]:
@@ -527,24 +538,36 @@ class TaskService:
             out.append(
                 Outgoing(
                     chat_id=view.lead.chat_id,
-                    text=render.card(view, group_lang, tz),
+                    text=render.card(view, group_lang, tz, shown_in=view.lead.chat_id),
                     buttons=render.card_buttons(view.task, group_lang),
                     track=(view.task.id, f"card:{group_lang}"),
                 )
             )
+            out += self._full_text(view.task, view.lead.chat_id, group_lang)
         for head in view.heads:
             if head.can_dm:
                 lang = self.core.person_lang(head)
                 out.append(
                     Outgoing(
                         chat_id=head.telegram_id,
-                        text=render.card(view, lang, tz),
+                        text=render.card(view, lang, tz, shown_in=head.telegram_id),
                         buttons=render.card_buttons(view.task, lang),
                         track=(view.task.id, f"card:{lang}"),
                         private_to=head.id,
                     )
                 )
+                out += self._full_text(view.task, head.telegram_id, lang, private_to=head.id)
         return out
+
+    @staticmethod
+    def _full_text(
+        task: Task, chat_id: int, lang: str, private_to: int | None = None
+    ) -> list[Outgoing]:
+        """A content too long for the card, whole, in the messages that follow it."""
+        return [
+            Outgoing(chat_id=chat_id, text=piece, private_to=private_to)
+            for piece in render.full_text(task, lang)
+        ]
 
     async def record_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
         async with self.core.uow() as uow:
@@ -714,24 +737,11 @@ class TaskService:
                 result_html += "\n📎 " + esc(attachment.file_name or "")
             tz = core.config.tz
             if core.config.review:
-                texts = {
-                    lg: t(
-                        "report.to_reviewer",
-                        lg,
-                        unit=render.unit_name(view.lead),
-                        code=task.code,
-                        who=esc(person.name),
-                        when=render.when(now, tz),
-                        result=result_html,
-                        content=esc(render.clip(task.content, 500)),
-                    )
-                    for lg in ("vi", "en")
-                }
                 review = await self._tell(
                     uow,
                     view.assigner,
                     task,
-                    text_for=texts,
+                    text_for=prompts.review_texts(core, view),
                     prompt=PromptSpec("review", view.assigner.id, task.id),
                     buttons_for={lg: render.review_buttons(task, lg) for lg in ("vi", "en")},
                 )
@@ -772,6 +782,7 @@ class TaskService:
             if denied is not None:
                 return Outcome(self._denied(denied, lang, task, view), alert=True)
             now = core.clock.now()
+            reviewed = prompts.review_texts(core, view)
             # The completion time is when the unit reported, not when the leader got round to it.
             task = replace(task, status=Status.DONE, completed_at=task.reported_at or now)
             await uow.tasks.save(task, now)
@@ -785,7 +796,13 @@ class TaskService:
             )
             view = await self._view(uow, task)
             messages = await self._refresh_cards(uow, view)
-            messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await prompts.close_prompts(
+                core,
+                uow,
+                await uow.prompts.for_task(task.id, "review"),
+                reviewed,
+                prompts.decision(core, "decision.approved", person, now),
+            )
             messages += await self._to_lead_group(
                 view,
                 "review.approved_notice",
@@ -818,6 +835,7 @@ class TaskService:
             now = core.clock.now()
             if not await self._first_time(uow, where, now):
                 return Outcome()
+            reviewed = prompts.review_texts(core, view)
             task = replace(
                 task,
                 status=Status.ACKNOWLEDGED,
@@ -838,7 +856,15 @@ class TaskService:
             )
             view = await self._view(uow, task)
             messages = await self._refresh_cards(uow, view)
-            messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await prompts.close_prompts(
+                core,
+                uow,
+                await uow.prompts.for_task(task.id, "review"),
+                reviewed,
+                prompts.decision(
+                    core, "decision.returned", person, now, reason=esc(render.clip(reason, 1000))
+                ),
+            )
             messages += await self._to_lead_group(
                 view,
                 "review.returned_notice",
@@ -932,19 +958,7 @@ class TaskService:
                 note=reason,
             )
             tz = core.config.tz
-            texts = {
-                lg: t(
-                    "ext.to_decider",
-                    lg,
-                    unit=render.unit_name(view.lead),
-                    code=task.code,
-                    who=esc(person.name),
-                    current=render.due_text(task.due, tz, lg),
-                    proposed=render.due_text(parsed.due, tz, lg),
-                    reason=esc(render.clip(reason, 1000)),
-                )
-                for lg in ("vi", "en")
-            }
+            texts = prompts.extension_texts(core, view, person, task.due, parsed.due, reason)
             messages = await self._tell(
                 uow,
                 view.assigner,
@@ -1010,10 +1024,22 @@ class TaskService:
                     )
                 )
             now = core.clock.now()
+            requester = (await uow.people.by_ids([request.requested_by])).get(request.requested_by)
+            asked = prompts.extension_texts(
+                core, view, requester, task.due, request.proposed_due, request.reason
+            )
             messages = await self._decide(uow, person, task, request, approve, granted, now)
             view = await self._view(uow, await uow.tasks.get(task.id) or task)
             messages += await self._refresh_cards(uow, view)
-            messages += await self._clear_prompt_buttons(uow, extension_id=request.id)
+            messages += await prompts.close_prompts(
+                core,
+                uow,
+                await uow.prompts.for_extension(request.id),
+                asked,
+                prompts.decision(core, "decision.ext_approved", person, now, due=granted)
+                if approve
+                else prompts.decision(core, "decision.ext_refused", person, now),
+            )
             await replan(self.core, uow, view.task, now)
             await uow.commit()
         if approve:
@@ -1168,6 +1194,7 @@ class TaskService:
                 if kind.startswith("card")
             ]
             messages += await self._clear_prompt_buttons(uow, task_id=task.id)
+            messages += await reminders.follow(self.core, uow, task, gone=True)
             await uow.tasks.retire_messages(task.id)
             view = await self._view(uow, task)
             messages += await self._to_lead_group(
@@ -1223,8 +1250,25 @@ class TaskService:
                 )
             return None
         if card_task is not None:
-            return await self.report(actor, where, card_task, text, attachment)
+            stands = await self._where_it_stands(actor, where, card_task)
+            return stands or await self.report(actor, where, card_task, text, attachment)
         return None
+
+    async def _where_it_stands(self, actor: Actor, where: Where, task_id: int) -> Outcome | None:
+        """For a reply to a card of a task that takes no more reports: its state and what can be
+        done (None while a report is still possible)."""
+        async with self.core.uow() as uow:
+            person, lang, refusal = await self._gate(uow, actor, where)
+            if person is None:
+                return Outcome(refusal)
+            task = await uow.tasks.get(task_id)
+            if task is None or task.status not in (Status.REPORTED, Status.DONE, Status.WITHDRAWN):
+                return None
+            view = await self._view(uow, task)
+        reporter = esc(view.reported_by.name) if view.reported_by else "—"
+        reported = render.when(task.reported_at, self.core.config.tz) if task.reported_at else "—"
+        key = f"reply.{task.status.value}"
+        return Outcome(t(key, lang, code=task.code, who=reporter, when=reported))
 
     # --- looking things up --------------------------------------------------------------------
 
@@ -1272,5 +1316,8 @@ class TaskService:
             people = await uow.people.by_ids(e.actor_id for e in events if e.actor_id)
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
         tz = core.config.tz
-        card = render.card(view, lang, tz) + "\n"
-        return Outcome(render.history(events, people, units, lang, tz, head=[card]))
+        card = render.card(view, lang, tz, shown_in=where.chat_id) + "\n"
+        return Outcome(
+            render.history(events, people, units, lang, tz, head=[card]),
+            messages=self._full_text(task, where.chat_id, lang),
+        )

@@ -9,6 +9,7 @@ from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_history import M_HISTORY
 from bot.text.catalog_leaders import M_LEADERS
+from bot.text.catalog_pilot import M_PILOT
 from bot.text.catalog_programme import M_PROGRAMME
 from bot.text.catalog_series import M_SERIES
 
@@ -813,6 +814,7 @@ M: dict[str, dict[str, str]] = {
         "/chuyen &lt;mã&gt; &lt;đơn vị&gt; — chuyển đơn vị chủ trì\n"
         "/nhac &lt;mã&gt; [lời nhắn] — đôn đốc nhiệm vụ\n"
         "/lich [mã|đơn vị] — lịch đôn đốc sắp tới\n"
+        "/donvi — các đơn vị: mã, tên, trưởng đơn vị, nhóm chat\n"
         "/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [đơn vị] — tổng hợp nhiệm vụ đúng hạn, quá hạn\n"
         "/baocao [tháng M/YYYY] — báo cáo tháng (tệp Excel)\n"
         "/dangky &lt;mã đơn vị&gt; — gắn nhóm chat với đơn vị (quản trị viên)\n"
@@ -837,6 +839,7 @@ M: dict[str, dict[str, str]] = {
         "/chuyen &lt;code&gt; &lt;unit&gt; — move the lead to another unit\n"
         "/nhac &lt;code&gt; [message] — send a reminder\n"
         "/lich [code|unit] — upcoming reminders\n"
+        "/donvi — the units: codes, names, heads, group chats\n"
         "/tonghop [tuần|tháng|từ dd/mm đến dd/mm] [unit] — tasks on time and late\n"
         "/baocao [tháng M/YYYY] — the monthly report (an Excel file)\n"
         "/dangky &lt;unit code&gt; — bind this group chat to a unit (administrators)\n"
@@ -880,6 +883,7 @@ M.update(M_SERIES)
 M.update(M_DELIVERY)
 M.update(M_HISTORY)
 M.update(M_LEADERS)
+M.update(M_PILOT)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
@@ -898,6 +902,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("moi", "Tạo đường dẫn mời cán bộ"),
         ("nhac", "Đôn đốc một nhiệm vụ"),
         ("lich", "Lịch đôn đốc sắp tới"),
+        ("donvi", "Các đơn vị và mã đơn vị"),
         ("tonghop", "Tổng hợp nhiệm vụ đúng hạn, quá hạn"),
         ("baocao", "Báo cáo tháng (tệp Excel)"),
         ("lang", "Chọn ngôn ngữ"),
@@ -918,6 +923,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("moi", "Create an invitation link"),
         ("nhac", "Send a reminder for a task"),
         ("lich", "Upcoming reminders"),
+        ("donvi", "The units and their codes"),
         ("tonghop", "Tasks on time and late"),
         ("baocao", "Monthly report (Excel file)"),
         ("lang", "Choose the language"),

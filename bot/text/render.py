@@ -13,8 +13,10 @@ from bot.domain.model import EventKind, Person, SourceDocument, Status, Task, Ta
 from bot.domain.unitnames import UnitDirectory
 from bot.services.outbox import Button
 from bot.text.catalog import t
+from bot.text.longtext import excerpt, split_text
 
 CONTENT_LIMIT = 2500  # keeps a card well inside Telegram's 4096 characters
+EXCERPT_LIMIT = 600  # a longer content: its beginning on the card, the whole in messages after it
 SHORT_LIMIT = 120
 MESSAGE_BUDGET = 3900  # Telegram takes 4096 characters of text; HTML tags only make it shorter
 
@@ -109,6 +111,8 @@ class TaskView:
     reported_by: Person | None = None
     heads: tuple[Person, ...] = ()
     document: SourceDocument | None = None
+    approved_by: Person | None = None
+    approved_at: datetime | None = None
 
 
 def document_label(document: SourceDocument, lang: str) -> str:
@@ -125,11 +129,38 @@ def document_label(document: SourceDocument, lang: str) -> str:
     return label or t("doc.unnamed", lang, id=document.id)
 
 
-def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
+def card_content(task: Task) -> str:
+    """The content as the card shows it: whole when it fits, else its beginning (the rest
+    follows in :func:`full_text` messages)."""
+    if len(task.content) <= CONTENT_LIMIT:
+        return task.content.strip()
+    return excerpt(task.content, EXCERPT_LIMIT)
+
+
+def full_text(task: Task, lang: str) -> list[str]:
+    """A content too long for the card, whole, in messages Telegram takes (none if it fits)."""
+    if len(task.content) <= CONTENT_LIMIT:
+        return []
+    pieces = split_text(task.content)
+    return [
+        t("card.full_text", lang, code=task.code, n=i, of=len(pieces), text=esc(piece))
+        for i, piece in enumerate(pieces, 1)
+    ]
+
+
+def is_public_link(link: str) -> bool:
+    """A t.me link anyone can open: a public chat's (t.me/name/123), not a private
+    supergroup's (t.me/c/123/45), which only its members can follow."""
+    return "/c/" not in link
+
+
+def card(view: TaskView, lang: str, tz: ZoneInfo, shown_in: int | None = None) -> str:
+    """The task's card; ``shown_in`` is the chat it is shown in (a link to the message the task
+    came from is shown only where the reader can open it)."""
     task = view.task
     lines = [
         t("card.title", lang, code=task.code),
-        t("card.content", lang, text=esc(clip(task.content, CONTENT_LIMIT))),
+        t("card.content", lang, text=esc(card_content(task))),
         t("card.lead", lang, unit=unit_name(view.lead)),
     ]
     if view.cooperating:
@@ -147,24 +178,43 @@ def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
         )
     if view.document is not None:
         lines.append(t("card.document", lang, document=document_label(view.document, lang)))
-    if task.source:
+    if task.source and (shown_in == task.origin_chat_id or is_public_link(task.source)):
         lines.append(t("card.source", lang, source=esc(clip(task.source, 300))))
     if task.attachment is not None:
         lines.append(t("card.attachment", lang, name=esc(task.attachment.file_name or "—")))
-    status = t(f"status.{task.status.value}", lang)
-    if task.status is not Status.ASSIGNED and view.acknowledged_by and task.acknowledged_at:
-        status += t(
-            "card.ack_by",
-            lang,
-            who=esc(view.acknowledged_by.name),
-            when=when(task.acknowledged_at, tz),
+    if len(task.content) > CONTENT_LIMIT:
+        pieces = len(split_text(task.content))
+        lines.append(
+            t("card.full_text_note", lang, chars=len(task.content), n=pieces, code=task.code)
         )
-    lines.append(t("card.status", lang, status=status))
+    lines += _status_lines(view, lang, tz)
     if task.result and task.status in (Status.REPORTED, Status.DONE):
         lines.append(t("card.result", lang, text=esc(clip(task.result, 600))))
     if task.status is Status.ASSIGNED and view.heads:
         lines.append(t("card.attention", lang, who=", ".join(mention(p) for p in view.heads)))
     return "\n".join(lines)
+
+
+def _status_lines(view: TaskView, lang: str, tz: ZoneInfo) -> list[str]:
+    """Where the task stands, with who took each step and when: in progress says who
+    acknowledged; a reported or finished task says who reported and who approved."""
+    task = view.task
+    status = t(f"status.{task.status.value}", lang)
+    ack = None
+    if view.acknowledged_by and task.acknowledged_at:
+        ack = {"who": esc(view.acknowledged_by.name), "when": when(task.acknowledged_at, tz)}
+    if task.status is Status.ACKNOWLEDGED and ack:
+        return [t("card.status", lang, status=status + t("card.ack_by", lang, **ack))]
+    if task.status not in (Status.REPORTED, Status.DONE):
+        return [t("card.status", lang, status=status)]
+    lines = [t("card.acknowledged", lang, **ack)] if ack else []
+    if view.reported_by and task.reported_at:
+        reporter = esc(view.reported_by.name)
+        status += t("card.reported_by", lang, who=reporter, when=when(task.reported_at, tz))
+    if task.status is Status.DONE and view.approved_by and view.approved_at:
+        approver = esc(view.approved_by.name)
+        status += t("card.approved_by", lang, who=approver, when=when(view.approved_at, tz))
+    return [*lines, t("card.status", lang, status=status)]
 
 
 def card_buttons(task: Task, lang: str) -> tuple[tuple[Button, ...], ...]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 
-from bot.clock import ManualClock
+from bot.clock import ManualClock, OffsetClock
 from bot.sandbox.demo import CHAIRMAN, KTHT_HEAD, OFFICE
 from bot.sandbox.runner import Sandbox, sandbox_settings
 from bot.sandbox.web import SandboxWeb
@@ -70,10 +70,10 @@ async def page(sandbox: Sandbox) -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def running_page(tmp_path: Path) -> AsyncIterator[Any]:
-    """The sandbox as `dondoc sandbox` runs it, on the real clock that ⏩ moves forward (a
-    clock standing still cannot be fast-forwarded)."""
+    """The sandbox as `dondoc sandbox` runs it, on its flowing clock that ⏩ moves forward (a
+    clock standing still cannot be fast-forwarded), started on a Monday of the test's choosing."""
     settings = sandbox_settings(f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}", _env_file=None)
-    box = await Sandbox.start(settings, port=0)
+    box = await Sandbox.start(settings, port=0, clock=OffsetClock(START))
     try:
         async with open_page(box.url) as tab:
             yield tab
@@ -257,7 +257,7 @@ async def test_fast_forward_brings_the_nudge_and_the_weekly_chart(running_page: 
     page = running_page
     await page.click("#help-close")
     await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
-    due = (datetime.now(VN) + timedelta(days=10)).strftime("%d/%m/%Y")
+    due = (START + timedelta(days=10)).strftime("%d/%m/%Y")
     await page.fill("#text", f"/giao KTHT Báo cáo tiến độ giải phóng mặt bằng hạn {due}")
     await page.press("#text", "Enter")
     await expect(page.locator(".msg.bot").last).to_contain_text("NV-0001")

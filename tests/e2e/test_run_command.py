@@ -9,11 +9,14 @@ import sys
 from asyncio.subprocess import Process
 from pathlib import Path
 
+import pytest
 from support import ROSTER, TOKEN
 
 from bot.sandbox import BotApiServer, FakeTelegram
 
 CHAIRMAN = 900001
+# `dondoc run` runs on the system clock.
+pytestmark = pytest.mark.time_sensitive
 
 
 async def _read_until(stream: asyncio.StreamReader, needle: str, timeout: float) -> str:
@@ -43,9 +46,9 @@ async def test_run_polls_the_api_and_answers(tmp_path: Path) -> None:
     )
     try:
         assert process.stdout is not None
-        log = await _read_until(process.stdout, "Bot @dondoc_bot is running", timeout=60)
-        assert "Bot @dondoc_bot is running" in log, log
-        assert "people added: 7" in log  # the roster file was imported on start
+        log = await _read_until(process.stdout, "Bot @dondoc_bot đang chạy", timeout=60)
+        assert "Bot @dondoc_bot đang chạy" in log, log
+        assert "thêm cán bộ: 7" in log  # the roster file was imported on start
         tg.send_message(CHAIRMAN, CHAIRMAN, "/start")
         reply = await tg.wait_for_bot_message(CHAIRMAN, timeout=10)
         assert "Xin chào Nguyễn Văn An" in reply["text"]
@@ -78,8 +81,8 @@ async def _start(tmp_path: Path, token: str, url: str, **settings: str) -> Proce
     )
 
 
-async def _run_once(tmp_path: Path, token: str, url: str) -> tuple[int, str]:
-    process = await _start(tmp_path, token, url)
+async def _run_once(tmp_path: Path, token: str, url: str, **settings: str) -> tuple[int, str]:
+    process = await _start(tmp_path, token, url, **settings)
     out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
     return await process.wait(), out.decode()
 
@@ -92,8 +95,8 @@ async def test_a_refused_token_or_an_unreachable_api_is_one_clear_line(tmp_path:
     finally:
         await server.stop()
     assert code == 1
-    assert "refused TELEGRAM_BOT_TOKEN" in out and "Traceback" not in out, out
+    assert "từ chối TELEGRAM_BOT_TOKEN" in out and "Traceback" not in out, out
     # Nothing listens on the stopped server's port any more.
-    code, out = await _run_once(tmp_path, TOKEN, url)
+    code, out = await _run_once(tmp_path, TOKEN, url, DONDOC_LANGUAGE="en")
     assert code == 1
     assert f"Cannot reach the Telegram Bot API at {url}" in out and "Traceback" not in out, out

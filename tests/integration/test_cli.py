@@ -13,14 +13,18 @@ from support import ROSTER
 
 from bot.domain.orgfile import parse_org
 
+# Each command reads the real clock (the sandbox, `report`, `tally`).
+pytestmark = pytest.mark.time_sensitive
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "dondoc"
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot"]
 FIRST_IMPORT = (
-    "units added: 3 (TCKH, QLDT, TNMT); people added: 7 (Nguyễn Văn An, Lê Thị Bình, "
-    "Phạm Văn Cường, Trần Thị Dung, Hoàng Văn Em, Vũ Văn Giang, Đỗ Quản Trị); leadership chat set\n"
+    "thêm đơn vị: 3 (TCKH, QLDT, TNMT); thêm cán bộ: 7 (Nguyễn Văn An, Lê Thị Bình, "
+    "Phạm Văn Cường, Trần Thị Dung, Hoàng Văn Em, Vũ Văn Giang, Đỗ Quản Trị); "
+    "đã đặt nhóm lãnh đạo\n"
 )
-NOTHING = "Nothing to change: the database already matches the file.\n"
+NOTHING = "Không có gì thay đổi: cơ sở dữ liệu đã khớp với tệp.\n"
 
 
 class Cli:
@@ -65,7 +69,7 @@ def cli(tmp_path: Path) -> Cli:
 def test_db_upgrade(cli: Cli) -> None:
     result = cli("db", "upgrade")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Database is up to date: sqlite+aiosqlite:///{cli.db}\n"
+    assert result.stdout == f"Cơ sở dữ liệu đã được cập nhật: sqlite+aiosqlite:///{cli.db}\n"
     assert cli.db.exists()
     again = cli("db", "upgrade")
     assert again.returncode == 0, again.stderr
@@ -89,7 +93,7 @@ def test_invalid_file_is_refused_and_nothing_is_written(cli: Cli) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "The roster file was refused; nothing was written:\n"
+        "Tệp danh sách bị từ chối; chưa ghi gì:\n"
         f"  {path}:{line}: role 'intern' is not one of: "
         "chairman, vice_chairman, office, head, deputy, staff, admin\n"
     )
@@ -166,15 +170,15 @@ def first_line_of_run(cli: Cli, **env: str) -> tuple[str, int | None]:
 
 def test_run_without_a_token_explains_botfather(cli: Cli) -> None:
     line, _ = first_line_of_run(cli)
-    assert line.startswith("TELEGRAM_BOT_TOKEN is not set")
+    assert line.startswith("Chưa có TELEGRAM_BOT_TOKEN: mở sandbox")
     assert "@BotFather" in line
     assert "/newbot" in line
     assert not cli.db.exists()  # the configured database is not touched without a token
 
 
 def test_run_with_an_empty_token_explains_botfather(cli: Cli) -> None:
-    line, _ = first_line_of_run(cli, TELEGRAM_BOT_TOKEN="")
-    assert line.startswith("TELEGRAM_BOT_TOKEN is not set")
+    line, _ = first_line_of_run(cli, TELEGRAM_BOT_TOKEN="", DONDOC_LANGUAGE="en")
+    assert line.startswith("TELEGRAM_BOT_TOKEN is not set: starting the sandbox")
     assert "@BotFather" in line
 
 
@@ -203,7 +207,7 @@ def test_bad_setting_exits_2_with_one_line(
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"Bad setting {name}: ")
+    assert lines[0].startswith(f"Cấu hình sai {name}: ")
     assert not cli.db.exists()
 
 
@@ -211,9 +215,17 @@ def test_bad_timezone_message(cli: Cli) -> None:
     result = cli("db", "upgrade", DONDOC_TIMEZONE="Mars/Base")
     assert result.returncode == 2
     assert result.stderr == (
-        "Bad setting DONDOC_TIMEZONE: expected an IANA time zone like Asia/Ho_Chi_Minh\n"
+        "Cấu hình sai DONDOC_TIMEZONE: cần tên múi giờ IANA, ví dụ Asia/Ho_Chi_Minh\n"
     )
     assert not cli.db.exists()
+    # In English when DONDOC_LANGUAGE says so, from the environment or from .env.
+    result = cli("db", "upgrade", DONDOC_TIMEZONE="Mars/Base", DONDOC_LANGUAGE="en")
+    assert result.stderr == (
+        "Bad setting DONDOC_TIMEZONE: expected an IANA time zone like Asia/Ho_Chi_Minh\n"
+    )
+    (cli.cwd / ".env").write_text("DONDOC_LANGUAGE=en\n", encoding="utf-8")
+    result = cli("db", "upgrade", DONDOC_TIMEZONE="Mars/Base")
+    assert result.stderr.startswith("Bad setting DONDOC_TIMEZONE: expected")
 
 
 def test_env_file_in_the_working_directory_is_read(cli: Cli) -> None:
@@ -232,14 +244,14 @@ def test_usage_error(cli: Cli) -> None:
 def test_report_for_a_month_not_begun_is_refused_in_one_line(cli: Cli) -> None:
     result = cli("report", "--month", "2999-01")
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == "the month 01/2999 has not started yet\n"
+    assert result.stderr == "tháng 01/2999 chưa bắt đầu\n"
 
 
 def test_report_into_a_missing_folder_is_refused_before_the_work(cli: Cli) -> None:
     result = cli("report", "--month", "2026-10", "--out", "missing/dir/x.xlsx")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        "cannot write missing/dir/x.xlsx: the folder missing/dir does not exist\n"
+        "không ghi được missing/dir/x.xlsx: thư mục missing/dir không tồn tại\n"
     )
     assert not cli.db.exists()  # refused before the database was opened
 
@@ -247,14 +259,19 @@ def test_report_into_a_missing_folder_is_refused_before_the_work(cli: Cli) -> No
 def test_tally_for_a_week_the_year_has_not_is_refused_in_words(cli: Cli) -> None:
     result = cli("tally", "--week", "2026-W99")
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == "2026 has no week 99: its ISO weeks run from W01 to W53\n"
-    result = cli("tally", "--week", "2027-W53")
+    assert result.stderr == "năm 2026 không có tuần 99: các tuần ISO của năm là W01 đến W53\n"
+    result = cli("tally", "--week", "2027-W53", DONDOC_LANGUAGE="en")
     assert result.stderr == "2027 has no week 53: its ISO weeks run from W01 to W52\n"
     result = cli("tally", "--week", "2999-W01")
-    assert (result.returncode, result.stderr) == (2, "the week 2999-W01 has not started yet\n")
+    assert (result.returncode, result.stderr) == (2, "tuần 2999-W01 chưa bắt đầu\n")
+    result = cli("tally", "--week", "tuần 47")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "tuần ghi dạng 2026-W47, không phải 'tuần 47'\n",
+    )
 
 
 def test_tally_chart_into_a_missing_folder_is_refused(cli: Cli) -> None:
     result = cli("tally", "--week", "2026-W40", "--chart", "nowhere/w.png")
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == "cannot write nowhere/w.png: the folder nowhere does not exist\n"
+    assert result.stderr == "không ghi được nowhere/w.png: thư mục nowhere không tồn tại\n"

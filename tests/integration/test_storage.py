@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from support import QLDT_CHAT, TCKH_CHAT, TCKH_HEAD
+from support import QLDT_CHAT, START, TCKH_CHAT, TCKH_HEAD
 
 import bot.db.migrate
 from bot.db.engine import create_engine, make_sessionmaker
@@ -91,7 +91,7 @@ async def assign_like(uow: UnitOfWorkFactory) -> int:
         await asyncio.sleep(0)  # let the others start their transactions too
         number = await work.tasks.next_number()
         await asyncio.sleep(0)  # and run while this one holds the number
-        await work.handled.claim(f"assign:{number}", datetime.now(UTC))
+        await work.handled.claim(f"assign:{number}", START)
         await work.commit()
         return number
 

@@ -109,6 +109,7 @@ async def test_baocao_sends_the_workbook(world: World) -> None:
     assert "Cách dùng: /baocao" in world.last_text(OFFICE)
 
 
+@pytest.mark.time_sensitive
 async def test_the_command_line_prints_the_tally_and_writes_the_workbook(
     world: World, database_url: str, tmp_path: Path
 ) -> None:

@@ -1,0 +1,57 @@
+"""The reminders already in the chats: which of them carry buttons for a task, so that the
+buttons can follow the task's state (a group never offers an action no longer possible)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Text, cast, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import DeliveryRow
+
+
+@dataclass(frozen=True, slots=True)
+class SentReminder:
+    id: int
+    chat_id: int
+    message_id: int
+    person_id: int | None
+    text: str
+    buttons: list[list[dict[str, str]]]
+    sent_at: datetime | None
+
+
+class ReminderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def with_buttons_for(self, task_id: int, since: datetime) -> list[SentReminder]:
+        """Sent messages whose buttons act on the task (callback data "verb:<task id>"), oldest
+        first. ``since``: the task's creation; no message about it went out before, and the
+        (state, next_attempt_at) index keeps the search to the task's lifetime."""
+        rows = await self._s.scalars(
+            select(DeliveryRow)
+            .where(
+                DeliveryRow.state == "sent",
+                DeliveryRow.next_attempt_at >= since,
+                DeliveryRow.message_id.is_not(None),
+                # The JSON text holds "data": "ack:12"; the closing quote keeps 12 from 112.
+                cast(DeliveryRow.buttons, Text).like(f'%:{task_id}"%'),
+            )
+            .order_by(DeliveryRow.sent_at, DeliveryRow.id)
+        )
+        return [
+            SentReminder(
+                r.id, r.chat_id, int(r.message_id or 0), r.person_id, r.text, r.buttons, r.sent_at
+            )
+            for r in rows
+        ]
+
+    async def set_buttons(self, delivery_id: int, buttons: list[list[dict[str, Any]]]) -> None:
+        """The buttons the message shows now (what the next change starts from)."""
+        await self._s.execute(
+            update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(buttons=buttons)
+        )
