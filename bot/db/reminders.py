@@ -38,6 +38,9 @@ class ReminderRepository:
                 DeliveryRow.state == "sent",
                 DeliveryRow.next_attempt_at >= since,
                 DeliveryRow.message_id.is_not(None),
+                # A task card sent from the queue (series, programme) is the task's own message,
+                # kept current by the card's refresh, not a reminder.
+                DeliveryRow.track_task_id.is_(None),
                 # The JSON text holds "data": "ack:12"; the closing quote keeps 12 from 112.
                 cast(DeliveryRow.buttons, Text).like(f'%:{task_id}"%'),
             )

@@ -255,7 +255,7 @@ async def test_a_second_run_on_the_same_database_refuses_and_names_the_first(
     server = BotApiServer(tg)
     runs = Runs(tmp_path, await server.start(), database_url)
     try:
-        first = await runs.start()
+        first = await runs.start(DONDOC_LANGUAGE="en")
         assert "is running" in await first.wait_for("is running"), first.output()
         for lang, line in (("vi", "Đôn Đốc đang chạy trên cơ sở dữ liệu này (máy "), ("en", "")):
             second = await runs.start(DONDOC_LANGUAGE=lang)
@@ -272,7 +272,7 @@ async def test_a_second_run_on_the_same_database_refuses_and_names_the_first(
         out = first.output()
         assert "Traceback" not in out and "409" not in out, out
         # Once the first has stopped, the lock is free again.
-        third = await runs.start()
+        third = await runs.start(DONDOC_LANGUAGE="en")
         assert "is running" in await third.wait_for("is running"), third.output()
         assert await third.stop() == 0
     finally:
