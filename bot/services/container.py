@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.services.chasing import ChasingService
 from bot.services.common import Core
 from bot.services.drafts import DraftService
+from bot.services.ops import OpsService
 from bot.services.programme import ProgrammeService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
@@ -24,6 +25,7 @@ class Services:
     programme: ProgrammeService
     drafts: DraftService
     series: SeriesService
+    ops: OpsService
 
     @classmethod
     def build(cls, core: Core) -> Services:
@@ -39,4 +41,5 @@ class Services:
             programme=ProgrammeService(core, tasks),
             drafts=DraftService(core, tasks),
             series=series,
+            ops=OpsService(core),
         )

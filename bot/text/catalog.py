@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
+from bot.text.catalog_ops import M_OPS
 from bot.text.catalog_programme import M_PROGRAMME
 from bot.text.catalog_series import M_SERIES
 
@@ -876,6 +877,7 @@ M.update(M_PROGRAMME)
 M.update(M_DRAFTS)
 M.update(M_SERIES)
 M.update(M_DELIVERY)
+M.update(M_OPS)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
