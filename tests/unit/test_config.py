@@ -384,3 +384,12 @@ def test_a_stand_in_or_local_bot_api_may_call_a_plain_http_webhook(
     monkeypatch.setenv("DONDOC_WEBHOOK_SECRET", SECRET)
     s = load()
     assert s.webhook_url == "http://127.0.0.1:8443" and s.webhook_path == "/"
+
+
+def test_the_env_example_loads_as_it_is() -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    s = load_settings(_env_file=str(example))
+    assert s.webhook is False and s.health_port is None and s.backup_dir is None
+    lines = example.read_text(encoding="utf-8").splitlines()
+    named = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
+    assert named <= set(VARIABLES)
