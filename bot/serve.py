@@ -91,7 +91,10 @@ async def serve_webhook(app: DondocApp, settings: Settings, elect: bool) -> None
                 def changed(leading: bool) -> None:
                     loop.call_soon_threadsafe(_lead, app, leading)
 
-                election = Election(settings.database_url, changed)
+                def woken() -> None:
+                    loop.call_soon_threadsafe(lambda: app.create_task(jobs.kick(app)))
+
+                election = Election(settings.database_url, changed, on_wake=woken)
                 election.start()
                 log.info("several instances on PostgreSQL: waiting for the lead, or following")
             await stop.wait()

@@ -38,8 +38,13 @@ async def kick(app: AnyApp) -> None:
     """Run a scan now unless one is running: that one, or the next in a few seconds, will
     send what was just queued. A command must not wait behind an 08:00 burst. An instance that
     is not the leader sends nothing: the leader's next scan sends it (two senders would break
-    Telegram's limits, and the leader's recovery would take back rows still in flight)."""
-    if app.bot_data.leader and not app.bot_data.scan_lock.locked():
+    Telegram's limits, and the leader's recovery would take back rows still in flight): it is
+    woken to send it now."""
+    if not app.bot_data.leader:
+        services = app.bot_data.services
+        assert services is not None
+        await services.ops.wake_leader()
+    elif not app.bot_data.scan_lock.locked():
         await run_once(app)
 
 

@@ -228,6 +228,7 @@ def others(database_url: str) -> list[Holder]:
 # --- Several instances on one PostgreSQL: leader election -------------------------------------
 
 LEAD_RETRY = 5.0  # seconds between tries of a follower: a dead leader's work resumes within that
+WAKE_CHANNEL = "dondoc_wake"
 LEAD_CHECK = 2.0  # seconds between checks that the leader's session (and so its lock) still lives
 
 
@@ -246,6 +247,7 @@ class Election:
         database_url: str,
         on_change: Callable[[bool], None],
         retry: float = LEAD_RETRY,
+        on_wake: Callable[[], None] | None = None,
     ) -> None:
         self._dsn = (
             make_url(database_url)
@@ -253,6 +255,7 @@ class Election:
             .render_as_string(hide_password=False)
         )
         self._on_change = on_change
+        self._on_wake = on_wake
         self._retry = retry
         self._stop = threading.Event()
         self.leading = False
@@ -273,6 +276,10 @@ class Election:
         deadline = time.monotonic() + seconds
         while not self._stop.is_set() and time.monotonic() < deadline:
             await asyncio.sleep(min(0.1, seconds))
+
+    def _woken(self, *_: object) -> None:
+        if self._on_wake is not None:
+            self._on_wake()
 
     def _set(self, leading: bool) -> None:
         if leading != self.leading:
@@ -301,6 +308,10 @@ class Election:
                     elif await asyncio.wait_for(
                         conn.fetchval("SELECT pg_try_advisory_lock($1)", PG_KEY), self._retry * 2
                     ):
+                        if self._on_wake is not None:
+                            # A follower that queued a message (a /nhac) says so with NOTIFY
+                            # (wake_leader), so that it goes out now rather than at the next scan.
+                            await conn.add_listener(WAKE_CHANNEL, self._woken)
                         self._set(True)
                     else:
                         await self._pause(self._retry)

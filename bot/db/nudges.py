@@ -529,6 +529,12 @@ class DeliveryRepository:
         )
         return {state: int(n) for state, n in rows}
 
+    async def wake_leader(self, channel: str) -> None:
+        """PostgreSQL: tell the instance that runs the scheduled work (listening on `channel`)
+        that messages were queued; delivered when the transaction commits."""
+        if self._skip_locked:  # PostgreSQL
+            await self._s.execute(select(func.pg_notify(channel, "")))
+
     async def backlog(self, states: Sequence[str]) -> int:
         """Rows in these states (the unsent ones, few next to the sent: the state index)."""
         found = await self._s.scalar(

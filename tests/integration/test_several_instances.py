@@ -101,3 +101,34 @@ async def test_the_lead_passes_to_a_follower_when_the_leader_goes(database_url: 
     finally:
         b.stop()
     assert said["b"] == [True, False]
+
+
+async def test_a_follower_wakes_the_leader_to_send_what_it_queued(database_url: str) -> None:
+    """A /nhac handled by a follower queues the message; the follower's NOTIFY has the leader
+    send it at once rather than at its next scan."""
+    _pg_only(database_url)
+    await asyncio.to_thread(upgrade, database_url)
+    woken = threading.Event()
+    led = threading.Event()
+    leader = Election(database_url, lambda leading: led.set(), retry=0.5, on_wake=woken.set)
+    leader.start()
+    follower = open_runtime(make_settings(database_url))
+    try:
+        assert await asyncio.to_thread(led.wait, 10)
+        await asyncio.sleep(0.3)  # nothing wakes it by itself
+        assert not woken.is_set()
+        await follower.services.ops.wake_leader()
+        assert await asyncio.to_thread(woken.wait, 5)
+    finally:
+        await follower.close()
+        leader.stop()
+
+
+async def test_on_sqlite_waking_the_leader_does_nothing(sqlite_url: str) -> None:
+    await asyncio.to_thread(upgrade, sqlite_url)
+    runtime = open_runtime(make_settings(sqlite_url))
+    try:
+        await runtime.services.ops.wake_leader()  # one instance: it always leads
+        assert await runtime.services.ops.backlog() == 0
+    finally:
+        await runtime.close()
