@@ -212,3 +212,32 @@ def test_default_names_sort_by_time(moment: datetime) -> None:
     earlier = backup.default_name("sqlite+aiosqlite:///x.db", moment - timedelta(seconds=1))
     later = backup.default_name("sqlite+aiosqlite:///x.db", moment)
     assert earlier < later and later == "dondoc-20261204-020000.db"
+
+
+async def test_restore_refuses_while_a_follower_of_several_instances_runs(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A follower holds no lock, but its session names it (as bot/db/instance.py's election
+    does): a restore must not pull the tables from under it."""
+    if "sqlite" in database_url:
+        pytest.skip("several instances run on PostgreSQL only")
+    import asyncpg  # type: ignore[import-untyped]
+    from sqlalchemy.engine import make_url
+
+    await _seed(database_url)
+    saved = tmp_path / "b.dump"
+    assert dondoc(database_url, "backup", str(saved), cwd=tmp_path).returncode == 0
+    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    follower = await asyncpg.connect(
+        dsn, server_settings={"application_name": "dondoc 4242 1780000000 other-host"}
+    )
+    try:
+        refused = await asyncio.to_thread(
+            dondoc, database_url, "restore", "--yes", str(saved), cwd=tmp_path, DONDOC_LANGUAGE="en"
+        )
+    finally:
+        await follower.close()
+    assert refused.returncode == 1
+    assert refused.stderr.strip().startswith(
+        "Đôn Đốc is running on this database (host other-host, pid 4242, since "
+    ), refused.stderr
