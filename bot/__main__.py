@@ -522,7 +522,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="dondoc", description="Đôn Đốc: giao và đôn đốc nhiệm vụ")
     sub = top.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (polling Telegram)").set_defaults(func=cmd_run)
+    sub.add_parser(
+        "run", help="run the bot (polling, or a webhook with DONDOC_WEBHOOK_URL)"
+    ).set_defaults(func=cmd_run)
     box = sub.add_parser(
         "sandbox", help="try the bot without Telegram: a local web chat with a demo ward"
     )
