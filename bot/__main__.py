@@ -13,6 +13,7 @@ from pathlib import Path
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.config import Settings, SettingsError, configured_language, load_settings
+from bot.db.engine import is_sqlite
 from bot.db.migrate import upgrade
 from bot.domain.orgfile import OrgFileError, dump_org, read_org_file
 from bot.domain.reportconfig import PeriodError
@@ -61,7 +62,10 @@ def cmd_run(_: argparse.Namespace) -> int:
         return runner.run(command="run")
     # Migrations run their own event loop, so they go before the bot's.
     upgrade(settings.database_url)
-    if (refusal := _one_instance(settings)) is not None:
+    # Several instances on one PostgreSQL behind a webhook elect the one that runs the scheduled
+    # work; otherwise (polling, or SQLite) a second instance on the database refuses to start.
+    elect = settings.webhook and not is_sqlite(settings.database_url)
+    if not elect and (refusal := _one_instance(settings)) is not None:
         print(refusal, file=sys.stderr)
         return 1
     if settings.org_file is not None and _import(settings, settings.org_file) != 0:
@@ -70,11 +74,33 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     from bot.app import build_application, open_runtime
     from bot.clock import StartedClock
+    from bot.serve import serve_webhook, with_health_server
+    from scheduler import jobs
 
     clock = StartedClock(settings.fake_now) if settings.fake_now is not None else None
     runtime = open_runtime(settings, clock=clock)
     app = build_application(runtime, token, settings.telegram_api_url)
     logging.getLogger("telegram.ext").addFilter(_no_bootstrap_traceback)
+    if settings.backup_dir is not None:
+        jobs.schedule_backup(
+            app,
+            settings.database_url,
+            settings.backup_dir,
+            settings.backup_keep,
+            settings.backup_time,
+        )
+    if settings.webhook:
+        try:
+            asyncio.run(serve_webhook(app, settings, elect))
+        except InvalidToken:
+            print(say("cli.bad_token", lang, url=settings.telegram_api_url), file=sys.stderr)
+            return 1
+        except NetworkError as exc:
+            url = settings.telegram_api_url
+            print(say("cli.unreachable", lang, url=url, error=exc), file=sys.stderr)
+            return 1
+        return 0
+    with_health_server(app, settings)
     app.bot_data.stop_on_conflict = True
 
     def no_cleanup_after_conflict(record: logging.LogRecord) -> bool:
@@ -416,10 +442,89 @@ def cmd_program_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    size = float(n)
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            break
+    return f"{size:.1f} {unit}"
+
+
+def _shown(database_url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """`dondoc backup [FILE]`: a consistent copy while the bot runs."""
+    from datetime import UTC, datetime
+
+    from bot.db import backup
+    from bot.text.catalog import t
+
+    settings = _settings()
+    lang = settings.language
+    url = settings.database_url
+    now = datetime.now(UTC).astimezone(settings.tz)
+    target = Path(args.file or backup.default_name(url, now))
+    try:
+        size = backup.backup(url, target)
+    except backup.BackupError as exc:
+        _say(t(exc.key, lang, **exc.params), err=True)
+        return 1
+    _say(t("ops.backup.done", lang, path=target, size=_size(size)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """`dondoc restore FILE [--yes]`: refused while a bot runs on the database; asks first."""
+    from bot.db import backup
+    from bot.text.catalog import t
+
+    settings = _settings()
+    lang = settings.language
+    url = settings.database_url
+    source = Path(args.file)
+    try:
+        backup.check_file(url, source)
+        held = backup.hold(url)
+    except backup.BackupError as exc:
+        _say(t(exc.key, lang, **exc.params), err=True)
+        return 1
+    if isinstance(held, backup.Busy):
+        holder = held.holder
+        since = "?"
+        if holder.since is not None:
+            since = holder.since.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M:%S")
+        pid = str(holder.pid) if holder.pid is not None else "?"
+        _say(t("ops.restore.busy", lang, host=holder.host, pid=pid, since=since), err=True)
+        return 1
+    try:
+        asked = t("ops.restore.ask", lang, database=_shown(url), path=source)
+        if not args.yes and not _confirmed(asked, lang):
+            _say(t("ops.restore.not_confirmed", lang))
+            return 1
+        try:
+            backup.restore(url, source)
+        except backup.BackupError as exc:
+            _say(t(exc.key, lang, **exc.params), err=True)
+            return 1
+    finally:
+        held.release()
+    _say(t("ops.restore.done", lang, database=_shown(url), path=source))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="dondoc", description="Đôn Đốc: giao và đôn đốc nhiệm vụ")
     sub = top.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (polling Telegram)").set_defaults(func=cmd_run)
+    sub.add_parser(
+        "run", help="run the bot (polling, or a webhook with DONDOC_WEBHOOK_URL)"
+    ).set_defaults(func=cmd_run)
     box = sub.add_parser(
         "sandbox", help="try the bot without Telegram: a local web chat with a demo ward"
     )
@@ -437,6 +542,13 @@ def parser() -> argparse.ArgumentParser:
     exp = org.add_parser("export", help="write the roster as YAML")
     exp.add_argument("--out", help="file to write (default: standard output)")
     exp.set_defaults(func=cmd_org_export)
+    bak = sub.add_parser("backup", help="back up the database (SQLite backup API or pg_dump)")
+    bak.add_argument("file", nargs="?", help="default: dondoc-YYYYMMDD-HHMMSS.db (or .dump)")
+    bak.set_defaults(func=cmd_backup)
+    res = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    res.add_argument("file")
+    res.add_argument("--yes", action="store_true", help="restore without asking (for scripts)")
+    res.set_defaults(func=cmd_restore)
     rep = sub.add_parser("report", help="write the monthly report (.xlsx)")
     rep.add_argument("--month", required=True, help="the month, like 2026-11")
     rep.add_argument("--out", help="file to write (default: bao-cao-nhiem-vu-YYYY-MM.xlsx)")

@@ -19,6 +19,7 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.services.common import Core, CoreConfig
 from bot.services.container import Services
 from bot.text.catalog import t
+from handlers import metrics
 from handlers.context import BotData, Ctx, DondocApp
 from handlers.setup import publish_commands, register
 from scheduler import jobs
@@ -100,6 +101,7 @@ def build_application(
     app.bot_data.services = runtime.services
     app.bot_data.on_shutdown.append(runtime.close)
     register(app)
+    metrics.instrument(app)
     if schedule:
         jobs.schedule(app)
     return app
@@ -116,15 +118,8 @@ async def post_init(app: DondocApp) -> None:
     me = await app.bot.get_me()
     core = services.core
     await core.load_org_settings()
-    recovered = await services.chasing.recover()
-    if recovered.back or recovered.again or recovered.unknown:
-        log.warning(
-            "after the restart: %s queued messages will be sent; %s were cut off while sending "
-            "and are sent again, marked; %s cut off a second time are not sent again",
-            recovered.back,
-            recovered.again,
-            recovered.unknown,
-        )
+    if app.bot_data.leader:  # one of several instances recovers on taking the lead instead
+        await jobs.recover(app)
     core.config = dataclasses.replace(core.config, bot_username=me.username or "")
     await publish_commands(app)
     # The one start-up line a person reads, in the office's language.

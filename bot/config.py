@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -12,6 +14,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.calendar.workdays import WorkCalendar
 from bot.text.catalog import t
+
+# Telegram's own rule for secret_token (1-256 of A-Z, a-z, 0-9, _ and -); 16 at least here,
+# since the secret is all that stands between the open port and forged updates.
+_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 class SettingsError(Exception):
@@ -74,6 +80,21 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=8080, ge=0, le=65535, alias="DONDOC_SANDBOX_PORT")  # 0: any
     # For tests of the `dondoc run` process only: its clock starts at this moment and runs on.
     fake_now: datetime | None = Field(default=None, alias="DONDOC_FAKE_NOW")
+    # Webhook mode (polling when the URL is empty): Telegram POSTs updates to this public HTTPS
+    # URL, which a reverse proxy with TLS forwards to DONDOC_WEBHOOK_LISTEN:DONDOC_WEBHOOK_PORT.
+    webhook_url: str | None = Field(default=None, alias="DONDOC_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(
+        default=None, alias="DONDOC_WEBHOOK_SECRET", validate_default=True
+    )
+    webhook_listen: str = Field(default="127.0.0.1", alias="DONDOC_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8081, ge=1, le=65535, alias="DONDOC_WEBHOOK_PORT")
+    # /healthz and /metrics in polling mode (in webhook mode they are on the webhook's server).
+    health_port: int | None = Field(default=None, ge=1, le=65535, alias="DONDOC_HEALTH_PORT")
+    health_listen: str = Field(default="127.0.0.1", alias="DONDOC_HEALTH_LISTEN")
+    # Nightly backup into this folder (none when empty), keeping the newest DONDOC_BACKUP_KEEP.
+    backup_dir: Path | None = Field(default=None, alias="DONDOC_BACKUP_DIR")
+    backup_keep: int = Field(default=7, alias="DONDOC_BACKUP_KEEP")
+    backup_at: str = Field(default="02:00", alias="DONDOC_BACKUP_AT")
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -180,6 +201,74 @@ class Settings(BaseSettings):
             return moment
         return value
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        api = str(info.data.get("telegram_api_url") or "https://api.telegram.org")
+        # Telegram itself delivers webhooks over HTTPS only; a local Bot API server or the
+        # stand-in may call plain HTTP.
+        https_only = api.startswith("https://api.telegram.org")
+        schemes = ("https://",) if https_only else ("https://", "http://")
+        if not value.startswith(schemes) or len(value) <= len(schemes[0]):
+            raise ValueError(
+                "expected the bot's public HTTPS address, like https://bot.example.gov.vn/telegram"
+            )
+        return value.rstrip("/") if value.count("/") > 3 else value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            value = None
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise ValueError(
+                    "must be set with DONDOC_WEBHOOK_URL: 32 or more random letters, digits,"
+                    " _ or -, like the output of `openssl rand -hex 32`"
+                )
+            return None
+        if isinstance(value, str) and not _SECRET.fullmatch(value.strip()):
+            raise ValueError(
+                "expected 16 to 256 letters, digits, _ or -, like the output of"
+                " `openssl rand -hex 32`"
+            )
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _empty_port_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_dir_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("backup_keep")
+    @classmethod
+    def _backup_keep(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("expected how many nightly backups to keep, 1 or more, like 7")
+        return value
+
+    @field_validator("backup_at")
+    @classmethod
+    def _backup_at(cls, value: str) -> str:
+        try:
+            _parse_time(value)
+        except ValueError:
+            raise ValueError("expected a time like 02:00") from None
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -202,6 +291,23 @@ class Settings(BaseSettings):
     @property
     def lunch(self) -> tuple[time, time] | None:
         return _parse_span(self.lunch_break)
+
+    @property
+    def webhook(self) -> bool:
+        return self.webhook_url is not None
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram POSTs to, as the reverse proxy forwards it."""
+        return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def secret(self) -> str | None:
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
+
+    @property
+    def backup_time(self) -> time:
+        return _parse_time(self.backup_at)
 
     @property
     def token(self) -> str | None:

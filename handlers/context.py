@@ -29,6 +29,15 @@ class BotData:
         # Telegram answered 409 Conflict (another program polls this bot): the run stops.
         self.conflict = False
         self.stop_on_conflict = False  # under run_polling (`dondoc run`), not in tests' loops
+        # Several instances on one PostgreSQL: only the leader runs the scheduled work (due-scan,
+        # sender, reports, backup); a single instance always leads. A new leader first takes
+        # back what the one before left claimed or in flight (scheduler/jobs.py).
+        self.leader = True
+        self.recover_first = False
+        # For /healthz and /metrics (handlers/web.py): when the last update was handled, and
+        # when each update being handled began (by update_id).
+        self.last_update_at: float | None = None
+        self.update_started: dict[int, float] = {}
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -3,10 +3,17 @@ schedule, so a restart loses nothing and several nudges never become several job
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass
+from datetime import time as clock_time
+from pathlib import Path
 
+from bot.db import backup
 from bot.services.chasing import ScanResult
+from bot.text.catalog import t
+from handlers import metrics
 from handlers.context import AnyApp, Ctx, DondocApp
 from scheduler.delivery import DeliveryStats, Faults, deliver
 from scheduler.pacer import Pacer
@@ -29,9 +36,32 @@ async def run_once(app: AnyApp, faults: Faults | None = None) -> RunResult:
 
 async def kick(app: AnyApp) -> None:
     """Run a scan now unless one is running: that one, or the next in a few seconds, will
-    send what was just queued. A command must not wait behind an 08:00 burst."""
-    if not app.bot_data.scan_lock.locked():
+    send what was just queued. A command must not wait behind an 08:00 burst. An instance that
+    is not the leader sends nothing: the leader's next scan sends it (two senders would break
+    Telegram's limits, and the leader's recovery would take back rows still in flight): it is
+    woken to send it now."""
+    if not app.bot_data.leader:
+        services = app.bot_data.services
+        assert services is not None
+        await services.ops.wake_leader()
+    elif not app.bot_data.scan_lock.locked():
         await run_once(app)
+
+
+async def recover(app: AnyApp) -> None:
+    """Take back what an instance that is gone left claimed or in flight: at start-up for the
+    one instance, on taking the lead for one of several."""
+    services = app.bot_data.services
+    assert services is not None
+    recovered = await services.chasing.recover()
+    if recovered.back or recovered.again or recovered.unknown:
+        log.warning(
+            "after the restart: %s queued messages will be sent; %s were cut off while sending "
+            "and are sent again, marked; %s cut off a second time are not sent again",
+            recovered.back,
+            recovered.again,
+            recovered.unknown,
+        )
 
 
 async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
@@ -39,6 +69,10 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     assert services is not None
     if app.bot_data.pacer is None:
         app.bot_data.pacer = Pacer()
+    began = time.monotonic()
+    if app.bot_data.recover_first:
+        await recover(app)
+        app.bot_data.recover_first = False
     try:
         # Recurring series: each period's task, made when its period begins (before the scan,
         # which then plans its nudges like any task's).
@@ -57,6 +91,10 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     except Exception:  # a report that cannot be built must not stop the nudges
         log.exception("could not queue the scheduled reports")
     stats = await deliver(app.bot, services, app.bot_data.pacer, faults)
+    metrics.SENT.inc(stats.sent)
+    metrics.FAILED.inc(stats.failed)
+    metrics.RATE_LIMITED.inc(stats.rate_limited)
+    metrics.SCAN_SECONDS.observe(time.monotonic() - began)
     if scan.nudges or stats.sent or stats.failed or stats.unknown or stats.resent:
         log.info(
             "due scan: %s nudges (%s cancelled), %s messages sent, %s deferred, %s failed, "
@@ -74,7 +112,8 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
 
 
 async def _due_scan(ctx: Ctx) -> None:
-    await run_once(ctx.application)
+    if ctx.bot_data.leader:
+        await run_once(ctx.application)
 
 
 def schedule(app: DondocApp) -> None:
@@ -86,3 +125,34 @@ def schedule(app: DondocApp) -> None:
         name="due-scan",
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
+
+
+async def nightly_backup(app: AnyApp, database_url: str, folder: Path, keep: int) -> Path | None:
+    """One backup into `folder`, the oldest beyond `keep` removed; by the leader only (one
+    backup a night per database, whatever the number of instances)."""
+    if not app.bot_data.leader:
+        return None
+    services = app.bot_data.services
+    assert services is not None
+    moment = services.core.clock.now().astimezone(services.core.config.tz)
+    try:
+        target, removed = await asyncio.to_thread(
+            backup.nightly, database_url, folder, keep, moment
+        )
+    except backup.BackupError as exc:
+        log.error("nightly backup into %s failed: %s", folder, t(exc.key, "en", **exc.params))
+        return None
+    log.info("nightly backup: %s (%s older removed)", target, len(removed))
+    return target
+
+
+def schedule_backup(
+    app: DondocApp, database_url: str, folder: Path, keep: int, at: clock_time
+) -> None:
+    assert app.job_queue is not None
+
+    async def job(_: Ctx) -> None:
+        await nightly_backup(app, database_url, folder, keep)
+
+    # A naive time is read in the bot's time zone (Defaults.tzinfo).
+    app.job_queue.run_daily(job, time=at, name="nightly-backup")

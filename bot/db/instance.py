@@ -20,11 +20,14 @@ still sending. So the second refuses to start and names the first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
+import logging
 import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +41,7 @@ from bot.db.engine import ensure_sqlite_dir, is_sqlite
 # locks are per database, so bots on two databases of one server do not exclude each other.
 PG_KEY = 0x646F6E64
 _APP = "dondoc"
+log = logging.getLogger(__name__)
 
 
 def instance_id() -> str:
@@ -187,3 +191,136 @@ def _postgres(database_url: str) -> InstanceLock | Holder:
     if isinstance(result, BaseException):
         raise result
     return result
+
+
+_OTHERS = """
+SELECT application_name FROM pg_stat_activity
+WHERE datname = current_database() AND application_name LIKE 'dondoc %'
+  AND pid <> pg_backend_pid()
+"""
+
+
+def others(database_url: str) -> list[Holder]:
+    """The instances connected to this PostgreSQL database besides this process: a follower of
+    several holds no lock, but is running all the same (a restore must not pull the tables from
+    under it)."""
+    if is_sqlite(database_url):
+        return []
+    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def ask() -> list[str]:
+        import asyncpg
+
+        try:
+            conn = await asyncpg.connect(dsn, timeout=10)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+            raise LockError(f"cannot reach the database: {exc}") from None
+        try:
+            return [str(r[0]) for r in await conn.fetch(_OTHERS)]
+        finally:
+            await conn.close()
+
+    me = socket.gethostname()
+    found = [_parse(n.removeprefix(_APP).strip()) for n in asyncio.run(ask())]
+    return [h for h in found if not (h.pid == os.getpid() and me.startswith(h.host))]
+
+
+# --- Several instances on one PostgreSQL: leader election -------------------------------------
+
+LEAD_RETRY = 5.0  # seconds between tries of a follower: a dead leader's work resumes within that
+WAKE_CHANNEL = "dondoc_wake"
+LEAD_CHECK = 2.0  # seconds between checks that the leader's session (and so its lock) still lives
+
+
+class Election:
+    """Every instance handles updates; the one holding the advisory lock (the same key as the
+    single-instance lock) runs the scheduled work. A follower tries again every LEAD_RETRY
+    seconds. The server drops the lock when the leader's session ends, however its process died,
+    so another follower takes over within seconds. A leader whose session breaks (the database
+    restarted, the network cut) steps down at once: the lock may already be someone else's.
+
+    `on_change(True|False)` is called from the election's own thread (asyncpg connections belong
+    to one event loop); the caller hands it over to its loop."""
+
+    def __init__(
+        self,
+        database_url: str,
+        on_change: Callable[[bool], None],
+        retry: float = LEAD_RETRY,
+        on_wake: Callable[[], None] | None = None,
+    ) -> None:
+        self._dsn = (
+            make_url(database_url)
+            .set(drivername="postgresql")
+            .render_as_string(hide_password=False)
+        )
+        self._on_change = on_change
+        self._on_wake = on_wake
+        self._retry = retry
+        self._stop = threading.Event()
+        self.leading = False
+        self._thread = threading.Thread(target=self._run, name="dondoc-election", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Give up the lock (the session ends) and stop trying."""
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        asyncio.run(self._campaign())
+
+    async def _pause(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(min(0.1, seconds))
+
+    def _woken(self, *_: object) -> None:
+        if self._on_wake is not None:
+            self._on_wake()
+
+    def _set(self, leading: bool) -> None:
+        if leading != self.leading:
+            self.leading = leading
+            self._on_change(leading)
+
+    async def _campaign(self) -> None:
+        import asyncpg
+
+        host, pid, since = _me()
+        name = f"{_APP} {pid} {since} {host}".encode()[:63].decode("utf-8", "ignore")
+        while not self._stop.is_set():
+            try:
+                conn = await asyncpg.connect(
+                    self._dsn, server_settings={"application_name": name}, timeout=10
+                )
+            except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+                log.warning("leader election: cannot reach the database (%s): trying again", exc)
+                await self._pause(self._retry)
+                continue
+            try:
+                while not self._stop.is_set():
+                    if self.leading:
+                        await asyncio.wait_for(conn.fetchval("SELECT 1"), LEAD_CHECK * 2)
+                        await self._pause(LEAD_CHECK)
+                    elif await asyncio.wait_for(
+                        conn.fetchval("SELECT pg_try_advisory_lock($1)", PG_KEY), self._retry * 2
+                    ):
+                        if self._on_wake is not None:
+                            # A follower that queued a message (a /nhac) says so with NOTIFY
+                            # (wake_leader), so that it goes out now rather than at the next scan.
+                            await conn.add_listener(WAKE_CHANNEL, self._woken)
+                        self._set(True)
+                    else:
+                        await self._pause(self._retry)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+                if self.leading:
+                    log.warning("leader election: the session holding the lock broke (%s)", exc)
+                self._set(False)
+                await self._pause(1.0)
+            finally:
+                self._set(False)
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(conn.close(), 5)

@@ -548,6 +548,19 @@ class DeliveryRepository:
         )
         return {state: int(n) for state, n in rows}
 
+    async def wake_leader(self, channel: str) -> None:
+        """PostgreSQL: tell the instance that runs the scheduled work (listening on `channel`)
+        that messages were queued; delivered when the transaction commits."""
+        if self._skip_locked:  # PostgreSQL
+            await self._s.execute(select(func.pg_notify(channel, "")))
+
+    async def backlog(self, states: Sequence[str]) -> int:
+        """Rows in these states (the unsent ones, few next to the sent: the state index)."""
+        found = await self._s.scalar(
+            select(func.count()).select_from(DeliveryRow).where(DeliveryRow.state.in_(states))
+        )
+        return int(found or 0)
+
     async def next_attempt_at(self) -> datetime | None:
         return await self._s.scalar(
             select(func.min(DeliveryRow.next_attempt_at)).where(DeliveryRow.state == "pending")

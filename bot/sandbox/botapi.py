@@ -10,13 +10,20 @@
 
 Routes: ``GET|POST /bot{token}/{method}`` and ``GET /file/bot{token}/{file_path}``. A web UI can
 add its own routes to :attr:`BotApiServer.app` before :meth:`BotApiServer.start`.
+
+Once the bot calls ``setWebhook``, updates are POSTed to its URL one at a time, in order, with
+the ``X-Telegram-Bot-Api-Secret-Token`` header it asked for, as Telegram does; an update is
+forgotten once answered 200 and tried again half a second after any other answer.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.sandbox.methods import BotApi, Upload
@@ -35,6 +42,7 @@ class BotApiServer:
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         self.app.router.add_get("/file/bot{token}/{file_path:.+}", self._handle_file)
         self._runner: web.AppRunner | None = None
+        self._pusher: asyncio.Task[None] | None = None
         self.url: str | None = None
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -50,6 +58,7 @@ class BotApiServer:
         self._runner = runner
         bound_port = int(runner.addresses[0][1])
         self.url = f"http://{host}:{bound_port}"
+        self._pusher = asyncio.create_task(self._push_updates())
         return self.url
 
     async def stop(self) -> None:
@@ -57,8 +66,37 @@ class BotApiServer:
         if self._runner is None:
             return
         self.api.close()
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
+            self._pusher = None
         runner, self._runner = self._runner, None
         await runner.cleanup()
+
+    async def _push_updates(self) -> None:
+        """While a webhook is set, POST each pending update to it (see the module docstring)."""
+        state = self.state
+        timeout = aiohttp.ClientTimeout(total=30)
+        async with aiohttp.ClientSession(timeout=timeout) as http:
+            while True:
+                url = state.webhook_url
+                batch = state.take_updates(None, 1) if url else []
+                if not batch:
+                    await state.wait_changed(1.0)
+                    continue
+                update = batch[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": state.webhook_secret}
+                try:
+                    async with http.post(url, json=update, headers=headers) as answer:
+                        status = answer.status
+                except (aiohttp.ClientError, TimeoutError):
+                    status = 0
+                state.webhook_posts.append((update["update_id"], status))
+                if status == 200:
+                    state.confirm_update(update["update_id"])
+                else:
+                    await asyncio.sleep(0.5)
 
     async def _handle_method(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.state.token:

@@ -236,6 +236,7 @@ class BotApi:
 
     async def set_webhook(self, p: JsonDict) -> bool:
         self.state.webhook_url = _str(p, "url") or ""
+        self.state.webhook_secret = _str(p, "secret_token") or ""
         if _bool(p, "drop_pending_updates"):
             self.state.drop_pending_updates()
         return True

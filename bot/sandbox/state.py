@@ -242,6 +242,9 @@ class FakeTelegram:
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         """``setMyCommands`` results by ``(scope as sorted JSON, language_code)``."""
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.webhook_posts: list[tuple[int, int]] = []
+        """Each webhook POST as ``(update_id, HTTP status)``; 0 when the connection failed."""
         self.allowed_updates: frozenset[str] = DEFAULT_ALLOWED_UPDATES
 
         self._updates: list[JsonDict] = []
@@ -819,6 +822,11 @@ class FakeTelegram:
             self._fetched_upto = max(self._fetched_upto, batch[-1]["update_id"])
             self.touch()
         return batch
+
+    def confirm_update(self, update_id: int) -> None:
+        """The webhook took this update (Telegram forgets it once answered 200)."""
+        self._updates = [u for u in self._updates if u["update_id"] > update_id]
+        self._notify()
 
     def drop_pending_updates(self) -> None:
         self._updates.clear()

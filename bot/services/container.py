@@ -8,6 +8,7 @@ from bot.services.chasing import ChasingService
 from bot.services.common import Core
 from bot.services.directory import DirectoryService
 from bot.services.drafts import DraftService
+from bot.services.ops import OpsService
 from bot.services.programme import ProgrammeService
 from bot.services.reports import ReportService
 from bot.services.roster import RosterService
@@ -26,6 +27,7 @@ class Services:
     drafts: DraftService
     series: SeriesService
     directory: DirectoryService
+    ops: OpsService
 
     @classmethod
     def build(cls, core: Core) -> Services:
@@ -42,4 +44,5 @@ class Services:
             drafts=DraftService(core, tasks),
             series=series,
             directory=DirectoryService(core),
+            ops=OpsService(core),
         )

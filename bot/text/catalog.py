@@ -9,6 +9,7 @@ from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_history import M_HISTORY
 from bot.text.catalog_leaders import M_LEADERS
+from bot.text.catalog_ops import M_OPS
 from bot.text.catalog_pilot import M_PILOT
 from bot.text.catalog_programme import M_PROGRAMME
 from bot.text.catalog_series import M_SERIES
@@ -884,6 +885,7 @@ M.update(M_DELIVERY)
 M.update(M_HISTORY)
 M.update(M_LEADERS)
 M.update(M_PILOT)
+M.update(M_OPS)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

@@ -15,6 +15,7 @@ from telegram.error import (
     InvalidToken,
     NetworkError,
     RetryAfter,
+    TelegramError,
     TimedOut,
 )
 from telegram.ext import Application
@@ -371,3 +372,43 @@ async def test_dates_come_from_the_injected_clock(url: str) -> None:
         {"type": "url", "offset": 26, "length": 18},
     ]
     assert tg.snapshot()["chats"][0]["messages"][0]["text"].startswith("Chào")
+
+
+async def test_a_webhook_gets_each_update_with_the_secret_until_it_answers_200(
+    tg: FakeTelegram, app: App
+) -> None:
+    from aiohttp import web
+
+    got: list[tuple[int, str]] = []
+    answers = [500, 200, 200]
+
+    async def hook(request: web.Request) -> web.Response:
+        update = await request.json()
+        got.append(
+            (update["update_id"], request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""))
+        )
+        return web.Response(status=answers.pop(0) if answers else 200)
+
+    site = web.Application()
+    site.router.add_post("/hook", hook)
+    runner = web.AppRunner(site)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        tg.add_user(5001, "Lan")
+        assert await app.bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="abc_123")
+        tg.send_message(5001, 5001, "/start")
+        tg.send_message(5001, 5001, "/help")
+        async with asyncio.timeout(10):
+            while tg.pending_updates():
+                await asyncio.sleep(0.05)
+        with pytest.raises(TelegramError, match="webhook is active"):
+            await app.bot.get_updates()
+    finally:
+        await runner.cleanup()
+    first, second = sorted({u for u, _ in got})
+    # The first was answered 500, so it came again; then each once, in order, with the secret.
+    assert [u for u, _ in got] == [first, first, second]
+    assert {s for _, s in got} == {"abc_123"}
+    assert [(u, s) for u, s in tg.webhook_posts] == [(first, 500), (first, 200), (second, 200)]

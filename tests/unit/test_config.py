@@ -29,6 +29,15 @@ VARIABLES = (
     "DONDOC_SANDBOX_HOST",
     "DONDOC_SANDBOX_PORT",
     "DONDOC_FAKE_NOW",
+    "DONDOC_WEBHOOK_URL",
+    "DONDOC_WEBHOOK_SECRET",
+    "DONDOC_WEBHOOK_LISTEN",
+    "DONDOC_WEBHOOK_PORT",
+    "DONDOC_HEALTH_PORT",
+    "DONDOC_HEALTH_LISTEN",
+    "DONDOC_BACKUP_DIR",
+    "DONDOC_BACKUP_KEEP",
+    "DONDOC_BACKUP_AT",
 )
 
 
@@ -286,3 +295,101 @@ def test_the_fake_now_for_tests_needs_a_moment_with_its_offset() -> None:
     for bad in ("2026-12-04T08:00", "tomorrow"):
         with pytest.raises(SettingsError, match=r"^Bad setting DONDOC_FAKE_NOW: expected a moment"):
             load_settings(DONDOC_FAKE_NOW=bad, _env_file=None)
+
+
+SECRET = "0123456789abcdef0123456789abcdef"
+
+
+def test_polling_is_the_default_and_operations_are_off() -> None:
+    s = load()
+    assert s.webhook is False and s.webhook_url is None and s.secret is None
+    assert (s.webhook_listen, s.webhook_port) == ("127.0.0.1", 8081)
+    assert s.health_port is None
+    assert s.backup_dir is None and s.backup_keep == 7 and s.backup_time == time(2, 0)
+
+
+def test_webhook_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DONDOC_WEBHOOK_URL", "https://bot.example.gov.vn/telegram/")
+    monkeypatch.setenv("DONDOC_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("DONDOC_WEBHOOK_LISTEN", "0.0.0.0")
+    monkeypatch.setenv("DONDOC_WEBHOOK_PORT", "9000")
+    monkeypatch.setenv("DONDOC_HEALTH_PORT", "")
+    monkeypatch.setenv("DONDOC_BACKUP_DIR", "/var/backups/dondoc")
+    monkeypatch.setenv("DONDOC_BACKUP_KEEP", "14")
+    s = load()
+    assert s.webhook and s.webhook_url == "https://bot.example.gov.vn/telegram"
+    assert s.webhook_path == "/telegram"
+    assert s.secret == SECRET and SECRET not in repr(s)
+    assert (s.webhook_listen, s.webhook_port, s.health_port) == ("0.0.0.0", 9000, None)
+    assert s.backup_dir == Path("/var/backups/dondoc") and s.backup_keep == 14
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            {"DONDOC_WEBHOOK_URL": "http://bot.example.gov.vn/tg", "DONDOC_WEBHOOK_SECRET": SECRET},
+            "Bad setting DONDOC_WEBHOOK_URL: expected the bot's public HTTPS address, like "
+            "https://bot.example.gov.vn/telegram",
+        ),
+        (
+            {"DONDOC_WEBHOOK_URL": "bot.example.gov.vn"},
+            "Bad setting DONDOC_WEBHOOK_URL: expected the bot's public HTTPS address, like "
+            "https://bot.example.gov.vn/telegram",
+        ),
+        (
+            {"DONDOC_WEBHOOK_URL": "https://bot.example.gov.vn/tg"},
+            "Bad setting DONDOC_WEBHOOK_SECRET: must be set with DONDOC_WEBHOOK_URL: 32 or more "
+            "random letters, digits, _ or -, like the output of `openssl rand -hex 32`",
+        ),
+        (
+            {"DONDOC_WEBHOOK_URL": "https://bot.example.gov.vn/tg", "DONDOC_WEBHOOK_SECRET": "a b"},
+            "Bad setting DONDOC_WEBHOOK_SECRET: expected 16 to 256 letters, digits, _ or -, like "
+            "the output of `openssl rand -hex 32`",
+        ),
+        (
+            {"DONDOC_WEBHOOK_PORT": "http"},
+            "Bad setting DONDOC_WEBHOOK_PORT: expected a whole number, like 8080, got 'http'",
+        ),
+        (
+            {"DONDOC_HEALTH_PORT": "70000"},
+            "Bad setting DONDOC_HEALTH_PORT: expected a number from 0 to 65535, got '70000'",
+        ),
+        (
+            {"DONDOC_BACKUP_KEEP": "0"},
+            "Bad setting DONDOC_BACKUP_KEEP: expected how many nightly backups to keep, 1 or "
+            "more, like 7",
+        ),
+        (
+            {"DONDOC_BACKUP_AT": "2am"},
+            "Bad setting DONDOC_BACKUP_AT: expected a time like 02:00",
+        ),
+    ],
+)
+def test_bad_operations_settings_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], line: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load()
+    assert str(caught.value) == line
+
+
+def test_a_stand_in_or_local_bot_api_may_call_a_plain_http_webhook(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_API_URL", "http://127.0.0.1:8081")
+    monkeypatch.setenv("DONDOC_WEBHOOK_URL", "http://127.0.0.1:8443")
+    monkeypatch.setenv("DONDOC_WEBHOOK_SECRET", SECRET)
+    s = load()
+    assert s.webhook_url == "http://127.0.0.1:8443" and s.webhook_path == "/"
+
+
+def test_the_env_example_loads_as_it_is() -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    s = load_settings(_env_file=str(example))
+    assert s.webhook is False and s.health_port is None and s.backup_dir is None
+    lines = example.read_text(encoding="utf-8").splitlines()
+    named = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
+    assert named <= set(VARIABLES)

@@ -32,9 +32,16 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+# Several instances started together on one PostgreSQL would each run the migrations: the
+# first takes this lock, the others wait for its commit and then find nothing left to do.
+MIGRATION_LOCK = 0x646F6E6D
+
+
 def _run_sync(connection: Connection) -> None:
     _configure(connection, str(connection.engine.url))
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         context.run_migrations()
 
 

@@ -1,0 +1,112 @@
+"""`dondoc run` in webhook mode, and the HTTP server and leader election around the Application.
+
+Webhook mode runs the Application by hand (initialize, post_init, start … stop, shutdown) rather
+than with PTB's run_webhook, whose server is tornado's: the webhook, /healthz and /metrics share
+one aiohttp server (handlers/web.py). With PostgreSQL, several instances may serve one bot
+behind a load balancer: each handles the updates it is given, and the one that wins the
+election (bot/db/instance.py) runs the scheduled work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.config import Settings
+from bot.db.instance import Election
+from handlers.context import DondocApp
+from handlers.web import WebServer
+from scheduler import jobs
+
+log = logging.getLogger("dondoc")
+
+
+def with_health_server(app: DondocApp, settings: Settings) -> None:
+    """Polling mode: /healthz and /metrics on DONDOC_HEALTH_PORT, up once the bot runs."""
+    if settings.health_port is None:
+        return
+    server = WebServer(app, settings.health_listen, settings.health_port)
+    started = app.post_init
+
+    async def post_init(application: DondocApp) -> None:
+        if started is not None:
+            await started(application)
+        port = await server.start()
+        log.info("health: http://%s:%s/healthz and /metrics", settings.health_listen, port)
+
+    app.post_init = post_init
+    app.bot_data.on_shutdown.append(server.stop)
+
+
+def _lead(app: DondocApp, leading: bool) -> None:
+    data = app.bot_data
+    if leading:
+        # The rows the previous leader left claimed or in flight are taken back first.
+        data.recover_first = True
+        data.leader = True
+        log.info("this instance now runs the scheduled work (leader)")
+        # At once, not at the next tick: a dead leader's burst resumes now.
+        app.create_task(jobs.run_once(app), name="takeover-scan")
+    else:
+        data.leader = False
+        log.warning("this instance no longer runs the scheduled work (not the leader)")
+
+
+async def serve_webhook(app: DondocApp, settings: Settings, elect: bool) -> None:
+    """Until SIGINT or SIGTERM. `elect`: one of several instances on PostgreSQL."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    if elect:
+        app.bot_data.leader = False  # until elected: post_init must not recover anything
+    election: Election | None = None
+    assert settings.webhook_url is not None
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        server = WebServer(
+            app,
+            settings.webhook_listen,
+            settings.webhook_port,
+            webhook_path=settings.webhook_path,
+            secret=settings.secret,
+        )
+        port = await server.start()
+        try:
+            await app.bot.set_webhook(
+                settings.webhook_url, secret_token=settings.secret, drop_pending_updates=False
+            )
+            await app.start()
+            log.info(
+                "webhook: %s → http://%s:%s%s (also /healthz, /metrics)",
+                settings.webhook_url,
+                settings.webhook_listen,
+                port,
+                settings.webhook_path,
+            )
+            if elect:
+
+                def changed(leading: bool) -> None:
+                    loop.call_soon_threadsafe(_lead, app, leading)
+
+                def woken() -> None:
+                    loop.call_soon_threadsafe(lambda: app.create_task(jobs.kick(app)))
+
+                election = Election(settings.database_url, changed, on_wake=woken)
+                election.start()
+                log.info("several instances on PostgreSQL: waiting for the lead, or following")
+            await stop.wait()
+        finally:
+            if election is not None:
+                await asyncio.to_thread(election.stop)
+            # The webhook stays set: other instances, or this one restarted, take the updates
+            # that Telegram holds meanwhile.
+            await server.stop()
+            if app.running:
+                await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

@@ -1,0 +1,26 @@
+"""What an operator asks of a running instance (/healthz, /metrics): is the database there, and
+how many messages wait to go out."""
+
+from __future__ import annotations
+
+from bot.db.instance import WAKE_CHANNEL
+from bot.services.common import Core
+
+# Rows of the outbox not yet through: queued, claimed by the sender, or on their way.
+BACKLOG_STATES = ("pending", "claimed", "sending")
+
+
+class OpsService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    async def backlog(self) -> int:
+        """Messages queued and not yet sent; raises if the database cannot be reached."""
+        async with self.core.uow() as uow:
+            return await uow.deliveries.backlog(BACKLOG_STATES)
+
+    async def wake_leader(self) -> None:
+        """One of several instances queued messages: the leader sends them now (PostgreSQL)."""
+        async with self.core.uow() as uow:
+            await uow.deliveries.wake_leader(WAKE_CHANNEL)
+            await uow.commit()

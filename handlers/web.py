@@ -1,0 +1,118 @@
+"""The bot's own HTTP server (aiohttp): Telegram's webhook in webhook mode, and `/healthz` and
+`/metrics` in both modes (polling: on DONDOC_HEALTH_PORT when set).
+
+The webhook answers 403 to a request without Telegram's secret header or with a wrong one, and
+200 once the update is queued: PTB's own update queue then handles it exactly as under polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import time
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from telegram import Update
+
+from handlers import metrics
+from handlers.context import DondocApp
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_UPDATE = 1024 * 1024  # an update is a few KB; files are fetched by id, never posted
+DB_TIMEOUT = 3.0  # seconds /healthz waits for the database before calling it unreachable
+
+
+class WebServer:
+    def __init__(
+        self,
+        app: DondocApp,
+        host: str,
+        port: int,
+        webhook_path: str | None = None,
+        secret: str | None = None,
+    ) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self.secret = secret
+        self.web = web.Application(client_max_size=MAX_UPDATE)
+        if webhook_path is not None:
+            if not secret:
+                raise ValueError("a webhook needs its secret")
+            self.web.router.add_post(webhook_path, self._webhook)
+        self.web.router.add_get("/healthz", self._healthz)
+        self.web.router.add_get("/metrics", self._metrics)
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> int:
+        """Listen; returns the port (the one the system chose when asked for 0)."""
+        runner = web.AppRunner(self.web, access_log=None, shutdown_timeout=2.0)
+        await runner.setup()
+        await web.TCPSite(runner, self.host, self.port).start()
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        return self.port
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        assert self.secret is not None
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            # No detail: whoever sends this is not Telegram.
+            return web.Response(status=403, text="Forbidden")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.app.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="Bad Request")
+        if update is None:
+            return web.Response(status=400, text="Bad Request")
+        await self.app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def health(self) -> tuple[bool, dict[str, Any]]:
+        data = self.app.bot_data
+        services = data.services
+        backlog: int | None = None
+        reachable = False
+        if services is not None:
+            try:
+                backlog = await asyncio.wait_for(services.ops.backlog(), DB_TIMEOUT)
+                reachable = True
+            except Exception as exc:  # any failure to read is "unreachable", said in the body
+                log.warning("/healthz: the database did not answer (%s)", exc)
+        last = data.last_update_at
+        body = {
+            "database": "ok" if reachable else "unreachable",
+            "last_update_age_seconds": None if last is None else round(time.monotonic() - last, 1),
+            "outbox_backlog": backlog,
+            "leader": data.leader,
+        }
+        return reachable, body
+
+    async def _healthz(self, _: web.Request) -> web.Response:
+        ok, body = await self.health()
+        return web.Response(
+            status=200 if ok else 503, text=json.dumps(body), content_type="application/json"
+        )
+
+    async def _metrics(self, _: web.Request) -> web.Response:
+        ok, body = await self.health()
+        if ok:
+            metrics.OUTBOX.set(body["outbox_backlog"])
+        metrics.LEADER.set(1 if body["leader"] else 0)
+        age = body["last_update_age_seconds"]
+        metrics.LAST_UPDATE_AGE.set(-1 if age is None else age)
+        return web.Response(
+            body=generate_latest(metrics.REGISTRY),
+            headers={"Content-Type": CONTENT_TYPE_LATEST},
+        )
