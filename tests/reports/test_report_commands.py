@@ -139,7 +139,8 @@ async def test_the_command_line_prints_the_tally_and_writes_the_workbook(
     lines = result.stdout.splitlines()
     assert lines[0] == "📊 Tổng hợp nhiệm vụ theo đơn vị chủ trì"
     assert lines[1] == "Kỳ: 09/11/2026 – 15/11/2026"
-    assert lines[3].split() == ["TCKH", "1", "0", "0", "0", "1", "▲1", "2", "0"]
+    assert lines[2] == "Tỷ lệ đúng hạn: 0%"
+    assert "TCKH ⏰ 1 ▲1 · 0%" in lines
     assert "• NV-0001 · TCKH · 2 ngày · đôn đốc 0 lần" in lines
     assert (tmp_path / "w46.png").read_bytes().startswith(b"\x89PNG")
 

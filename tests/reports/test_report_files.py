@@ -129,8 +129,16 @@ def test_the_chart_has_a_bar_per_unit_and_category() -> None:
     assert len(ax.containers) == 5
     assert [len(c) for c in ax.containers] == [2, 2, 2, 2, 2]
     assert [label.get_text() for label in ax.get_yticklabels()] == ["QLDT", "TCKH"]
-    legend = [text.get_text() for text in fig.legends[0].get_texts()]
-    assert legend[0] == "Đã hoàn thành đúng hạn" and legend[3] == "Chưa hoàn thành – quá hạn"
+    legend = ax.get_legend()
+    texts = [text.get_text() for text in legend.get_texts()]
+    assert texts[0] == "Đã hoàn thành đúng hạn" and texts[3] == "Chưa hoàn thành – quá hạn"
+    # The legend sits between the title and the bars, not in a band below them.
+    fig.canvas.draw()
+    box = legend.get_window_extent()
+    bars = ax.get_window_extent()
+    assert box.y0 >= bars.y1 - 1
+    # The title, the legend and the axis take less than half the picture for two units.
+    assert bars.height > 0.45 * fig.bbox.height
 
 
 def test_the_reports_section_of_the_roster() -> None:
