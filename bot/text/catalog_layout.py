@@ -47,4 +47,19 @@ M_LAYOUT: dict[str, dict[str, str]] = {
         " deadline where the report says so; days late are working days; only the lead unit"
         " answers, never cooperating units; withdrawn tasks are left out.",
     },
+    # --- the monthly workbook as an administrative document --------------------------------
+    "xlsx.nation": {
+        "vi": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "en": "SOCIALIST REPUBLIC OF VIET NAM",
+    },
+    "xlsx.motto": {"vi": "Độc lập - Tự do - Hạnh phúc", "en": "Independence - Freedom - Happiness"},
+    "xlsx.org_blank": {"vi": "ỦY BAN NHÂN DÂN {blank}", "en": "PEOPLE'S COMMITTEE OF {blank}"},
+    "xlsx.made_on": {
+        "vi": "{place}, ngày {day} tháng {month} năm {year}",
+        "en": "{place}, {day}/{month}/{year}",
+    },
+    "xlsx.page_title_month": {"vi": "{sheet} THÁNG {month}", "en": "{sheet} FOR {month}"},
+    "xlsx.prepared_by": {"vi": "NGƯỜI LẬP", "en": "PREPARED BY"},
+    "xlsx.approved_by": {"vi": "LÃNH ĐẠO DUYỆT", "en": "APPROVED BY"},
+    "xlsx.sign_here": {"vi": "(Ký, ghi rõ họ tên)", "en": "(Signature and full name)"},
 }
