@@ -1,5 +1,5 @@
 """The weekly chart: one horizontal stacked bar per unit, a segment per category, worst unit on
-top, the legend in two rows between the title and the bars (no band of whitespace below them).
+top, the legend in rows between the title and the bars (no band of whitespace below them).
 Drawn with matplotlib's Agg backend (no display) in DejaVu Sans, the font matplotlib ships,
 which has every Vietnamese glyph."""
 
@@ -48,11 +48,13 @@ def chart_units(tally: Tally, units: dict[int, Unit]) -> list[int]:
 def figure(tally: Tally, units: dict[int, Unit], lang: str, tz: ZoneInfo) -> Figure:
     shown = chart_units(tally, units)
     labels = [units[u].code if u in units else "?" for u in shown]
-    # The title, the legend and the axis take about 1.5 inches; the rest is bars. The layout
-    # engine places the title, the legend (two rows above the bars) and the labels tightly.
-    height = 1.5 + 0.42 * max(len(shown), 2)
+    # A phone shows the picture about 360 points wide: a narrow figure drawn at a high
+    # resolution keeps its words legible there. The title, the legend (three rows above the
+    # bars) and the axis take about 1.8 inches, the rest is bars, placed tightly by the layout
+    # engine.
+    height = 1.8 + 0.36 * max(len(shown), 2)
     fig = Figure(
-        figsize=(7.2, height), dpi=150, layout=ConstrainedLayoutEngine(h_pad=0.04, w_pad=0.06)
+        figsize=(5.4, height), dpi=200, layout=ConstrainedLayoutEngine(h_pad=0.04, w_pad=0.05)
     )
     ax = fig.add_subplot()
     positions = list(range(len(shown)))[::-1]  # the worst at the top
@@ -96,7 +98,7 @@ def figure(tally: Tally, units: dict[int, Unit], lang: str, tz: ZoneInfo) -> Fig
     ax.legend(
         loc="lower left",
         bbox_to_anchor=(0, 1.01, 1, 0),
-        ncol=3,
+        ncol=2,
         frameon=False,
         borderaxespad=0,
         handlelength=1.2,

@@ -196,8 +196,11 @@ def test_the_chart_has_a_bar_per_unit_and_category() -> None:
     box = legend.get_window_extent()
     bars = ax.get_window_extent()
     assert box.y0 >= bars.y1 - 1
-    # The title, the legend and the axis take less than half the picture for two units.
-    assert bars.height > 0.45 * fig.bbox.height
+    # The title, the legend and the axis take under two inches, whatever the number of units
+    # (a band of legend and whitespace below the bars took 2.6 inches before).
+    assert (fig.bbox.height - bars.height) / fig.dpi < 2.0
+    # Drawn narrow and sharp: a phone shows it legibly, and it is at least 1,000 pixels wide.
+    assert fig.get_figwidth() <= 5.5 and fig.get_figwidth() * fig.dpi >= 1000
 
 
 def test_the_reports_section_of_the_roster() -> None:
