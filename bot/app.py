@@ -59,6 +59,8 @@ def open_runtime(
             review=settings.review,
             admins=frozenset(settings.admins),
             tz=settings.tz,
+            org_name=settings.org_name.strip(),
+            org_place=settings.org_place.strip(),
         ),
     )
     return Runtime(settings=settings, engine=engine, services=Services.build(core))

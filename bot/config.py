@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     office_end: str = Field(default="17:00", alias="DONDOC_OFFICE_END")
     lunch_break: str = Field(default="11:30-13:30", alias="DONDOC_LUNCH_BREAK")
     org_file: Path | None = Field(default=None, alias="DONDOC_ORG_FILE")
+    # The committee's name and place on the monthly report (the roster's name: and place: win).
+    org_name: str = Field(default="", alias="DONDOC_ORG_NAME")
+    org_place: str = Field(default="", alias="DONDOC_ORG_PLACE")
     log_level: str = Field(default="INFO", alias="DONDOC_LOG_LEVEL")
     sandbox_host: str = Field(default="127.0.0.1", alias="DONDOC_SANDBOX_HOST")
     sandbox_port: int = Field(default=8080, ge=0, le=65535, alias="DONDOC_SANDBOX_PORT")  # 0: any

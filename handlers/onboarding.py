@@ -21,7 +21,8 @@ async def start(update: Update, ctx: Ctx) -> None:
 
 async def help_(update: Update, ctx: Ctx) -> None:
     lang = await ctx.services.roster.language_of(actor_of(update))
-    await answer(update, ctx, Outcome(t("help", lang)))
+    # The reports' definitions are read here, not repeated under every weekly post.
+    await answer(update, ctx, Outcome(t("help", lang) + "\n\n" + t("help.reports", lang)))
 
 
 async def unknown(update: Update, ctx: Ctx) -> None:

@@ -20,6 +20,10 @@ from bot.domain.unitnames import fold
 
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
+# The committee's name and the place written before the date on its documents (the monthly
+# report's heading: "UBND phường Hoàn Kiếm", "Hoàn Kiếm, ngày 01 tháng 12 năm 2026"); text kept
+# in `extra` like the sections.
+TEXT_KEYS = ("name", "place")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
 
@@ -152,12 +156,17 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
     chats = [u.chat for u in units if u.chat is not None]
     if leadership is not None and leadership in chats:
         reader.fail(top["leadership_chat"], "leadership_chat is also a unit's chat")
-    extra = {}
+    extra: dict[str, Any] = {}
     for key, value in top.items():
         if key in ("leadership_chat", "units", "people"):
             continue
+        if key in TEXT_KEYS:
+            words = reader.string(value, key)
+            if words:
+                extra[key] = words
+            continue
         if key not in FUTURE_KEYS:
-            known = ", ".join(("leadership_chat", "units", "people", *FUTURE_KEYS))
+            known = ", ".join(("leadership_chat", "units", "people", *FUTURE_KEYS, *TEXT_KEYS))
             reader.fail(_key(root, key), f"unknown key '{key}' (expected {known})")
         extra[key] = _jsonable(_plain(value))
         try:
@@ -304,7 +313,7 @@ def read_org_file(path: Path) -> OrgSpec:
 
 
 def dump_org(spec: OrgSpec) -> str:
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {k: spec.extra[k] for k in TEXT_KEYS if spec.extra.get(k)}
     if spec.leadership_chat is not None:
         data["leadership_chat"] = spec.leadership_chat
     data["units"] = [
@@ -328,5 +337,5 @@ def dump_org(spec: OrgSpec) -> str:
         }
         for p in spec.people
     ]
-    data.update(spec.extra)
+    data.update((k, v) for k, v in spec.extra.items() if k not in TEXT_KEYS)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

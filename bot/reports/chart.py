@@ -1,6 +1,7 @@
 """The weekly chart: one horizontal stacked bar per unit, a segment per category, worst unit on
-top. Drawn with matplotlib's Agg backend (no display) in DejaVu Sans, the font matplotlib ships,
-which has every Vietnamese glyph; sized for a phone held upright."""
+top, the legend in rows between the title and the bars (no band of whitespace below them).
+Drawn with matplotlib's Agg backend (no display) in DejaVu Sans, the font matplotlib ships,
+which has every Vietnamese glyph."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from bot.domain.model import Unit
@@ -46,8 +48,14 @@ def chart_units(tally: Tally, units: dict[int, Unit]) -> list[int]:
 def figure(tally: Tally, units: dict[int, Unit], lang: str, tz: ZoneInfo) -> Figure:
     shown = chart_units(tally, units)
     labels = [units[u].code if u in units else "?" for u in shown]
-    height = 2.6 + 0.55 * max(len(shown), 1)
-    fig = Figure(figsize=(7.2, height), dpi=150)
+    # A phone shows the picture about 360 points wide: a narrow figure drawn at a high
+    # resolution keeps its words legible there. The title, the legend (three rows above the
+    # bars) and the axis take about 1.8 inches, the rest is bars, placed tightly by the layout
+    # engine.
+    height = 1.8 + 0.36 * max(len(shown), 2)
+    fig = Figure(
+        figsize=(5.4, height), dpi=200, layout=ConstrainedLayoutEngine(h_pad=0.04, w_pad=0.05)
+    )
     ax = fig.add_subplot()
     positions = list(range(len(shown)))[::-1]  # the worst at the top
     left = [0] * len(shown)
@@ -59,29 +67,45 @@ def figure(tally: Tally, units: dict[int, Unit], lang: str, tz: ZoneInfo) -> Fig
             left=left,
             color=COLORS[category],
             label=t(f"report.cat.{category.value}", lang),
-            height=0.7,
+            height=0.72,
         )
         left = [a + b for a, b in zip(left, values, strict=True)]
     for y, total in zip(positions, left, strict=True):
-        ax.text(total + 0.1, y, str(total), va="center", fontsize=12, family=FONT)
-    ax.set_yticks(positions, labels, fontsize=13, family=FONT)
-    ax.tick_params(axis="x", labelsize=11)
-    ax.set_xlabel(t("report.chart_axis", lang), fontsize=12, family=FONT)
-    ax.set_xlim(0, max(left, default=1) * 1.15 + 1)
+        ax.annotate(
+            str(total),
+            (total, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=11,
+            family=FONT,
+        )
+    ax.set_yticks(positions, labels, fontsize=12, family=FONT)
+    ax.set_ylim(-0.6, len(shown) - 0.4)
+    ax.tick_params(axis="x", labelsize=10)
+    ax.set_xlabel(t("report.chart_axis", lang), fontsize=10, family=FONT, labelpad=2)
+    ax.set_xlim(0, max(left, default=1) * 1.12 + 1)
     start, end = period_bounds(tally.period, tz)
-    ax.set_title(
-        t("report.chart_title", lang, start=start, end=end), fontsize=14, family=FONT, loc="left"
+    fig.suptitle(
+        t("report.chart_title", lang, start=start, end=end),
+        fontsize=13,
+        family=FONT,
+        x=0.01,
+        ha="left",
     )
     ax.spines[["top", "right"]].set_visible(False)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.legend(
-        loc="lower center",
+    ax.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1.01, 1, 0),
         ncol=2,
-        fontsize=11,
         frameon=False,
-        prop={"family": FONT, "size": 11},
+        borderaxespad=0,
+        handlelength=1.2,
+        handletextpad=0.4,
+        columnspacing=1.0,
+        prop={"family": FONT, "size": 9.5},
     )
-    fig.tight_layout(rect=(0, 1.3 / height, 1, 1))
     return fig
 
 

@@ -28,6 +28,7 @@ KTHT_STAFF = 910021
 
 DEMO_ROSTER = f"""\
 # Phường Hoa Sen (made up): the sandbox's demo ward.
+name: {WARD}
 leadership_chat: {LEADERSHIP_CHAT}
 units:
   - code: VP

@@ -18,6 +18,8 @@ from typing import Any
 from bot.sandbox.entities import EntityParseError, parse_html, utf16_len
 from bot.sandbox.state import (
     DEFAULT_ALLOWED_UPDATES,
+    MAX_CAPTION,
+    MAX_TEXT,
     ApiError,
     FakeTelegram,
     JsonDict,
@@ -29,8 +31,6 @@ from bot.sandbox.state import (
     scope_key,
 )
 
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 
 # Parameters whose string values must not be JSON-decoded.

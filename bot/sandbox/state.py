@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.sandbox.entities import detect_entities
+from bot.sandbox.entities import detect_entities, utf16_len
 from bot.sandbox.limits import RateLimiter, RateLimits
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,19 @@ DEFAULT_ALLOWED_UPDATES = frozenset(
         "chat_join_request",
     }
 )
+
+
+MAX_TEXT = 4096  # a message's text, in UTF-16 code units as Telegram counts
+MAX_CAPTION = 1024  # a file's caption
+
+
+class TooLong(ValueError):
+    """A person's message over Telegram's limit (the Bot API's 400 "message is too long")."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"Bad Request: message is too long ({length} > {limit} characters)")
+        self.length = length
+        self.limit = limit
 
 
 class ApiError(Exception):
@@ -379,6 +392,10 @@ class FakeTelegram:
             raise ValueError(f"chat {chat_id} does not exist for user {user_id}")
         if not (text or document or photo):
             raise ValueError("a message needs text, a document or a photo")
+        # Telegram takes no longer text from a person either: nothing is sent.
+        for written, limit in ((text, MAX_TEXT), (caption, MAX_CAPTION)):
+            if written and utf16_len(written) > limit:
+                raise TooLong(utf16_len(written), limit)
         message = self._new_message(chat, user.to_api())
         if text:
             message["text"] = text

@@ -23,6 +23,10 @@ class CoreConfig:
     admins: frozenset[int] = frozenset()  # Telegram ids from DONDOC_ADMINS
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     bot_username: str = "dondoc_bot"
+    # The committee's name and place for the reports' heading when the roster has none
+    # (DONDOC_ORG_NAME, DONDOC_ORG_PLACE).
+    org_name: str = ""
+    org_place: str = ""
     # This running instance, recorded on the messages it claims (start-up recovery).
     instance: str = field(default_factory=instance_id)
 
@@ -48,6 +52,8 @@ class Where:
 LEADERSHIP_CHAT = "leadership_chat"
 POLICY = "policy"
 CALENDAR = "calendar"
+# The roster's name: and place: (bot.domain.orgfile.TEXT_KEYS), under these settings.
+ORG_TEXT = {"name": "org_name", "place": "org_place"}
 
 
 @dataclass

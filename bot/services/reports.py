@@ -39,7 +39,7 @@ from bot.domain.tally import Counts, Period, Tally, WorkdayCounter, tally
 from bot.domain.unitnames import UnitDirectory
 from bot.reports.chart import chart_png
 from bot.reports.workbook import WorkbookData, workbook_bytes
-from bot.services.common import Actor, Core, Where
+from bot.services.common import ORG_TEXT, Actor, Core, Where
 from bot.services.decisions import DecisionService
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
@@ -193,7 +193,21 @@ class ReportService:
             [current] = await self._tallies(uow, [period], keep_lines=True)
             details = await uow.reports.details(period)
             waiting = await self.decisions.summary(uow, self.core.clock.now())
-        data = WorkbookData(current, units, people, details, month_label, waiting)
+            # The roster's name: and place: win over DONDOC_ORG_NAME and DONDOC_ORG_PLACE.
+            name = await uow.settings.get(ORG_TEXT["name"]) or self.core.config.org_name
+            place = await uow.settings.get(ORG_TEXT["place"]) or self.core.config.org_place
+        made = self.core.clock.now().astimezone(self.core.config.tz).date()
+        data = WorkbookData(
+            current,
+            units,
+            people,
+            details,
+            month_label,
+            decisions=waiting,
+            org_name=name,
+            place=place,
+            made=made,
+        )
         # A month of 20,000 tasks takes seconds to write: off the event loop (the reads above
         # stay on it), so other users and the nudge scan are not frozen meanwhile.
         book = await asyncio.to_thread(workbook_bytes, data, lang, self.core.config.tz)

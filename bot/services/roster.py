@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from bot.db.tables import InviteRow
 from bot.domain.model import UNIT_ROLES, Person, Role
-from bot.domain.orgfile import OrgSpec, PersonSpec, UnitSpec
+from bot.domain.orgfile import TEXT_KEYS, OrgSpec, PersonSpec, UnitSpec
 from bot.domain.unitnames import UnitDirectory
 from bot.services.chasing import ChasingService
-from bot.services.common import CALENDAR, LEADERSHIP_CHAT, POLICY, Actor, Core, Where
+from bot.services.common import CALENDAR, LEADERSHIP_CHAT, ORG_TEXT, POLICY, Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.services.reports import REPORTS
 from bot.text import render
@@ -31,6 +31,7 @@ class ImportReport:
     people_deactivated: list[str] = field(default_factory=list)
     leadership_changed: bool = False
     rules_changed: bool = False  # the policy: or calendar: section
+    name_changed: bool = False  # the committee's name: or place:
 
     @property
     def changed(self) -> bool:
@@ -43,6 +44,7 @@ class ImportReport:
                 self.people_deactivated,
                 self.leadership_changed,
                 self.rules_changed,
+                self.name_changed,
             )
         )
 
@@ -64,6 +66,8 @@ class ImportReport:
             parts.append(t("import.leadership", lang))
         if self.rules_changed:
             parts.append(t("import.rules", lang))
+        if self.name_changed:
+            parts.append(t("import.name", lang))
         return "; ".join(parts)
 
 
@@ -123,6 +127,9 @@ class RosterService:
             value = spec.extra.get(REPORTS)
             text = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
             report.rules_changed |= await uow.settings.set(REPORTS, text)
+            # The committee's name and place, for the monthly report's heading.
+            for key in TEXT_KEYS:
+                report.name_changed |= await uow.settings.set(ORG_TEXT[key], spec.extra.get(key))
             await uow.commit()
         if rules_changed and await self.core.load_org_settings():
             await ChasingService(self.core).replan_all()
@@ -134,6 +141,7 @@ class RosterService:
             people = await uow.people.all()
             leadership = await self.core.leadership_chat(uow)
             sections = {key: await uow.settings.get(key) for key in (POLICY, CALENDAR, REPORTS)}
+            texts = {key: await uow.settings.get(ORG_TEXT[key]) for key in TEXT_KEYS}
         codes = {u.id: u.code for u in units}
         return OrgSpec(
             leadership_chat=leadership,
@@ -150,7 +158,8 @@ class RosterService:
                 )
                 for p in people
             ),
-            extra={key: json.loads(text) for key, text in sections.items() if text},
+            extra={key: text for key, text in texts.items() if text}
+            | {key: json.loads(text) for key, text in sections.items() if text},
         )
 
     def _is_admin(self, actor: Actor, person: Person | None) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_history import M_HISTORY
+from bot.text.catalog_layout import M_LAYOUT
 from bot.text.catalog_leaders import M_LEADERS
 from bot.text.catalog_ops import M_OPS
 from bot.text.catalog_pilot import M_PILOT
@@ -584,29 +585,15 @@ M: dict[str, dict[str, str]] = {
         "en": "📊 <b>Tasks — {unit}</b>",
     },
     "report.period": {"vi": "Kỳ: {start} – {end}", "en": "Period: {start} – {end}"},
-    "report.header": {
-        # The table's column titles, "|" apart; the widths come from the figures.
-        "vi": "ĐV|Tổng|ĐH|HQ|TH|QH|±|NQH|TL%",
-        "en": "Unit|Tot.|OT|LD|OI|OL|±|MDL|OT%",
-    },
     "report.total_row": {"vi": "Cộng", "en": "Total"},
-    "report.extra": {
-        "vi": "Giao trong kỳ: {assigned} · Không có thời hạn: {no_deadline} · Chưa tiếp nhận: {unacknowledged} · Đã gia hạn: {extended}",
-        "en": "Assigned in the period: {assigned} · No deadline: {no_deadline} · Not acknowledged: {unacknowledged} · Extended: {extended}",
-    },
     "report.rate": {
         "vi": "Tỷ lệ đúng hạn: <b>{rate}</b>{change}",
         "en": "On-time rate: <b>{rate}</b>{change}",
     },
-    "report.points.up": {"vi": "▲{n} điểm %", "en": "▲{n} points"},
-    "report.points.down": {"vi": "▼{n} điểm %", "en": "▼{n} points"},
-    "report.rate_change": {
-        "vi": " ({sign} so với kỳ trước)",
-        "en": " ({sign} against the period before)",
-    },
+    "report.rate_change": {"vi": " · kỳ trước {rate}", "en": " · period before {rate}"},
     "report.late_title": {
-        "vi": "<b>Chưa hoàn thành, quá hạn</b> (mã · đơn vị · ngày làm việc quá hạn · lần đôn đốc):",
-        "en": "<b>Open and late</b> (code · unit · working days late · reminders):",
+        "vi": "<b>⏰ Nhiệm vụ quá hạn</b> (ngày làm việc):",
+        "en": "<b>⏰ Late tasks</b> (working days):",
     },
     "report.late_item": {
         "vi": "• {code} · {unit} · {days} ngày · đôn đốc {urges} lần",
@@ -625,10 +612,6 @@ M: dict[str, dict[str, str]] = {
         "en": "📊 Tasks {start} – {end}{scope}: no tasks.",
     },
     "report.scope": {"vi": " ({unit})", "en": " ({unit})"},
-    "report.legend": {
-        "vi": "<i>ĐH: đã hoàn thành đúng hạn · HQ: đã hoàn thành quá hạn · TH: chưa hoàn thành, trong hạn · QH: chưa hoàn thành, quá hạn · ±: QH so với kỳ trước · NQH: số ngày làm việc quá hạn lâu nhất · TL: tỷ lệ đúng hạn.</i>",
-        "en": "<i>OT: done on time · LD: done late · OI: open, in time · OL: open and late · ±: OL against the period before · MDL: most working days late · OT%: on-time rate.</i>",
-    },
     "report.deadline.in_force": {
         "vi": "hạn đang có hiệu lực (sau các lần gia hạn được đồng ý)",
         "en": "the deadline in force (after approved extensions)",
@@ -886,6 +869,7 @@ M.update(M_HISTORY)
 M.update(M_LEADERS)
 M.update(M_PILOT)
 M.update(M_OPS)
+M.update(M_LAYOUT)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

@@ -282,6 +282,10 @@ M_PILOT: dict[str, dict[str, str]] = {
         "vi": "đã đổi quy tắc đôn đốc, lịch làm việc hoặc cấu hình báo cáo",
         "en": "policy, calendar or reports settings changed",
     },
+    "import.name": {
+        "vi": "đã đổi tên hoặc địa danh của UBND",
+        "en": "committee name or place changed",
+    },
     "cli.write.no_folder": {
         "vi": "không ghi được {path}: thư mục {folder} không tồn tại",
         "en": "cannot write {path}: the folder {folder} does not exist",

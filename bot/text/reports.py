@@ -59,33 +59,54 @@ def _delta(now: int, before: int | None) -> str:
     return "="
 
 
-# The table's columns: the unit, Tổng, ĐH, HQ, TH, QH, ±, NQH, TL%. These minimum widths keep a
-# ward's usual table as narrow as a phone shows it; a wider value widens its column (and every row
-# with it) so that numbers never run together.
-_MIN_WIDTHS = (7, 4, 3, 3, 3, 3, 4, 4, 5)
-MAX_CODE = 16  # unit codes are abbreviations; a longer "code" is a name and is cut
+# The categories in the order a line gives them, the worst news first. The totals say them in
+# words (and so serve as the legend); a unit's line gives each as its symbol and count, leaving
+# out those with no task, so that it fits a phone's width (35 to 40 characters).
+_PARTS = (
+    ("open_late", "⏰"),
+    ("open_in_time", "⏳"),
+    ("done_on_time", "✅"),
+    ("done_late", "☑️"),
+    ("no_deadline", "♾️"),
+)
 
 
-def _cells(label: str, c: Counts, delta: str) -> list[str]:
-    rate = "—" if c.rate is None else f"{c.rate * 100:.0f}"
-    worst = str(c.worst_days_late) if c.worst_days_late else ""
-    numbers = (c.total, c.done_on_time, c.done_late, c.open_in_time, c.open_late)
-    return [label[:MAX_CODE], *map(str, numbers), delta, worst, rate]
+def _shift(delta: str) -> str:
+    return f" {delta}" if delta not in ("", "=") else ""
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """The header and rows of cells as aligned lines: the first column left, the others right,
-    every figure at least one space from the one before (a title may fill its column: the unit
-    column before it always ends in a space)."""
-    widths = [max(w, len(cell)) for w, cell in zip(_MIN_WIDTHS, header, strict=True)]
-    for cells in rows:
-        for i, cell in enumerate(cells):
-            widths[i] = max(widths[i], len(cell) + 1)
-    lines = []
-    for cells in [header, *rows]:
-        first = f"{cells[0]:<{widths[0]}}"
-        pairs = zip(cells[1:], widths[1:], strict=True)
-        lines.append(first + "".join(f"{cell:>{width}}" for cell, width in pairs))
+def unit_line(label: str, c: Counts, delta: str) -> str:
+    """One unit on one line: "<b>TCKH</b> ⏰ 2 ▲1 · ✅ 5 · 71%". `delta` is the change of its
+    late open tasks against the period before ("" when there is none to compare with)."""
+    parts = []
+    for name, symbol in _PARTS:
+        n = getattr(c, name)
+        shift = _shift(delta) if name == "open_late" else ""
+        if n or shift:
+            parts.append(f"{symbol} {n}{shift}")
+    if c.rate is not None:
+        parts.append(f"{c.rate * 100:.0f}%")
+    return f"<b>{esc(label)}</b> " + " · ".join(parts)
+
+
+def totals_lines(c: Counts, delta: str, lang: str) -> list[str]:
+    """The totals in words, two categories a line: late and in time (open), on time and late
+    (done); then what has no deadline, if any, and the tasks assigned in the period."""
+
+    def part(name: str, shift: str = "") -> str:
+        return t(f"report.part.{name}", lang, n=getattr(c, name)) + shift
+
+    lines = [
+        part("open_late", _shift(delta)) + " · " + part("open_in_time"),
+        part("done_on_time") + " · " + part("done_late"),
+    ]
+    if c.no_deadline:
+        lines.append(part("no_deadline"))
+    extra = [t("report.assigned", lang, n=c.assigned)]
+    for name in ("unacknowledged", "extended"):
+        if getattr(c, name):
+            extra.append(t(f"report.{name}", lang, n=getattr(c, name)))
+    lines.append(" · ".join(extra))
     return lines
 
 
@@ -133,42 +154,29 @@ def _compose(report: TallyReport, lang: str, tz: ZoneInfo, max_units: int, max_l
     if report.note:
         lines.append(report.note)
     previous = report.previous
+    total = tally.total
+    # The headline first: the rate, then the totals, then each unit (a phone shows the top).
+    change = ""
+    if previous is not None and previous.total.rate is not None:
+        change = t("report.rate_change", lang, rate=percent(previous.total.rate, lang))
+    lines.append(t("report.rate", lang, rate=percent(total.rate, lang), change=change))
     codes = {uid: report.units[uid].code if uid in report.units else "?" for uid in tally.units}
     order = [u for u in worst_first(tally.units, codes) if tally.units[u].total]
-    table: list[list[str]] = []
+    before_total = previous.total.open_late if previous is not None else None
+    lines += totals_lines(total, _delta(total.open_late, before_total), lang)
+    if report.scope is not None:
+        order = []  # its one unit's figures are the totals above
+    else:
+        lines.append("")
     for unit_id in order[:max_units]:
         counts = tally.units[unit_id]
         before = None
         if previous is not None:
             prior = previous.units.get(unit_id)
             before = prior.open_late if prior is not None else 0
-        table.append(_cells(codes[unit_id], counts, _delta(counts.open_late, before)))
-    if len(order) > 1:
-        before_total = previous.total.open_late if previous is not None else None
-        delta = _delta(tally.total.open_late, before_total)
-        table.append(_cells(t("report.total_row", lang), tally.total, delta))
-    header = t("report.header", lang).split("|")
-    lines.append("<pre>" + esc("\n".join(_table(header, table))) + "</pre>")
+        lines.append(unit_line(codes[unit_id], counts, _delta(counts.open_late, before)))
     if len(order) > max_units:
         lines.append(t("report.units_more", lang, count=len(order) - max_units))
-    total = tally.total
-    change = ""
-    if previous is not None and total.rate is not None and previous.total.rate is not None:
-        points = round((total.rate - previous.total.rate) * 100)
-        if points:
-            key = "report.points.up" if points > 0 else "report.points.down"
-            change = t("report.rate_change", lang, sign=t(key, lang, n=abs(points)))
-    lines.append(t("report.rate", lang, rate=percent(total.rate, lang), change=change))
-    lines.append(
-        t(
-            "report.extra",
-            lang,
-            assigned=total.assigned,
-            no_deadline=total.no_deadline,
-            unacknowledged=total.unacknowledged,
-            extended=total.extended,
-        )
-    )
     if tally.late:
         lines.append("")
         lines.append(t("report.late_title", lang))
@@ -187,6 +195,6 @@ def _compose(report: TallyReport, lang: str, tz: ZoneInfo, max_units: int, max_l
         if len(tally.late) > max_late:
             lines.append(t("report.late_more", lang, count=len(tally.late) - max_late))
     lines.append("")
-    lines.append(t("report.legend", lang))
-    lines.append(definition(tally, lang, tz))
+    basis = t("report.basis_original", lang) if tally.count_against == "original" else ""
+    lines.append(t("report.note", lang, asof=as_of(tally.period.end, tz, lang), basis=basis))
     return "\n".join(lines)

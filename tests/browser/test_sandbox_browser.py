@@ -82,12 +82,12 @@ async def running_page(tmp_path: Path) -> AsyncIterator[Any]:
 
 
 @contextlib.asynccontextmanager
-async def open_page(url: str) -> AsyncIterator[Any]:
+async def open_page(url: str, width: int = 1100, height: int = 700) -> AsyncIterator[Any]:
     async with playwright.async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
             context = await browser.new_context(
-                viewport={"width": 1100, "height": 700},
+                viewport={"width": width, "height": height},
                 locale="vi-VN",
                 timezone_id="Asia/Ho_Chi_Minh",
             )
@@ -283,3 +283,97 @@ async def test_fast_forward_brings_the_nudge_and_the_weekly_chart(running_page: 
         width = await chart.last.evaluate("(img) => img.complete ? img.naturalWidth : 0")
     assert width > 0, "the weekly chart did not load"
     await shot(page, "10-weekly-chart")
+
+
+PHONE = 390  # an iPhone 12-15 held upright, in CSS pixels
+
+
+async def inside_the_screen(locator: Any) -> None:
+    await expect(locator).to_be_visible()
+    box = await locator.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
+
+
+async def test_the_sandbox_on_a_phone(sandbox: Sandbox) -> None:
+    async with open_page(sandbox.url, width=PHONE, height=844) as page:
+        # The help fits the screen and can be closed.
+        await inside_the_screen(page.locator("#help .dialog"))
+        await inside_the_screen(page.locator("#help-close"))
+        await shot(page, "phone-01-help")
+        await page.click("#help-close")
+
+        # The persona picker, the clock and ⏩ are all on screen; nothing scrolls sideways.
+        for selector in ("#persona", "#clock", "#ff", "#help-open"):
+            await inside_the_screen(page.locator(selector))
+        await expect(page.locator("#clock")).to_contain_text("23/11/2026")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        # The picker shows every person's whole name (a long role and unit may run on: the
+        # phone's own list of options shows them whole).
+        room = await page.evaluate(
+            """() => {
+                const select = document.getElementById("persona");
+                const ctx = document.createElement("canvas").getContext("2d");
+                ctx.font = getComputedStyle(select).font;
+                const widest = Math.max(...[...select.options].map(
+                    (o) => ctx.measureText(o.text.split(" — ")[0] + " — Chủ tịch").width));
+                return select.clientWidth - 28 - widest;  // 28: the arrow and the padding
+            }"""
+        )
+        assert room >= 0, f"the longest name is cut by {-room:.0f} px"
+
+        # One pane at a time: the chat list first, whole names on it.
+        await act_as_on_a_phone(page, CHAIRMAN, "Lãnh đạo UBND phường")
+        await shot(page, "phone-02-list")
+        names = page.locator(".chat-name")
+        for i in range(await names.count()):
+            cut = await names.nth(i).evaluate("(n) => n.scrollWidth > n.clientWidth")
+            assert not cut, await names.nth(i).text_content()
+        await page.locator(
+            ".chat-item", has=page.locator(".chat-name", has_text="Lãnh đạo")
+        ).click()
+        await expect(page.locator("#chats")).to_be_hidden()
+        await inside_the_screen(page.locator("#back"))
+        await inside_the_screen(page.locator("#send"))
+        await page.fill(
+            "#text", "/giao KTHT Rà soát lấn chiếm vỉa hè tuyến Trần Nhân Tông hạn 15/12"
+        )
+        await page.press("#text", "Enter")
+        await expect(page.locator(".msg.bot").last).to_contain_text("NV-0001")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        await shot(page, "phone-03-chat")
+        # The tally reads on the phone: one line per unit, no table wider than the screen.
+        clock = sandbox.live.runtime.services.core.clock
+        assert isinstance(clock, ManualClock)
+        clock.set(START + timedelta(hours=1))  # the task is in the 7 days to now
+        await page.fill("#text", "/tonghop")
+        await page.press("#text", "Enter")
+        tally = page.locator(".msg.bot", has_text="Tổng hợp nhiệm vụ")
+        await expect(tally).to_contain_text("KTHT ⏳ 1")
+        await expect(page.locator(".msg.bot img")).to_have_count(1)
+        await inside_the_screen(tally)
+        await tally.scroll_into_view_if_needed()
+        await shot(page, "phone-03-tally")
+
+        # Over Telegram's 4,096 characters: said on screen, nothing sent, the text kept.
+        mine = await page.locator(".msg.me").count()
+        await page.fill("#text", "Báo cáo " + "x" * 4092)
+        await expect(page.locator("#count")).to_contain_text("4.100 / 4.096 ký tự")
+        await page.press("#text", "Enter")
+        await expect(page.locator("#toast")).to_contain_text(
+            "Tin nhắn dài 4.100 ký tự, quá giới hạn 4.096 ký tự của Telegram, nên chưa được gửi."
+        )
+        await inside_the_screen(page.locator("#toast"))
+        await shot(page, "phone-04-too-long")
+        await page.wait_for_timeout(300)  # a send would have come back by now
+        assert await page.locator(".msg.me").count() == mine
+        assert len(await page.input_value("#text")) == 4100
+
+        # Back to the list.
+        await page.click("#back")
+        await expect(page.locator("#chats")).to_be_visible()
+        await expect(page.locator(".chat")).to_be_hidden()
+
+
+async def act_as_on_a_phone(page: Any, person: int, chat: str) -> None:
+    await page.select_option("#persona", str(person))
+    await expect(page.locator(".chat-name", has_text=chat)).to_be_visible()

@@ -256,13 +256,14 @@ async def test_import_keeps_username_and_language(roster: RosterService) -> None
     assert (await roster.export_org()) == spec
 
 
-async def test_export_keeps_the_policy_calendar_and_reports_sections(
+async def test_export_keeps_the_policy_calendar_and_reports_sections_and_the_name(
     roster: RosterService,
 ) -> None:
     sections = (
         "policy:\n  due_soon_days: [2]\n"
         "calendar:\n  days_off: [2026-12-31]\n"
         "reports:\n  weekly: thu 15:00\n"
+        "name: UBND phường Hoàn Kiếm\n"
     )
     spec = parse_org(dump_org(SPEC) + sections)
     await roster.import_org(spec)

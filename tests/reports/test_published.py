@@ -16,8 +16,9 @@ def at(day: int, month: int, hour: int = 8, minute: int = 0, year: int = 2026) -
     return datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
-def row(text: str, code: str) -> list[str]:
-    return next(x for x in text.split("\n") if x.startswith(code)).split()
+def row(text: str, code: str) -> str:
+    """The unit's line of a tally: "TCKH ⏰ 1 ▲1 · 0%"."""
+    return next(x for x in text.split("\n") if x.startswith(code + " "))
 
 
 async def test_published_figures_are_kept_compared_with_and_shown_again(world: World) -> None:
@@ -28,7 +29,7 @@ async def test_published_figures_are_kept_compared_with_and_shown_again(world: W
     await world.at(at(27, 11, 16))
     [post] = tallies(world, LEADERS)
     # Open and in time against the extended deadline.
-    assert row(post, "TCKH")[:6] == ["TCKH", "1", "0", "0", "1", "0"]
+    assert row(post, "TCKH") == "TCKH ⏳ 1"
     async with world.live.runtime.services.core.uow() as uow:
         kept = await uow.published.get("week:2026-W48")
     assert kept is not None and kept.total.open_in_time == 1 and kept.count_against == "in_force"
@@ -40,7 +41,7 @@ async def test_published_figures_are_kept_compared_with_and_shown_again(world: W
     text = tallies(world, LEADERS)[-1]
     assert "Kỳ: 16:00 20/11/2026 – 16:00 27/11/2026" in text
     assert "Số liệu như bản tổng hợp đã gửi lúc 16:00 27/11/2026." in text
-    assert "⚠️" not in text and row(text, "TCKH")[:6] == ["TCKH", "1", "0", "0", "1", "0"]
+    assert "⚠️" not in text and row(text, "TCKH") == "TCKH ⏳ 1"
 
     # The office now counts against original deadlines: NV-0001 was late at week 48's end.
     await world.services.roster.import_org(
@@ -48,7 +49,7 @@ async def test_published_figures_are_kept_compared_with_and_shown_again(world: W
     )
     await world.say(LEADERS, CHAIRMAN, "/tonghop tuần 48")
     text = tallies(world, LEADERS)[-1]
-    assert row(text, "TCKH")[:6] == ["TCKH", "1", "0", "0", "1", "0"]  # as published
+    assert row(text, "TCKH") == "TCKH ⏳ 1"  # as published
     assert (
         "⚠️ Tính lại theo dữ liệu hiện nay thì khác (đã công bố → nay): TCKH: chưa hoàn thành"
         " trong hạn 1 → 0, chưa hoàn thành quá hạn 0 → 1." in text
@@ -63,12 +64,12 @@ async def test_published_figures_are_kept_compared_with_and_shown_again(world: W
     # would say 1 and the change "=").
     await world.at(at(4, 12, 16))
     post = tallies(world, LEADERS)[-1]
-    assert row(post, "TCKH")[:7] == ["TCKH", "1", "0", "0", "0", "1", "▲1"]
+    assert row(post, "TCKH") == "TCKH ⏰ 1 ▲1 · 0%"
     # Week 49 asked for: the week before it is week 48 as published.
     await world.say(LEADERS, CHAIRMAN, "/tonghop tuần 49/2026")
     text = tallies(world, LEADERS)[-1]
     assert "Kỳ: 16:00 27/11/2026 – 16:00 04/12/2026" in text and "⚠️" not in text
-    assert row(text, "TCKH")[:7] == ["TCKH", "1", "0", "0", "0", "1", "▲1"]
+    assert row(text, "TCKH") == "TCKH ⏰ 1 ▲1 · 0%"
 
 
 async def test_a_week_that_does_not_exist_gets_the_usage(world: World) -> None:

@@ -18,12 +18,16 @@ from support import (
     OFFICE,
     QLDT_CHAT,
     QLDT_HEAD,
+    ROSTER,
     STRANGER,
     TCKH_CHAT,
     TCKH_HEAD,
     VN,
     World,
+    make_settings,
 )
+
+from bot.domain.orgfile import parse_org
 
 SCRIPT = Path(sys.executable).parent / "dondoc"
 
@@ -103,10 +107,28 @@ async def test_baocao_sends_the_workbook(world: World) -> None:
     assert register["F3"].value == "QLDT"
     assert register["N2"].value == 2  # working days late on Friday 27/11 (24/11 is a holiday)
     summary = book["Tổng hợp"]
-    assert [summary.cell(5, col).value for col in (2, 4, 9)] == ["TCKH", 2, 1]
+    assert [summary.cell(9, col).value for col in (2, 4, 9)] == ["TCKH", 2, 1]
+    # No committee name anywhere yet: dots to fill in; made today, Friday 27/11.
+    assert summary["A1"].value == "ỦY BAN NHÂN DÂN ……………"
+    assert summary["I3"].value == "……………, ngày 27 tháng 11 năm 2026"
 
     await world.say(OFFICE, OFFICE, "/baocao tháng 13")
     assert "Cách dùng: /baocao" in world.last_text(OFFICE)
+
+    # DONDOC_ORG_NAME names the committee; the roster's name: and place: win over it.
+    world.settings = make_settings(world.settings.database_url, DONDOC_ORG_NAME="UBND xã Kim Liên")
+    await world.restart()
+    await world.say(OFFICE, OFFICE, "/baocao tháng 11/2026")
+    summary = workbook_of(world, documents(world, OFFICE)[-1])["Tổng hợp"]
+    assert summary["A1"].value == "UBND XÃ KIM LIÊN"
+    assert summary["I3"].value == "Kim Liên, ngày 27 tháng 11 năm 2026"
+    await world.services.roster.import_org(
+        parse_org(ROSTER + "name: UBND phường Hoàn Kiếm\nplace: Hà Nội\n")
+    )
+    await world.say(OFFICE, OFFICE, "/baocao tháng 11/2026")
+    summary = workbook_of(world, documents(world, OFFICE)[-1])["Tổng hợp"]
+    assert summary["A1"].value == "UBND PHƯỜNG HOÀN KIẾM"
+    assert summary["I3"].value == "Hà Nội, ngày 27 tháng 11 năm 2026"
 
 
 @pytest.mark.time_sensitive
@@ -140,7 +162,8 @@ async def test_the_command_line_prints_the_tally_and_writes_the_workbook(
     lines = result.stdout.splitlines()
     assert lines[0] == "📊 Tổng hợp nhiệm vụ theo đơn vị chủ trì"
     assert lines[1] == "Kỳ: 09/11/2026 – 15/11/2026"
-    assert lines[3].split() == ["TCKH", "1", "0", "0", "0", "1", "▲1", "2", "0"]
+    assert lines[2] == "Tỷ lệ đúng hạn: 0%"
+    assert "TCKH ⏰ 1 ▲1 · 0%" in lines
     assert "• NV-0001 · TCKH · 2 ngày · đôn đốc 0 lần" in lines
     assert (tmp_path / "w46.png").read_bytes().startswith(b"\x89PNG")
 

@@ -1,4 +1,5 @@
-"""The tally as text: the monospace table's columns, the footer, the 4,096-character budget."""
+"""The tally as text: one line per unit at a phone's width, the footer, the 4,096-character
+budget."""
 
 from __future__ import annotations
 
@@ -26,10 +27,9 @@ def counts(on_time: int, late: int, in_time: int, open_late: int, worst: int = 0
     )
 
 
-def table(text: str) -> list[str]:
-    body = re.search(r"<pre>(.*)</pre>", text, re.S)
-    assert body is not None
-    return html.unescape(body.group(1)).split("\n")
+def plain(text: str) -> list[str]:
+    """The post's lines as a phone shows them: tags gone, entities read."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).split("\n")
 
 
 def report(units: dict[int, Unit], by_unit: dict[int, Counts]) -> TallyReport:
@@ -41,27 +41,81 @@ def report(units: dict[int, Unit], by_unit: dict[int, Counts]) -> TallyReport:
     return TallyReport(Tally(WEEK, "in_force", by_unit, {}, total), units)
 
 
-def test_counts_of_100_and_more_and_a_long_code_keep_their_columns() -> None:
-    units = {1: Unit(1, "KT-HT-ĐT", "Phòng Kinh tế, Hạ tầng và Đô thị"), 2: Unit(2, "VP", "VP")}
+def test_a_ward_week_reads_on_a_phone() -> None:
+    units = {
+        1: Unit(1, "VP", "Văn phòng HĐND và UBND"),
+        2: Unit(2, "KTHT", "Phòng Kinh tế, Hạ tầng và Đô thị"),
+        3: Unit(3, "VHXH", "Phòng Văn hóa - Xã hội"),
+        4: Unit(4, "TTPVHCC", "Trung tâm Phục vụ hành chính công"),
+    }
+    now = {
+        1: counts(5, 1, 3, 2, 4),
+        2: counts(2, 0, 4, 3, 7),
+        3: counts(6, 0, 2, 0),
+        4: counts(0, 0, 3, 0),
+    }
+    before = {1: counts(4, 1, 3, 1, 2), 2: counts(2, 0, 4, 3, 5), 3: counts(5, 0, 2, 1, 1)}
+    current = report(units, now)
+    current.previous = report(units, before).tally
+    text = tally_text(current, "vi", VN)
+    lines = plain(text)
+    assert lines == [
+        "📊 Tổng hợp nhiệm vụ theo đơn vị chủ trì",
+        "Kỳ: 16/11/2026 – 22/11/2026",
+        "Tỷ lệ đúng hạn: 68% · kỳ trước 65%",
+        "⏰ 5 quá hạn · ⏳ 12 trong hạn",
+        "✅ 13 đúng hạn · ☑️ 1 xong trễ",
+        "Giao trong kỳ: 0",
+        "",
+        # Worst first: most late, then longest late; one line each, zero categories left out.
+        "KTHT ⏰ 3 · ⏳ 4 · ✅ 2 · 40%",
+        "VP ⏰ 2 ▲1 · ⏳ 3 · ✅ 5 · ☑️ 1 · 62%",
+        "VHXH ⏰ 0 ▼1 · ⏳ 2 · ✅ 6 · 100%",
+        "TTPVHCC ⏳ 3",
+        "",
+        "Số liệu tại thời điểm hết ngày 22/11/2026. Cách đọc, cách tính: /help",
+    ]
+    # No column codes, no legend: the words are in /help.
+    for code in ("ĐH", "HQ", "NQH", "TL%"):
+        assert code not in text
+    # A phone shows 35 to 40 characters a line: only the pointer to /help may wrap.
+    assert all(len(line) <= 40 for line in lines[:-1]), [x for x in lines if len(x) > 40]
+    assert "<b>KTHT</b> ⏰ 3" in text
+
+
+def test_counts_of_100_and_more_and_a_long_code_stay_whole() -> None:
+    units = {1: Unit(1, "KT-HT-ĐT-PHUONG-X", "Phòng Kinh tế"), 2: Unit(2, "VP", "VP")}
     text = tally_text(
         report(units, {1: counts(14, 119, 126, 1138, 123), 2: counts(2, 0, 1, 1, 3)}),
         "vi",
         VN,
     )
-    lines = table(text)
-    assert lines[0].split() == ["ĐV", "Tổng", "ĐH", "HQ", "TH", "QH", "±", "NQH", "TL%"]
-    # Every row splits back into its cells: nothing runs together, the code is whole.
-    assert lines[1].split() == ["KT-HT-ĐT", "1397", "14", "119", "126", "1138", "123", "1"]
-    assert lines[2].split() == ["VP", "4", "2", "0", "1", "1", "3", "67"]
-    assert lines[3].split() == ["Cộng", "1401", "16", "119", "127", "1139", "123", "1"]
-    # The columns line up: every row is as wide as the header.
-    assert len({len(line) for line in lines}) == 1
+    lines = plain(text)
+    assert "KT-HT-ĐT-PHUONG-X ⏰ 1138 · ⏳ 126 · ✅ 14 · ☑️ 119 · 1%" in lines
+    assert "VP ⏰ 1 · ⏳ 1 · ✅ 2 · 67%" in lines
+    assert "⏰ 1139 quá hạn · ⏳ 127 trong hạn" in lines
+    english = plain(tally_text(report(units, {2: counts(2, 0, 1, 1, 3)}), "en", VN))
+    assert english[2:5] == [
+        "On-time rate: 67%",
+        "⏰ 1 late · ⏳ 1 in time",
+        "✅ 2 on time · ☑️ 0 done late",
+    ]
 
 
-def test_a_small_table_keeps_its_narrow_layout() -> None:
-    units = {1: Unit(1, "TCKH", "Phòng Tài chính - Kế hoạch")}
-    lines = table(tally_text(report(units, {1: counts(1, 0, 0, 1, 2)}), "vi", VN))
-    assert lines == ["ĐV     Tổng ĐH HQ TH QH   ± NQH  TL%", "TCKH      2  1  0  0  1       2   50"]
+def test_one_units_figures_are_the_totals_without_a_unit_line() -> None:
+    unit = Unit(1, "TCKH", "Phòng Tài chính - Kế hoạch")
+    scoped = report({1: unit}, {1: counts(1, 0, 0, 1, 2)})
+    scoped.scope = unit
+    lines = plain(tally_text(scoped, "vi", VN))
+    assert lines[:6] == [
+        "📊 Tổng hợp nhiệm vụ — Phòng Tài chính - Kế hoạch",
+        "Kỳ: 16/11/2026 – 22/11/2026",
+        "Tỷ lệ đúng hạn: 50%",
+        "⏰ 1 quá hạn · ⏳ 0 trong hạn",
+        "✅ 1 đúng hạn · ☑️ 0 xong trễ",
+        "Giao trong kỳ: 0",
+    ]
+    assert not any(line.startswith("TCKH") for line in lines)
 
 
 def test_a_district_sized_roster_with_big_counts_fits_one_message() -> None:

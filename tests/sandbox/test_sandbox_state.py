@@ -10,6 +10,7 @@ import pytest
 from bot.sandbox import FakeTelegram, RateLimits
 from bot.sandbox.entities import EntityParseError, detect_entities, parse_html
 from bot.sandbox.limits import RateLimiter
+from bot.sandbox.state import TooLong
 
 GROUP = -1009
 AN = 7
@@ -162,3 +163,20 @@ async def test_get_updates_offset_limit_and_allowed_updates(tg: FakeTelegram, ur
         async with session.post(base, data={"timeout": "0"}) as r:
             assert (await r.json())["result"] == []
         assert tg.pending_updates() == 0
+
+
+def test_a_persons_message_over_telegrams_limit_is_refused_and_not_stored() -> None:
+    tg = FakeTelegram()
+    tg.add_user(AN, "An")
+    tg.send_message(AN, AN, "x" * 4096)  # the limit itself goes
+    with pytest.raises(TooLong) as caught:
+        tg.send_message(AN, AN, "x" * 4097)
+    assert (caught.value.length, caught.value.limit) == (4097, 4096)
+    assert "message is too long" in str(caught.value)
+    # Counted as Telegram counts: in UTF-16 code units (an emoji is two).
+    with pytest.raises(TooLong):
+        tg.send_message(AN, AN, "📎" * 2049)
+    with pytest.raises(TooLong) as caught:
+        tg.send_message(AN, AN, document=("a.txt", b"a", "text/plain"), caption="y" * 1025)
+    assert caught.value.limit == 1024
+    assert len(tg.messages(AN)) == 1

@@ -348,6 +348,20 @@ async def test_bad_requests_are_refused_with_a_reason(http: aiohttp.ClientSessio
         assert response.status == 400
 
 
+async def test_a_message_over_4096_characters_is_refused_as_telegram_does(
+    http: aiohttp.ClientSession,
+) -> None:
+    before = len(chat(await state(http), LEADERSHIP_CHAT)["messages"])
+    status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="Nội dung" + "." * 4092)
+    assert status == 400
+    assert body["error"].startswith(
+        "Tin nhắn dài 4.100 ký tự, quá giới hạn 4.096 ký tự của Telegram, nên chưa được gửi."
+    )
+    assert len(chat(await state(http), LEADERSHIP_CHAT)["messages"]) == before
+    status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="/viec " + "x" * 4090)
+    assert status == 200
+
+
 async def test_fast_forward_answers_with_the_clock(http: aiohttp.ClientSession) -> None:
     async with http.post("/api/fast-forward") as response:
         assert response.status == 200

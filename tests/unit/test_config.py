@@ -25,6 +25,8 @@ VARIABLES = (
     "DONDOC_OFFICE_END",
     "DONDOC_LUNCH_BREAK",
     "DONDOC_ORG_FILE",
+    "DONDOC_ORG_NAME",
+    "DONDOC_ORG_PLACE",
     "DONDOC_LOG_LEVEL",
     "DONDOC_SANDBOX_HOST",
     "DONDOC_SANDBOX_PORT",
@@ -85,6 +87,7 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DONDOC_OFFICE_START", "7h30")
     monkeypatch.setenv("DONDOC_OFFICE_END", "16:30")
     monkeypatch.setenv("DONDOC_ORG_FILE", "org.yaml")
+    monkeypatch.setenv("DONDOC_ORG_NAME", "UBND phường Hoàn Kiếm")
     monkeypatch.setenv("DONDOC_LOG_LEVEL", "debug")
     s = load()
     assert s.token == "123456789:AAH-secret"
@@ -98,6 +101,7 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.office_start_time == time(7, 30)
     assert s.office_end_time == time(16, 30)
     assert s.org_file == Path("org.yaml")
+    assert (s.org_name, s.org_place) == ("UBND phường Hoàn Kiếm", "")
     assert s.log_level == "DEBUG"
 
 

@@ -275,14 +275,14 @@ def test_supervised_unit_not_in_file() -> None:
 def test_unknown_top_level_key() -> None:
     assert problems("units: []\nleaders: -100\n") == [
         "org.yaml:2: unknown key 'leaders' "
-        "(expected leadership_chat, units, people, policy, calendar, reports)"
+        "(expected leadership_chat, units, people, policy, calendar, reports, name, place)"
     ]
 
 
 def test_unknown_top_level_key_with_a_block_value_is_reported_on_its_own_line() -> None:
     assert problems("units: []\nsettings:\n  a: 1\n") == [
         "org.yaml:2: unknown key 'settings' "
-        "(expected leadership_chat, units, people, policy, calendar, reports)"
+        "(expected leadership_chat, units, people, policy, calendar, reports, name, place)"
     ]
 
 
@@ -345,7 +345,7 @@ def test_multiple_problems_are_reported_together_in_file_order() -> None:
         "org.yaml:14: telegram_id 2 appears twice",
         "org.yaml:17: unit 'C' is not among the units of this file",
         "org.yaml:18: unknown key 'extra' "
-        "(expected leadership_chat, units, people, policy, calendar, reports)",
+        "(expected leadership_chat, units, people, policy, calendar, reports, name, place)",
     ]
 
 
@@ -392,3 +392,14 @@ def test_one_name_for_two_units_is_refused() -> None:
         "org.yaml:7: 'tc kh' already names unit TCKH",
         "org.yaml:9: 'phong quan ly do thi' already names unit QLDT",
     ]
+
+
+def test_the_committees_name_and_place_head_the_file() -> None:
+    spec = parse_org("name: UBND phường Hoàn Kiếm\nplace: Hoàn Kiếm\nunits: []\n")
+    assert spec.extra == {"name": "UBND phường Hoàn Kiếm", "place": "Hoàn Kiếm"}
+    text = dump_org(spec)
+    assert text.startswith("name: UBND phường Hoàn Kiếm\nplace: Hoàn Kiếm\n")
+    assert parse_org(text) == spec
+    with pytest.raises(OrgFileError) as caught:
+        parse_org("name: [UBND]\nunits: []\n", "ds.yaml")
+    assert caught.value.problems == ["ds.yaml:1: name must be text"]

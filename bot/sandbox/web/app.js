@@ -2,6 +2,9 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
+// Telegram's limits on what a person sends, in UTF-16 code units (a JavaScript string's length).
+const MAX_TEXT = 4096;
+const MAX_CAPTION = 1024;
 const state = {
   bot: null, personas: [], chats: new Map(), persona: null, current: null,
   replyTo: null, file: null, unread: new Map(), clockOffset: 0, tz: "Asia/Ho_Chi_Minh",
@@ -271,10 +274,31 @@ async function press(m, data, btn) {
   }
 }
 
+// The same words as the server's refusal (server.py too_long), said before anything is sent.
+function tooLong(length, limit) {
+  const n = (x) => x.toLocaleString("vi-VN");
+  return `Tin nhắn dài ${n(length)} ký tự, quá giới hạn ${n(limit)} ký tự của Telegram, nên chưa`
+    + " được gửi. Hãy chia thành nhiều tin, hoặc gửi nội dung dài dưới dạng tệp.";
+}
+
+function countChars() {
+  const length = $("text").value.trim().length;
+  const limit = state.file ? MAX_CAPTION : MAX_TEXT;
+  const count = $("count");
+  count.hidden = length < limit * 0.9;
+  count.textContent = `${length.toLocaleString("vi-VN")} / ${limit.toLocaleString("vi-VN")} ký tự`;
+  count.classList.toggle("over", length > limit);
+}
+
 async function send(event) {
   event.preventDefault();
   const text = $("text").value.trim();
   if (!text && !state.file) return;
+  const limit = state.file ? MAX_CAPTION : MAX_TEXT;
+  if (text.length > limit) {
+    toast(tooLong(text.length, limit), true, 10000);
+    return;
+  }
   const form = new FormData();
   form.set("chat_id", state.current);
   form.set("user_id", state.persona);
@@ -287,6 +311,7 @@ async function send(event) {
     $("text").value = "";
     setReply(null);
     setFile(null);
+    countChars();
     renderMessages();
   } catch (err) {
     toast(err.message, true);
@@ -326,9 +351,11 @@ function setFile(file) {
   $("file-bar").hidden = !file;
   $("file-name").textContent = file ? file.name : "";
   if (!file) $("file").value = "";
+  countChars();
 }
 
 function openChat(id) {
+  document.body.classList.add("show-chat");  // a phone shows the chat instead of the list
   state.current = id;
   state.unread.delete(id);
   setReply(null);
@@ -379,13 +406,13 @@ function tick() {
 }
 
 let toastTimer = null;
-function toast(text, error = false) {
+function toast(text, error = false, ms = 4000) {
   const t = $("toast");
   t.textContent = text;
   t.className = error ? "error" : "";
   t.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { t.hidden = true; }, 4000);
+  toastTimer = setTimeout(() => { t.hidden = true; }, ms);
 }
 
 function alertBox(text) {
@@ -400,6 +427,8 @@ function init() {
   $("text").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey) send(e);
   });
+  $("text").addEventListener("input", countChars);
+  $("back").addEventListener("click", () => document.body.classList.remove("show-chat"));
   $("file").addEventListener("change", (e) => setFile(e.target.files[0] || null));
   $("file-cancel").addEventListener("click", () => setFile(null));
   $("reply-cancel").addEventListener("click", () => setReply(null));

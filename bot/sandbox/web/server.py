@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.calendar import format_deadline
 from bot.sandbox.demo import Demo
 from bot.sandbox.live import LiveBot
-from bot.sandbox.state import JsonDict, SandboxEvent
+from bot.sandbox.state import JsonDict, SandboxEvent, TooLong
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,15 @@ NOTHING_SCHEDULED = (
 )
 
 Stream = asyncio.Queue[SandboxEvent | None]
+
+
+def too_long(length: int, limit: int) -> str:
+    """What the page says (app.js says the same before sending) of a message over the limit."""
+    size, most = f"{length:,}".replace(",", "."), f"{limit:,}".replace(",", ".")
+    return (
+        f"Tin nhắn dài {size} ký tự, quá giới hạn {most} ký tự của Telegram, nên chưa"
+        " được gửi. Hãy chia thành nhiều tin, hoặc gửi nội dung dài dưới dạng tệp."
+    )
 
 
 class SandboxWeb:
@@ -158,6 +167,8 @@ class SandboxWeb:
                 )
             else:
                 message = self.tg.send_message(chat_id, user_id, text, reply_to=reply_to)
+        except TooLong as exc:
+            return _error(too_long(exc.length, exc.limit))
         except ValueError as exc:
             return _error(str(exc))
         return _json({"message": _message_view(message)})
