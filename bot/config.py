@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.calendar.workdays import WorkCalendar
+from bot.calendar.workdays import DayOffRule, WorkCalendar
 
 
 class SettingsError(Exception):
@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     office_start: str = Field(default="08:00", alias="DONDOC_OFFICE_START")
     office_end: str = Field(default="17:00", alias="DONDOC_OFFICE_END")
     lunch_break: str = Field(default="11:30-13:30", alias="DONDOC_LUNCH_BREAK")
+    day_off_rule: DayOffRule = Field(default=DayOffRule.NEXT, alias="DONDOC_DAY_OFF_RULE")
     org_file: Path | None = Field(default=None, alias="DONDOC_ORG_FILE")
     log_level: str = Field(default="INFO", alias="DONDOC_LOG_LEVEL")
     sandbox_host: str = Field(default="127.0.0.1", alias="DONDOC_SANDBOX_HOST")
@@ -160,6 +161,16 @@ class Settings(BaseSettings):
             if moment.tzinfo is None:
                 raise ValueError("expected a moment with its offset, like 2026-12-04T08:00+07:00")
             return moment
+        return value
+
+    @field_validator("day_off_rule", mode="before")
+    @classmethod
+    def _day_off_rule(cls, value: object) -> object:
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word not in {rule.value for rule in DayOffRule}:
+                raise ValueError(f"expected next or previous, got {value!r}")
+            return word
         return value
 
     @field_validator("log_level")

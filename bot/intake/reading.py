@@ -54,6 +54,7 @@ class ReadItem:
     deadline_text: str | None = None  # the phrase as written ("trước ngày 05/12/2026")
     urgent: bool = False  # "khẩn trương", "ngay": marks urgency, never invents a date
     flags: tuple[ItemFlag, ...] = field(default=())
+    written_day: date | None = None  # the deadline's day as written, before a day-off roll
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ class _Draft:
         due: datetime | None = None
         no_deadline = False
         deadline_text: str | None = None
+        written: date | None = None
         if self.deadline is not None and self.deadline.due is not None:
             due = self.deadline.due
             deadline_text = self.deadline.text
@@ -155,6 +157,7 @@ class _Draft:
             deadline_text=deadline_text,
             urgent=self.urgent,
             flags=_unique(flags),
+            written_day=written,
         )
 
 

@@ -14,6 +14,7 @@ from bot.calendar import (
     WorkCalendar,
     extract_deadline,
     parse_deadline,
+    roll_kind,
     weekday_name,
 )
 from bot.db.uow import UnitOfWork
@@ -477,8 +478,10 @@ class TaskService:
             coop=coop,
             due=render.due_text(task.due, tz, lang),
         )
-        if deadline.rolled_from is not None:
-            reply += t("assigned.rolled", lang, day=deadline.rolled_from.strftime("%d/%m/%Y"))
+        if deadline.rolled_from is not None and task.due is not None:
+            cal = self.core.calendar
+            kind = roll_kind(deadline.rolled_from, cal.to_local(task.due).date(), cal.day_off_rule)
+            reply += t(f"rolled.{kind}", lang, day=deadline.rolled_from.strftime("%d/%m/%Y"))
         if view.lead.chat_id is None:
             reply += "\n" + t(
                 "assigned.no_group", lang, unit=render.unit_name(view.lead), code=view.lead.code

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
+from bot.text.catalog_intake import M_INTAKE
 from bot.text.catalog_programme import M_PROGRAMME
 from bot.text.catalog_series import M_SERIES
 
@@ -255,10 +256,6 @@ M: dict[str, dict[str, str]] = {
     "assigned.coop": {
         "vi": ", phối hợp: {units}",
         "en": ", cooperating: {units}",
-    },
-    "assigned.rolled": {
-        "vi": "\n(Ngày {day} là ngày nghỉ nên hạn chuyển sang cuối ngày làm việc tiếp theo.)",
-        "en": "\n({day} is a day off, so the deadline moves to the end of the next working day.)",
     },
     "assigned.no_group": {
         "vi": "⚠️ {unit} chưa có nhóm chat nên thẻ nhiệm vụ chưa gửi tới đơn vị. Trong nhóm của đơn"
@@ -876,6 +873,7 @@ M.update(M_PROGRAMME)
 M.update(M_DRAFTS)
 M.update(M_SERIES)
 M.update(M_DELIVERY)
+M.update(M_INTAKE)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

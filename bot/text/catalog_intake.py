@@ -1,0 +1,35 @@
+"""Messages added while trying intake as a new user would: which rule moved a deadline off a day
+off, an expired draft, a cooperating unit outside the roster, the series a task belongs to."""
+
+from __future__ import annotations
+
+M_INTAKE: dict[str, dict[str, str]] = {
+    # Appended to /giao's confirmation; {day} is the day as written (dd/mm/yyyy).
+    "rolled.next": {
+        "vi": "\n(Ngày {day} là ngày nghỉ nên hạn chuyển sang cuối ngày làm việc tiếp theo,"
+        " theo Điều 148 Bộ luật Dân sự.)",
+        "en": "\n({day} is a day off, so the deadline moves to the end of the next working day,"
+        " as Civil Code art. 148 has it.)",
+    },
+    "rolled.previous": {
+        "vi": "\n(Ngày {day} là ngày nghỉ nên hạn chuyển về cuối ngày làm việc liền trước,"
+        " theo cách tính của cơ quan: việc “trước ngày” nghỉ phải xong trước ngày nghỉ.)",
+        "en": "\n({day} is a day off, so the deadline moves back to the end of the previous"
+        " working day, as this office counts: work due “before” a day off is done before it.)",
+    },
+    "rolled.fallback": {
+        "vi": "\n(Ngày {day} là ngày nghỉ và ngày làm việc liền trước đã qua, nên hạn chuyển"
+        " sang cuối ngày làm việc tiếp theo, theo Điều 148 Bộ luật Dân sự.)",
+        "en": "\n({day} is a day off and the working day before it has passed, so the deadline"
+        " moves to the end of the next working day, as Civil Code art. 148 has it.)",
+    },
+    # On a draft's line, after the deadline: the day as written was a day off.
+    "draft.rolled.next": {
+        "vi": " (ngày {day} là ngày nghỉ, chuyển sang ngày làm việc tiếp theo)",
+        "en": " ({day} is a day off: moved to the next working day)",
+    },
+    "draft.rolled.previous": {
+        "vi": " (ngày {day} là ngày nghỉ, chuyển về ngày làm việc liền trước)",
+        "en": " ({day} is a day off: moved back to the previous working day)",
+    },
+}
