@@ -42,6 +42,7 @@ class DraftState(StrEnum):
     OPEN = "open"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # closed by the due-scan once past expires_at, its buttons removed
 
 
 @dataclass(frozen=True, slots=True)

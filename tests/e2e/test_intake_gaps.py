@@ -11,6 +11,7 @@ from support import (
     CHAIRMAN,
     LEADERS,
     ROSTER,
+    TCKH_CHAT,
     TOKEN,
     World,
     make_settings,
@@ -60,10 +61,64 @@ async def test_under_the_previous_rule_sunday_20_12_is_friday_18_12(
     confirm = world.last_text(LEADERS)
     assert "Thứ Sáu, 18/12/2026 17:00" in confirm
     assert "chuyển về cuối ngày làm việc liền trước" in confirm
-    assert "Thứ Sáu, 18/12/2026 17:00" in world.card(-1001000000010, "NV-0001")["text"]
+    assert "Thứ Sáu, 18/12/2026 17:00" in world.card(TCKH_CHAT, "NV-0001")["text"]
     # Written on Saturday 19/12, Friday has passed: the next working day, and it says so.
     world.clock.set(world.clock.now().replace(month=12, day=19, hour=10))
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo thu chi trước ngày 20/12")
     confirm = world.last_text(LEADERS)
     assert "Thứ Hai, 21/12/2026 17:00" in confirm
     assert "ngày làm việc liền trước đã qua" in confirm
+
+
+CONCLUSION = "\n".join(
+    [
+        "Số: 45/TB-UBND",
+        "An Bình, ngày 20 tháng 11 năm 2026",
+        "Kết luận của Chủ tịch UBND phường tại cuộc họp giao ban tháng 11/2026",
+        "1. Giao Phòng Tài chính - Kế hoạch rà soát hồ sơ giải ngân, hoàn thành trước ngày"
+        " 15/12/2026.",
+        "2. Giao Phòng Quản lý đô thị tổng hợp công trình chậm tiến độ trong tháng 12/2026.",
+    ]
+)
+
+
+def draft_in(world: World, chat: int) -> dict[str, Any]:
+    for message in reversed(world.tg.bot_messages(chat)):
+        if "Dự thảo giao việc" in (message.get("text") or ""):
+            return message
+    raise AssertionError(f"no draft in {chat}: {world.bot_texts(chat)}")
+
+
+async def test_an_untouched_draft_loses_its_buttons_when_it_expires(world: World) -> None:
+    conclusion = await world.say(LEADERS, CHAIRMAN, CONCLUSION)
+    await world.say(LEADERS, CHAIRMAN, "/giao", reply_to=conclusion["message_id"])
+    draft = draft_in(world, LEADERS)
+    draft_id = draft["message_id"]
+    assert world.buttons(draft)
+
+    world.advance(hours=23, minutes=59)
+    await world.tick()
+    assert world.buttons(world.message(LEADERS, draft_id))  # not yet
+
+    world.advance(minutes=2)
+    await world.tick()
+    edited = world.message(LEADERS, draft_id)
+    assert world.buttons(edited) == {}
+    assert "Dự thảo đã hết hiệu lực, không giao nhiệm vụ nào" in edited["text"]
+    assert "Sửa: trả lời" not in edited["text"]  # the help to correct it is gone too
+    assert "rà soát hồ sơ giải ngân" in edited["text"]  # the list stays readable
+    edits = len(edited.get("edit_history", []))
+
+    # Idempotent: the next scans leave it alone.
+    await world.tick()
+    await world.tick()
+    assert len(world.message(LEADERS, draft_id).get("edit_history", [])) == edits
+
+    # A stale tap or a late correction says it expired, and nothing is created.
+    # (Forged: the stand-in, like Telegram, no longer shows the button; an old client might.)
+    confirm = world.button(draft, "Giao")
+    answer = await world.press(LEADERS, draft_id, CHAIRMAN, confirm, forged=True)
+    assert "hết hiệu lực" in answer["text"]
+    await world.say(LEADERS, CHAIRMAN, "2 hạn 18/12", reply_to=draft_id)
+    assert "hết hiệu lực" in world.last_text(LEADERS)
+    assert not [t for t in world.bot_texts(TCKH_CHAT) if t.startswith("📌 Nhiệm vụ")]
