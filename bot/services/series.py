@@ -9,10 +9,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.calendar import ParsedDeadline, weekday_name
+from bot.calendar import ParsedDeadline
 from bot.calendar.recurrence import (
-    LAST,
-    Frequency,
     Period,
     Recurrence,
     RecurrenceError,
@@ -30,9 +28,9 @@ from bot.services.tasks import NewTask, TaskService
 from bot.text import render
 from bot.text.catalog import t
 from bot.text.render import esc
+from bot.text.series import period_text, rule_text
 
 SERIES_PREFIX = "DK-"
-_ROMAN = ("I", "II", "III", "IV")
 
 
 def series_code(number: int) -> str:
@@ -58,47 +56,6 @@ def may_end(person: Person, series: Series) -> bool:
         or person.id == series.assigner_id
         or supervises_unit(person, series.lead_unit_id)
     )
-
-
-def rule_text(rule: Recurrence, lang: str) -> str:
-    """ "ngày 20 hằng tháng", "Thứ Sáu hằng tuần", "ngày 15/12 hằng năm" ... for people to read."""
-    if rule.freq is Frequency.WEEKLY:
-        text = t("series.rule.W", lang, weekday=weekday_name(rule.day, lang))
-    elif rule.freq is Frequency.MONTHLY:
-        last = rule.day == LAST
-        text = t("series.rule.M.last" if last else "series.rule.M", lang, day=rule.day)
-    elif rule.freq is Frequency.QUARTERLY:
-        if rule.day == LAST:
-            text = t("series.rule.Q.last", lang)
-        else:
-            which = t(f"series.qmonth.{rule.month}", lang)
-            text = t("series.rule.Q", lang, day=rule.day, month=which)
-    else:
-        day = 31 if rule.day == LAST else rule.day
-        text = t("series.rule.Y", lang, date=f"{day:02d}/{rule.month:02d}")
-    if rule.at is not None:
-        text += t("series.rule.at", lang, time=f"{rule.at:%H:%M}")
-    return text
-
-
-def period_text(rule: Recurrence, period: Period, lang: str) -> str:
-    year = period.start.year
-    if rule.freq is Frequency.WEEKLY:
-        iso = period.start.isocalendar()
-        return t(
-            "series.period.W",
-            lang,
-            week=iso.week,
-            year=iso.year,
-            start=f"{period.start:%d/%m}",
-            end=f"{period.end:%d/%m}",
-        )
-    if rule.freq is Frequency.MONTHLY:
-        return t("series.period.M", lang, month=f"{period.start.month:02d}", year=year)
-    if rule.freq is Frequency.QUARTERLY:
-        roman = _ROMAN[(period.start.month - 1) // 3]
-        return t("series.period.Q", lang, quarter=roman, year=year)
-    return t("series.period.Y", lang, year=year)
 
 
 def _deadline(rule: Recurrence, period: Period, written: str) -> ParsedDeadline:

@@ -157,8 +157,10 @@ class TaskService:
         people = await uow.people.by_ids(person_ids)
         heads = await uow.people.of_unit(task.lead_unit_id, [Role.HEAD])
         document = await uow.documents.get(task.document_id) if task.document_id else None
+        series = await uow.series.get(task.series_id) if task.series_id else None
         return TaskView(
             document=document,
+            series=series,
             task=task,
             lead=units[task.lead_unit_id],
             cooperating=tuple(units[u] for u in task.cooperating_unit_ids if u in units),

@@ -32,4 +32,10 @@ M_INTAKE: dict[str, dict[str, str]] = {
         "vi": " (ngày {day} là ngày nghỉ, chuyển về ngày làm việc liền trước)",
         "en": " ({day} is a day off: moved back to the previous working day)",
     },
+    # The card and /nv of a period's task of a recurring series.
+    "card.series": {
+        "vi": "<b>Định kỳ:</b> {code} ({rule}){period}",
+        "en": "<b>Recurring:</b> {code} ({rule}){period}",
+    },
+    "card.series.period": {"vi": ", kỳ {period}", "en": ", period {period}"},
 }

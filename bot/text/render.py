@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import format_deadline
 from bot.domain.model import EventKind, Person, SourceDocument, Status, Task, TaskEvent, Unit
+from bot.domain.series import Series
 from bot.domain.unitnames import UnitDirectory
 from bot.services.outbox import Button
 from bot.text.catalog import t
+from bot.text.series import series_line
 
 CONTENT_LIMIT = 2500  # keeps a card well inside Telegram's 4096 characters
 SHORT_LIMIT = 120
@@ -109,6 +111,7 @@ class TaskView:
     reported_by: Person | None = None
     heads: tuple[Person, ...] = ()
     document: SourceDocument | None = None
+    series: Series | None = None  # the recurring series that made the task
 
 
 def document_label(document: SourceDocument, lang: str) -> str:
@@ -147,6 +150,8 @@ def card(view: TaskView, lang: str, tz: ZoneInfo) -> str:
         )
     if view.document is not None:
         lines.append(t("card.document", lang, document=document_label(view.document, lang)))
+    if view.series is not None:
+        lines.append(series_line(view.series, task.series_period, lang))
     if task.source:
         lines.append(t("card.source", lang, source=esc(clip(task.source, 300))))
     if task.attachment is not None:

@@ -122,3 +122,21 @@ async def test_an_untouched_draft_loses_its_buttons_when_it_expires(world: World
     await world.say(LEADERS, CHAIRMAN, "2 hạn 18/12", reply_to=draft_id)
     assert "hết hiệu lực" in world.last_text(LEADERS)
     assert not [t for t in world.bot_texts(TCKH_CHAT) if t.startswith("📌 Nhiệm vụ")]
+
+
+async def test_a_series_task_card_and_nv_name_the_series(world: World) -> None:
+    await world.say(
+        LEADERS, CHAIRMAN, "/giao TCKH Báo cáo tình hình thu chi ngân sách hạn ngày 20 hàng tháng"
+    )
+    line = "Định kỳ: DK-0001 (ngày 20 hằng tháng), kỳ tháng 12/2026"
+    assert line in world.card(TCKH_CHAT, "NV-0001")["text"]
+    await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
+    assert line in world.last_text(LEADERS)
+    # The next period's task, made by the scan, names its own period.
+    await world.at(world.clock.now().replace(year=2027, month=1, day=1, hour=0, minute=1))
+    await world.at(world.clock.now().replace(day=4, hour=8, minute=5))
+    card = world.card(TCKH_CHAT, "NV-0002")["text"]
+    assert "Định kỳ: DK-0001 (ngày 20 hằng tháng), kỳ tháng 01/2027" in card
+    # A one-off task has no such line.
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/01/2027")
+    assert "Định kỳ" not in world.card(TCKH_CHAT, "NV-0003")["text"]
