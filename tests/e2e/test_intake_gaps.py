@@ -3,13 +3,16 @@ end to end over HTTP against the Bot API stand-in."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from support import (
     CHAIRMAN,
     LEADERS,
+    OFFICE,
     ROSTER,
     TCKH_CHAT,
     TOKEN,
@@ -140,3 +143,24 @@ async def test_a_series_task_card_and_nv_name_the_series(world: World) -> None:
     # A one-off task has no such line.
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/01/2027")
     assert "Định kỳ" not in world.card(TCKH_CHAT, "NV-0003")["text"]
+
+
+async def test_the_monthly_register_names_the_source_document(world: World) -> None:
+    conclusion = await world.say(LEADERS, CHAIRMAN, CONCLUSION)
+    await world.say(LEADERS, CHAIRMAN, "/giao", reply_to=conclusion["message_id"])
+    draft = draft_in(world, LEADERS)
+    await world.press(LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Giao"))
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo thu chi hạn 15/12")  # no document
+    world.advance(days=4)
+    await world.say(OFFICE, OFFICE, "/baocao tháng 11/2026")
+    message = next(m for m in reversed(world.tg.bot_messages(OFFICE)) if m.get("document"))
+    book = load_workbook(io.BytesIO(world.tg.files[message["document"]["file_id"]].data))
+    sheet = book["Danh sách nhiệm vụ"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    # Found by its header, wherever the title block puts the table.
+    header = next(r for r in rows if "Văn bản/nguồn" in r)
+    column = header.index("Văn bản/nguồn")
+    by_code = {r[header.index("Mã nhiệm vụ")]: r for r in rows if r is not header}
+    assert by_code["NV-0001"][column] == "Số 45/TB-UBND ngày 20/11/2026"
+    assert by_code["NV-0002"][column] == "Số 45/TB-UBND ngày 20/11/2026"
+    assert by_code["NV-0003"][column] in (None, "")  # a /giao in chat: no document, no link
