@@ -27,7 +27,11 @@ from bot.domain.unitnames import UnitDirectory
 from bot.intake.reading import DocumentHeader, Flag, ItemFlag, ReadDocument
 
 DRAFT_HOURS = 24
-UNIT_FLAGS = frozenset({Flag.NO_LEAD, Flag.AMBIGUOUS_UNIT, Flag.UNIT_CLASS})
+UNIT_FLAGS = frozenset({Flag.NO_LEAD, Flag.AMBIGUOUS_UNIT, Flag.UNIT_CLASS, Flag.OUTSIDE_UNIT})
+# Shown on the item's line but never stopping confirmation: the lead answers for the task, and
+# bodies outside the ward's roster (the tax office, the Fatherland Front) cooperate in most real
+# conclusions without being users of the bot.
+NOTE_FLAGS = frozenset({Flag.OUTSIDE_UNIT})
 DEADLINE_FLAGS = frozenset(
     {
         Flag.NO_DEADLINE,
@@ -121,6 +125,11 @@ def problems(item: DraftItem, now: datetime, known_units: frozenset[int]) -> tup
     elif item.due is not None and item.due < now:
         add(ItemFlag(Flag.PAST_DEADLINE, item.due.astimezone(now.tzinfo).strftime("%d/%m/%Y")))
     return tuple(found)
+
+
+def blockers(flags: tuple[ItemFlag, ...]) -> tuple[ItemFlag, ...]:
+    """The flags that stop confirmation (all but the notes)."""
+    return tuple(f for f in flags if f.code not in NOTE_FLAGS)
 
 
 # --- storing -------------------------------------------------------------------------------------

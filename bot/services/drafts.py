@@ -21,6 +21,7 @@ from bot.intake.drafting import (
     Draft,
     DraftState,
     apply_corrections,
+    blockers,
     items_from,
     parse_corrections,
     problems,
@@ -285,7 +286,7 @@ class DraftService:
                 return Outcome(t("draft.blocked.empty", lang, **render.examples(units)))
             blocked: list[tuple[int, Sequence[ItemFlag]]] = []
             for item in draft.items:
-                found = problems(item, now, frozenset(by_id))
+                found = blockers(problems(item, now, frozenset(by_id)))
                 if found:
                     blocked.append((item.n, found))
             if blocked:

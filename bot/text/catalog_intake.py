@@ -38,4 +38,11 @@ M_INTAKE: dict[str, dict[str, str]] = {
         "en": "<b>Recurring:</b> {code} ({rule}){period}",
     },
     "card.series.period": {"vi": ", kỳ {period}", "en": ", period {period}"},
+    # Under a draft's item: a cooperating body not on the roster, left out (a note, not a block).
+    "draft.flag.outside_unit": {
+        "vi": "ℹ️ “{detail}” không có trong danh sách đơn vị nên không được giao phối hợp"
+        " (vẫn giữ trong nội dung; không cản việc giao)",
+        "en": "ℹ️ “{detail}” is not on the roster, so it is not made a cooperating unit"
+        " (its name stays in the content; this does not stop confirming)",
+    },
 }

@@ -164,3 +164,38 @@ async def test_the_monthly_register_names_the_source_document(world: World) -> N
     assert by_code["NV-0001"][column] == "Số 45/TB-UBND ngày 20/11/2026"
     assert by_code["NV-0002"][column] == "Số 45/TB-UBND ngày 20/11/2026"
     assert by_code["NV-0003"][column] in (None, "")  # a /giao in chat: no document, no link
+
+
+async def test_a_cooperating_body_outside_the_roster_is_said_on_its_line_and_does_not_block(
+    world: World,
+) -> None:
+    text = "\n".join(
+        [
+            "Số: 46/TB-UBND",
+            "1. Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Chi cục Thuế quận và Phòng Quản"
+            " lý đô thị rà soát nguồn thu, hoàn thành trước ngày 15/12/2026.",
+            "2. Giao Phòng Quản lý đô thị chủ trì, phối hợp Đội QLTTXD kiểm tra vỉa hè, hoàn thành"
+            " trước ngày 18/12/2026.",
+        ]
+    )
+    conclusion = await world.say(LEADERS, CHAIRMAN, text)
+    await world.say(LEADERS, CHAIRMAN, "/giao", reply_to=conclusion["message_id"])
+    draft = draft_in(world, LEADERS)
+    lines = draft["text"].splitlines()
+    first = lines.index(next(line for line in lines if line.startswith("1. TCKH")))
+    assert "(phối hợp: QLDT)" in lines[first]
+    assert "“Chi cục Thuế quận” không có trong danh sách đơn vị" in lines[first + 1]
+    assert "“Đội QLTTXD” không có trong danh sách đơn vị" in draft["text"]
+    assert "⚠️" not in draft["text"]  # a note, not a problem
+
+    # The chairman may name a unit instead; the note goes with the correction.
+    await world.say(LEADERS, CHAIRMAN, "2 đơn vị QLDT,TCKH", reply_to=draft["message_id"])
+    edited = world.message(LEADERS, draft["message_id"])["text"]
+    assert "Đội QLTTXD" in edited  # still in the content …
+    assert "“Đội QLTTXD” không có" not in edited  # … but no longer noted
+    assert "“Chi cục Thuế quận” không có" in edited
+
+    answer = await world.press(LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Giao"))
+    assert "Đã giao 2 nhiệm vụ" in answer["text"]
+    card = world.card(TCKH_CHAT, "NV-0001")["text"]
+    assert "Chi cục Thuế quận" in card  # the content keeps the name
