@@ -45,4 +45,11 @@ M_INTAKE: dict[str, dict[str, str]] = {
         "en": "ℹ️ “{detail}” is not on the roster, so it is not made a cooperating unit"
         " (its name stays in the content; this does not stop confirming)",
     },
+    # The history note of a series' task made after its period's deadline had passed.
+    "series.late_period": {
+        "vi": "Giao muộn kỳ {period}: hạn của kỳ ({missed}) đã qua khi nhiệm vụ được tạo (bot"
+        " tạm dừng), nên hạn tính lại là {due}.",
+        "en": "Late for {period}: the period's deadline ({missed}) had passed when the task was"
+        " made (the bot was stopped), so the deadline is {due}.",
+    },
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from support import (
     ROSTER,
     TCKH_CHAT,
     TOKEN,
+    VN,
     World,
     make_settings,
     people,
@@ -199,3 +201,35 @@ async def test_a_cooperating_body_outside_the_roster_is_said_on_its_line_and_doe
     assert "Đã giao 2 nhiệm vụ" in answer["text"]
     card = world.card(TCKH_CHAT, "NV-0001")["text"]
     assert "Chi cục Thuế quận" in card  # the content keeps the name
+
+
+async def test_a_period_made_after_its_deadline_passed_does_not_start_overdue(
+    world: World,
+) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo thu chi ngân sách hạn ngày 5 hàng tháng")
+    assert "Thứ Hai, 07/12/2026 17:00" in world.last_text(LEADERS)  # 5/12 is a Saturday
+    # The bot is stopped from 31/12 to Monday 11/01/2027: January's deadline, Tuesday 5/1, has
+    # passed when its task is made.
+    await world.live.stop()
+    world.clock.set(datetime(2027, 1, 11, 9, 0, tzinfo=VN))
+    await world.restart()
+    await world.tick()
+    await world.tick()
+    card = world.card(TCKH_CHAT, "NV-0002")["text"]
+    # January normally gives two working days (1/1 is a holiday, then the weekend, 4/1 and
+    # 5/1): two working days from today.
+    assert "Thời hạn: Thứ Tư, 13/01/2027 17:00" in card
+    assert "kỳ tháng 01/2027" in card
+    await world.say(LEADERS, CHAIRMAN, "/viec TCKH")
+    listing = world.last_text(LEADERS)
+    line = next(x for x in listing.splitlines() if "NV-0002" in x)
+    assert "quá hạn" not in line.lower()
+    assert "hạn của kỳ (Thứ Ba, 05/01/2027 17:00) đã qua khi nhiệm vụ được tạo" in card
+    await world.say(LEADERS, CHAIRMAN, "/nv NV-0002")
+    assert "hạn của kỳ (Thứ Ba, 05/01/2027 17:00) đã qua" in world.last_text(LEADERS)
+    # A period made in time keeps its own deadline and says nothing of the kind.
+    # (5/2/2027 falls in Tết: Thursday 11/02.)
+    await world.at(datetime(2027, 2, 1, 0, 1, tzinfo=VN))
+    await world.at(datetime(2027, 2, 1, 8, 5, tzinfo=VN))
+    february = world.card(TCKH_CHAT, "NV-0003")["text"]
+    assert "Thời hạn: Thứ Năm, 11/02/2027 17:00" in february and "Giao muộn" not in february
