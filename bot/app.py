@@ -43,6 +43,7 @@ def calendar_from(settings: Settings) -> WorkCalendar:
         office_start=settings.office_start_time,
         office_end=settings.office_end_time,
         lunch=settings.lunch,
+        day_off_rule=settings.day_off_rule,
     )
 
 

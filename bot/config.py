@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.calendar.workdays import WorkCalendar
+from bot.calendar.workdays import DayOffRule, WorkCalendar
 from bot.text.catalog import t
 
 # Telegram's own rule for secret_token (1-256 of A-Z, a-z, 0-9, _ and -); 16 at least here,
@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     office_start: str = Field(default="08:00", alias="DONDOC_OFFICE_START")
     office_end: str = Field(default="17:00", alias="DONDOC_OFFICE_END")
     lunch_break: str = Field(default="11:30-13:30", alias="DONDOC_LUNCH_BREAK")
+    day_off_rule: DayOffRule = Field(default=DayOffRule.NEXT, alias="DONDOC_DAY_OFF_RULE")
     org_file: Path | None = Field(default=None, alias="DONDOC_ORG_FILE")
     # The committee's name and place on the monthly report (the roster's name: and place: win).
     org_name: str = Field(default="", alias="DONDOC_ORG_NAME")
@@ -270,6 +271,16 @@ class Settings(BaseSettings):
             _parse_time(value)
         except ValueError:
             raise ValueError("expected a time like 02:00") from None
+        return value
+
+    @field_validator("day_off_rule", mode="before")
+    @classmethod
+    def _day_off_rule(cls, value: object) -> object:
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word not in {rule.value for rule in DayOffRule}:
+                raise ValueError(f"expected next or previous, got {value!r}")
+            return word
         return value
 
     @field_validator("log_level")

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import time as clock_time
 from pathlib import Path
 
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+
 from bot.db import backup
 from bot.services.chasing import ScanResult
 from bot.text.catalog import t
@@ -86,6 +89,11 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     except Exception:  # a planned task that cannot be made must not stop the nudges
         log.exception("could not activate the programme's planned tasks")
     try:
+        # Drafts nobody confirmed within a day: say so on them and take their buttons away.
+        await _expire_drafts(app)
+    except Exception:  # a draft that cannot be edited must not stop the nudges
+        log.exception("could not close the expired drafts")
+    try:
         # The weekly post and the monthly report, queued as deliveries once their moment came.
         await services.reports.queue_due_posts()
     except Exception:  # a report that cannot be built must not stop the nudges
@@ -109,6 +117,32 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
             stats.rate_limited,
         )
     return RunResult(scan, stats)
+
+
+async def _expire_drafts(app: AnyApp) -> int:
+    """Edit each expired draft to say so, then close it; one whose edit did not go out (the
+    network, a 429) stays open for the next scan. Returns how many were closed."""
+    services = app.bot_data.services
+    assert services is not None
+    closed = 0
+    for draft_id, edit in await services.drafts.expired_edits():
+        if edit is not None:
+            try:
+                await app.bot.edit_message_text(
+                    edit.text,
+                    chat_id=edit.chat_id,
+                    message_id=edit.edit_message_id,
+                    parse_mode=ParseMode.HTML,
+                )
+            except BadRequest as exc:
+                # Deleted, or already showing this: nothing more to do with it either way.
+                if "not modified" not in exc.message:
+                    log.warning("could not mark draft %s expired: %s", draft_id, exc)
+            except TelegramError as exc:
+                log.warning("could not mark draft %s expired, will retry: %s", draft_id, exc)
+                continue
+        closed += await services.drafts.mark_expired(draft_id)
+    return closed
 
 
 async def _due_scan(ctx: Ctx) -> None:

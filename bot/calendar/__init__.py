@@ -9,10 +9,11 @@ from bot.calendar.deadline import (
     parse_deadline,
     weekday_name,
 )
-from bot.calendar.workdays import VN_TZ, WorkCalendar
+from bot.calendar.workdays import VN_TZ, DayOffRule, WorkCalendar, roll_kind
 
 __all__ = [
     "VN_TZ",
+    "DayOffRule",
     "DeadlineError",
     "DeadlineErrorCode",
     "ParsedDeadline",
@@ -20,5 +21,6 @@ __all__ = [
     "extract_deadline",
     "format_deadline",
     "parse_deadline",
+    "roll_kind",
     "weekday_name",
 ]

@@ -26,6 +26,8 @@ Decisions on points the written forms leave open:
 * "trong/trong vòng/không quá N giờ" and "N tiếng" are durations from ``now``; "N giờ làm việc"
   counts office hours only. A bare "17h"/"trước 17h" is a clock time today.
 * Roll-forward applies to every computed day, with or without a written time, and keeps the time.
+  Under ``DayOffRule.PREVIOUS`` the day rolls back to the working day before, unless that has
+  already passed, when it rolls forward as art. 148 has it.
 * "24h"/"24 giờ" means the very end of that day (23:59), as in "trước 24 giờ ngày 15/12".
 * A weekday written next to a date ("thứ Sáu, 18/12") must agree with it, else AMBIGUOUS (params
   ``date``, ``weekday`` and ``date_weekday`` as ISO numbers, Monday = 1).
@@ -657,7 +659,7 @@ def parse_deadline(text: str, now: datetime, cal: WorkCalendar) -> ParsedDeadlin
             due = cal.add_office_hours(local_now, n)
         else:
             due = local_now + timedelta(hours=n)
-        return _finish(due, True, cal, cleaned)
+        return _finish(due, True, cal, cleaned, local_now)
 
     try:
         day, at = _resolve(core, local_now, cal)
@@ -671,12 +673,18 @@ def parse_deadline(text: str, now: datetime, cal: WorkCalendar) -> ParsedDeadlin
         if at is not None:
             params["time"] = at.strftime("%H:%M")
         raise DeadlineError(DeadlineErrorCode.PAST, params)
-    return _finish(written, at is not None, cal, cleaned)
+    return _finish(written, at is not None, cal, cleaned, local_now)
 
 
-def _finish(due: datetime, has_time: bool, cal: WorkCalendar, cleaned: str) -> ParsedDeadline:
+def _finish(
+    due: datetime, has_time: bool, cal: WorkCalendar, cleaned: str, now: datetime
+) -> ParsedDeadline:
     day = due.date()
     rolled = cal.roll(day)
+    if rolled < day and datetime.combine(rolled, due.timetz()) < now:
+        # DayOffRule.PREVIOUS, but the working day before has already passed ("trước 20/12",
+        # a Sunday, written on Saturday 19/12): the next working day, as art. 148 has it.
+        rolled = cal.next_working_day(day, include_self=True)
     if rolled == day:
         return ParsedDeadline(due=due, has_time=has_time, rolled_from=None, text=cleaned)
     moved = datetime.combine(rolled, due.timetz().replace(tzinfo=None), tzinfo=cal.tz)

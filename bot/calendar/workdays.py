@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,24 @@ def _check_wall_time(name: str, value: time) -> None:
         raise ValueError(f"{name} must be a wall-clock time without tzinfo")
 
 
+class DayOffRule(StrEnum):
+    """Where a deadline that falls on a day off goes (DONDOC_DAY_OFF_RULE)."""
+
+    # Civil Code art. 148: it ends at the close of the next working day.
+    NEXT = "next"
+    # The common office reading of "trước ngày 20/12" when the 20th is a Sunday: the work is due
+    # before the day off, so Friday 18/12.
+    PREVIOUS = "previous"
+
+
+def roll_kind(written: date, due: date, rule: DayOffRule) -> str:
+    """How a deadline written for ``written`` (a day off) came to be ``due``: "next", "previous",
+    or "fallback" (the rule said previous, but that day had passed, so next)."""
+    if due < written:
+        return "previous"
+    return "fallback" if rule is DayOffRule.PREVIOUS else "next"
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """The office's calendar: which days are worked and when the office is open.
@@ -59,6 +78,8 @@ class WorkCalendar:
     # Civil Code art. 148: a deadline that falls on a day off ends at the close of the next
     # working day.
     roll_forward: bool = True
+    # Which way the roll goes (only when roll_forward is on).
+    day_off_rule: DayOffRule = DayOffRule.NEXT
 
     def __post_init__(self) -> None:
         # Settings often arrive as lists or sets from YAML; freezing keeps the instance hashable.
@@ -123,6 +144,15 @@ class WorkCalendar:
             day += timedelta(days=1)
         return day
 
+    def previous_working_day(self, d: date, include_self: bool = False) -> date:
+        day = self._day(d)
+        if include_self and self.is_working_day(day):
+            return day
+        day -= timedelta(days=1)
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
     def add_working_days(self, d: date, n: int) -> date:
         """The n-th working day after ``d`` (``d`` itself never counts); ``d`` when n is 0."""
         if n < 0:
@@ -144,11 +174,14 @@ class WorkCalendar:
         return count
 
     def roll(self, d: date) -> date:
-        """``d``, or the next working day when ``d`` is a day off and roll_forward is on."""
+        """``d``, or when ``d`` is a day off and roll_forward is on, the next working day (or,
+        under ``DayOffRule.PREVIOUS``, the one before)."""
         day = self._day(d)
-        if self.roll_forward:
-            return self.next_working_day(day, include_self=True)
-        return day
+        if not self.roll_forward:
+            return day
+        if self.day_off_rule is DayOffRule.PREVIOUS:
+            return self.previous_working_day(day, include_self=True)
+        return self.next_working_day(day, include_self=True)
 
     # -- hours -------------------------------------------------------------------------------
 

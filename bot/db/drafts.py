@@ -113,6 +113,25 @@ class DraftRepository:
             .values(items=[item_to_json(i) for i in items])
         )
 
+    async def expired_open(self, now: datetime, limit: int = 50) -> list[Draft]:
+        """Open drafts past their expiry, oldest first."""
+        rows = await self._s.scalars(
+            select(DraftRow)
+            .where(DraftRow.state == DraftState.OPEN.value, DraftRow.expires_at <= now)
+            .order_by(DraftRow.expires_at, DraftRow.id)
+            .limit(limit)
+        )
+        return [_draft(r) for r in rows]
+
+    async def expire(self, draft_id: int, at: datetime) -> bool:
+        """Close an open draft as expired; False when it was closed meanwhile."""
+        result = await self._s.execute(
+            update(DraftRow)
+            .where(DraftRow.id == draft_id, DraftRow.state == DraftState.OPEN.value)
+            .values(state=DraftState.EXPIRED.value, decided_at=at)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def close(
         self,
         draft_id: int,

@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, DateTime, String, and_, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import ExtensionRow, NudgeRow, TaskEventRow, TaskRow, TaskUnitRow
+from bot.db.tables import (
+    DocumentRow,
+    ExtensionRow,
+    NudgeRow,
+    TaskEventRow,
+    TaskRow,
+    TaskUnitRow,
+)
 from bot.domain.model import EventKind, ExtensionStatus, Status
 from bot.domain.nudging import URGE_KINDS
 from bot.domain.tally import Period, Step, Steps, TaskFacts
@@ -30,6 +37,10 @@ class TaskDetails:
     assigner_id: int
     status: Status
     cooperating_unit_ids: tuple[int, ...]
+    # The source document, when the task came from one (a conclusion, a directive).
+    document_number: str | None = None
+    document_issued: date | None = None
+    document_title: str | None = None
 
 
 def in_period(period: Period) -> ColumnElement[bool]:
@@ -269,11 +280,24 @@ class ReportRepository:
                 TaskRow.result,
                 TaskRow.assigner_id,
                 TaskRow.status,
-            ).where(scope)
+                DocumentRow.number,
+                DocumentRow.issued,
+                DocumentRow.title,
+            )
+            .outerjoin(DocumentRow, DocumentRow.id == TaskRow.document_id)
+            .where(scope)
         )
         out: dict[int, TaskDetails] = {}
-        for task_id, content, source, result, assigner_id, status in rows:
+        for task_id, content, source, result, assigner_id, status, number, issued, title in rows:
             out[task_id] = TaskDetails(
-                content, source, result, assigner_id, Status(status), tuple(coops.get(task_id, ()))
+                content,
+                source,
+                result,
+                assigner_id,
+                Status(status),
+                tuple(coops.get(task_id, ())),
+                number,
+                issued,
+                title,
             )
         return out

@@ -57,6 +57,10 @@ class SeriesRepository:
         await self._s.flush()
         return _series(row)
 
+    async def get(self, series_id: int) -> Series | None:
+        row = await self._s.get(SeriesRow, series_id)
+        return _series(row) if row else None
+
     async def by_code(self, code: str, lock: bool = False) -> Series | None:
         query = select(SeriesRow).where(SeriesRow.code == code)
         if lock:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.calendar.deadline import (
     DeadlineError,
@@ -26,7 +27,11 @@ from bot.domain.unitnames import UnitDirectory
 from bot.intake.reading import DocumentHeader, Flag, ItemFlag, ReadDocument
 
 DRAFT_HOURS = 24
-UNIT_FLAGS = frozenset({Flag.NO_LEAD, Flag.AMBIGUOUS_UNIT, Flag.UNIT_CLASS})
+UNIT_FLAGS = frozenset({Flag.NO_LEAD, Flag.AMBIGUOUS_UNIT, Flag.UNIT_CLASS, Flag.OUTSIDE_UNIT})
+# Shown on the item's line but never stopping confirmation: the lead answers for the task, and
+# bodies outside the ward's roster (the tax office, the Fatherland Front) cooperate in most real
+# conclusions without being users of the bot.
+NOTE_FLAGS = frozenset({Flag.OUTSIDE_UNIT})
 DEADLINE_FLAGS = frozenset(
     {
         Flag.NO_DEADLINE,
@@ -41,6 +46,7 @@ class DraftState(StrEnum):
     OPEN = "open"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # closed by the due-scan once past expires_at, its buttons removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,13 @@ class DraftItem:
     deadline_text: str | None = None
     urgent: bool = False
     flags: tuple[ItemFlag, ...] = ()
+    written_day: date | None = None  # the deadline's day as written, when a day off moved it
+
+    def rolled_from(self, tz: ZoneInfo) -> date | None:
+        """The day as written when the deadline was moved off a day off, else None."""
+        if self.due is None or self.written_day is None:
+            return None
+        return None if self.due.astimezone(tz).date() == self.written_day else self.written_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +100,7 @@ def items_from(document: ReadDocument) -> tuple[DraftItem, ...]:
             deadline_text=item.deadline_text,
             urgent=item.urgent,
             flags=item.flags,
+            written_day=item.written_day,
         )
         for index, item in enumerate(document.items, start=1)
     )
@@ -113,6 +127,11 @@ def problems(item: DraftItem, now: datetime, known_units: frozenset[int]) -> tup
     return tuple(found)
 
 
+def blockers(flags: tuple[ItemFlag, ...]) -> tuple[ItemFlag, ...]:
+    """The flags that stop confirmation (all but the notes)."""
+    return tuple(f for f in flags if f.code not in NOTE_FLAGS)
+
+
 # --- storing -------------------------------------------------------------------------------------
 
 
@@ -127,6 +146,7 @@ def item_to_json(item: DraftItem) -> dict[str, Any]:
         "deadline_text": item.deadline_text,
         "urgent": item.urgent,
         "flags": [[f.code.value, f.detail] for f in item.flags],
+        "written": item.written_day.isoformat() if item.written_day else None,
     }
 
 
@@ -142,6 +162,7 @@ def item_from_json(data: dict[str, Any]) -> DraftItem:
         deadline_text=data.get("deadline_text"),
         urgent=bool(data.get("urgent")),
         flags=tuple(ItemFlag(Flag(code), detail) for code, detail in data.get("flags") or ()),
+        written_day=date.fromisoformat(written) if (written := data.get("written")) else None,
     )
 
 
@@ -178,6 +199,7 @@ class SetDeadline:
     due: datetime | None
     no_deadline: bool
     text: str
+    written_day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +221,7 @@ class Add:
     due: datetime | None
     no_deadline: bool
     deadline_text: str | None
+    written_day: date | None = None
 
 
 Correction = SetUnits | SetDeadline | SetContent | Remove | Add
@@ -287,7 +310,7 @@ def _parse_line(line: str, units: UnitDirectory, now: datetime, cal: WorkCalenda
             parsed = parse_deadline(rest, now, cal)
         except DeadlineError as error:
             raise CorrectionError(CorrectionErrorCode.DEADLINE, deadline=error) from None
-        return SetDeadline(n, parsed.due, parsed.due is None, parsed.text)
+        return SetDeadline(n, parsed.due, parsed.due is None, parsed.text, parsed.rolled_from)
     return SetContent(n, rest)
 
 
@@ -322,6 +345,7 @@ def _parse_add(text: str, units: UnitDirectory, now: datetime, cal: WorkCalendar
         due=parsed.due if parsed else None,
         no_deadline=parsed is not None and parsed.due is None,
         deadline_text=parsed.text if parsed else None,
+        written_day=parsed.rolled_from if parsed else None,
     )
 
 
@@ -356,6 +380,7 @@ def apply_corrections(
                     no_deadline=correction.no_deadline,
                     deadline_text=correction.deadline_text,
                     flags=flags,
+                    written_day=correction.written_day,
                 )
             )
         else:
@@ -374,6 +399,7 @@ def apply_corrections(
                     due=correction.due,
                     no_deadline=correction.no_deadline,
                     deadline_text=correction.text,
+                    written_day=correction.written_day,
                     flags=tuple(f for f in item.flags if f.code not in DEADLINE_FLAGS),
                 )
             else:

@@ -33,6 +33,9 @@ class Flag(StrEnum):
     UNREADABLE_DEADLINE = "unreadable_deadline"  # a deadline phrase it could not read; detail
     PAST_DEADLINE = "past_deadline"  # the deadline has already passed; detail: dd/mm/yyyy
     BEFORE_DOCUMENT = "before_document"  # the deadline is before the document's date
+    # A note, not a problem: a cooperating body that is not on the roster ("Chi cục Thuế quận")
+    # is left out of the task's units (its name stays in the content); detail: the name.
+    OUTSIDE_UNIT = "outside_unit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,7 @@ class ReadItem:
     deadline_text: str | None = None  # the phrase as written ("trước ngày 05/12/2026")
     urgent: bool = False  # "khẩn trương", "ngay": marks urgency, never invents a date
     flags: tuple[ItemFlag, ...] = field(default=())
+    written_day: date | None = None  # the deadline's day as written, before a day-off roll
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +131,12 @@ class _Draft:
             flags.append(ItemFlag(Flag.AMBIGUOUS_UNIT, phrase))
         for phrase in roles.classes:
             flags.append(ItemFlag(Flag.UNIT_CLASS, phrase))
+        for name in roles.outside:
+            flags.append(ItemFlag(Flag.OUTSIDE_UNIT, name))
         due: datetime | None = None
         no_deadline = False
         deadline_text: str | None = None
+        written: date | None = None
         if self.deadline is not None and self.deadline.due is not None:
             due = self.deadline.due
             deadline_text = self.deadline.text
@@ -155,6 +162,7 @@ class _Draft:
             deadline_text=deadline_text,
             urgent=self.urgent,
             flags=_unique(flags),
+            written_day=written,
         )
 
 

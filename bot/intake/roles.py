@@ -96,6 +96,7 @@ class Roles:
     lead_found: bool = False  # an action start with a unit, a class or an ambiguous name
     ambiguous: list[str] = field(default_factory=list)  # phrases naming several units
     classes: list[str] = field(default_factory=list)  # phrases naming a class of units
+    outside: list[str] = field(default_factory=list)  # cooperating bodies not on the roster
     starts_task: bool = False  # begins with Giao / Yêu cầu / Đề nghị or names a lead
 
 
@@ -250,13 +251,35 @@ def _read_cooperating(
                 roles.classes.append(text[tokens[i].start : tokens[j - 1].end])
                 i = j
             elif tokens[i].text[:1].isupper() and tokens[i].text[:1].isalpha():
-                # A body outside the roster ("Ủy ban Mặt trận Tổ quốc quận"): step over its name.
-                stop = min(len(tokens), i + 8)
+                # A body outside the roster ("Ủy ban Mặt trận Tổ quốc quận"): step over its name,
+                # and keep it, so the draft can say it was not taken as a unit.
+                start, stop = i, min(len(tokens), i + 8)
                 while i < stop and tokens[i].text not in ",;:.()" and tokens[i].folded != "va":
                     i += 1
+                name = _body_name(tokens[start:i], text)
+                if name not in roles.outside:
+                    roles.outside.append(name)
             else:
                 return
         if i < len(tokens) and (tokens[i].text == "," or tokens[i].folded in ("va", "cung")):
             i += 1
             continue
         return
+
+
+# Lower-case words that end a body's name after its last capitalised word ("Ủy ban Mặt trận Tổ
+# quốc quận", "Trung tâm Y tế phường", "Ban Chỉ huy Quân sự"), compared folded.
+_NAME_TAILS = frozenset(
+    {"quoc", "su", "te", "nu", "nien", "binh", "dan", "quan", "phuong", "xa", "huyen", "tinh"}
+    | {"thi", "tran", "pho"}
+)
+
+
+def _body_name(tokens: list[Token], text: str) -> str:
+    """The name of a body outside the roster from the words after "phối hợp": up to its last
+    capitalised word and the usual tails, not the action that follows ("Trung tâm VH-TT&TT
+    tổ chức giải chạy …" → "Trung tâm VH-TT&TT")."""
+    last = max(k for k, token in enumerate(tokens) if token.text[:1].isupper())
+    while last + 1 < len(tokens) and tokens[last + 1].folded in _NAME_TAILS:
+        last += 1
+    return text[tokens[0].start : tokens[last].end]

@@ -377,7 +377,7 @@ def register_rows(data: WorkbookData, lang: str, tz: ZoneInfo) -> list[list[Any]
                 assigner.name if assigner else "",
                 lead.name if lead else "?",
                 coop,
-                (details.source or "") if details else "",
+                _source_cell(details, lang),
                 _local(facts.created_at, tz),
                 _local(line.due, tz),
                 _local(facts.original_due, tz),
@@ -389,6 +389,21 @@ def register_rows(data: WorkbookData, lang: str, tz: ZoneInfo) -> list[list[Any]
             ]
         )
     return rows
+
+
+def _source_cell(details: TaskDetails | None, lang: str) -> str:
+    """The "văn bản/nguồn" column: the source document's number and date ("Số 45/TB-UBND ngày
+    20/11/2026"; its title when it carries neither), else the task's own source."""
+    if details is None:
+        return ""
+    parts = []
+    if details.document_number:
+        parts.append(t("doc.number", lang, number=details.document_number))
+    if details.document_issued:
+        parts.append(t("doc.issued", lang, date=details.document_issued.strftime("%d/%m/%Y")))
+    if parts:
+        return " ".join(parts)
+    return details.document_title or details.source or ""
 
 
 def _register(sheet: _Sheet, data: WorkbookData, lang: str, tz: ZoneInfo) -> None:

@@ -21,6 +21,7 @@ from bot.intake.drafting import (
     Draft,
     DraftState,
     apply_corrections,
+    blockers,
     items_from,
     parse_corrections,
     problems,
@@ -173,6 +174,8 @@ class DraftService:
         draft_lang = self.core.person_lang(author)
         if person.id != author.id and person.role is not Role.OFFICE:
             return Outcome(t("draft.denied", lang, who=esc(author.name)), alert=where.button)
+        if draft.state is DraftState.EXPIRED:
+            return Outcome(t("draft.expired", lang), alert=where.button)
         if draft.state is not DraftState.OPEN:
             return Outcome(t(f"draft.closed.{draft.state.value}", lang), alert=where.button)
         if draft.expired(self.core.clock.now()):
@@ -180,6 +183,33 @@ class DraftService:
             outcome = Outcome(t("draft.expired", lang), alert=where.button)
             return outcome.send(*self._edit(draft, units, draft_lang, footer))
         return person, lang, draft, author, units
+
+    # --- expiry ----------------------------------------------------------------------------------
+
+    async def expired_edits(self) -> list[tuple[int, Outgoing | None]]:
+        """Open drafts past their expiry, each with the edit that says so and removes its buttons
+        (None when the draft's message was never recorded). The due-scan sends each edit, then
+        calls `mark_expired`: a draft whose edit did not go out stays open and is tried again."""
+        core = self.core
+        async with core.uow() as uow:
+            drafts = await uow.drafts.expired_open(core.clock.now())
+            if not drafts:
+                return []
+            units = await uow.units.all()
+            authors = {d.author_id: await uow.people.get(d.author_id) for d in drafts}
+        out: list[tuple[int, Outgoing | None]] = []
+        for draft in drafts:
+            author = authors[draft.author_id]
+            lang = core.person_lang(author) if author else core.config.language
+            edits = self._edit(draft, units, lang, t("draft.footer.expired", lang))
+            out.append((draft.id, edits[0] if edits else None))
+        return out
+
+    async def mark_expired(self, draft_id: int) -> bool:
+        async with self.core.uow() as uow:
+            done = await uow.drafts.expire(draft_id, self.core.clock.now())
+            await uow.commit()
+        return done
 
     # --- corrections ---------------------------------------------------------------------------
 
@@ -256,7 +286,7 @@ class DraftService:
                 return Outcome(t("draft.blocked.empty", lang, **render.examples(units)))
             blocked: list[tuple[int, Sequence[ItemFlag]]] = []
             for item in draft.items:
-                found = problems(item, now, frozenset(by_id))
+                found = blockers(problems(item, now, frozenset(by_id)))
                 if found:
                     blocked.append((item.n, found))
             if blocked:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.calendar import ParsedDeadline, weekday_name
+from bot.calendar import ParsedDeadline, WorkCalendar
 from bot.calendar.recurrence import (
-    LAST,
-    Frequency,
     Period,
     Recurrence,
     RecurrenceError,
@@ -30,9 +28,9 @@ from bot.services.tasks import NewTask, TaskService
 from bot.text import render
 from bot.text.catalog import t
 from bot.text.render import esc
+from bot.text.series import period_text, rule_text
 
 SERIES_PREFIX = "DK-"
-_ROMAN = ("I", "II", "III", "IV")
 
 
 def series_code(number: int) -> str:
@@ -60,51 +58,24 @@ def may_end(person: Person, series: Series) -> bool:
     )
 
 
-def rule_text(rule: Recurrence, lang: str) -> str:
-    """ "ngày 20 hằng tháng", "Thứ Sáu hằng tuần", "ngày 15/12 hằng năm" ... for people to read."""
-    if rule.freq is Frequency.WEEKLY:
-        text = t("series.rule.W", lang, weekday=weekday_name(rule.day, lang))
-    elif rule.freq is Frequency.MONTHLY:
-        last = rule.day == LAST
-        text = t("series.rule.M.last" if last else "series.rule.M", lang, day=rule.day)
-    elif rule.freq is Frequency.QUARTERLY:
-        if rule.day == LAST:
-            text = t("series.rule.Q.last", lang)
-        else:
-            which = t(f"series.qmonth.{rule.month}", lang)
-            text = t("series.rule.Q", lang, day=rule.day, month=which)
-    else:
-        day = 31 if rule.day == LAST else rule.day
-        text = t("series.rule.Y", lang, date=f"{day:02d}/{rule.month:02d}")
-    if rule.at is not None:
-        text += t("series.rule.at", lang, time=f"{rule.at:%H:%M}")
-    return text
-
-
-def period_text(rule: Recurrence, period: Period, lang: str) -> str:
-    year = period.start.year
-    if rule.freq is Frequency.WEEKLY:
-        iso = period.start.isocalendar()
-        return t(
-            "series.period.W",
-            lang,
-            week=iso.week,
-            year=iso.year,
-            start=f"{period.start:%d/%m}",
-            end=f"{period.end:%d/%m}",
-        )
-    if rule.freq is Frequency.MONTHLY:
-        return t("series.period.M", lang, month=f"{period.start.month:02d}", year=year)
-    if rule.freq is Frequency.QUARTERLY:
-        roman = _ROMAN[(period.start.month - 1) // 3]
-        return t("series.period.Q", lang, quarter=roman, year=year)
-    return t("series.period.Y", lang, year=year)
-
-
 def _deadline(rule: Recurrence, period: Period, written: str) -> ParsedDeadline:
     return ParsedDeadline(
         due=period.due, has_time=rule.at is not None, rolled_from=period.rolled_from, text=written
     )
+
+
+LATE_PERIOD_DAYS = 5
+
+
+def late_period_due(period: Period, now: datetime, cal: WorkCalendar) -> datetime:
+    """The deadline of a period's task made after the period's own deadline had passed (the bot
+    was stopped, or a day off moved the deadline before the period began). The unit never had
+    the task, so it cannot be late for it: it gets the working days the period normally gives
+    (its first day to its deadline), at most LATE_PERIOD_DAYS and at least one, counted from
+    today, at the close of office."""
+    lead = cal.working_days_between(period.start - timedelta(days=1), period.due)
+    days = max(1, min(lead, LATE_PERIOD_DAYS))
+    return cal.close_of(cal.add_working_days(cal.to_local(now).date(), days))
 
 
 def _late(task: Task, now: datetime) -> bool:
@@ -240,15 +211,30 @@ class SeriesService:
         units = await uow.units.by_ids({series.lead_unit_id, *series.cooperating_unit_ids})
         assigner = await uow.people.get(series.assigner_id)
         assert assigner is not None  # people are deactivated, never deleted
+        due, note = period.due, None
+        deadline = _deadline(rule, period, series.rule_text)
+        if period.due < now:
+            due = late_period_due(period, now, self.core.calendar)
+            lang = self.core.config.language
+            note = t(
+                "series.late_period",
+                lang,
+                period=period_text(rule, period, lang),
+                missed=render.due_text(period.due, self.core.config.tz, lang),
+                due=render.due_text(due, self.core.config.tz, lang),
+            )
+            deadline = replace(deadline, due=due, rolled_from=None)
         new = NewTask(
             content=series.content,
             lead=units[series.lead_unit_id],
             cooperating=tuple(units[u] for u in series.cooperating_unit_ids if u in units),
-            due=period.due,
+            due=due,
             series=(series.id, period.key),
+            # On the card ("Nguồn: …"), in /nv and in the register: why the deadline is not the
+            # period's own.
+            source=note,
         )
         view = await self.tasks.create(uow, assigner, new, series.origin_chat_id, now)
-        deadline = _deadline(rule, period, series.rule_text)
         outcome = self.tasks._assigned_outcome(view, deadline, self.core.config.language)
         # Queued, not sent: they go out with the other messages, within office hours and
         # Telegram's limits, and survive a restart. The cards are remembered once sent, so

@@ -14,6 +14,7 @@ from bot.calendar import (
     WorkCalendar,
     extract_deadline,
     parse_deadline,
+    roll_kind,
     weekday_name,
 )
 from bot.db.uow import UnitOfWork
@@ -165,8 +166,10 @@ class TaskService:
         people = await uow.people.by_ids(person_ids)
         heads = await uow.people.of_unit(task.lead_unit_id, [Role.HEAD])
         document = await uow.documents.get(task.document_id) if task.document_id else None
+        series = await uow.series.get(task.series_id) if task.series_id else None
         return TaskView(
             document=document,
+            series=series,
             task=task,
             lead=units[task.lead_unit_id],
             cooperating=tuple(units[u] for u in task.cooperating_unit_ids if u in units),
@@ -489,8 +492,10 @@ class TaskService:
             coop=coop,
             due=render.due_text(task.due, tz, lang),
         )
-        if deadline.rolled_from is not None:
-            reply += t("assigned.rolled", lang, day=deadline.rolled_from.strftime("%d/%m/%Y"))
+        if deadline.rolled_from is not None and task.due is not None:
+            cal = self.core.calendar
+            kind = roll_kind(deadline.rolled_from, cal.to_local(task.due).date(), cal.day_off_rule)
+            reply += t(f"rolled.{kind}", lang, day=deadline.rolled_from.strftime("%d/%m/%Y"))
         if view.lead.chat_id is None:
             reply += "\n" + t(
                 "assigned.no_group", lang, unit=render.unit_name(view.lead), code=view.lead.code

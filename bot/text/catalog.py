@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_history import M_HISTORY
+from bot.text.catalog_intake import M_INTAKE
 from bot.text.catalog_layout import M_LAYOUT
 from bot.text.catalog_leaders import M_LEADERS
 from bot.text.catalog_ops import M_OPS
@@ -260,10 +261,6 @@ M: dict[str, dict[str, str]] = {
     "assigned.coop": {
         "vi": ", phối hợp: {units}",
         "en": ", cooperating: {units}",
-    },
-    "assigned.rolled": {
-        "vi": "\n(Ngày {day} là ngày nghỉ nên hạn chuyển sang cuối ngày làm việc tiếp theo.)",
-        "en": "\n({day} is a day off, so the deadline moves to the end of the next working day.)",
     },
     "assigned.no_group": {
         "vi": "⚠️ {unit} chưa có nhóm chat nên thẻ nhiệm vụ chưa gửi tới đơn vị. Trong nhóm của đơn"
@@ -870,6 +867,7 @@ M.update(M_LEADERS)
 M.update(M_PILOT)
 M.update(M_OPS)
 M.update(M_LAYOUT)
+M.update(M_INTAKE)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

@@ -49,6 +49,10 @@ def _item_lines(
         due = t("draft.ongoing", lang)
     elif item.due is not None:
         due = due_text(item.due, tz, lang)
+        written = item.rolled_from(tz)
+        if written is not None:
+            kind = "previous" if item.due.astimezone(tz).date() < written else "next"
+            due += t(f"draft.rolled.{kind}", lang, day=written.strftime("%d/%m/%Y"))
     else:
         due = t("draft.no_due", lang)
     line = t(

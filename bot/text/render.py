@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import format_deadline
 from bot.domain.model import EventKind, Person, SourceDocument, Status, Task, TaskEvent, Unit
+from bot.domain.series import Series
 from bot.domain.unitnames import UnitDirectory
 from bot.services.outbox import Button
 from bot.text.catalog import t
 from bot.text.longtext import excerpt, split_text
+from bot.text.series import series_line
 
 CONTENT_LIMIT = 2500  # keeps a card well inside Telegram's 4096 characters
 EXCERPT_LIMIT = 600  # a longer content: its beginning on the card, the whole in messages after it
@@ -113,6 +115,7 @@ class TaskView:
     document: SourceDocument | None = None
     approved_by: Person | None = None
     approved_at: datetime | None = None
+    series: Series | None = None  # the recurring series that made the task
 
 
 def document_label(document: SourceDocument, lang: str) -> str:
@@ -178,6 +181,8 @@ def card(view: TaskView, lang: str, tz: ZoneInfo, shown_in: int | None = None) -
         )
     if view.document is not None:
         lines.append(t("card.document", lang, document=document_label(view.document, lang)))
+    if view.series is not None:
+        lines.append(series_line(view.series, task.series_period, lang))
     if task.source and (shown_in == task.origin_chat_id or is_public_link(task.source)):
         lines.append(t("card.source", lang, source=esc(clip(task.source, 300))))
     if task.attachment is not None:

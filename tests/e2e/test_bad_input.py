@@ -114,7 +114,9 @@ async def test_buttons_are_checked_against_the_roster(world: World) -> None:
 
 
 async def test_user_text_is_escaped_and_long_text_stays_within_limits(world: World) -> None:
-    content = "Kiểm tra <b>đậm</b> & <script>alert(1)</script> " + "rất dài " * 700
+    content = (
+        "Kiểm tra <b>đậm</b> & <script>alert(1)</script> " + "rất dài " * 480
+    )  # under Telegram's 4,096 a user can send
     await world.say(LEADERS, CHAIRMAN, f"/giao TCKH {content} hạn 15/12")
     card = world.card(TCKH_CHAT, "NV-0001")
     assert "Kiểm tra <b>đậm</b> & <script>" in card["text"]  # shown literally, not as markup

@@ -451,3 +451,31 @@ def test_any_text_reads_without_an_exception(text: str) -> None:
     doc = read(text)
     for item in doc.items:
         assert item.lead is not None or {Flag.NO_LEAD, Flag.AMBIGUOUS_UNIT} & flags(item)
+
+
+@pytest.mark.parametrize(
+    ("text", "outside"),
+    [
+        (
+            "1. Giao TCKH chủ trì, phối hợp Đội QLTTXD rà soát vỉa hè, trước 10/12/2026.",
+            ["Đội QLTTXD"],
+        ),
+        (
+            "1. Đề nghị VP phối hợp Trung tâm VH-TT&TT tổ chức giải chạy việt dã trong quý I.",
+            ["Trung tâm VH-TT&TT"],
+        ),
+        (
+            "1. Giao TCKH chủ trì, phối hợp với Ủy ban Mặt trận Tổ quốc quận và QLDT thăm hộ"
+            " nghèo, trước 10/12/2026.",
+            ["Ủy ban Mặt trận Tổ quốc quận"],
+        ),
+    ],
+    ids=ascii_id,
+)
+def test_a_cooperating_body_outside_the_roster_is_noted_by_name(
+    text: str, outside: list[str]
+) -> None:
+    item = one(text)
+    notes = [f.detail for f in item.flags if f.code is Flag.OUTSIDE_UNIT]
+    assert notes == outside
+    assert item.lead is not None and Flag.NO_LEAD not in flags(item)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from bot.calendar import VN_TZ, WorkCalendar
+from bot.calendar import VN_TZ, DayOffRule, WorkCalendar
 from bot.calendar.recurrence import (
     LAST,
     Frequency,
@@ -193,3 +193,19 @@ def test_quarterly_and_yearly_periods() -> None:
     assert leap.period_at(date(2027, 5, 1), CAL).written == date(2027, 2, 28)
     assert leap.period_at(date(2027, 5, 1), CAL).due == at(2027, 3, 1, 17)
     assert leap.period_at(date(2028, 5, 1), CAL).written == date(2028, 2, 29)
+
+
+def test_a_period_made_late_gets_its_usual_working_days_at_most_five() -> None:
+    from bot.services.series import late_period_due
+
+    # Monthly on the 20th: December gives 14 working days; made on 22/12, at most 5: 29/12.
+    december = Recurrence(M, 20).period_at(date(2026, 12, 1), CAL)
+    assert late_period_due(december, at(2026, 12, 22, 9), CAL) == at(2026, 12, 29, 17)
+    # Weekly on Monday: one working day, counted from the Wednesday it is made.
+    week = Recurrence(W, 1).period_at(date(2026, 12, 7), CAL)
+    assert late_period_due(week, at(2026, 12, 9, 9), CAL) == at(2026, 12, 10, 17)
+    # A deadline a day-off rule moved before its period began: still at least one day.
+    cal = replace(CAL, day_off_rule=DayOffRule.PREVIOUS)
+    august = Recurrence(M, 1).period_at(date(2027, 8, 1), cal)  # 1/8/2027 is a Sunday
+    assert august.due == at(2027, 7, 30, 17)
+    assert late_period_due(august, at(2027, 8, 1, 0, 1), cal) == at(2027, 8, 2, 17)
