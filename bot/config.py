@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
@@ -97,7 +98,7 @@ class Settings(BaseSettings):
     def _admins(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
-            if not all(p.lstrip("-").isdigit() for p in parts):
+            if not all(re.fullmatch(r"-?[0-9]{1,19}", p) for p in parts):
                 raise ValueError(
                     "expected Telegram user ids separated by commas, like 900001,900002"
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.services.tasks import Replied
-from handlers.adapt import actor_of, answer, attachment_of, command_tail, where_of
+from handlers.adapt import actor_of, answer, attachment_of, command_tail, text_of, where_of
 from handlers.context import Ctx
 
 
@@ -27,7 +27,7 @@ async def giao(update: Update, ctx: Ctx) -> None:
     source = message.reply_to_message
     if source is not None and not (source.from_user and source.from_user.id == ctx.bot.id):
         replied = Replied(
-            text=source.text or source.caption or "",
+            text=text_of(source),
             attachment=attachment_of(source),
             link=source.link,
         )
@@ -115,7 +115,7 @@ async def reply(update: Update, ctx: Ctx) -> None:
         actor_of(update),
         where_of(update),
         message.reply_to_message.message_id,
-        message.text or message.caption or "",
+        text_of(message),
         attachment_of(message),
     )
     if outcome is not None:

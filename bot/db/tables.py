@@ -23,6 +23,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+# Every id a Telegram update or a button can name. PostgreSQL's INTEGER stops at 2**31 (a forged
+# "ack:2147483648" used to crash a handler); SQLite's INTEGER is already 64-bit, and only a column
+# declared exactly INTEGER PRIMARY KEY is its autoincrementing rowid, so SQLite keeps that type.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=False)
@@ -59,7 +64,7 @@ class Base(DeclarativeBase):
 
 class UnitRow(Base):
     __tablename__ = "units"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     aliases: Mapped[list[str]] = mapped_column(default=list)
@@ -69,11 +74,11 @@ class UnitRow(Base):
 
 class PersonRow(Base):
     __tablename__ = "people"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    unit_id: Mapped[int | None] = mapped_column(Id, ForeignKey("units.id"))
     language: Mapped[str | None] = mapped_column(String(8))
     can_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -85,8 +90,8 @@ class PersonRow(Base):
 
 class SupervisionRow(Base):
     __tablename__ = "supervision"
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"), primary_key=True)
 
 
 class SettingRow(Base):
@@ -108,23 +113,23 @@ class CounterRow(Base):
 
 class TaskRow(Base):
     __tablename__ = "tasks"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     content: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
     origin_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     attachment: Mapped[dict[str, Any] | None] = mapped_column()
-    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    assigner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    lead_unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"), index=True)
+    assigner_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id"))
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column()
     original_due: Mapped[datetime | None] = mapped_column()
     due: Mapped[datetime | None] = mapped_column(index=True)
     extension_count: Mapped[int] = mapped_column(Integer, default=0)
     acknowledged_at: Mapped[datetime | None] = mapped_column()
-    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    acknowledged_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     reported_at: Mapped[datetime | None] = mapped_column()
-    reported_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    reported_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     completed_at: Mapped[datetime | None] = mapped_column()
     result: Mapped[str | None] = mapped_column(Text)
     result_attachment: Mapped[dict[str, Any] | None] = mapped_column()
@@ -135,18 +140,18 @@ class TaskUnitRow(Base):
     """Cooperating units (phối hợp) of a task."""
 
     __tablename__ = "task_cooperators"
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"), primary_key=True)
 
 
 class TaskEventRow(Base):
     """Append-only history: rows are inserted, never updated or deleted."""
 
     __tablename__ = "task_events"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column()
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -157,14 +162,14 @@ class TaskEventRow(Base):
 
 class ExtensionRow(Base):
     __tablename__ = "extension_requests"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
-    requested_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), index=True)
+    requested_by: Mapped[int] = mapped_column(Id, ForeignKey("people.id"))
     requested_at: Mapped[datetime] = mapped_column()
     proposed_due: Mapped[datetime] = mapped_column()
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     decided_at: Mapped[datetime | None] = mapped_column()
     granted_due: Mapped[datetime | None] = mapped_column()
 
@@ -173,8 +178,8 @@ class TaskMessageRow(Base):
     """Where a task's card or notice was posted, so later steps can edit it in place."""
 
     __tablename__ = "task_messages"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))
@@ -185,13 +190,13 @@ class PromptRow(Base):
     """A question the bot asked with ForceReply; the reply to it carries the answer."""
 
     __tablename__ = "prompts"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
-    extension_id: Mapped[int | None] = mapped_column(ForeignKey("extension_requests.id"))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    task_id: Mapped[int | None] = mapped_column(Id, ForeignKey("tasks.id"))
+    extension_id: Mapped[int | None] = mapped_column(Id, ForeignKey("extension_requests.id"))
+    person_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column()
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
 
@@ -199,13 +204,16 @@ class PromptRow(Base):
 class InviteRow(Base):
     __tablename__ = "invites"
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    unit_id: Mapped[int | None] = mapped_column(Id, ForeignKey("units.id"))
     role: Mapped[str] = mapped_column(String(32))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()
     used_by: Mapped[int | None] = mapped_column(BigInteger)
     used_at: Mapped[datetime | None] = mapped_column()
+    # The /moi message that made it ("m:chat:message"): Telegram delivering that message again
+    # gets the same link back instead of a second invite.
+    request_key: Mapped[str | None] = mapped_column(String(96), unique=True)
 
 
 class HandledRow(Base):
@@ -220,8 +228,8 @@ class NudgeRow(Base):
     """A planned nudge: one pending row per open task (its next one), kept after it goes out."""
 
     __tablename__ = "nudges"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     slot: Mapped[str] = mapped_column(String(96))
     due_at: Mapped[datetime] = mapped_column()
@@ -229,7 +237,7 @@ class NudgeRow(Base):
     created_at: Mapped[datetime] = mapped_column()
     done_at: Mapped[datetime | None] = mapped_column()
     urge_no: Mapped[int | None] = mapped_column(Integer)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     note: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         UniqueConstraint("task_id", "kind", "slot"),
@@ -244,10 +252,10 @@ class DeliveryRow(Base):
     pending, a crash after it leaves the outcome unknown and the row is not sent again."""
 
     __tablename__ = "deliveries"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    person_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(16))

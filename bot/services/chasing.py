@@ -473,7 +473,7 @@ class ChasingService:
                 return Outcome(t("unregistered_chat", lang, **await core.examples(uow)))
             task = await uow.tasks.by_code(normalize_code(ref))
             if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(ref)))
+                return Outcome(t("task_not_found", lang, code=render.echo(ref)))
             if can_decide(person, task) is Denied.NOT_DECIDER and person.role is not Role.OFFICE:
                 return Outcome(t("denied.not_urger", lang))
             if task.status not in ACTIVE:
@@ -521,7 +521,7 @@ class ChasingService:
                 else:
                     unit = UnitDirectory(units).find(word)
                     if unit is None:
-                        return Outcome(t("task_not_found", lang, code=esc(word)))
+                        return Outcome(t("task_not_found", lang, code=render.echo(word)))
                     task_ids = [x.id for x in await uow.tasks.open_tasks(unit.id, limit=10_000)]
                     scope = render.unit_name(unit)
             elif person.unit_id is not None and person.role in (Role.HEAD, Role.DEPUTY, Role.STAFF):

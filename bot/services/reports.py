@@ -40,7 +40,7 @@ from bot.reports.workbook import WorkbookData, workbook_bytes
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
-from bot.text.render import esc, examples
+from bot.text.render import echo, esc, examples
 from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tally_text
 
 REPORTS = "reports"
@@ -369,7 +369,7 @@ class ReportService:
             unit = directory.find(rest)
             if unit is None:
                 codes = ", ".join(u.code for u in directory.units)
-                return Answer(Outcome(t("unknown_unit_list", lang, word=esc(rest), codes=codes)))
+                return Answer(Outcome(t("unknown_unit_list", lang, word=echo(rest), codes=codes)))
         if not self._sees_all(actor, person):
             own = next((u for u in units if u.id == person.unit_id), None)
             if own is None or person.role not in UNIT_ROLES:

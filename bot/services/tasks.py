@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -65,6 +66,9 @@ def _bare_deadline(text: str, now: datetime, calendar: WorkCalendar) -> ParsedDe
         return None
 
 
+_CODE_NUMBER = re.compile(r"[0-9]{1,12}")
+
+
 def task_code(number: int) -> str:
     return f"{TASK_PREFIX}{number:04d}"
 
@@ -73,7 +77,11 @@ def normalize_code(text: str) -> str:
     """ "nv42", "NV-0042", "42" all name NV-0042."""
     raw = text.strip().upper().replace(" ", "")
     raw = raw.removeprefix("NV").lstrip("-_")
-    return task_code(int(raw)) if raw.isdigit() else text.strip().upper()
+    # ASCII digits, and few: "²³" passes str.isdigit() but not int(), and a 5,000-digit number
+    # is past what int() reads. Anything else is looked up as written, and not found.
+    if _CODE_NUMBER.fullmatch(raw):
+        return task_code(int(raw))
+    return text.strip().upper()
 
 
 def _attachment_title(replied: Replied | None) -> str:
@@ -895,7 +903,10 @@ class TaskService:
             now = core.clock.now()
             messages = await self._decide(uow, person, task, request, approve, granted, now)
             view = await self._view(uow, await uow.tasks.get(task.id) or task)
-            messages += await self._refresh_cards(uow, view)
+            if approve:
+                # A refusal leaves the card as it was (same deadline, same status): editing it
+                # to identical content is refused by Telegram ("message is not modified").
+                messages += await self._refresh_cards(uow, view)
             messages += await self._clear_prompt_buttons(uow, extension_id=request.id)
             await replan(self.core, uow, view.task, now)
             await uow.commit()
@@ -1147,7 +1158,7 @@ class TaskService:
                 return Outcome(t("usage.nv", lang))
             task = await self._find_task(uow, ref.split()[0])
             if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(ref.split()[0])))
+                return Outcome(t("task_not_found", lang, code=render.echo(ref.split()[0])))
             view = await self._view(uow, task)
             events = await uow.tasks.events(task.id)
             people = await uow.people.by_ids(e.actor_id for e in events if e.actor_id)

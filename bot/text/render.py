@@ -48,6 +48,15 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+ECHO_LIMIT = 60
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """What someone typed, said back to them ("no task «…»"): clipped, then escaped, so a
+    4,000-character word cannot push the reply past Telegram's 4,096."""
+    return esc(clip(text, limit))
+
+
 def mention(person: Person) -> str:
     return f'<a href="tg://user?id={person.telegram_id}">{esc(person.name)}</a>'
 
