@@ -118,6 +118,8 @@ def _import(settings: Settings, path: Path) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    for warning in spec.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
     async def run() -> str:
         runtime = open_runtime(settings)

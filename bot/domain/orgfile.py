@@ -16,7 +16,7 @@ import yaml
 from bot.domain.model import UNIT_ROLES, Role
 from bot.domain.policy import PolicyError, calendar_overrides, policy_from
 from bot.domain.reportconfig import ReportSettingsError, report_settings_from
-from bot.domain.unitnames import fold
+from bot.domain.unitnames import derived_keys, fold, written_keys
 
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
@@ -57,6 +57,8 @@ class OrgSpec:
     people: tuple[PersonSpec, ...] = ()
     # Sections other features read (policy:, calendar:, reports:), kept as written.
     extra: dict[str, Any] = field(default_factory=dict)
+    # "file:line: ..." for what is accepted but worth a look (a name two units share).
+    warnings: tuple[str, ...] = ()
 
 
 def _jsonable(value: Any) -> Any:
@@ -83,9 +85,13 @@ class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
         self.problems: list[str] = []
+        self.warnings: list[str] = []
 
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
+
+    def warn(self, node: yaml.Node, message: str) -> None:
+        self.warnings.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
@@ -174,7 +180,7 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
             reader.fail(_key(root, key), str(exc))
     if reader.problems:
         raise OrgFileError(reader.problems)
-    return OrgSpec(leadership, tuple(units), tuple(people), extra)
+    return OrgSpec(leadership, tuple(units), tuple(people), extra, tuple(reader.warnings))
 
 
 def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
@@ -187,6 +193,7 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
     seen_codes: dict[str, int] = {}
     seen_chats: dict[int, str] = {}
     seen_names: dict[str, str] = {}
+    nodes: dict[str, yaml.Node] = {}
     for item in node.value:
         fields = reader.mapping(item, "a unit")
         if fields is None:
@@ -230,7 +237,52 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
                 if other.upper() != code.upper():
                     reader.fail(where, f"'{written}' already names unit {other}")
             out.append(UnitSpec(code, name, aliases, chat))
+            nodes[code] = fields["name"]
+    _shared_names(reader, out, nodes)
     return out
+
+
+def _shared_names(reader: _Reader, units: list[UnitSpec], nodes: dict[str, yaml.Node]) -> None:
+    """Warn where a shorter name two units answer to once accents and "Phòng"/"Ban" are dropped
+    ("Kinh tế" for "Phòng Kinh tế" and "Ban Kinh tế"). A real configuration, so not refused: a
+    command naming it asks which unit is meant. A name written for one unit wins over the same
+    name derived from another: said too, as it decides where such a task goes."""
+    written: dict[str, UnitSpec] = {}
+    for unit in units:
+        for key in written_keys(unit.code, unit.name, unit.aliases):
+            written.setdefault(key, unit)
+            written.setdefault(key.replace(" ", ""), unit)
+    derived: dict[str, list[UnitSpec]] = {}
+    told: set[tuple[str, ...]] = set()
+    for unit in units:
+        own = written_keys(unit.code, unit.name, unit.aliases)
+        for key in sorted(derived_keys(unit.code, unit.name, unit.aliases) - own):
+            for variant in (key, key.replace(" ", "")):
+                holder = written.get(variant)
+                if holder is not None and holder is not unit:
+                    pair = (unit.code, holder.code, "written")
+                    if pair not in told:
+                        told.add(pair)
+                        reader.warn(
+                            nodes[unit.code],
+                            f"'{key}' (from {unit.code}, {unit.name}) is written as a name of "
+                            f"{holder.code} ({holder.name}): a command naming it goes to "
+                            f"{holder.code}",
+                        )
+                    continue
+                sharing = derived.setdefault(variant, [])
+                for other in sharing:
+                    pair = (other.code, unit.code, "derived")
+                    if other is not unit and pair not in told:
+                        told.add(pair)
+                        reader.warn(
+                            nodes[unit.code],
+                            f"'{key}' names both {other.code} ({other.name}) and {unit.code} "
+                            f"({unit.name}) once accents and 'Phòng', 'Ban' are dropped: a "
+                            "command naming it will ask which unit is meant (write the code)",
+                        )
+                if unit not in sharing:
+                    sharing.append(unit)
 
 
 def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[PersonSpec]:

@@ -519,7 +519,10 @@ class ChasingService:
                 if task is not None:
                     task_ids, scope = [task.id], task.code
                 else:
-                    unit = UnitDirectory(units).find(word)
+                    directory = UnitDirectory(units)
+                    unit = directory.find(word)
+                    if unit is None and (shared := directory.ambiguous(word)):
+                        return Outcome(render.ambiguous_unit(word, shared, lang))
                     if unit is None:
                         return Outcome(t("task_not_found", lang, code=render.echo(word)))
                     task_ids = [x.id for x in await uow.tasks.open_tasks(unit.id, limit=10_000)]

@@ -40,7 +40,7 @@ from bot.reports.workbook import WorkbookData, workbook_bytes
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
-from bot.text.render import echo, esc, examples
+from bot.text.render import ambiguous_unit, echo, esc, examples
 from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tally_text
 
 REPORTS = "reports"
@@ -367,6 +367,8 @@ class ReportService:
         if rest:
             directory = UnitDirectory(u for u in units)
             unit = directory.find(rest)
+            if unit is None and (shared := directory.ambiguous(rest)):
+                return Answer(Outcome(ambiguous_unit(rest, shared, lang)))
             if unit is None:
                 codes = ", ".join(u.code for u in directory.units)
                 return Answer(Outcome(t("unknown_unit_list", lang, word=echo(rest), codes=codes)))

@@ -5,6 +5,8 @@ Values are HTML (Telegram's subset). Placeholders are filled with already-escape
 
 from __future__ import annotations
 
+from bot.text.catalog_edges import M_EDGES
+
 LANGUAGES = ("vi", "en")
 
 M: dict[str, dict[str, str]] = {
@@ -859,6 +861,7 @@ M: dict[str, dict[str, str]] = {
         "en": "⚠️ Error while handling an update: <code>{error}</code>",
     },
 }
+M.update(M_EDGES)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

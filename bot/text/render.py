@@ -85,9 +85,19 @@ def examples(units: Iterable[Unit]) -> dict[str, str]:
     return {"ex_unit": codes[0], "ex_unit2": codes[-1], "ex_units": ",".join(codes)}
 
 
+def ambiguous_unit(word: str, units: Sequence[Unit], lang: str) -> str:
+    """ "Có phải: KT (Phòng Kinh tế) hay BKT (Ban Kinh tế)?": a name several units share."""
+    named = [f"{esc(u.code)} ({esc(u.name)})" for u in units]
+    choices = ", ".join(named[:-1]) + f" {t('unit.or', lang)} " + named[-1]
+    return t("unit.ambiguous", lang, choices=choices, word=echo(word), code=esc(units[0].code))
+
+
 def unknown_unit(word: str, directory: UnitDirectory, lang: str, usage: str = "") -> str:
     """ "No unit called «X». Did you mean: …?" with the closest codes, or every code when
     nothing is close; then the command's usage line, if given."""
+    shared = directory.ambiguous(word)
+    if shared:
+        return ambiguous_unit(word, shared, lang)
     word = clip(word.strip(), 60)
     suggestions = directory.suggest(word) if word else ()
     if suggestions:
