@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import create_engine, make_sessionmaker
 from bot.db.uow import UnitOfWorkFactory
+from bot.domain.rules import Visibility
 from bot.services.common import Core, CoreConfig
 from bot.services.container import Services
 from handlers.context import BotData, Ctx, DondocApp
@@ -57,6 +58,7 @@ def open_runtime(
             review=settings.review,
             admins=frozenset(settings.admins),
             tz=settings.tz,
+            visibility=Visibility(settings.visibility),
         ),
     )
     return Runtime(settings=settings, engine=engine, services=Services.build(core))

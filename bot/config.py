@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     language: str = Field(default="vi", alias="DONDOC_LANGUAGE")
     admins: Annotated[list[int], NoDecode] = Field(default_factory=list, alias="DONDOC_ADMINS")
     review: bool = Field(default=True, alias="DONDOC_REVIEW")
+    visibility: str = Field(default="public", alias="DONDOC_VISIBILITY")
     office_start: str = Field(default="08:00", alias="DONDOC_OFFICE_START")
     office_end: str = Field(default="17:00", alias="DONDOC_OFFICE_END")
     lunch_break: str = Field(default="11:30-13:30", alias="DONDOC_LUNCH_BREAK")
@@ -92,6 +93,16 @@ class Settings(BaseSettings):
         if value not in ("vi", "en"):
             raise ValueError("expected vi or en")
         return value
+
+    @field_validator("visibility")
+    @classmethod
+    def _visibility(cls, value: str) -> str:
+        if value.strip().lower() not in ("public", "unit"):
+            raise ValueError(
+                "expected public (everyone on the roster reads every unit's tasks) or unit "
+                "(a unit's people read their own unit's; leaders and the office read all)"
+            )
+        return value.strip().lower()
 
     @field_validator("admins", mode="before")
     @classmethod

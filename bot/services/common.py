@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.domain.model import Person, Role
 from bot.domain.policy import Policy, calendar_overrides, policy_from
+from bot.domain.rules import Visibility, may_see
 from bot.text import render
 
 
@@ -22,6 +23,7 @@ class CoreConfig:
     admins: frozenset[int] = frozenset()  # Telegram ids from DONDOC_ADMINS
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     bot_username: str = "dondoc_bot"
+    visibility: Visibility = Visibility.PUBLIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,13 @@ class Core:
                 source="settings",
             )
         return person
+
+    def may_see(
+        self, person: Person, actor: Actor, unit_id: int | None, cooperating: tuple[int, ...] = ()
+    ) -> bool:
+        """The visibility rule (rules.may_see) with this deployment's setting."""
+        admin = actor.telegram_id in self.config.admins
+        return may_see(person, self.config.visibility, unit_id, cooperating, admin)
 
     def lang_of(self, person: Person | None, actor: Actor | None = None) -> str:
         if person is not None and person.language:

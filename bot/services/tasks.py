@@ -1135,6 +1135,8 @@ class TaskService:
                 scope = directory.find(unit_text)
                 if scope is None:
                     return Outcome(render.unknown_unit(unit_text, directory, lang))
+                if not core.may_see(person, actor, scope.id):
+                    return Outcome(render.not_visible(person, units, lang, "/viec"))
             elif not can_view_all(person):
                 if person.unit_id is None:
                     return Outcome(t("list.no_unit", lang, **await core.examples(uow)))
@@ -1159,6 +1161,9 @@ class TaskService:
             task = await self._find_task(uow, ref.split()[0])
             if task is None:
                 return Outcome(t("task_not_found", lang, code=render.echo(ref.split()[0])))
+            if not core.may_see(person, actor, task.lead_unit_id, task.cooperating_unit_ids):
+                units_all = await uow.units.all(include_inactive=True)
+                return Outcome(render.not_visible(person, units_all, lang, "/viec", task.code))
             view = await self._view(uow, task)
             events = await uow.tasks.events(task.id)
             people = await uow.people.by_ids(e.actor_id for e in events if e.actor_id)

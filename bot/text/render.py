@@ -92,6 +92,20 @@ def ambiguous_unit(word: str, units: Sequence[Unit], lang: str) -> str:
     return t("unit.ambiguous", lang, choices=choices, word=echo(word), code=esc(units[0].code))
 
 
+def not_visible(
+    person: Person, units: Iterable[Unit], lang: str, command: str, code: str | None = None
+) -> str:
+    """Why DONDOC_VISIBILITY=unit keeps a unit's tasks (or task `code`) from this person, with
+    what they may ask instead."""
+    own = next((u for u in units if u.id == person.unit_id), None)
+    if own is None:
+        return t("visibility.no_unit", lang)
+    if code is not None:
+        return t("visibility.denied_task", lang, code=esc(code), unit=unit_name(own))
+    example = f"{command} {own.code}"
+    return t("visibility.denied_unit", lang, unit=unit_name(own), command=esc(example))
+
+
 def unknown_unit(word: str, directory: UnitDirectory, lang: str, usage: str = "") -> str:
     """ "No unit called «X». Did you mean: …?" with the closest codes, or every code when
     nothing is close; then the command's usage line, if given."""

@@ -21,6 +21,7 @@ VARIABLES = (
     "DONDOC_LANGUAGE",
     "DONDOC_ADMINS",
     "DONDOC_REVIEW",
+    "DONDOC_VISIBILITY",
     "DONDOC_OFFICE_START",
     "DONDOC_OFFICE_END",
     "DONDOC_LUNCH_BREAK",
@@ -58,6 +59,7 @@ def test_defaults() -> None:
     assert s.language == "vi"
     assert s.admins == []
     assert s.review is True
+    assert s.visibility == "public"
     assert s.office_start_time == time(8, 0)
     assert s.office_end_time == time(17, 0)
     assert s.org_file is None
