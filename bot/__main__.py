@@ -40,12 +40,18 @@ def _no_bootstrap_traceback(record: logging.LogRecord) -> bool:
     return True
 
 
+# The database the command works on, for a one-line account of a failure to reach or write it.
+_database: list[str] = []
+
+
 def _settings() -> Settings:
     try:
-        return load_settings()
+        settings = load_settings()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(2) from None
+    _database.append(settings.database_url)
+    return settings
 
 
 def _logging(settings: Settings) -> None:
@@ -97,6 +103,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    _database.append(settings.database_url)
     _logging(settings)
     return runner.run(args.db, args.host, args.port, keep=args.keep)
 
@@ -153,7 +160,9 @@ def cmd_org_export(args: argparse.Namespace) -> int:
 
     text = asyncio.run(run())
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        if (problem := _write(Path(args.out), text.encode("utf-8"))) is not None:
+            print(problem, file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(text)
     return 0
@@ -306,7 +315,19 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    raise SystemExit(args.func(args))
+    try:
+        code = args.func(args)
+    except Exception as exc:
+        # A database that cannot be reached or written is the operator's to fix: one line. Any
+        # other failure is a bug and keeps its traceback.
+        from bot.db.problems import describe
+
+        line = describe(exc, _database[-1]) if _database else None
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        code = 1
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.calendar.workdays import WorkCalendar
 
@@ -72,10 +74,25 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, value: str) -> str:
+        forms = "sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db"
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError(
-                "expected sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db"
-            )
+            raise ValueError(f"expected {forms}")
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError) as exc:
+            raise ValueError(f"not a readable URL ({exc}); expected {forms}") from None
+        if url.get_backend_name() == "sqlite":
+            if url.host or url.port:
+                raise ValueError(
+                    "an SQLite path takes three slashes, like sqlite+aiosqlite:///data/dondoc.db"
+                )
+            if not url.database or url.database == ":memory:":
+                raise ValueError(
+                    "expected a file after sqlite+aiosqlite:///, like sqlite+aiosqlite:///data/"
+                    "dondoc.db (a database in memory would be lost at every restart)"
+                )
+        elif not url.database:
+            raise ValueError("expected a database name, like postgresql+asyncpg://user@host/dondoc")
         return value
 
     @field_validator("timezone")

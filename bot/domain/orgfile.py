@@ -21,6 +21,16 @@ from bot.domain.unitnames import derived_keys, fold, written_keys
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+# What the database columns hold (bot/db/tables.py): PostgreSQL refuses longer values with a
+# traceback mid-import; SQLite would take them silently.
+MAX_ID = 2**63 - 1
+NAME_LENGTH = 255
+USERNAME_LENGTH = 64
+# A roster of thousands of people is a few hundred KB; more is not a roster.
+MAX_FILE_BYTES = 5_000_000
+# Values the file may hold once its aliases are expanded: a 1 KB "billion laughs" file expands to
+# hundreds of millions, which the reading would build before seeing anything wrong.
+MAX_NODES = 200_000
 
 
 class OrgFileError(Exception):
@@ -76,6 +86,67 @@ def _plain(node: yaml.Node) -> Any:
     return yaml.safe_load(yaml.serialize(node))
 
 
+class _BadValue(Exception):
+    """A scalar YAML reads but Python cannot hold (2027-02-30); `node` is where it is."""
+
+    def __init__(self, node: yaml.Node, problem: str) -> None:
+        super().__init__(problem)
+        self.node = node
+        self.problem = problem
+
+
+def _checked(node: yaml.Node) -> Any:
+    """_plain, telling which value could not be read, with its line."""
+    try:
+        return _plain(node)
+    except (ValueError, OverflowError, yaml.YAMLError):
+        pass
+    for child in _children(node):
+        _checked(child)
+    raise _BadValue(node, f"'{getattr(node, 'value', '')}' is not a real date or value")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _expanded_size(root: yaml.Node, name: str) -> None:
+    """Refuse a file whose aliases expand past MAX_NODES values, or refer to themselves,
+    before anything walks the expanded tree. Counted over the graph, once per node."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            busy.discard(key)
+            total = 1 + sum(sizes[id(c)] for c in _children(node))
+            if total > MAX_NODES:
+                raise OrgFileError(
+                    [
+                        f"{name}:{node.start_mark.line + 1}: the file holds more than "
+                        f"{MAX_NODES:,} values once its aliases (*name) are expanded; write the "
+                        "values out instead"
+                    ]
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in busy:
+            raise OrgFileError(
+                [f"{name}:{node.start_mark.line + 1}: an alias (*name) refers to itself"]
+            )
+        busy.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+
 def _key(mapping: yaml.Node, name: str) -> yaml.Node:
     """The key node itself: a block value starts on the line after its key."""
     return next((k for k, _ in mapping.value if str(k.value) == name), mapping)
@@ -114,14 +185,30 @@ class _Reader:
             return None
         return str(node.value).strip()
 
-    def integer(self, node: yaml.Node | None, what: str) -> int | None:
+    def integer(self, node: yaml.Node | None, what: str, positive: bool = False) -> int | None:
         if node is None:
             return None
-        value = _plain(node) if isinstance(node, yaml.ScalarNode) else None
+        try:
+            value = _plain(node) if isinstance(node, yaml.ScalarNode) else None
+        except (ValueError, OverflowError, yaml.YAMLError):
+            value = None
+        example = "900001" if positive else "-1001000000010"
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(node, f"{what} must be a whole number (a Telegram id, like -1001000000010)")
+            self.fail(node, f"{what} must be a whole number (a Telegram id, like {example})")
+            return None
+        if positive and value <= 0:
+            self.fail(node, f"{what} {value} must be positive (a Telegram user id, like 900001)")
+            return None
+        if value == 0 or abs(value) > MAX_ID:
+            self.fail(node, f"{what} {value} is not a Telegram id (like {example})")
             return None
         return value
+
+    def bounded(self, node: yaml.Node | None, text: str | None, what: str, limit: int) -> bool:
+        if text is not None and node is not None and len(text) > limit:
+            self.fail(node, f"{what} is {len(text)} characters long; at most {limit}")
+            return False
+        return True
 
     def strings(self, node: yaml.Node | None, what: str) -> tuple[str, ...]:
         if node is None:
@@ -146,8 +233,11 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", exc)
         raise OrgFileError([f"{name}:{line}: not valid YAML ({problem})"]) from None
+    except RecursionError:
+        raise OrgFileError([f"{name}:1: the file is nested too deeply to be a roster"]) from None
     if root is None:
         raise OrgFileError([f"{name}:1: the file is empty"])
+    _expanded_size(root, name)
     top = reader.mapping(root, "the file")
     if top is None:
         raise OrgFileError(reader.problems)
@@ -165,7 +255,11 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
         if key not in FUTURE_KEYS:
             known = ", ".join(("leadership_chat", "units", "people", *FUTURE_KEYS))
             reader.fail(_key(root, key), f"unknown key '{key}' (expected {known})")
-        extra[key] = _jsonable(_plain(value))
+        try:
+            extra[key] = _jsonable(_checked(value))
+        except _BadValue as exc:
+            reader.fail(exc.node, exc.problem)
+            continue
         try:
             if key == "policy":
                 policy_from(extra[key])
@@ -225,6 +319,10 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
                     fields["chat"], f"chat {chat} is already the chat of {seen_chats[chat]}"
                 )
             seen_chats[chat] = code or "?"
+        if not reader.bounded(fields.get("name"), name, "name", NAME_LENGTH):
+            name = None
+        for alias in aliases:
+            reader.bounded(fields.get("aliases"), alias, "an alias", NAME_LENGTH)
         if code and name:
             # One written name must lead to one unit, or a task could land with the wrong one.
             for written, where in (
@@ -305,7 +403,7 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
                     _key(item, key),
                     f"unknown key '{key}' in a person (expected {', '.join(allowed)})",
                 )
-        tid = reader.integer(fields.get("telegram_id"), "telegram_id")
+        tid = reader.integer(fields.get("telegram_id"), "telegram_id", positive=True)
         if "telegram_id" not in fields:
             reader.fail(item, "a person needs a telegram_id, like 'telegram_id: 900001'")
         elif tid is not None and tid in seen:
@@ -315,6 +413,8 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
         name = reader.string(fields.get("name"), "name")
         if "name" not in fields:
             reader.fail(item, "a person needs a name")
+        if not reader.bounded(fields.get("name"), name, "name", NAME_LENGTH):
+            name = None
         role_text = reader.string(fields.get("role"), "role")
         role: Role | None = None
         if "role" not in fields:
@@ -340,6 +440,8 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
         if language is not None and language not in ("vi", "en"):
             reader.fail(fields["language"], "language must be vi or en")
         username = reader.string(fields.get("username"), "username")
+        if not reader.bounded(fields.get("username"), username, "username", USERNAME_LENGTH):
+            username = None
         if tid is not None and name and role is not None:
             out.append(PersonSpec(tid, name, role, unit, supervises, username, language))
     return out
@@ -347,6 +449,8 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
 
 def read_org_file(path: Path) -> OrgSpec:
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise OrgFileError([f"{path}: larger than {MAX_FILE_BYTES:,} bytes: not a roster"])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise OrgFileError([f"{path}: cannot read ({exc.strerror})"]) from None
