@@ -126,7 +126,8 @@ class Settings(BaseSettings):
     def _admins(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
-            if not all(re.fullmatch(r"-?[0-9]{1,19}", p) for p in parts):
+            # ASCII digits within int64: the ids are stored as BigInteger.
+            if not all(re.fullmatch(r"-?[0-9]{1,19}", p) and abs(int(p)) < 2**63 for p in parts):
                 raise ValueError(
                     "expected Telegram user ids separated by commas, like 900001,900002"
                 )

@@ -165,6 +165,18 @@ def test_review_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
             "expected Telegram user ids separated by commas, like 900001,900002",
         ),
         (
+            "DONDOC_ADMINS",
+            "9223372036854775808",
+            "Bad setting DONDOC_ADMINS: "
+            "expected Telegram user ids separated by commas, like 900001,900002",
+        ),
+        (
+            "DONDOC_ADMINS",
+            "900001,²³",
+            "Bad setting DONDOC_ADMINS: "
+            "expected Telegram user ids separated by commas, like 900001,900002",
+        ),
+        (
             "TELEGRAM_API_URL",
             "api.telegram.org",
             "Bad setting TELEGRAM_API_URL: expected a URL like https://api.telegram.org",
