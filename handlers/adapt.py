@@ -86,7 +86,8 @@ def actor_of(update: Update) -> Actor:
     username = clean(user.username or "")[:USERNAME_LIMIT] or None
     return Actor(
         telegram_id=user.id,
-        name=clean(user.full_name).strip()[:NAME_LIMIT],
+        # A name of control characters only is no name: the id stands in, as on Telegram.
+        name=clean(user.full_name).strip()[:NAME_LIMIT] or str(user.id),
         username=username,
         language_code=clean(user.language_code or "")[:8] or None,
     )
