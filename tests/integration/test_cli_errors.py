@@ -200,7 +200,9 @@ exit $e
     assert (cli.cwd / "after.yaml").read_text() == "units: []\npeople: []\n"
 
 
-def test_roster_limits_are_checked_at_import(cli: Cli) -> None:
+def test_roster_limits_are_checked_at_import(cli: Cli, database_url: str) -> None:
+    """On PostgreSQL the long name and username used to fail mid-import with a traceback."""
+    cli.env["DATABASE_URL"] = database_url
     bad = (
         ROSTER.replace("telegram_id: 900001", "telegram_id: -900001")
         .replace("telegram_id: 900002", "telegram_id: 9223372036854775808")
@@ -225,7 +227,7 @@ def test_roster_limits_are_checked_at_import(cli: Cli) -> None:
         f"  {path}:{len(lines)}: '2027-02-30' is not a real date or value",
     ]
     exported = cli("org", "export")
-    assert exported.stdout == "units: []\npeople: []\n"
+    assert exported.stdout == "units: []\npeople: []\n", exported.stderr
 
 
 BOMB = "units: []\npolicy:\n" + "".join(
