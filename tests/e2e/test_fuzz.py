@@ -138,8 +138,10 @@ reply = st.tuples(st.just("reply"), st.sampled_from(USERS), st.integers(0, 999),
 replay = st.tuples(st.just("replay"), st.sampled_from(USERS), st.integers(0, 3), texts)
 wait = st.tuples(st.just("wait"), st.integers(1, 30))
 odd = st.tuples(st.just("odd"), st.sampled_from(["channel", "inline"]), noise)
+# A person changes their Telegram name (NUL and all): the next update carries it.
+rename = st.tuples(st.just("rename"), st.sampled_from(USERS), noise, noise)
 action = st.one_of(
-    say, say, say, say, press, press, press, forge, reply, reply, replay, wait, odd
+    say, say, say, say, press, press, press, forge, reply, reply, replay, wait, odd, rename
 )  # weights: people mostly write and press
 
 
@@ -205,6 +207,16 @@ async def _act(world: World, step: tuple[Any, ...]) -> None:
                 target = mine[pick % len(mine)]
                 await world.say(chat, user, text[:4096] or ".", reply_to=target["message_id"])
                 return
+    elif kind == "rename":
+        _, user, first, last = step
+        known = tg.users[user]
+        tg.add_user(
+            user,
+            first or "?",
+            last or None,
+            username=first[:32] or None,
+            language_code=known.language_code,
+        )
     elif kind == "wait":
         world.advance(hours=step[1])
         await world.tick()
