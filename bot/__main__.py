@@ -14,7 +14,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.db.migrate import upgrade
-from bot.domain.orgfile import OrgFileError, dump_org, read_org_file
+from bot.domain.orgfile import OrgFileError, OrgSpec, dump_org, read_org_file
 
 NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set: starting the sandbox, a local Telegram stand-in with a demo "
@@ -115,18 +115,26 @@ def cmd_db_upgrade(_: argparse.Namespace) -> int:
     return 0
 
 
-def _import(settings: Settings, path: Path) -> int:
-    from bot.app import open_runtime
-
+def _read(path: Path) -> OrgSpec | None:
+    """The roster file, or None after saying why it is refused."""
     try:
         spec = read_org_file(path)
     except OrgFileError as exc:
         print("The roster file was refused; nothing was written:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
-        return 1
+        return None
     for warning in spec.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    return spec
+
+
+def _import(settings: Settings, path: Path, spec: OrgSpec | None = None) -> int:
+    from bot.app import open_runtime
+
+    spec = spec or _read(path)
+    if spec is None:
+        return 1
 
     async def run() -> str:
         runtime = open_runtime(settings)
@@ -142,8 +150,12 @@ def _import(settings: Settings, path: Path) -> int:
 
 def cmd_org_import(args: argparse.Namespace) -> int:
     settings = _settings()
+    # The file first: a refused file leaves even a new database uncreated.
+    spec = _read(Path(args.file))
+    if spec is None:
+        return 1
     upgrade(settings.database_url)
-    return _import(settings, Path(args.file))
+    return _import(settings, Path(args.file), spec)
 
 
 def cmd_org_export(args: argparse.Namespace) -> int:

@@ -203,6 +203,7 @@ exit $e
 def test_roster_limits_are_checked_at_import(cli: Cli, database_url: str) -> None:
     """On PostgreSQL the long name and username used to fail mid-import with a traceback."""
     cli.env["DATABASE_URL"] = database_url
+    before = cli.files()
     bad = (
         ROSTER.replace("telegram_id: 900001", "telegram_id: -900001")
         .replace("telegram_id: 900002", "telegram_id: 9223372036854775808")
@@ -226,6 +227,7 @@ def test_roster_limits_are_checked_at_import(cli: Cli, database_url: str) -> Non
         "long; at most 64",
         f"  {path}:{len(lines)}: '2027-02-30' is not a real date or value",
     ]
+    assert cli.files() == [*before, "org.yaml"]  # not even a new database
     exported = cli("org", "export")
     assert exported.stdout == "units: []\npeople: []\n", exported.stderr
 
