@@ -220,8 +220,13 @@ class RosterService:
                 return Outcome(render.unknown_unit(unit_text, directory, lang, "usage.moi"))
             now = self.core.clock.now()
             # Telegram delivers a message again when the bot died before confirming it: the
-            # same /moi gets the same link back, not a second live invitation.
-            key = f"m:{where.chat_id}:{where.message_id}" if where.message_id else None
+            # same /moi gets the same link back, not a second live invitation. The unit and role
+            # are part of the key: the message edited to ask for another role is another ask.
+            key = (
+                f"m:{where.chat_id}:{where.message_id}:{unit.id}:{role.value}"
+                if where.message_id
+                else None
+            )
             earlier = await uow.invites.by_request(key) if key else None
             if earlier is not None:
                 token, expires = earlier.token, earlier.expires_at

@@ -201,9 +201,19 @@ async def test_a_replayed_moi_gives_the_same_link(
     again = re.findall(r"start=([A-Za-z0-9_-]+)", world.last_text(OFFICE))
     assert again == first
     assert await scalar(world, select(func.count()).select_from(InviteRow)) == 1
+    # The same message edited to ask for another role is another invitation, for that role.
+    edited = {**sent, "text": "/moi TCKH head", "edit_date": sent["date"] + 60}
+    edited["entities"] = [{"type": "bot_command", "offset": 0, "length": 4}]
+    world.tg.inject("edited_message", edited)
+    await world.live.settled()
+    head = re.findall(r"start=([A-Za-z0-9_-]+)", world.last_text(OFFICE))
+    assert head != first and "Trưởng" in world.last_text(OFFICE)
+    async with world.live.runtime.engine.connect() as conn:
+        roles = (await conn.execute(select(InviteRow.role))).scalars().all()
+    assert sorted(roles) == ["head", "staff"]
     # A new /moi (another message) is another invite.
     await world.say(OFFICE, OFFICE, "/moi TCKH staff")
-    assert re.findall(r"start=([A-Za-z0-9_-]+)", world.last_text(OFFICE)) != first
+    assert re.findall(r"start=([A-Za-z0-9_-]+)", world.last_text(OFFICE)) not in (first, head)
     assert_clean(world, caplog)
 
 
