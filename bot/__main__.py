@@ -15,7 +15,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from bot.config import Settings, SettingsError, configured_language, load_settings
 from bot.db.engine import is_sqlite
 from bot.db.migrate import upgrade
-from bot.domain.orgfile import OrgFileError, dump_org, read_org_file
+from bot.domain.orgfile import OrgFileError, OrgSpec, dump_org, read_org_file
 from bot.domain.reportconfig import PeriodError
 from bot.text.catalog import t
 
@@ -32,12 +32,18 @@ def _no_bootstrap_traceback(record: logging.LogRecord) -> bool:
     return True
 
 
+# The database the command works on, for a one-line account of a failure to reach or write it.
+_database: list[str] = []
+
+
 def _settings() -> Settings:
     try:
-        return load_settings()
+        settings = load_settings()
     except SettingsError as exc:
         print(exc.line(configured_language()), file=sys.stderr)
         raise SystemExit(2) from None
+    _database.append(settings.database_url)
+    return settings
 
 
 def _logging(settings: Settings) -> None:
@@ -155,6 +161,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(exc.line(configured_language()), file=sys.stderr)
         return 2
+    _database.append(settings.database_url)
     _logging(settings)
     return runner.run(args.db, args.host, args.port, keep=args.keep)
 
@@ -166,15 +173,25 @@ def cmd_db_upgrade(_: argparse.Namespace) -> int:
     return 0
 
 
-def _import(settings: Settings, path: Path) -> int:
-    from bot.app import open_runtime
-
+def _read(path: Path, lang: str) -> OrgSpec | None:
+    """The roster file, or None after saying why it is refused."""
     try:
         spec = read_org_file(path)
     except OrgFileError as exc:
-        print(say("cli.roster_refused", settings.language), file=sys.stderr)
+        print(say("cli.roster_refused", lang), file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        return None
+    for warning in spec.warnings:
+        print(say("cli.roster_warning", lang, warning=warning), file=sys.stderr)
+    return spec
+
+
+def _import(settings: Settings, path: Path, spec: OrgSpec | None = None) -> int:
+    from bot.app import open_runtime
+
+    spec = spec or _read(path, settings.language)
+    if spec is None:
         return 1
 
     async def run() -> str:
@@ -191,8 +208,12 @@ def _import(settings: Settings, path: Path) -> int:
 
 def cmd_org_import(args: argparse.Namespace) -> int:
     settings = _settings()
+    # The file first: a refused file leaves even a new database uncreated.
+    spec = _read(Path(args.file), settings.language)
+    if spec is None:
+        return 1
     upgrade(settings.database_url)
-    return _import(settings, Path(args.file))
+    return _import(settings, Path(args.file), spec)
 
 
 def cmd_org_export(args: argparse.Namespace) -> int:
@@ -209,7 +230,9 @@ def cmd_org_export(args: argparse.Namespace) -> int:
 
     text = asyncio.run(run())
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        if (problem := _write(Path(args.out), text.encode("utf-8"), settings.language)) is not None:
+            print(problem, file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(text)
     return 0
@@ -582,7 +605,23 @@ def _year(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    raise SystemExit(args.func(args))
+    try:
+        code = args.func(args)
+    except Exception as exc:
+        # A database that cannot be reached or written is the operator's to fix: one line. Any
+        # other failure is a bug and keeps its traceback.
+        from bot.db.problems import describe
+
+        line = describe(exc, _database[-1]) if _database else None
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        # The driver's worker thread may still be failing on the same database: leave without
+        # waiting for it, so its traceback does not follow the one line.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import create_engine, make_sessionmaker
 from bot.db.uow import UnitOfWorkFactory
+from bot.domain.rules import Visibility
 from bot.services.common import Core, CoreConfig
 from bot.services.container import Services
 from bot.text.catalog import t
@@ -62,6 +63,7 @@ def open_runtime(
             tz=settings.tz,
             org_name=settings.org_name.strip(),
             org_place=settings.org_place.strip(),
+            visibility=Visibility(settings.visibility),
         ),
     )
     return Runtime(settings=settings, engine=engine, services=Services.build(core))

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.calendar.workdays import DayOffRule, WorkCalendar
 from bot.text.catalog import t
@@ -71,6 +73,7 @@ class Settings(BaseSettings):
     language: str = Field(default="vi", alias="DONDOC_LANGUAGE")
     admins: Annotated[list[int], NoDecode] = Field(default_factory=list, alias="DONDOC_ADMINS")
     review: bool = Field(default=True, alias="DONDOC_REVIEW")
+    visibility: str = Field(default="public", alias="DONDOC_VISIBILITY")
     office_start: str = Field(default="08:00", alias="DONDOC_OFFICE_START")
     office_end: str = Field(default="17:00", alias="DONDOC_OFFICE_END")
     lunch_break: str = Field(default="11:30-13:30", alias="DONDOC_LUNCH_BREAK")
@@ -121,6 +124,17 @@ class Settings(BaseSettings):
     def _db_url(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise _Bad("settings.db_url")
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError) as exc:
+            raise _Bad("settings.db_url.unreadable", error=exc) from None
+        if url.get_backend_name() == "sqlite":
+            if url.host or url.port:
+                raise _Bad("settings.db_url.slashes")
+            if not url.database or url.database == ":memory:":
+                raise _Bad("settings.db_url.no_file")
+        elif not url.database:
+            raise _Bad("settings.db_url.no_name")
         return value
 
     @field_validator("timezone")
@@ -139,12 +153,23 @@ class Settings(BaseSettings):
             raise _Bad("settings.lang")
         return value
 
+    @field_validator("visibility")
+    @classmethod
+    def _visibility(cls, value: str) -> str:
+        if value.strip().lower() not in ("public", "unit"):
+            raise ValueError(
+                "expected public (everyone on the roster reads every unit's tasks) or unit "
+                "(a unit's people read their own unit's; leaders and the office read all)"
+            )
+        return value.strip().lower()
+
     @field_validator("admins", mode="before")
     @classmethod
     def _admins(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
-            if not all(p.lstrip("-").isdigit() for p in parts):
+            # ASCII digits within int64: the ids are stored as BigInteger.
+            if not all(re.fullmatch(r"-?[0-9]{1,19}", p) and abs(int(p)) < 2**63 for p in parts):
                 raise _Bad("settings.admins")
             return [int(p) for p in parts]
         return value

@@ -32,7 +32,40 @@ CALLBACK_ANSWER_LIMIT = 200
 # is worth a short wait and one more try; it has no row to go back to, unlike a reminder.
 REPLY_PATIENCE = 10.0  # seconds
 _TAG = re.compile(r"<[^>]+>")
+# C0 and C1 control characters but the line break and the tab. PostgreSQL's text cannot hold NUL
+# (an invite could not be redeemed by someone named "A\x00"); the others only garble a card.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Telegram's own limits: a username is at most 32 characters, a name 64 each; the database
+# columns are 64 and 255, and a longer value from a hostile client must not reach them.
+NAME_LIMIT = 255
+USERNAME_LIMIT = 64
 T = TypeVar("T")
+
+
+def clean(text: str) -> str:
+    """Every text that comes from Telegram passes here before the core sees it."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n"))
+
+
+def text_of(message: Message) -> str:
+    """A message's text or caption, cleaned."""
+    return clean(message.text or message.caption or "")
+
+
+def ignored(update: object) -> bool:
+    """Updates the bot has nothing to say to: channel posts (no person sent them), a button
+    press on an inline-mode message (no chat to answer in), anything without a sender."""
+    if not isinstance(update, Update):
+        return True
+    if update.channel_post is not None or update.edited_channel_post is not None:
+        return True
+    query = update.callback_query
+    if query is not None:
+        return query.message is None or query.from_user is None
+    message = update.effective_message
+    if message is not None and (update.effective_user is None or update.effective_chat is None):
+        return True
+    return message is not None and message.chat.type == "channel"
 
 
 async def patiently(call: Callable[[], Awaitable[T]]) -> T:
@@ -50,11 +83,13 @@ async def patiently(call: Callable[[], Awaitable[T]]) -> T:
 def actor_of(update: Update) -> Actor:
     user = update.effective_user
     assert user is not None
+    username = clean(user.username or "")[:USERNAME_LIMIT] or None
     return Actor(
         telegram_id=user.id,
-        name=user.full_name,
-        username=user.username,
-        language_code=user.language_code,
+        # A name of control characters only is no name: the id stands in, as on Telegram.
+        name=clean(user.full_name).strip()[:NAME_LIMIT] or str(user.id),
+        username=username,
+        language_code=clean(user.language_code or "")[:8] or None,
     )
 
 
@@ -74,7 +109,7 @@ def where_of(update: Update) -> Where:
 
 def command_tail(message: Message) -> str:
     """Everything after "/cmd" or "/cmd@bot", newlines kept (context.args would lose them)."""
-    text = message.text or message.caption or ""
+    text = text_of(message)
     first, _, rest = text.partition(" ")
     if "\n" in first:
         first, _, more = first.partition("\n")
@@ -85,7 +120,8 @@ def command_tail(message: Message) -> str:
 def attachment_of(message: Message) -> Attachment | None:
     if message.document is not None:
         doc = message.document
-        return Attachment(file_id=doc.file_id, file_name=doc.file_name, kind="document")
+        name = clean(doc.file_name)[:NAME_LIMIT] if doc.file_name else None
+        return Attachment(file_id=doc.file_id, file_name=name, kind="document")
     if message.photo:
         return Attachment(file_id=message.photo[-1].file_id, file_name=None, kind="photo")
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 
 from bot.services.outbox import Outcome
@@ -9,18 +11,31 @@ from bot.text.catalog import t
 from handlers.adapt import actor_of, answer, where_of
 from handlers.context import Ctx
 
+# ASCII digits only: str.isdigit() also takes "²", which int() refuses. Ids are database keys
+# (BigInteger), so anything past 2**63 - 1 is forged or garbled.
+_DATA = re.compile(r"([a-z]{2,8}):([0-9]{1,19})")
+MAX_ID = 2**63 - 1
+
+
+def parse_data(data: str | None) -> tuple[str, int] | None:
+    """ "ack:42" → ("ack", 42); None for anything a button of ours never carries."""
+    match = _DATA.fullmatch(data or "")
+    if match is None:
+        return None
+    item = int(match.group(2))
+    return (match.group(1), item) if 0 < item <= MAX_ID else None
+
 
 async def button(update: Update, ctx: Ctx) -> None:
     query = update.callback_query
     assert query is not None
-    verb, _, raw_id = (query.data or "").partition(":")
     actor, where = actor_of(update), where_of(update)
     tasks = ctx.services.tasks
-    # Ids are database keys; anything longer than a BigInteger is forged or garbled.
-    if not raw_id.isdigit() or len(raw_id) > 18:
+    parsed = parse_data(query.data)
+    if parsed is None:
         lang = await ctx.services.roster.language_of(actor)
         return await answer(update, ctx, Outcome(t("button.stale", lang), alert=True))
-    item = int(raw_id)
+    verb, item = parsed
     if verb == "ack":
         outcome = await tasks.acknowledge(actor, where, item)
     elif verb == "rep":

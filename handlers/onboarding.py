@@ -7,7 +7,7 @@ from telegram import Update
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
 from bot.text.render import clip, esc
-from handlers.adapt import actor_of, answer, command_tail, where_of
+from handlers.adapt import actor_of, answer, command_tail, text_of, where_of
 from handlers.context import Ctx
 
 
@@ -30,9 +30,11 @@ async def unknown(update: Update, ctx: Ctx) -> None:
     message = update.effective_message
     assert message is not None
     lang = await ctx.services.roster.language_of(actor_of(update))
-    text = message.text or ""
+    text = text_of(message)
     if text.startswith("/"):
-        command = text.split(maxsplit=1)[0].partition("@")[0]
+        command, _, target = text.split(maxsplit=1)[0].partition("@")
+        if target and target.lower() != ctx.bot.username.lower():
+            return  # "/giao@otherbot": written to another bot, even in a private chat
         hint = t("fallback.command", lang, command=esc(clip(command, 40)))
     else:
         hint = t("fallback.text", lang)

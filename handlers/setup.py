@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, BotCommandScopeDefault, Message
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import BotCommand, BotCommandScopeDefault, Message, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.text.catalog import COMMANDS
 from handlers import buttons, chasing, directory, drafts, onboarding, programme, reports, tasks
-from handlers.context import DondocApp
+from handlers.adapt import ignored
+from handlers.context import Ctx, DondocApp
 from handlers.errors import on_error
 
 
@@ -24,7 +32,16 @@ class _AddressedCommand(filters.MessageFilter):
 ADDRESSED_COMMAND = _AddressedCommand(name="ADDRESSED_COMMAND")
 
 
+async def _drop(update: object, _: Ctx) -> None:
+    if ignored(update):
+        raise ApplicationHandlerStop
+
+
 def register(app: DondocApp) -> None:
+    # 0. Before everything, in a group of its own: updates no handler below may see (a channel
+    #    post, a button on an inline message), dropped silently instead of tripping on a
+    #    missing sender or chat.
+    app.add_handler(TypeHandler(Update, _drop), group=-1)
     # 1. Commands. A report with a file arrives as a document whose *caption* is "/xong …";
     #    CommandHandler reads only message text, so that case gets its own caption handler.
     app.add_handler(CommandHandler("start", onboarding.start))

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.services.series import is_series_code
 from bot.services.tasks import Replied
 from handlers import drafts
-from handlers.adapt import actor_of, answer, attachment_of, command_tail, where_of
+from handlers.adapt import actor_of, answer, attachment_of, command_tail, text_of, where_of
 from handlers.context import Ctx
 
 
@@ -32,7 +32,7 @@ async def giao(update: Update, ctx: Ctx) -> None:
     source = message.reply_to_message
     if source is not None and not (source.from_user and source.from_user.id == ctx.bot.id):
         replied = Replied(
-            text=source.text or source.caption or "",
+            text=text_of(source),
             attachment=attachment_of(source),
             link=source.link,
         )
@@ -130,7 +130,7 @@ async def reply(update: Update, ctx: Ctx) -> None:
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None
     replied_to = message.reply_to_message.message_id
-    text = message.text or message.caption or ""
+    text = text_of(message)
     actor, where = actor_of(update), where_of(update)
     outcome = await ctx.services.drafts.on_reply(actor, where, replied_to, text)
     if outcome is None:

@@ -719,6 +719,11 @@ class InviteRepository:
     async def get(self, token: str) -> InviteRow | None:
         return await self._s.get(InviteRow, token)
 
+    async def by_request(self, key: str) -> InviteRow | None:
+        """The invitation a given /moi message made, if it made one."""
+        found = await self._s.execute(select(InviteRow).where(InviteRow.request_key == key))
+        return found.scalar_one_or_none()
+
 
 class HandledRepository:
     def __init__(self, session: AsyncSession) -> None:

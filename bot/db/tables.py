@@ -25,6 +25,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+# Every id a Telegram update or a button can name. PostgreSQL's INTEGER stops at 2**31 (a forged
+# "ack:2147483648" used to crash a handler); SQLite's INTEGER is already 64-bit, and only a column
+# declared exactly INTEGER PRIMARY KEY is its autoincrementing rowid, so SQLite keeps that type.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=False)
@@ -61,7 +66,7 @@ class Base(DeclarativeBase):
 
 class UnitRow(Base):
     __tablename__ = "units"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     aliases: Mapped[list[str]] = mapped_column(default=list)
@@ -71,11 +76,11 @@ class UnitRow(Base):
 
 class PersonRow(Base):
     __tablename__ = "people"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    unit_id: Mapped[int | None] = mapped_column(Id, ForeignKey("units.id"))
     language: Mapped[str | None] = mapped_column(String(8))
     can_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -87,8 +92,8 @@ class PersonRow(Base):
 
 class SupervisionRow(Base):
     __tablename__ = "supervision"
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"), primary_key=True)
 
 
 class SettingRow(Base):
@@ -110,33 +115,33 @@ class CounterRow(Base):
 
 class TaskRow(Base):
     __tablename__ = "tasks"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     content: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
     origin_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     attachment: Mapped[dict[str, Any] | None] = mapped_column()
-    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    assigner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    lead_unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"), index=True)
+    assigner_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id"))
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column()
     original_due: Mapped[datetime | None] = mapped_column()
     due: Mapped[datetime | None] = mapped_column(index=True)
     extension_count: Mapped[int] = mapped_column(Integer, default=0)
     acknowledged_at: Mapped[datetime | None] = mapped_column()
-    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    acknowledged_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     reported_at: Mapped[datetime | None] = mapped_column()
-    reported_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    reported_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     completed_at: Mapped[datetime | None] = mapped_column()
     result: Mapped[str | None] = mapped_column(Text)
     result_attachment: Mapped[dict[str, Any] | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
     # The conclusion or directive the task came from (a confirmed draft), if any.
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(Id, ForeignKey("documents.id"), index=True)
 
     # A recurring series' task for one period (migration 0008): one task per series and period,
     # so a restart or a second scan can never make two.
-    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"))
+    series_id: Mapped[int | None] = mapped_column(Id, ForeignKey("series.id"))
     series_period: Mapped[str | None] = mapped_column(String(16))
     __table_args__ = (UniqueConstraint("series_id", "series_period"),)
 
@@ -145,13 +150,13 @@ class DocumentRow(Base):
     """A source document (thông báo kết luận, công văn) whose items became tasks."""
 
     __tablename__ = "documents"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     number: Mapped[str | None] = mapped_column(String(64), index=True)  # "45/TB-UBND"
     issued: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(255))
     file_name: Mapped[str | None] = mapped_column(String(255))
-    created_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_by: Mapped[int] = mapped_column(Id, ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column()
 
 
@@ -159,8 +164,8 @@ class DraftRow(Base):
     """A conclusion read into task items, waiting for its author to correct and confirm it."""
 
     __tablename__ = "drafts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    author_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)  # the draft as the bot posted it
     header: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -170,9 +175,9 @@ class DraftRow(Base):
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()
     state: Mapped[str] = mapped_column(String(16))  # open | confirmed | cancelled
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     decided_at: Mapped[datetime | None] = mapped_column()
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    document_id: Mapped[int | None] = mapped_column(Id, ForeignKey("documents.id"))
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
 
 
@@ -180,12 +185,12 @@ class SeriesRow(Base):
     """A recurring task: each period's task is made from it at the start of the period."""
 
     __tablename__ = "series"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     content: Mapped[str] = mapped_column(Text)
-    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    lead_unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"))
     cooperating: Mapped[list[int]] = mapped_column(JSON, default=list)
-    assigner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    assigner_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id"))
     rule: Mapped[str] = mapped_column(String(32))
     rule_text: Mapped[str] = mapped_column(Text)
     next_period: Mapped[str] = mapped_column(String(16))
@@ -195,7 +200,7 @@ class SeriesRow(Base):
     source: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
-    ended_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    ended_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     end_reason: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (Index("ix_series_state_next_start", "state", "next_start"),)
 
@@ -204,18 +209,18 @@ class TaskUnitRow(Base):
     """Cooperating units (phối hợp) of a task."""
 
     __tablename__ = "task_cooperators"
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"), primary_key=True)
 
 
 class TaskEventRow(Base):
     """Append-only history: rows are inserted, never updated or deleted."""
 
     __tablename__ = "task_events"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column()
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -226,14 +231,14 @@ class TaskEventRow(Base):
 
 class ExtensionRow(Base):
     __tablename__ = "extension_requests"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
-    requested_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), index=True)
+    requested_by: Mapped[int] = mapped_column(Id, ForeignKey("people.id"))
     requested_at: Mapped[datetime] = mapped_column()
     proposed_due: Mapped[datetime] = mapped_column()
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     decided_at: Mapped[datetime | None] = mapped_column()
     granted_due: Mapped[datetime | None] = mapped_column()
 
@@ -242,8 +247,8 @@ class TaskMessageRow(Base):
     """Where a task's card or notice was posted, so later steps can edit it in place."""
 
     __tablename__ = "task_messages"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))
@@ -254,13 +259,13 @@ class PromptRow(Base):
     """A question the bot asked with ForceReply; the reply to it carries the answer."""
 
     __tablename__ = "prompts"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
-    extension_id: Mapped[int | None] = mapped_column(ForeignKey("extension_requests.id"))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    task_id: Mapped[int | None] = mapped_column(Id, ForeignKey("tasks.id"))
+    extension_id: Mapped[int | None] = mapped_column(Id, ForeignKey("extension_requests.id"))
+    person_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column()
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
 
@@ -268,13 +273,16 @@ class PromptRow(Base):
 class InviteRow(Base):
     __tablename__ = "invites"
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    unit_id: Mapped[int | None] = mapped_column(Id, ForeignKey("units.id"))
     role: Mapped[str] = mapped_column(String(32))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()
     used_by: Mapped[int | None] = mapped_column(BigInteger)
     used_at: Mapped[datetime | None] = mapped_column()
+    # The /moi message that made it ("m:chat:message"): Telegram delivering that message again
+    # gets the same link back instead of a second invite.
+    request_key: Mapped[str | None] = mapped_column(String(96), unique=True)
 
 
 class HandledRow(Base):
@@ -289,8 +297,8 @@ class NudgeRow(Base):
     """A planned nudge: one pending row per open task (its next one), kept after it goes out."""
 
     __tablename__ = "nudges"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     slot: Mapped[str] = mapped_column(String(96))
     due_at: Mapped[datetime] = mapped_column()
@@ -298,7 +306,7 @@ class NudgeRow(Base):
     created_at: Mapped[datetime] = mapped_column()
     done_at: Mapped[datetime | None] = mapped_column()
     urge_no: Mapped[int | None] = mapped_column(Integer)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     note: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         UniqueConstraint("task_id", "kind", "slot"),
@@ -314,10 +322,10 @@ class DeliveryRow(Base):
     was in flight) puts it back once, to be sent again marked as a repeat (`resent`)."""
 
     __tablename__ = "deliveries"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    person_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(16))
@@ -336,7 +344,7 @@ class DeliveryRow(Base):
     nudge_ids: Mapped[list[int] | None] = mapped_column(JSON)
     # A task card queued here rather than sent by a handler (a planned task becoming active):
     # where it lands is recorded as the task's message, so later steps edit it in place.
-    track_task_id: Mapped[int | None] = mapped_column(Integer)
+    track_task_id: Mapped[int | None] = mapped_column(Id)
     track_kind: Mapped[str | None] = mapped_column(String(16))
     # The running instance that claimed the row: start-up recovery takes back only the rows
     # of an instance that is gone, never those another live process is sending.
@@ -355,14 +363,14 @@ class ProgrammeImportRow(Base):
     even when two confirmations race."""
 
     __tablename__ = "programme_imports"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     imported_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     year: Mapped[int | None] = mapped_column(Integer)
     file_name: Mapped[str] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16))  # draft | imported | cancelled
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    assigner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
+    assigner_id: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column()
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -376,13 +384,13 @@ class ProgrammeItemRow(Base):
     `active_from`, the opening of the first working day of its month."""
 
     __tablename__ = "programme_items"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("programme_imports.id"), index=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    import_id: Mapped[int] = mapped_column(Id, ForeignKey("programme_imports.id"), index=True)
     row_no: Mapped[int] = mapped_column(Integer)  # the source row, as Excel numbers it
     seq: Mapped[int] = mapped_column(Integer)  # 1.. for the months of a "Hàng tháng" row
     number: Mapped[str | None] = mapped_column(String(32))  # STT as written
     content: Mapped[str] = mapped_column(Text)
-    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    lead_unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"))
     cooperating: Mapped[list[int]] = mapped_column(JSON, default=list)
     coop_text: Mapped[str | None] = mapped_column(Text)
     leader: Mapped[str | None] = mapped_column(Text)
@@ -390,7 +398,7 @@ class ProgrammeItemRow(Base):
     active_from: Mapped[datetime] = mapped_column()
     due: Mapped[datetime | None] = mapped_column()
     state: Mapped[str] = mapped_column(String(16))  # planned | active
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), unique=True)
+    task_id: Mapped[int | None] = mapped_column(Id, ForeignKey("tasks.id"), unique=True)
     __table_args__ = (
         UniqueConstraint("import_id", "row_no", "seq"),
         Index("ix_programme_items_state_active_from", "state", "active_from"),
@@ -402,7 +410,7 @@ class PublishedTallyRow(Base):
     and `/tonghop` for that period show these, whatever changed since (migration 0010)."""
 
     __tablename__ = "published_tallies"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)  # "week:2026-W48"
     period_start: Mapped[datetime] = mapped_column()
     period_end: Mapped[datetime] = mapped_column(index=True)

@@ -16,7 +16,7 @@ import yaml
 from bot.domain.model import UNIT_ROLES, Role
 from bot.domain.policy import PolicyError, calendar_overrides, policy_from
 from bot.domain.reportconfig import ReportSettingsError, report_settings_from
-from bot.domain.unitnames import fold
+from bot.domain.unitnames import derived_keys, fold, written_keys
 
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
@@ -25,6 +25,16 @@ FUTURE_KEYS = ("policy", "calendar", "reports")
 # in `extra` like the sections.
 TEXT_KEYS = ("name", "place")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+# What the database columns hold (bot/db/tables.py): PostgreSQL refuses longer values with a
+# traceback mid-import; SQLite would take them silently.
+MAX_ID = 2**63 - 1
+NAME_LENGTH = 255
+USERNAME_LENGTH = 64
+# A roster of thousands of people is a few hundred KB; more is not a roster.
+MAX_FILE_BYTES = 5_000_000
+# Values the file may hold once its aliases are expanded: a 1 KB "billion laughs" file expands to
+# hundreds of millions, which the reading would build before seeing anything wrong.
+MAX_NODES = 200_000
 
 
 class OrgFileError(Exception):
@@ -61,6 +71,8 @@ class OrgSpec:
     people: tuple[PersonSpec, ...] = ()
     # Sections other features read (policy:, calendar:, reports:), kept as written.
     extra: dict[str, Any] = field(default_factory=dict)
+    # "file:line: ..." for what is accepted but worth a look (a name two units share).
+    warnings: tuple[str, ...] = ()
 
 
 def _jsonable(value: Any) -> Any:
@@ -78,6 +90,67 @@ def _plain(node: yaml.Node) -> Any:
     return yaml.safe_load(yaml.serialize(node))
 
 
+class _BadValue(Exception):
+    """A scalar YAML reads but Python cannot hold (2027-02-30); `node` is where it is."""
+
+    def __init__(self, node: yaml.Node, problem: str) -> None:
+        super().__init__(problem)
+        self.node = node
+        self.problem = problem
+
+
+def _checked(node: yaml.Node) -> Any:
+    """_plain, telling which value could not be read, with its line."""
+    try:
+        return _plain(node)
+    except (ValueError, OverflowError, yaml.YAMLError):
+        pass
+    for child in _children(node):
+        _checked(child)
+    raise _BadValue(node, f"'{getattr(node, 'value', '')}' is not a real date or value")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _expanded_size(root: yaml.Node, name: str) -> None:
+    """Refuse a file whose aliases expand past MAX_NODES values, or refer to themselves,
+    before anything walks the expanded tree. Counted over the graph, once per node."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            busy.discard(key)
+            total = 1 + sum(sizes[id(c)] for c in _children(node))
+            if total > MAX_NODES:
+                raise OrgFileError(
+                    [
+                        f"{name}:{node.start_mark.line + 1}: the file holds more than "
+                        f"{MAX_NODES:,} values once its aliases (*name) are expanded; write the "
+                        "values out instead"
+                    ]
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in busy:
+            raise OrgFileError(
+                [f"{name}:{node.start_mark.line + 1}: an alias (*name) refers to itself"]
+            )
+        busy.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+
 def _key(mapping: yaml.Node, name: str) -> yaml.Node:
     """The key node itself: a block value starts on the line after its key."""
     return next((k for k, _ in mapping.value if str(k.value) == name), mapping)
@@ -87,9 +160,13 @@ class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
         self.problems: list[str] = []
+        self.warnings: list[str] = []
 
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
+
+    def warn(self, node: yaml.Node, message: str) -> None:
+        self.warnings.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
@@ -112,14 +189,30 @@ class _Reader:
             return None
         return str(node.value).strip()
 
-    def integer(self, node: yaml.Node | None, what: str) -> int | None:
+    def integer(self, node: yaml.Node | None, what: str, positive: bool = False) -> int | None:
         if node is None:
             return None
-        value = _plain(node) if isinstance(node, yaml.ScalarNode) else None
+        try:
+            value = _plain(node) if isinstance(node, yaml.ScalarNode) else None
+        except (ValueError, OverflowError, yaml.YAMLError):
+            value = None
+        example = "900001" if positive else "-1001000000010"
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(node, f"{what} must be a whole number (a Telegram id, like -1001000000010)")
+            self.fail(node, f"{what} must be a whole number (a Telegram id, like {example})")
+            return None
+        if positive and value <= 0:
+            self.fail(node, f"{what} {value} must be positive (a Telegram user id, like 900001)")
+            return None
+        if value == 0 or abs(value) > MAX_ID:
+            self.fail(node, f"{what} {value} is not a Telegram id (like {example})")
             return None
         return value
+
+    def bounded(self, node: yaml.Node | None, text: str | None, what: str, limit: int) -> bool:
+        if text is not None and node is not None and len(text) > limit:
+            self.fail(node, f"{what} is {len(text)} characters long; at most {limit}")
+            return False
+        return True
 
     def strings(self, node: yaml.Node | None, what: str) -> tuple[str, ...]:
         if node is None:
@@ -144,8 +237,11 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", exc)
         raise OrgFileError([f"{name}:{line}: not valid YAML ({problem})"]) from None
+    except RecursionError:
+        raise OrgFileError([f"{name}:1: the file is nested too deeply to be a roster"]) from None
     if root is None:
         raise OrgFileError([f"{name}:1: the file is empty"])
+    _expanded_size(root, name)
     top = reader.mapping(root, "the file")
     if top is None:
         raise OrgFileError(reader.problems)
@@ -168,7 +264,11 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
         if key not in FUTURE_KEYS:
             known = ", ".join(("leadership_chat", "units", "people", *FUTURE_KEYS, *TEXT_KEYS))
             reader.fail(_key(root, key), f"unknown key '{key}' (expected {known})")
-        extra[key] = _jsonable(_plain(value))
+        try:
+            extra[key] = _jsonable(_checked(value))
+        except _BadValue as exc:
+            reader.fail(exc.node, exc.problem)
+            continue
         try:
             if key == "policy":
                 policy_from(extra[key])
@@ -183,7 +283,7 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
             reader.fail(_key(root, key), str(exc))
     if reader.problems:
         raise OrgFileError(reader.problems)
-    return OrgSpec(leadership, tuple(units), tuple(people), extra)
+    return OrgSpec(leadership, tuple(units), tuple(people), extra, tuple(reader.warnings))
 
 
 def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
@@ -196,6 +296,7 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
     seen_codes: dict[str, int] = {}
     seen_chats: dict[int, str] = {}
     seen_names: dict[str, str] = {}
+    nodes: dict[str, yaml.Node] = {}
     for item in node.value:
         fields = reader.mapping(item, "a unit")
         if fields is None:
@@ -227,6 +328,10 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
                     fields["chat"], f"chat {chat} is already the chat of {seen_chats[chat]}"
                 )
             seen_chats[chat] = code or "?"
+        if not reader.bounded(fields.get("name"), name, "name", NAME_LENGTH):
+            name = None
+        for alias in aliases:
+            reader.bounded(fields.get("aliases"), alias, "an alias", NAME_LENGTH)
         if code and name:
             # One written name must lead to one unit, or a task could land with the wrong one.
             for written, where in (
@@ -239,7 +344,52 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
                 if other.upper() != code.upper():
                     reader.fail(where, f"'{written}' already names unit {other}")
             out.append(UnitSpec(code, name, aliases, chat))
+            nodes[code] = fields["name"]
+    _shared_names(reader, out, nodes)
     return out
+
+
+def _shared_names(reader: _Reader, units: list[UnitSpec], nodes: dict[str, yaml.Node]) -> None:
+    """Warn where a shorter name two units answer to once accents and "Phòng"/"Ban" are dropped
+    ("Kinh tế" for "Phòng Kinh tế" and "Ban Kinh tế"). A real configuration, so not refused: a
+    command naming it asks which unit is meant. A name written for one unit wins over the same
+    name derived from another: said too, as it decides where such a task goes."""
+    written: dict[str, UnitSpec] = {}
+    for unit in units:
+        for key in written_keys(unit.code, unit.name, unit.aliases):
+            written.setdefault(key, unit)
+            written.setdefault(key.replace(" ", ""), unit)
+    derived: dict[str, list[UnitSpec]] = {}
+    told: set[tuple[str, ...]] = set()
+    for unit in units:
+        own = written_keys(unit.code, unit.name, unit.aliases)
+        for key in sorted(derived_keys(unit.code, unit.name, unit.aliases) - own):
+            for variant in (key, key.replace(" ", "")):
+                holder = written.get(variant)
+                if holder is not None and holder is not unit:
+                    pair = (unit.code, holder.code, "written")
+                    if pair not in told:
+                        told.add(pair)
+                        reader.warn(
+                            nodes[unit.code],
+                            f"'{key}' (from {unit.code}, {unit.name}) is written as a name of "
+                            f"{holder.code} ({holder.name}): a command naming it goes to "
+                            f"{holder.code}",
+                        )
+                    continue
+                sharing = derived.setdefault(variant, [])
+                for other in sharing:
+                    pair = (other.code, unit.code, "derived")
+                    if other is not unit and pair not in told:
+                        told.add(pair)
+                        reader.warn(
+                            nodes[unit.code],
+                            f"'{key}' names both {other.code} ({other.name}) and {unit.code} "
+                            f"({unit.name}) once accents and 'Phòng', 'Ban' are dropped: a "
+                            "command naming it will ask which unit is meant (write the code)",
+                        )
+                if unit not in sharing:
+                    sharing.append(unit)
 
 
 def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[PersonSpec]:
@@ -262,7 +412,7 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
                     _key(item, key),
                     f"unknown key '{key}' in a person (expected {', '.join(allowed)})",
                 )
-        tid = reader.integer(fields.get("telegram_id"), "telegram_id")
+        tid = reader.integer(fields.get("telegram_id"), "telegram_id", positive=True)
         if "telegram_id" not in fields:
             reader.fail(item, "a person needs a telegram_id, like 'telegram_id: 900001'")
         elif tid is not None and tid in seen:
@@ -272,6 +422,8 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
         name = reader.string(fields.get("name"), "name")
         if "name" not in fields:
             reader.fail(item, "a person needs a name")
+        if not reader.bounded(fields.get("name"), name, "name", NAME_LENGTH):
+            name = None
         role_text = reader.string(fields.get("role"), "role")
         role: Role | None = None
         if "role" not in fields:
@@ -297,6 +449,8 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
         if language is not None and language not in ("vi", "en"):
             reader.fail(fields["language"], "language must be vi or en")
         username = reader.string(fields.get("username"), "username")
+        if not reader.bounded(fields.get("username"), username, "username", USERNAME_LENGTH):
+            username = None
         if tid is not None and name and role is not None:
             out.append(PersonSpec(tid, name, role, unit, supervises, username, language))
     return out
@@ -304,6 +458,8 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
 
 def read_org_file(path: Path) -> OrgSpec:
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise OrgFileError([f"{path}: larger than {MAX_FILE_BYTES:,} bytes: not a roster"])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise OrgFileError([f"{path}: cannot read ({exc.strerror})"]) from None

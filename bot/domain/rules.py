@@ -79,6 +79,30 @@ def can_view_all(person: Person) -> bool:
     return person.role in LEADER_ROLES or person.role in (Role.OFFICE, Role.ADMIN)
 
 
+class Visibility(StrEnum):
+    """Who reads which tasks (DONDOC_VISIBILITY)."""
+
+    PUBLIC = "public"  # everyone on the roster reads every unit's tasks (công khai)
+    UNIT = "unit"  # a unit's people read their own unit's; leaders and the office read all
+
+
+def may_see(
+    person: Person,
+    visibility: Visibility,
+    unit_id: int | None,
+    cooperating: tuple[int, ...] = (),
+    admin: bool = False,
+) -> bool:
+    """The one rule behind /viec, /nv, /lich, /tonghop and /baocao: may this person read the
+    tasks, history, schedule or figures of a unit (`unit_id`; None for every unit at once)?
+    For one task, its cooperating units count as well: a unit that works on it reads it."""
+    if visibility is Visibility.PUBLIC or can_view_all(person) or admin:
+        return True
+    if person.role not in UNIT_ROLES or person.unit_id is None or unit_id is None:
+        return False
+    return person.unit_id == unit_id or person.unit_id in cooperating
+
+
 def ack_allowed(task: Task) -> Denied | None:
     if not task.is_open:
         return Denied.CLOSED

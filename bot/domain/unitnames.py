@@ -41,41 +41,73 @@ def _squash(key: str) -> str:
     return key.replace(" ", "")
 
 
+def written_keys(code: str, name: str, aliases: Iterable[str]) -> set[str]:
+    """What a unit is written as: its code, name and aliases, folded."""
+    return {k for k in (fold(code), fold(name), *(fold(a) for a in aliases)) if k}
+
+
+def derived_keys(code: str, name: str, aliases: Iterable[str]) -> set[str]:
+    """What a unit is also called: "Kinh tế" for "Phòng Kinh tế", "Phòng TCKH" for "TCKH"."""
+    keys = set()
+    for key in written_keys(code, name, aliases):
+        for prefix in _PREFIXES:
+            if key.startswith(prefix):
+                keys.add(key.removeprefix(prefix))
+        keys.add("phong " + key)
+    return {k for k in keys if k}
+
+
 @dataclass(frozen=True, slots=True)
 class UnitMatch:
     units: tuple[Unit, ...]  # lead first
     rest: str  # the text after the unit list, untouched
     unknown: str | None = None  # a word where a unit was expected
     suggestions: tuple[str, ...] = ()
+    ambiguous: tuple[Unit, ...] = ()  # the units `unknown` could mean, when it names several
 
 
 class UnitDirectory:
     def __init__(self, units: Iterable[Unit]) -> None:
         self._units = list(units)
         self._keys: dict[str, Unit] = {}
+        # A derived name two units share ("Kinh tế" from "Phòng Kinh tế" and "Ban Kinh tế")
+        # names neither: a task must not land with the first one by code order.
+        self._shared: dict[str, list[Unit]] = {}
         # What a unit is written as (code, name, aliases) wins over what is derived from it
         # ("Kinh tế" from "Phòng Kinh tế"), so a unit whose alias is "Kinh tế" keeps it.
         for derived in (False, True):
+            level: dict[str, Unit] = {}
             for unit in self._units:
                 for key in self._keys_of(unit, derived):
-                    self._keys.setdefault(key, unit)
-                    self._keys.setdefault(_squash(key), unit)
+                    for variant in {key, _squash(key)}:
+                        if variant in self._keys:
+                            continue
+                        other = level.setdefault(variant, unit)
+                        # Written names cannot collide (the roster import refuses that), so
+                        # only derived ones are shared; among written ones the first stays.
+                        if other is not unit and derived:
+                            shared = self._shared.setdefault(variant, [other])
+                            if unit not in shared:
+                                shared.append(unit)
+            for key, unit in level.items():
+                if key not in self._shared:
+                    self._keys[key] = unit
         self._scan: dict[str, tuple[Unit, ...]] = {}
         self._names: list[tuple[str, Unit]] = []
         self._build_scan()
 
     @staticmethod
     def _keys_of(unit: Unit, derived: bool) -> set[str]:
-        base = {fold(unit.code), fold(unit.name), *(fold(a) for a in unit.aliases)}
-        if not derived:
-            return {k for k in base if k}
-        keys = set()
-        for key in base:
-            for prefix in _PREFIXES:
-                if key.startswith(prefix):
-                    keys.add(key.removeprefix(prefix))
-            keys.add("phong " + key)
-        return {k for k in keys if k}
+        make = derived_keys if derived else written_keys
+        return make(unit.code, unit.name, unit.aliases)
+
+    def ambiguous(self, text: str) -> tuple[Unit, ...]:
+        """The units a name could mean when it names more than one (else empty)."""
+        key = fold(text)
+        if key in self._keys:
+            return ()
+        shared = self._shared.get(key) or self._shared.get(_squash(key)) or ()
+        return tuple(sorted(shared, key=lambda u: u.id))  # as the roster lists them
 
     def _build_scan(self) -> None:
         """The index used to read units inside running text (``match_at``).
@@ -198,6 +230,10 @@ class UnitDirectory:
                 i = self._skip_words(tokens, i, ("chu tri", "phoi hop", "giao"))
                 hit = self._longest(tokens, i)
                 if hit is None:
+                    shared = self._longest_shared(tokens, i)
+                    if shared is not None:
+                        phrase, units = shared
+                        return UnitMatch(tuple(found), text[last_end:], phrase, (), units)
                     if not found or tokens[i - 1][0] in ",;+":
                         word = tokens[i][0] if i < len(tokens) else ""
                         if found and not word:
@@ -243,6 +279,19 @@ class UnitDirectory:
             unit = self.find(phrase)
             if unit is not None:
                 return unit, j
+        return None
+
+    def _longest_shared(
+        self, tokens: Sequence[tuple[str, int, int]], i: int
+    ) -> tuple[str, tuple[Unit, ...]] | None:
+        """The longest phrase from token i that several units answer to."""
+        for j in range(min(len(tokens), i + MAX_KEY_WORDS), i, -1):
+            if any(t[0] in ",;+" for t in tokens[i:j]):
+                continue
+            phrase = " ".join(t[0] for t in tokens[i:j]).rstrip(":")
+            units = self.ambiguous(phrase)
+            if units:
+                return phrase, units
         return None
 
     @staticmethod

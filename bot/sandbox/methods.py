@@ -142,6 +142,7 @@ class BotApi:
         name = method.lower()
         handler = self._handlers.get(name)
         if handler is None:
+            state.refused.append((method, "method not found"))
             return 400, bad_request("method not found").to_json()
         polling = name == "getupdates"
         if not polling:
@@ -160,6 +161,7 @@ class BotApi:
                 await self._sleep(delay[0])
             return 200, {"ok": True, "result": result}
         except ApiError as error:
+            state.refused.append((method, error.description))
             return error.status, error.to_json()
         finally:
             if not polling:

@@ -247,6 +247,8 @@ class FakeTelegram:
         self.rate_limited_per_chat: dict[int, int] = {}
         self.calls: list[tuple[str, JsonDict]] = []
         """Every Bot API call as ``(method, params)``; JSON params decoded, uploads summarized."""
+        self.refused: list[tuple[str, str]] = []
+        """Every call answered with an error, as ``(method, description)``."""
 
         self.users: dict[int, SandboxUser] = {}
         self.chats: dict[int, SandboxChat] = {}
@@ -427,6 +429,14 @@ class FakeTelegram:
             self._enqueue("message", public_message(message))
         self._emit({"type": "message", "chat_id": chat.id, "message": self._view(message)})
         return self._view(message)
+
+    def inject(self, kind: str, payload: JsonDict) -> int:
+        """Queue a raw update of any kind (a channel post, a callback on an inline message, what
+        a modified client sends): the bot must cope with whatever Telegram can deliver.
+        Returns the update id."""
+        update_id = self._next_update_id
+        self._enqueue(kind, payload)
+        return update_id
 
     def redeliver(self, message: JsonDict) -> None:
         """Deliver a person's message to the bot once more, as Telegram does when the bot died

@@ -546,7 +546,7 @@ class ChasingService:
                 return Outcome(t("unregistered_chat", lang, **await core.examples(uow)))
             task = await uow.tasks.by_code(normalize_code(ref))
             if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(ref)))
+                return Outcome(t("task_not_found", lang, code=render.echo(ref)))
             if can_decide(person, task) is Denied.NOT_DECIDER and person.role is not Role.OFFICE:
                 return Outcome(t("denied.not_urger", lang))
             if task.status not in ACTIVE:
@@ -590,11 +590,20 @@ class ChasingService:
             if word:
                 task = await uow.tasks.by_code(normalize_code(word))
                 if task is not None:
+                    if not core.may_see(
+                        person, actor, task.lead_unit_id, task.cooperating_unit_ids
+                    ):
+                        return Outcome(render.not_visible(person, units, lang, "/lich", task.code))
                     task_ids, scope = [task.id], task.code
                 else:
-                    unit = UnitDirectory(units).find(word)
+                    directory = UnitDirectory(units)
+                    unit = directory.find(word)
+                    if unit is None and (shared := directory.ambiguous(word)):
+                        return Outcome(render.ambiguous_unit(word, shared, lang))
                     if unit is None:
-                        return Outcome(t("task_not_found", lang, code=esc(word)))
+                        return Outcome(t("task_not_found", lang, code=render.echo(word)))
+                    if not core.may_see(person, actor, unit.id):
+                        return Outcome(render.not_visible(person, units, lang, "/lich"))
                     task_ids = [x.id for x in await uow.tasks.open_tasks(unit.id, limit=10_000)]
                     scope = render.unit_name(unit)
             elif person.unit_id is not None and person.role in (Role.HEAD, Role.DEPUTY, Role.STAFF):

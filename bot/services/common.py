@@ -13,6 +13,7 @@ from bot.db.instance import instance_id
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.domain.model import Person, Role
 from bot.domain.policy import Policy, calendar_overrides, policy_from
+from bot.domain.rules import Visibility, may_see
 from bot.text import render
 
 
@@ -29,6 +30,7 @@ class CoreConfig:
     org_place: str = ""
     # This running instance, recorded on the messages it claims (start-up recovery).
     instance: str = field(default_factory=instance_id)
+    visibility: Visibility = Visibility.PUBLIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,13 @@ class Core:
                 source="settings",
             )
         return person
+
+    def may_see(
+        self, person: Person, actor: Actor, unit_id: int | None, cooperating: tuple[int, ...] = ()
+    ) -> bool:
+        """The visibility rule (rules.may_see) with this deployment's setting."""
+        admin = actor.telegram_id in self.config.admins
+        return may_see(person, self.config.visibility, unit_id, cooperating, admin)
 
     def lang_of(self, person: Person | None, actor: Actor | None = None) -> str:
         if person is not None and person.language:

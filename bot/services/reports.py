@@ -43,7 +43,7 @@ from bot.services.common import ORG_TEXT, Actor, Core, Where
 from bot.services.decisions import DecisionService
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
-from bot.text.render import esc, examples
+from bot.text.render import ambiguous_unit, echo, esc, examples
 from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tally_text
 from bot.text.reports import moment as moment_text
 
@@ -415,15 +415,21 @@ class ReportService:
         if rest:
             directory = UnitDirectory(u for u in units)
             unit = directory.find(rest)
+            if unit is None and (shared := directory.ambiguous(rest)):
+                return Answer(Outcome(ambiguous_unit(rest, shared, lang)))
             if unit is None:
                 codes = ", ".join(u.code for u in directory.units)
-                return Answer(Outcome(t("unknown_unit_list", lang, word=esc(rest), codes=codes)))
-        if not self._sees_all(actor, person):
-            own = next((u for u in units if u.id == person.unit_id), None)
+                return Answer(Outcome(t("unknown_unit_list", lang, word=echo(rest), codes=codes)))
+        # A unit's people get their own unit's figures unless they name another; whether they
+        # may is the visibility rule, the same as for /viec, /nv and /lich.
+        own = next((u for u in units if u.id == person.unit_id), None)
+        if unit is not None and not self.core.may_see(person, actor, unit.id):
+            if own is None:
+                return Answer(Outcome(t("report.no_unit", lang)))
+            return Answer(Outcome(t("report.denied_unit", lang, unit=esc(own.name))))
+        if unit is None and not self._sees_all(actor, person):
             if own is None or person.role not in UNIT_ROLES:
                 return Answer(Outcome(t("report.no_unit", lang)))
-            if unit is not None and unit.id != own.id:
-                return Answer(Outcome(t("report.denied_unit", lang, unit=esc(own.name))))
             unit = own
         async with self.core.uow() as uow:
             published = await uow.published.of_period(period)
@@ -517,7 +523,7 @@ class ReportService:
         person, lang, refusal, _ = await self._who(actor, where)
         if refusal is not None or person is None:
             return Answer(Outcome(refusal))
-        if not self._sees_all(actor, person):
+        if not self.core.may_see(person, actor, None):  # every unit's figures
             return Answer(Outcome(t("report.denied", lang)))
         now = self.core.clock.now().astimezone(self.core.config.tz)
         try:

@@ -220,7 +220,7 @@ class RosterService:
                 role = None
             if role is None or role not in UNIT_ROLES:
                 return Outcome(
-                    t("invite.bad_role", lang, role=render.esc(role_word))
+                    t("invite.bad_role", lang, role=render.echo(role_word))
                     + "\n"
                     + t("usage.moi", lang, **await self.core.examples(uow))
                 )
@@ -229,19 +229,32 @@ class RosterService:
             if unit is None:
                 return Outcome(render.unknown_unit(unit_text, directory, lang, "usage.moi"))
             now = self.core.clock.now()
-            token = secrets.token_urlsafe(24)  # 32 characters of [A-Za-z0-9_-]
-            expires = now + timedelta(days=INVITE_DAYS)
-            await uow.invites.add(
-                InviteRow(
-                    token=token,
-                    unit_id=unit.id,
-                    role=role.value,
-                    created_by=person.id if person else None,
-                    created_at=now,
-                    expires_at=expires,
-                )
+            # Telegram delivers a message again when the bot died before confirming it: the
+            # same /moi gets the same link back, not a second live invitation. The unit and role
+            # are part of the key: the message edited to ask for another role is another ask.
+            key = (
+                f"m:{where.chat_id}:{where.message_id}:{unit.id}:{role.value}"
+                if where.message_id
+                else None
             )
-            await uow.commit()
+            earlier = await uow.invites.by_request(key) if key else None
+            if earlier is not None:
+                token, expires = earlier.token, earlier.expires_at
+            else:
+                token = secrets.token_urlsafe(24)  # 32 characters of [A-Za-z0-9_-]
+                expires = now + timedelta(days=INVITE_DAYS)
+                await uow.invites.add(
+                    InviteRow(
+                        token=token,
+                        unit_id=unit.id,
+                        role=role.value,
+                        created_by=person.id if person else None,
+                        created_at=now,
+                        expires_at=expires,
+                        request_key=key,
+                    )
+                )
+                await uow.commit()
         link = f"https://t.me/{self.core.config.bot_username}?start={token}"
         return Outcome(
             t(

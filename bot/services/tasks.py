@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -86,6 +87,9 @@ def _bare_deadline(text: str, now: datetime, calendar: WorkCalendar) -> ParsedDe
         return None
 
 
+_CODE_NUMBER = re.compile(r"[0-9]{1,12}")
+
+
 def task_code(number: int) -> str:
     return f"{TASK_PREFIX}{number:04d}"
 
@@ -94,7 +98,11 @@ def normalize_code(text: str) -> str:
     """ "nv42", "NV-0042", "42" all name NV-0042."""
     raw = text.strip().upper().replace(" ", "")
     raw = raw.removeprefix("NV").lstrip("-_")
-    return task_code(int(raw)) if raw.isdigit() else text.strip().upper()
+    # ASCII digits, and few: "²³" passes str.isdigit() but not int(), and a 5,000-digit number
+    # is past what int() reads. Anything else is looked up as written, and not found.
+    if _CODE_NUMBER.fullmatch(raw):
+        return task_code(int(raw))
+    return text.strip().upper()
 
 
 def _attachment_title(replied: Replied | None) -> str:
@@ -1035,7 +1043,10 @@ class TaskService:
             )
             messages = await self._decide(uow, person, task, request, approve, granted, now)
             view = await self._view(uow, await uow.tasks.get(task.id) or task)
-            messages += await self._refresh_cards(uow, view)
+            if approve:
+                # A refusal leaves the card as it was (same deadline, same status): editing it
+                # to identical content is refused by Telegram ("message is not modified").
+                messages += await self._refresh_cards(uow, view)
             messages += await prompts.close_prompts(
                 core,
                 uow,
@@ -1290,6 +1301,8 @@ class TaskService:
                 scope = directory.find(unit_text)
                 if scope is None:
                     return Outcome(render.unknown_unit(unit_text, directory, lang))
+                if not core.may_see(person, actor, scope.id):
+                    return Outcome(render.not_visible(person, units, lang, "/viec"))
             elif not can_view_all(person):
                 if person.unit_id is None:
                     return Outcome(t("list.no_unit", lang, **await core.examples(uow)))
@@ -1315,7 +1328,10 @@ class TaskService:
                 return Outcome(t("usage.nv", lang))
             task = await self._find_task(uow, ref.split()[0])
             if task is None:
-                return Outcome(t("task_not_found", lang, code=esc(ref.split()[0])))
+                return Outcome(t("task_not_found", lang, code=render.echo(ref.split()[0])))
+            if not core.may_see(person, actor, task.lead_unit_id, task.cooperating_unit_ids):
+                units_all = await uow.units.all(include_inactive=True)
+                return Outcome(render.not_visible(person, units_all, lang, "/viec", task.code))
             view = await self._view(uow, task)
             events = await uow.tasks.events(task.id)
             people = await uow.people.by_ids(e.actor_id for e in events if e.actor_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
+from bot.text.catalog_edges import M_EDGES
 from bot.text.catalog_history import M_HISTORY
 from bot.text.catalog_intake import M_INTAKE
 from bot.text.catalog_layout import M_LAYOUT
@@ -868,6 +869,7 @@ M.update(M_PILOT)
 M.update(M_OPS)
 M.update(M_LAYOUT)
 M.update(M_INTAKE)
+M.update(M_EDGES)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

@@ -179,6 +179,27 @@ M_PILOT: dict[str, dict[str, str]] = {
         "vi": "cần sqlite+aiosqlite:///duong/dan/tep.db hoặc postgresql+asyncpg://user@host/db",
         "en": "expected sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db",
     },
+    "settings.db_url.unreadable": {
+        "vi": "không đọc được địa chỉ ({error}); cần sqlite+aiosqlite:///duong/dan/tep.db hoặc"
+        " postgresql+asyncpg://user@host/db",
+        "en": "not a readable URL ({error}); expected sqlite+aiosqlite:///path/to/file.db or"
+        " postgresql+asyncpg://user@host/db",
+    },
+    "settings.db_url.slashes": {
+        "vi": "đường dẫn SQLite cần ba dấu gạch chéo, ví dụ sqlite+aiosqlite:///data/dondoc.db",
+        "en": "an SQLite path takes three slashes, like sqlite+aiosqlite:///data/dondoc.db",
+    },
+    "settings.db_url.no_file": {
+        "vi": "cần tên tệp sau sqlite+aiosqlite:///, ví dụ sqlite+aiosqlite:///data/dondoc.db"
+        " (cơ sở dữ liệu trong bộ nhớ sẽ mất mỗi lần khởi động lại)",
+        "en": "expected a file after sqlite+aiosqlite:///, like sqlite+aiosqlite:///data/"
+        "dondoc.db (a database in memory would be lost at every restart)",
+    },
+    "settings.db_url.no_name": {
+        "vi": "cần tên cơ sở dữ liệu, ví dụ postgresql+asyncpg://user@host/dondoc",
+        "en": "expected a database name, like postgresql+asyncpg://user@host/dondoc",
+    },
+    "cli.roster_warning": {"vi": "lưu ý: {warning}", "en": "warning: {warning}"},
     "settings.tz": {
         "vi": "cần tên múi giờ IANA, ví dụ Asia/Ho_Chi_Minh",
         "en": "expected an IANA time zone like Asia/Ho_Chi_Minh",

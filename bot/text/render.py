@@ -52,6 +52,15 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+ECHO_LIMIT = 60
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """What someone typed, said back to them ("no task «…»"): clipped, then escaped, so a
+    4,000-character word cannot push the reply past Telegram's 4,096."""
+    return esc(clip(text, limit))
+
+
 def mention(person: Person) -> str:
     return f'<a href="tg://user?id={person.telegram_id}">{esc(person.name)}</a>'
 
@@ -80,9 +89,33 @@ def examples(units: Iterable[Unit]) -> dict[str, str]:
     return {"ex_unit": codes[0], "ex_unit2": codes[-1], "ex_units": ",".join(codes)}
 
 
+def ambiguous_unit(word: str, units: Sequence[Unit], lang: str) -> str:
+    """ "Có phải: KT (Phòng Kinh tế) hay BKT (Ban Kinh tế)?": a name several units share."""
+    named = [f"{esc(u.code)} ({esc(u.name)})" for u in units]
+    choices = ", ".join(named[:-1]) + f" {t('unit.or', lang)} " + named[-1]
+    return t("unit.ambiguous", lang, choices=choices, word=echo(word), code=esc(units[0].code))
+
+
+def not_visible(
+    person: Person, units: Iterable[Unit], lang: str, command: str, code: str | None = None
+) -> str:
+    """Why DONDOC_VISIBILITY=unit keeps a unit's tasks (or task `code`) from this person, with
+    what they may ask instead."""
+    own = next((u for u in units if u.id == person.unit_id), None)
+    if own is None:
+        return t("visibility.no_unit", lang)
+    if code is not None:
+        return t("visibility.denied_task", lang, code=esc(code), unit=unit_name(own))
+    example = f"{command} {own.code}"
+    return t("visibility.denied_unit", lang, unit=unit_name(own), command=esc(example))
+
+
 def unknown_unit(word: str, directory: UnitDirectory, lang: str, usage: str = "") -> str:
     """ "No unit called «X». Did you mean: …?" with the closest codes, or every code when
     nothing is close; then the command's usage line, if given."""
+    shared = directory.ambiguous(word)
+    if shared:
+        return ambiguous_unit(word, shared, lang)
     word = clip(word.strip(), 60)
     suggestions = directory.suggest(word) if word else ()
     if suggestions:

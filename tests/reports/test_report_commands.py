@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Callable
@@ -28,8 +29,14 @@ from support import (
 )
 
 from bot.domain.orgfile import parse_org
+from bot.domain.rules import Visibility
 
 SCRIPT = Path(sys.executable).parent / "dondoc"
+
+
+def unit_visibility(world: World) -> None:
+    core = world.services.core
+    core.config = dataclasses.replace(core.config, visibility=Visibility.UNIT)
 
 
 def at(day: int, month: int, hour: int = 9, minute: int = 0, year: int = 2026) -> datetime:
@@ -54,6 +61,10 @@ async def test_tonghop_for_leaders_and_for_a_unit_head(world: World) -> None:
     own = world.bot_texts(TCKH_CHAT)[-2]
     assert own.startswith("📊 Tổng hợp nhiệm vụ — Phòng Tài chính - Kế hoạch")
     assert "QLDT" not in own
+    # Another unit's figures: public by default (DONDOC_VISIBILITY), refused with "unit".
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/tonghop QLDT")
+    assert world.bot_texts(TCKH_CHAT)[-2].startswith("📊 Tổng hợp nhiệm vụ — Phòng Quản lý đô thị")
+    unit_visibility(world)
     await world.say(TCKH_CHAT, TCKH_HEAD, "/tonghop QLDT")
     assert "chỉ xem được số liệu của đơn vị mình (Phòng Tài chính - Kế hoạch)" in world.last_text(
         TCKH_CHAT
@@ -91,6 +102,7 @@ async def test_baocao_sends_the_workbook(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH,QLDT Rà soát vỉa hè hạn 15/12")
     world.clock.set(at(27, 11, 10))
+    unit_visibility(world)  # public (the default) lets everyone on the roster have it
     await world.say(TCKH_CHAT, TCKH_HEAD, "/baocao")
     assert "Chỉ lãnh đạo UBND, Văn phòng và quản trị viên" in world.last_text(TCKH_CHAT)
     assert documents(world, TCKH_CHAT) == []
@@ -228,5 +240,6 @@ async def test_reports_may_be_asked_for_in_the_all_units_group(world: World) -> 
     own = world.bot_texts(all_units)[-2]
     assert own.startswith("📊 Tổng hợp nhiệm vụ — Phòng Quản lý đô thị")
     assert "TCKH" not in own
+    unit_visibility(world)
     await world.say(all_units, QLDT_HEAD, "/baocao")
     assert "Chỉ lãnh đạo UBND, Văn phòng và quản trị viên" in world.last_text(all_units)

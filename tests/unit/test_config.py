@@ -21,6 +21,7 @@ VARIABLES = (
     "DONDOC_LANGUAGE",
     "DONDOC_ADMINS",
     "DONDOC_REVIEW",
+    "DONDOC_VISIBILITY",
     "DONDOC_OFFICE_START",
     "DONDOC_OFFICE_END",
     "DONDOC_LUNCH_BREAK",
@@ -71,6 +72,7 @@ def test_defaults() -> None:
     assert s.language == "vi"
     assert s.admins == []
     assert s.review is True
+    assert s.visibility == "public"
     assert s.office_start_time == time(8, 0)
     assert s.office_end_time == time(17, 0)
     assert s.org_file is None
@@ -174,6 +176,18 @@ def test_review_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
         (
             "DONDOC_ADMINS",
             "900001,abc",
+            "Bad setting DONDOC_ADMINS: "
+            "expected Telegram user ids separated by commas, like 900001,900002",
+        ),
+        (
+            "DONDOC_ADMINS",
+            "9223372036854775808",
+            "Bad setting DONDOC_ADMINS: "
+            "expected Telegram user ids separated by commas, like 900001,900002",
+        ),
+        (
+            "DONDOC_ADMINS",
+            "900001,²³",
             "Bad setting DONDOC_ADMINS: "
             "expected Telegram user ids separated by commas, like 900001,900002",
         ),

@@ -240,7 +240,7 @@ def test_non_integer_telegram_id_and_leadership_chat() -> None:
     )
     assert problems(text) == [
         "org.yaml:1: leadership_chat must be a whole number (a Telegram id, like -1001000000010)",
-        "org.yaml:3: telegram_id must be a whole number (a Telegram id, like -1001000000010)",
+        "org.yaml:3: telegram_id must be a whole number (a Telegram id, like 900001)",
     ]
 
 

@@ -292,3 +292,18 @@ def test_usage_examples_name_the_rosters_units_or_fall_back() -> None:
     assert examples([]) == {}
     assert "/giao TCKH,QLDT " in t("usage.giao", "vi", **examples([]))
     assert "/dangky TCKH</code>" in t("unregistered_chat", "en")
+
+
+def test_a_derived_name_two_units_share_names_neither() -> None:
+    kt = Unit(1, "KT", "Phòng Kinh tế")
+    bkt = Unit(2, "BKT", "Ban Kinh tế")
+    directory = UnitDirectory([bkt, kt][::-1])
+    assert directory.find("Kinh tế") is None and directory.find("kinhte") is None
+    assert directory.ambiguous("Kinh tế") == (kt, bkt)
+    assert directory.find("Ban Kinh tế") is bkt and directory.find("Phòng Kinh tế") is kt
+    assert directory.ambiguous("KT") == ()
+    match = directory.parse_list("Kinh tế báo cáo số liệu")
+    assert match.unknown == "Kinh tế" and match.ambiguous == (kt, bkt) and match.units == ()
+    # A name written for a unit (an alias) is that unit's, not shared.
+    owned = UnitDirectory([kt, Unit(2, "BKT", "Ban Kinh tế", ("Kinh tế",))])
+    assert owned.find("Kinh tế") is not None and owned.find("Kinh tế").code == "BKT"
