@@ -212,7 +212,7 @@ class TaskService:
 
     def _deadline_error(self, exc: DeadlineError, lang: str, text: str) -> str:
         """The parser's own finding (which date passed, which weekday disagrees) quoted back,
-        rather than the whole command: "«20/11/2026» vừa qua" says what to fix."""
+        rather than the whole command: "“20/11/2026” vừa qua" says what to fix."""
         params = exc.params
         day = self.core.calendar.add_working_days(self._local_now().date(), 5)
         key = f"deadline.{exc.code.value}"

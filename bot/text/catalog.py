@@ -22,15 +22,15 @@ LANGUAGES = ("vi", "en")
 M: dict[str, dict[str, str]] = {
     # --- who may use the bot -------------------------------------------------------------------
     "not_registered": {
-        "vi": "Xin lỗi, bạn chưa có trong danh sách cán bộ của UBND nên bot chưa thể nhận lệnh này."
-        "\nHãy nhờ Văn phòng gửi cho bạn đường dẫn mời (lệnh /moi) hoặc thêm bạn vào danh sách."
-        "\nMã Telegram của bạn: <code>{telegram_id}</code>",
+        "vi": "Xin lỗi, đồng chí chưa có trong danh sách cán bộ của UBND nên bot chưa thể nhận lệnh này."
+        "\nHãy nhờ Văn phòng gửi cho đồng chí đường dẫn mời (lệnh /moi) hoặc thêm đồng chí vào danh sách."
+        "\nMã Telegram của đồng chí: <code>{telegram_id}</code>",
         "en": "Sorry, you are not on the committee's roster yet, so the bot cannot take this command."
         "\nAsk the office for an invitation link (the /moi command) or to add you to the roster."
         "\nYour Telegram id: <code>{telegram_id}</code>",
     },
     "not_registered.short": {
-        "vi": "Bạn chưa có trong danh sách cán bộ của UBND. Hãy nhờ Văn phòng gửi đường dẫn mời.",
+        "vi": "Đồng chí chưa có trong danh sách cán bộ của UBND. Hãy nhờ Văn phòng gửi đường dẫn mời.",
         "en": "You are not on the committee's roster yet. Ask the office for an invitation link.",
     },
     "unregistered_chat.short": {
@@ -74,7 +74,7 @@ M: dict[str, dict[str, str]] = {
         "en": "Only an administrator or the office may create invitation links.",
     },
     "denied.closed": {
-        "vi": "Nhiệm vụ {code} ở trạng thái «{status}», không thể thực hiện thao tác này.",
+        "vi": "Nhiệm vụ {code} ở trạng thái “{status}”, không thể thực hiện thao tác này.",
         "en": "Task {code} is {status}; this can no longer be done.",
     },
     "denied.already_acknowledged": {
@@ -178,12 +178,12 @@ M: dict[str, dict[str, str]] = {
     },
     # --- bad input --------------------------------------------------------------------------
     "unknown_unit": {
-        "vi": "Không tìm thấy đơn vị «{word}». Có phải: {suggestions}?",
-        "en": "No unit called «{word}». Did you mean: {suggestions}?",
+        "vi": "Không tìm thấy đơn vị “{word}”. Có phải: {suggestions}?",
+        "en": "No unit called “{word}”. Did you mean: {suggestions}?",
     },
     "unknown_unit_list": {
-        "vi": "Không tìm thấy đơn vị «{word}». Các mã đơn vị: {codes}.",
-        "en": "No unit called «{word}». Unit codes: {codes}.",
+        "vi": "Không tìm thấy đơn vị “{word}”. Các mã đơn vị: {codes}.",
+        "en": "No unit called “{word}”. Unit codes: {codes}.",
     },
     "missing_content": {
         "vi": "Thiếu nội dung nhiệm vụ.",
@@ -196,31 +196,31 @@ M: dict[str, dict[str, str]] = {
         " or <code>hạn thường xuyên</code> for a task without a deadline.",
     },
     "deadline.unreadable": {
-        "vi": "Chưa đọc được thời hạn «{text}». Ví dụ cách ghi: <code>15/12</code>,"
+        "vi": "Chưa đọc được thời hạn “{text}”. Ví dụ cách ghi: <code>15/12</code>,"
         " <code>trước 15/12/2026</code>, <code>5 ngày làm việc</code>, <code>cuối tháng</code>,"
         " <code>quý IV</code>, <code>17h ngày 15/12</code>, <code>thường xuyên</code>."
         " Chưa có gì được tạo; xin gửi lại lệnh.",
-        "en": "Could not read the deadline «{text}». Examples: <code>15/12</code>,"
+        "en": "Could not read the deadline “{text}”. Examples: <code>15/12</code>,"
         " <code>trước 15/12/2026</code>, <code>5 ngày làm việc</code>, <code>cuối tháng</code>,"
         " <code>quý IV</code>, <code>17h ngày 15/12</code>, <code>thường xuyên</code>."
         " Nothing was created; please send the command again.",
     },
     "deadline.past": {
-        "vi": "Thời hạn «{text}» đã qua. Xin ghi một thời hạn sau hôm nay, ví dụ"
+        "vi": "Thời hạn “{text}” đã qua. Xin ghi một thời hạn sau hôm nay, ví dụ"
         " <code>hạn {example}</code>. Chưa có gì được tạo.",
-        "en": "The deadline «{text}» has passed. Please give a later one, for example"
+        "en": "The deadline “{text}” has passed. Please give a later one, for example"
         " <code>hạn {example}</code>. Nothing was created.",
     },
     "deadline.invalid_date": {
-        "vi": "Ngày «{text}» không có thật. Ví dụ cách ghi: <code>hạn 15/12/2026</code>."
+        "vi": "Ngày “{text}” không có thật. Ví dụ cách ghi: <code>hạn 15/12/2026</code>."
         " Chưa có gì được tạo.",
-        "en": "«{text}» is not a real date. Example: <code>hạn 15/12/2026</code>."
+        "en": "“{text}” is not a real date. Example: <code>hạn 15/12/2026</code>."
         " Nothing was created.",
     },
     "deadline.invalid_time": {
-        "vi": "Giờ «{text}» không hợp lệ. Ví dụ cách ghi: <code>hạn 17h ngày 15/12</code>,"
+        "vi": "Giờ “{text}” không hợp lệ. Ví dụ cách ghi: <code>hạn 17h ngày 15/12</code>,"
         " <code>hạn 9h sáng mai</code>, <code>hạn chiều mai 3h</code>. Chưa có gì được tạo.",
-        "en": "«{text}» is not a valid time. Examples: <code>hạn 17h ngày 15/12</code>,"
+        "en": "“{text}” is not a valid time. Examples: <code>hạn 17h ngày 15/12</code>,"
         " <code>hạn 9h sáng mai</code>, <code>hạn chiều mai 3h</code>. Nothing was created.",
     },
     "deadline.ambiguous.recent": {
@@ -236,15 +236,15 @@ M: dict[str, dict[str, str]] = {
         " <code>hạn {example}</code>. Nothing was created.",
     },
     "deadline.ambiguous": {
-        "vi": "Thời hạn «{text}» chưa rõ. Xin ghi cụ thể ngày, ví dụ <code>hạn 15/12/2026</code>."
+        "vi": "Thời hạn “{text}” chưa rõ. Xin ghi cụ thể ngày, ví dụ <code>hạn 15/12/2026</code>."
         " Chưa có gì được tạo.",
-        "en": "The deadline «{text}» is ambiguous. Please give a date, for example"
+        "en": "The deadline “{text}” is ambiguous. Please give a date, for example"
         " <code>hạn 15/12/2026</code>. Nothing was created.",
     },
     "task_not_found": {
-        "vi": "Không tìm thấy nhiệm vụ «{code}». Mã nhiệm vụ có dạng <code>NV-0042</code>;"
+        "vi": "Không tìm thấy nhiệm vụ “{code}”. Mã nhiệm vụ có dạng <code>NV-0042</code>;"
         " xem danh sách bằng /viec.",
-        "en": "No task «{code}». Task codes look like <code>NV-0042</code>; list them with /viec.",
+        "en": "No task “{code}”. Task codes look like <code>NV-0042</code>; list them with /viec.",
     },
     "missing_reason": {
         "vi": "Xin ghi kèm lý do.",
@@ -444,7 +444,7 @@ M: dict[str, dict[str, str]] = {
     },
     "list.more": {"vi": "… và {count} nhiệm vụ khác.", "en": "… and {count} more."},
     "list.no_unit": {
-        "vi": "Bạn chưa thuộc đơn vị nào. Ghi mã đơn vị, ví dụ <code>/viec {ex_unit}</code>.",
+        "vi": "Đồng chí chưa thuộc đơn vị nào. Ghi mã đơn vị, ví dụ <code>/viec {ex_unit}</code>.",
         "en": "You belong to no unit. Give a unit code, for example <code>/viec {ex_unit}</code>.",
     },
     "history.title": {"vi": "<b>Diễn biến xử lý</b>", "en": "<b>History</b>"},
@@ -554,13 +554,13 @@ M: dict[str, dict[str, str]] = {
         "en": "Only leaders, the assigner or the office may send a reminder.",
     },
     "denied.not_urgeable": {
-        "vi": "Nhiệm vụ {code} ở trạng thái «{status}», không cần đôn đốc.",
+        "vi": "Nhiệm vụ {code} ở trạng thái “{status}”, không cần đôn đốc.",
         "en": "Task {code} is {status}; there is nothing to remind.",
     },
     "delivery.refused": {
         "vi": "⚠️ Bot không gửi được tin vào nhóm <code>{chat}</code>: {reason}\nKiểm tra bot còn"
         " trong nhóm. Cho đến khi bot được thêm lại, tin đôn đốc gửi vào nhóm này không tới được"
-        " (tin riêng cho từng người vẫn gửi); nếu bot bị gỡ lần nữa sau đó, bạn sẽ được báo lại.",
+        " (tin riêng cho từng người vẫn gửi); nếu bot bị gỡ lần nữa sau đó, đồng chí sẽ được báo lại.",
         "en": "⚠️ The bot cannot post to group <code>{chat}</code>: {reason}\nCheck the bot is"
         " still in the group. Until it is added back, reminders to this group do not arrive"
         " (private copies still go out); if it is removed again later, you will be told again.",
@@ -718,7 +718,7 @@ M: dict[str, dict[str, str]] = {
     },
     # --- onboarding -------------------------------------------------------------------------
     "start.known": {
-        "vi": "Xin chào {name}! Bot Đôn Đốc đã sẵn sàng gửi thông báo riêng cho bạn."
+        "vi": "Xin chào {name}! Bot Đôn Đốc đã sẵn sàng gửi thông báo riêng cho đồng chí."
         "\nBạn là: {role}{unit}.\nGõ /help để xem các lệnh.",
         "en": "Hello {name}! Đôn Đốc can now message you privately."
         "\nYou are: {role}{unit}.\nType /help for the commands.",
@@ -726,17 +726,17 @@ M: dict[str, dict[str, str]] = {
     "start.unknown": {
         "vi": "Xin chào! Đây là bot Đôn Đốc giao và theo dõi nhiệm vụ của UBND."
         "\nBạn chưa có trong danh sách cán bộ. Hãy nhờ Văn phòng gửi đường dẫn mời."
-        "\nMã Telegram của bạn: <code>{telegram_id}</code>",
+        "\nMã Telegram của đồng chí: <code>{telegram_id}</code>",
         "en": "Hello! This is Đôn Đốc, the committee's task bot."
         "\nYou are not on the roster yet. Ask the office for an invitation link."
         "\nYour Telegram id: <code>{telegram_id}</code>",
     },
     "start.invite_ok": {
-        "vi": "Chào mừng {name}! Bạn đã được đăng ký là {role}{unit}.\nGõ /help để xem các lệnh.",
+        "vi": "Chào mừng {name}! Đồng chí đã được đăng ký là {role}{unit}.\nGõ /help để xem các lệnh.",
         "en": "Welcome {name}! You are registered as {role}{unit}.\nType /help for the commands.",
     },
     "start.invite_known": {
-        "vi": "{name}, bạn đã có trong danh sách cán bộ ({role}), nên đường dẫn mời không thay đổi"
+        "vi": "{name}, đồng chí đã có trong danh sách cán bộ ({role}), nên đường dẫn mời không thay đổi"
         " gì. Muốn đổi vai trò hoặc đơn vị, xin báo Văn phòng cập nhật danh sách.",
         "en": "{name}, you are already on the roster ({role}), so the invitation changes nothing."
         " To change your role or unit, ask the office to update the roster.",
@@ -773,8 +773,8 @@ M: dict[str, dict[str, str]] = {
         "en": "🔗 Invitation to {unit} as {role} (single use, expires {expires}):\n{link}",
     },
     "invite.bad_role": {
-        "vi": "Vai trò «{role}» không hợp lệ. Dùng một trong: head, deputy, staff.",
-        "en": "«{role}» is not a valid role. Use one of: head, deputy, staff.",
+        "vi": "Vai trò “{role}” không hợp lệ. Dùng một trong: head, deputy, staff.",
+        "en": "“{role}” is not a valid role. Use one of: head, deputy, staff.",
     },
     "lang.set": {
         "vi": "Đã chuyển ngôn ngữ sang tiếng Việt.",
@@ -849,7 +849,7 @@ M: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong. Nothing was saved; the administrators were told.",
     },
     "error.after_save": {
-        "vi": "Rất tiếc, đã có lỗi sau khi lưu. Thay đổi của bạn đã được lưu, nhưng có thể chưa gửi"
+        "vi": "Rất tiếc, đã có lỗi sau khi lưu. Thay đổi đã được lưu, nhưng có thể chưa gửi"
         " được hết thông báo; quản trị viên đã được báo.",
         "en": "Sorry, something went wrong after saving. Your change was saved, but some messages"
         " may not have gone out; the administrators were told.",

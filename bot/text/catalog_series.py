@@ -16,10 +16,10 @@ M_SERIES: dict[str, dict[str, str]] = {
         + ".",
     },
     "series.invalid": {
-        "vi": "Không có ngày «{text}» trong lịch định kỳ. Ghi ngày có thật, ví dụ: "
+        "vi": "Không có ngày “{text}” trong lịch định kỳ. Ghi ngày có thật, ví dụ: "
         + _EXAMPLES_VI
         + ".",
-        "en": "«{text}» is not a day a recurring deadline can fall on. For example: "
+        "en": "“{text}” is not a day a recurring deadline can fall on. For example: "
         + _EXAMPLES_EN
         + ".",
     },

@@ -56,7 +56,7 @@ ECHO_LIMIT = 60
 
 
 def echo(text: str, limit: int = ECHO_LIMIT) -> str:
-    """What someone typed, said back to them ("no task «…»"): clipped, then escaped, so a
+    """What someone typed, said back to them ("no task “…”"): clipped, then escaped, so a
     4,000-character word cannot push the reply past Telegram's 4,096."""
     return esc(clip(text, limit))
 
@@ -111,7 +111,7 @@ def not_visible(
 
 
 def unknown_unit(word: str, directory: UnitDirectory, lang: str, usage: str = "") -> str:
-    """ "No unit called «X». Did you mean: …?" with the closest codes, or every code when
+    """ "No unit called “X”. Did you mean: …?" with the closest codes, or every code when
     nothing is close; then the command's usage line, if given."""
     shared = directory.ambiguous(word)
     if shared:

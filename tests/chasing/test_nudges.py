@@ -194,7 +194,7 @@ async def test_a_withdrawn_task_is_not_urged(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
     await world.say(LEADERS, CHAIRMAN, "/huy NV-0001 đã lồng ghép")
     await world.say(LEADERS, CHAIRMAN, "/nhac NV-0001")
-    assert "Nhiệm vụ NV-0001 ở trạng thái «đã rút», không cần đôn đốc." in world.last_text(LEADERS)
+    assert "Nhiệm vụ NV-0001 ở trạng thái “đã rút”, không cần đôn đốc." in world.last_text(LEADERS)
 
 
 DEPUTY = 900019

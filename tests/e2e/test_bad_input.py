@@ -38,7 +38,7 @@ async def test_malformed_commands_get_usage_and_an_example(world: World) -> None
         ("/huy", "Ví dụ: /huy NV-0042"),
         ("/chuyen NV-0001", "Ví dụ: /chuyen NV-0042 QLDT"),
         ("/nv", "Ví dụ: /nv NV-0042"),
-        ("/nhan NV-9999", "Không tìm thấy nhiệm vụ «NV-9999»"),
+        ("/nhan NV-9999", "Không tìm thấy nhiệm vụ “NV-9999”"),
         ("/lang fr", "/lang vi"),
     ):
         await world.say(LEADERS, CHAIRMAN, command)
@@ -49,9 +49,9 @@ async def test_malformed_commands_get_usage_and_an_example(world: World) -> None
 async def test_unknown_unit_suggests_the_closest_codes(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/giao TCHK Báo cáo giải ngân hạn 15/12")
     reply = world.last_text(LEADERS)
-    assert "Không tìm thấy đơn vị «TCHK»" in reply and "Có phải: TCKH" in reply
+    assert "Không tìm thấy đơn vị “TCHK”" in reply and "Có phải: TCKH" in reply
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH, Phòng Thủy lợi Báo cáo hạn 15/12")
-    assert "Không tìm thấy đơn vị «Phòng»" in world.last_text(LEADERS)
+    assert "Không tìm thấy đơn vị “Phòng”" in world.last_text(LEADERS)
     assert await _task_count(world) == 0
 
 
@@ -59,7 +59,7 @@ async def test_unreadable_or_past_deadline_creates_nothing(world: World) -> None
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn abc")
     assert "Chưa đọc được thời hạn" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 01/11/2026")
-    assert "Thời hạn «01/11/2026» đã qua" in world.last_text(LEADERS)
+    assert "Thời hạn “01/11/2026” đã qua" in world.last_text(LEADERS)
     # A date without a year that passed days ago is a slip, not next year: the bot asks.
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 20/11")
     assert "Ngày 20/11/2026 vừa qua" in world.last_text(LEADERS)
@@ -67,9 +67,9 @@ async def test_unreadable_or_past_deadline_creates_nothing(world: World) -> None
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn thứ Năm, 18/12")
     assert "Ngày 18/12/2026 là Thứ Sáu, không phải Thứ Năm" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 31/02/2027")
-    assert "Ngày «31/02/2027» không có thật" in world.last_text(LEADERS)
+    assert "Ngày “31/02/2027” không có thật" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn sáng mai 14h")
-    assert "Giờ «sáng 14:00» không hợp lệ" in world.last_text(LEADERS)
+    assert "Giờ “sáng 14:00” không hợp lệ" in world.last_text(LEADERS)
     assert await _task_count(world) == 0
     # Nothing was half-written: the next task still gets the first code.
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")

@@ -29,7 +29,7 @@ async def test_withdraw(world: World) -> None:
     assert "Đã rút" in card["text"] and world.buttons(card) == {}
     assert "đã lồng ghép vào kế hoạch chung" in world.last_text(TCKH_CHAT)
     await world.say(TCKH_CHAT, TCKH_HEAD, "/nhan NV-0001")
-    assert "Nhiệm vụ NV-0001 ở trạng thái «đã rút», không thể" in world.last_text(TCKH_CHAT)
+    assert "Nhiệm vụ NV-0001 ở trạng thái “đã rút”, không thể" in world.last_text(TCKH_CHAT)
     await world.say(LEADERS, CHAIRMAN, "/viec")
     assert "NV-0001" not in world.last_text(LEADERS)
 

@@ -197,7 +197,7 @@ async def test_recurring_forms_and_bad_input(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo thu chi hạn hàng tháng")
     assert "cần ghi ngày hạn của mỗi kỳ" in world.last_text(LEADERS)
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo thu chi hạn ngày 32 hàng tháng")
-    assert "Không có ngày «32»" in world.last_text(LEADERS)
+    assert "Không có ngày “32”" in world.last_text(LEADERS)
     assert await _series_count(world) == 0
     # A yearly report due once is a one-off task, not a series.
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo tổng kết hằng năm hạn 15/12")

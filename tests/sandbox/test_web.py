@@ -335,7 +335,7 @@ async def test_bad_requests_are_refused_with_a_reason(http: aiohttp.ClientSessio
     status, body = await send(http, KTHT_CHAT, CHAIRMAN, text="/viec")
     assert status == 400
     assert body["error"].startswith(
-        "Nguyễn Văn Hùng không phải thành viên nhóm «Phòng Kinh tế, Hạ tầng và Đô thị»"
+        "Nguyễn Văn Hùng không phải thành viên nhóm “Phòng Kinh tế, Hạ tầng và Đô thị”"
     )
     status, body = await send(http, LEADERSHIP_CHAT, KTHT_HEAD, text="chào các anh chị")
     assert status == 400 and "Đỗ Văn Nam không phải thành viên" in body["error"]

@@ -106,7 +106,7 @@ class SandboxWeb:
             return f"không có cuộc trò chuyện {chat_id} cho người dùng {user_id}"
         if chat_id != user_id and user_id not in self.tg.chats[chat_id].members:
             return (
-                f"{self._name(user_id)} không phải thành viên nhóm «{self._title(chat_id)}», "
+                f"{self._name(user_id)} không phải thành viên nhóm “{self._title(chat_id)}”, "
                 "nên không gửi tin hay bấm nút ở đó được (như trên Telegram)."
             )
         return None
