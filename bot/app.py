@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.calendar import WorkCalendar
 from bot.clock import Clock, SystemClock
@@ -19,6 +19,7 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.services.common import Core, CoreConfig
 from bot.services.container import Services
 from handlers.context import BotData, Ctx, DondocApp
+from handlers.ordering import ChatOrderedProcessor
 from handlers.setup import publish_commands, register
 from scheduler import jobs
 
@@ -66,11 +67,18 @@ def build_application(
     runtime: Runtime,
     token: str,
     api_url: str,
-    rate_limit: bool = True,
     schedule: bool = True,
-    **timeouts: Any,
+    **options: Any,
 ) -> DondocApp:
-    """The Application, not started. `api_url` is Telegram's root or a stand-in's."""
+    """The Application, not started. `api_url` is Telegram's root or a stand-in's. `options`
+    are ApplicationBuilder settings (timeouts, concurrent_updates)."""
+    # No rate limiter on the update path: PTB's AIORateLimiter holds every call behind one
+    # global 30/s queue (callback answers and edits included) and, with updates handled one at a
+    # time, each of its waits stalled every chat. Telegram's limits are kept where they bind:
+    # the bulk sender paces queued messages (scheduler.pacer, which also counts the replies
+    # sent here), and a reply to a person's own action goes out at once; a 429 on it is waited
+    # out in handlers.adapt.
+    options.setdefault("concurrent_updates", ChatOrderedProcessor())
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -81,16 +89,7 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if rate_limit:
-        # The limiter keeps command replies, which the Pacer does not see, within Telegram's
-        # overall and per-group limits. It must not retry a 429 itself: it would sleep out
-        # retry_after inside the send while the delivery row says "sending", so a crash then
-        # turns an unsent reminder into "unknown" (never sent). With no retries the 429 reaches
-        # scheduler.delivery as RetryAfter, which returns the row to pending; replies wait it
-        # out in handlers.adapt. Tests build the app the same way (bot.sandbox.live).
-        # PTB types the limiter by its per-call data; ours passes none.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
-    for name, value in timeouts.items():
+    for name, value in options.items():
         builder = getattr(builder, name)(value)
     app: DondocApp = builder.build()
     app.bot_data.services = runtime.services

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.engine import READ_ONLY
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.reports import ReportRepository
 from bot.db.repositories import (
@@ -14,10 +15,12 @@ from bot.db.repositories import (
     InviteRepository,
     PersonRepository,
     PromptRepository,
+    RosterRepository,
     SettingRepository,
     TaskRepository,
     UnitRepository,
 )
+from bot.domain.roster import Roster
 
 
 class UnitOfWork:
@@ -32,14 +35,23 @@ class UnitOfWork:
     nudges: NudgeRepository
     deliveries: DeliveryRepository
     reports: ReportRepository
+    roster: RosterRepository
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], read_only: bool = False
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._session: AsyncSession | None = None
+        self.read_only = read_only
+        self.snapshot: Roster | None = None  # the roster as this use case saw it
 
     async def __aenter__(self) -> UnitOfWork:
         session = self._sessionmaker()
         self._session = session
+        if self.read_only:
+            # Begins the transaction now, with the option the SQLite "begin" hook reads: a
+            # deferred BEGIN, so a reader never queues for the write lock (bot.db.engine).
+            await session.connection(execution_options={READ_ONLY: True})
         self.units = UnitRepository(session)
         self.people = PersonRepository(session)
         self.settings = SettingRepository(session)
@@ -51,6 +63,7 @@ class UnitOfWork:
         self.nudges = NudgeRepository(session)
         self.deliveries = DeliveryRepository(session)
         self.reports = ReportRepository(session)
+        self.roster = RosterRepository(session)
         return self
 
     async def __aexit__(
@@ -68,6 +81,10 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         assert self._session is not None
+        if self.roster.changed_here:
+            # In the same transaction as the change: every process's cached roster is stale
+            # exactly when the change is visible.
+            await self.roster.bump()
         await self._session.commit()
 
 
@@ -75,5 +92,7 @@ class UnitOfWorkFactory:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
 
-    def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self._sessionmaker)
+    def __call__(self, read_only: bool = False) -> UnitOfWork:
+        """`read_only`: a use case that only looks (on SQLite it does not take the write lock;
+        a write in it still works, but may fail with "database is locked" under contention)."""
+        return UnitOfWork(self._sessionmaker, read_only)
