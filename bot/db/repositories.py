@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, func, or_, select, update
+from sqlalchemy import Select, String, cast, delete, func, select, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +44,7 @@ from bot.domain.roster import Roster, RosterUnit
 LEADERSHIP_CHAT_KEY = "leadership_chat"  # the settings key (bot.services.common.LEADERSHIP_CHAT)
 
 
+OPEN_STATUSES = (Status.ASSIGNED.value, Status.ACKNOWLEDGED.value, Status.REPORTED.value)
 ROSTER_CHANGED = "roster_changed"  # a session.info flag: the unit of work bumps the stamp
 
 
@@ -484,12 +485,15 @@ class TaskRepository:
         self._loaded[task.id] = task.cooperating_unit_ids
 
     async def open_tasks(self, unit_id: int | None = None, limit: int = 200) -> list[Task]:
-        query = self._select().where(
-            TaskRow.status.in_([Status.ASSIGNED, Status.ACKNOWLEDGED, Status.REPORTED])
-        )
+        query = self._select().where(TaskRow.status.in_(OPEN_STATUSES))
         if unit_id is not None:
+            # The unit's own tasks by key (two index searches), then their rows: an OR over
+            # the open tasks would read every open task of every unit.
+            lead = select(TaskRow.id).where(
+                TaskRow.lead_unit_id == unit_id, TaskRow.status.in_(OPEN_STATUSES)
+            )
             coop = select(TaskUnitRow.task_id).where(TaskUnitRow.unit_id == unit_id)
-            query = query.where(or_(TaskRow.lead_unit_id == unit_id, TaskRow.id.in_(coop)))
+            query = query.where(TaskRow.id.in_(union(lead, coop)))
         # Tasks without a deadline last, then the most urgent first.
         query = query.order_by(TaskRow.due.is_(None), TaskRow.due, TaskRow.id).limit(limit)
         return await self._load(query)

@@ -129,6 +129,8 @@ class TaskRow(Base):
     result: Mapped[str | None] = mapped_column(Text)
     result_attachment: Mapped[dict[str, Any] | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
+    # /viec <unit>: the unit's open tasks as lead (migration 0011).
+    __table_args__ = (Index("ix_tasks_lead_unit_id_status", "lead_unit_id", "status"),)
 
 
 class TaskUnitRow(Base):
@@ -137,6 +139,8 @@ class TaskUnitRow(Base):
     __tablename__ = "task_cooperators"
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    # /viec <unit>: the tasks a unit cooperates on (migration 0011).
+    __table_args__ = (Index("ix_task_cooperators_unit_id", "unit_id"),)
 
 
 class TaskEventRow(Base):
@@ -151,8 +155,12 @@ class TaskEventRow(Base):
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(Text)
-    # Reports look back past reassignments made after a period's end (migration 0003).
-    __table_args__ = (Index("ix_task_events_kind_at", "kind", "at"),)
+    # Reports look back past reassignments made after a period's end (migration 0003); the
+    # scan counts urges since a task's last extension or reassignment (migration 0011).
+    __table_args__ = (
+        Index("ix_task_events_kind_at", "kind", "at"),
+        Index("ix_task_events_task_id_kind_at", "task_id", "kind", "at"),
+    )
 
 
 class ExtensionRow(Base):
@@ -234,6 +242,8 @@ class NudgeRow(Base):
     __table_args__ = (
         UniqueConstraint("task_id", "kind", "slot"),
         Index("ix_nudges_state_due_at", "state", "due_at"),
+        # urges(): by task, not by state over the whole table (migration 0011).
+        Index("ix_nudges_task_id_state_kind", "task_id", "state", "kind"),
     )
 
 

@@ -35,8 +35,6 @@ from bot.domain.reportconfig import (
 )
 from bot.domain.tally import Period, Tally, WorkdayCounter, tally
 from bot.domain.unitnames import UnitDirectory
-from bot.reports.chart import chart_png
-from bot.reports.workbook import WorkbookData, workbook_bytes
 from bot.services.common import Actor, Core, Where
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
@@ -165,6 +163,9 @@ class ReportService:
         text = tally_text(report, lang, tz)
         chart = None
         if report.tally.total.total:
+            # Imported when first drawn: matplotlib (and numpy) would double the bot's start-up.
+            from bot.reports.chart import chart_png
+
             chart = await asyncio.to_thread(chart_png, report.tally, report.units, lang, tz)
         return text, chart
 
@@ -177,6 +178,8 @@ class ReportService:
             people = {p.id: p for p in await uow.people.all(include_inactive=True)}
             [current] = await self._tallies(uow, [period], keep_lines=True)
             details = await uow.reports.details(period)
+        from bot.reports.workbook import WorkbookData, workbook_bytes  # openpyxl: when used
+
         data = WorkbookData(current, units, people, details, month_label)
         # A month of 20,000 tasks takes seconds to write: off the event loop (the reads above
         # stay on it), so other users and the nudge scan are not frozen meanwhile.
