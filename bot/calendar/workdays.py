@@ -37,6 +37,30 @@ def _swapped_saturdays(year: int) -> frozenset[date]:
     return frozenset(day for day in table.weekend_workdays if day.year == year)
 
 
+def _is_working_day(d: date, days_off: frozenset[date], working_days: frozenset[date]) -> bool:
+    if d in working_days:
+        return True
+    if d in days_off:
+        return False
+    if d.weekday() >= 5:
+        return d in _swapped_saturdays(d.year)
+    return d not in _public_holidays(d.year)
+
+
+@functools.lru_cache(maxsize=256)
+def _year_table(
+    year: int, days_off: frozenset[date], working_days: frozenset[date]
+) -> tuple[int, ...]:
+    """table[n]: working days among the first n days of the year (table[0] = 0), so the count
+    between two days of a year is one subtraction. Built once per year and set of overrides."""
+    table = [0]
+    day, stop = date(year, 1, 1), date(year + 1, 1, 1)
+    while day < stop:
+        table.append(table[-1] + _is_working_day(day, days_off, working_days))
+        day += timedelta(days=1)
+    return tuple(table)
+
+
 def _check_wall_time(name: str, value: time) -> None:
     if value.tzinfo is not None:
         raise ValueError(f"{name} must be a wall-clock time without tzinfo")
@@ -99,14 +123,7 @@ class WorkCalendar:
     # -- days --------------------------------------------------------------------------------
 
     def is_working_day(self, d: date) -> bool:
-        d = self._day(d)
-        if d in self.working_days:
-            return True
-        if d in self.days_off:
-            return False
-        if d.weekday() >= 5:
-            return d in _swapped_saturdays(d.year)
-        return d not in _public_holidays(d.year)
+        return _is_working_day(self._day(d), self.days_off, self.working_days)
 
     def holiday_name(self, d: date, lang: str = "vi") -> str | None:
         """The public holiday's name, or None (deployment ``days_off`` carry no name)."""
@@ -132,16 +149,23 @@ class WorkCalendar:
             day = self.next_working_day(day)
         return day
 
+    def _upto(self, d: date) -> int:
+        """Working days from 1 January of ``d``'s year to ``d``, inclusive."""
+        return _year_table(d.year, self.days_off, self.working_days)[d.timetuple().tm_yday]
+
+    def _in_year(self, year: int) -> int:
+        return _year_table(year, self.days_off, self.working_days)[-1]
+
     def working_days_between(self, a: date, b: date) -> int:
-        """Working days in (a, b]: the number of days late when ``a`` is the deadline day."""
+        """Working days in (a, b]: the number of days late when ``a`` is the deadline day.
+        Table lookups (one per year spanned), not a walk over the days."""
         start, end = self._day(a), self._day(b)
-        count = 0
-        day = start + timedelta(days=1)
-        while day <= end:
-            if self.is_working_day(day):
-                count += 1
-            day += timedelta(days=1)
-        return count
+        if end <= start:
+            return 0
+        if start.year == end.year:
+            return self._upto(end) - self._upto(start)
+        whole = sum(self._in_year(y) for y in range(start.year + 1, end.year))
+        return self._in_year(start.year) - self._upto(start) + whole + self._upto(end)
 
     def roll(self, d: date) -> date:
         """``d``, or the next working day when ``d`` is a day off and roll_forward is on."""

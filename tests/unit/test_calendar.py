@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.calendar import WorkCalendar
 from bot.calendar.workdays import VN_TZ
@@ -237,3 +239,24 @@ def test_calendar_is_hashable_and_accepts_plain_sets() -> None:
     cal = WorkCalendar(days_off={date(2026, 12, 31)})  # type: ignore[arg-type]
     assert isinstance(cal.days_off, frozenset)
     assert hash(cal) == hash(WorkCalendar(days_off=frozenset({date(2026, 12, 31)})))
+
+
+OVERRIDDEN = WorkCalendar(
+    days_off=frozenset({date(2027, 2, 12), date(2026, 12, 31)}),
+    working_days=frozenset({date(2027, 2, 13)}),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31)),
+    b=st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31)),
+    cal=st.sampled_from([CAL, OVERRIDDEN]),
+)
+def test_working_days_between_from_the_table_matches_counting_day_by_day(
+    a: date, b: date, cal: WorkCalendar
+) -> None:
+    counted = sum(
+        cal.is_working_day(date.fromordinal(n)) for n in range(a.toordinal() + 1, b.toordinal() + 1)
+    )
+    assert cal.working_days_between(a, b) == counted
