@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import re
 import signal
@@ -53,6 +54,8 @@ UNIT_HEADS = {  # the demo ward's unit heads, by unit code
 }
 ASSIGNERS = (demo_ward.CHAIRMAN, demo_ward.OFFICE, demo_ward.ADMIN)
 CODE = re.compile(r"NV-\d{4,}")
+BURST_PATIENCE = 120.0  # seconds; what is unanswered by then counts as lost
+STEADY_PATIENCE = 60.0  # after the last steady update
 
 
 # --- the bots, each in a process of its own ---------------------------------------------------
@@ -85,6 +88,7 @@ def serve_echo(api: str) -> None:
     app.run_polling()
 
 
+PROFILE: Path | None = None  # --profile: cProfile Đôn Đốc's process into this file
 CODE_DIR = ROOT  # --code: run Đôn Đốc from another checkout (the figures before a change)
 
 
@@ -103,6 +107,8 @@ def spawn(kind: str, api: str, database_url: str, workdir: Path) -> subprocess.P
             DONDOC_ADMINS=str(demo_ward.ADMIN),
         )
         argv = [sys.executable, "-m", "bot", "run"]
+        if PROFILE:
+            argv[1:1] = ["-m", "cProfile", "-o", str(PROFILE)]
     log = (workdir / f"{kind}.log").open("wb")
     return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
 
@@ -288,12 +294,13 @@ async def measure(
     cpu0 = cpu_seconds(pid)
     t0 = time.perf_counter()
     keys = [put(tg, watch, s, forged) for s in burst]
-    ok = await watch.wait(keys, timeout=180)
+    ok = await watch.wait(keys, timeout=BURST_PATIENCE)
     last = max((watch.answered.get(k, 0.0) for k in keys), default=t0)
     cpu = cpu_seconds(pid) - cpu0
-    if not ok:
-        raise RuntimeError(f"{len([k for k in keys if k not in watch.answered])} unanswered")
-    burst_rate = len(keys) / (last - t0)
+    answered = sum(1 for k in keys if k in watch.answered)
+    # Unanswered after BURST_PATIENCE seconds: the rate is what was answered by then.
+    burst_rate = answered / ((last if ok else time.perf_counter()) - t0)
+    burst_lost = len(keys) - answered
     await asyncio.sleep(1.0)  # let the burst's side effects (cards, notices) drain
     keys = []
     begin = time.perf_counter()
@@ -302,17 +309,22 @@ async def measure(
         if delay > 0:
             await asyncio.sleep(delay)
         keys.append(put(tg, watch, step, forged))
-    await watch.wait(keys, timeout=120)
+    await watch.wait(keys, timeout=STEADY_PATIENCE)
     latencies = sorted(
         (watch.answered[k] - watch.sent[k]) * 1000 for k in keys if k in watch.answered
     )
-    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
+    # Nothing answered in time (a backlog from the burst): the latency is beyond measure here.
+    quantiles = (
+        statistics.quantiles(latencies, n=100, method="inclusive")
+        if len(latencies) > 1
+        else [math.inf] * 99
+    )
     return Figures(
         burst_rate=burst_rate,
-        cpu_ms=cpu * 1000 / len(burst),
+        cpu_ms=cpu * 1000 / max(1, answered),
         p50=quantiles[49],
         p99=quantiles[98],
-        missing=len(keys) - len(latencies),
+        missing=burst_lost + len(keys) - len(latencies),
     )
 
 
@@ -391,8 +403,11 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of the steady part")
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a scratch database is made)")
     parser.add_argument("--code", default="", help="run Đôn Đốc from this checkout instead")
+    parser.add_argument("--profile", default="", help="write a cProfile of Đôn Đốc here")
     args = parser.parse_args()
-    global CODE_DIR
+    global CODE_DIR, PROFILE
+    if args.profile:
+        PROFILE = Path(args.profile).resolve()
     if args.code:
         CODE_DIR = Path(args.code).resolve()
     print(
@@ -400,7 +415,8 @@ async def main() -> None:
         f" {args.seconds:g} s. Mix: /giao, Đã nhận, /xong, /nv, /viec in equal parts.\n"
         "upd/s: burst updates / seconds to the last answer; ×echo: ratio to the echo bot in the"
         " same run;\nCPU ms: the bot process's CPU per burst update; p50/p99 ms: latency from"
-        " the update being queued to the answer, at the steady rate."
+        " the update being queued to the answer, at the steady rate;\nlost: updates unanswered"
+        f" {BURST_PATIENCE:g} s after the burst or {STEADY_PATIENCE:g} s after the steady part."
     )
     print(
         f"{'database':<11} {'bot':<8} {'upd/s':>7} {'×echo':>6} {'CPU ms':>7}"
