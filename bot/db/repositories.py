@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, func, select, union, update
+from sqlalchemy import Select, String, cast, delete, func, insert, select, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -398,7 +398,7 @@ class TaskRepository:
         return out
 
     async def add(self, task: Task) -> Task:
-        row = TaskRow(
+        values = dict(
             code=task.code,
             content=task.content,
             source=task.source,
@@ -413,11 +413,18 @@ class TaskRepository:
             extension_count=0,
             updated_at=task.created_at,
         )
-        self._s.add(row)
-        await self._s.flush()
-        self._s.add_all(TaskUnitRow(task_id=row.id, unit_id=u) for u in task.cooperating_unit_ids)
-        await self._s.flush()
-        return replace(task, id=row.id)
+        task_id = int(
+            (
+                await self._s.execute(insert(TaskRow).values(values).returning(TaskRow.id))
+            ).scalar_one()
+        )
+        if task.cooperating_unit_ids:
+            await self._s.execute(
+                insert(TaskUnitRow),
+                [{"task_id": task_id, "unit_id": u} for u in task.cooperating_unit_ids],
+            )
+        self._loaded[task_id] = task.cooperating_unit_ids
+        return replace(task, id=task_id)
 
     async def get(self, task_id: int, lock: bool = False) -> Task | None:
         """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
@@ -508,8 +515,10 @@ class TaskRepository:
         after: dict[str, Any] | None = None,
         note: str | None = None,
     ) -> None:
-        self._s.add(
-            TaskEventRow(
+        # A Core insert: the history is append-only, so there is no object for the ORM to track
+        # (its flush costs several times the statement).
+        await self._s.execute(
+            insert(TaskEventRow).values(
                 task_id=task_id,
                 kind=kind.value,
                 actor_id=actor_id,
@@ -519,7 +528,6 @@ class TaskRepository:
                 note=note,
             )
         )
-        await self._s.flush()
 
     async def events(self, task_id: int) -> list[TaskEvent]:
         rows = await self._s.scalars(
