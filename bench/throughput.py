@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import math
 import os
 import re
@@ -39,19 +40,57 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from bot.domain.orgfile import parse_org
 from bot.sandbox import demo as demo_ward
 from bot.sandbox.botapi import BotApiServer
 from bot.sandbox.state import FakeTelegram
 
 TOKEN = "123456:BENCH"
 ROOT = Path(__file__).resolve().parent.parent
-UNIT_HEADS = {  # the demo ward's unit heads, by unit code
+UNIT_HEADS = {  # the demo ward's unit heads, by unit code (--units: a province's instead)
     "VP": 910010,
     "KTHT": demo_ward.KTHT_HEAD,
     "VHXH": 910030,
     "HCC": 910040,
     "CA": 910050,
 }
+ROSTER = demo_ward.DEMO_ROSTER
+
+
+def province(units: int) -> None:
+    """The demo ward's leaders over `units` units, each with its group and head: the same mix
+    spread over as many groups as a province's departments would use."""
+    global ROSTER
+    lines = [
+        f"leadership_chat: {demo_ward.LEADERSHIP_CHAT}",
+        "units:",
+    ]
+    UNIT_HEADS.clear()
+    for n in range(1, units + 1):
+        code = f"DV{n:03d}"
+        lines += [
+            f"  - code: {code}",
+            f"    name: Đơn vị số {n}",
+            f"    chat: {-1003000000000 - n}",
+        ]
+        UNIT_HEADS[code] = 930000 + n
+    lines.append("people:")
+    for person, role in (
+        (demo_ward.CHAIRMAN, "chairman"),
+        (demo_ward.OFFICE, "office"),
+        (demo_ward.ADMIN, "admin"),
+    ):
+        lines += [f"  - telegram_id: {person}", f"    name: Lãnh đạo {person}", f"    role: {role}"]
+    for code, head in UNIT_HEADS.items():
+        lines += [
+            f"  - telegram_id: {head}",
+            f"    name: Trưởng {code}",
+            "    role: head",
+            f"    unit: {code}",
+        ]
+    ROSTER = "\n".join(lines) + "\n"
+
+
 ASSIGNERS = (demo_ward.CHAIRMAN, demo_ward.OFFICE, demo_ward.ADMIN)
 CODE = re.compile(r"NV-\d{4,}")
 BURST_PATIENCE = 120.0  # seconds; what is unanswered by then counts as lost
@@ -61,33 +100,6 @@ STEADY_PATIENCE = 60.0  # after the last steady update
 # --- the bots, each in a process of its own ---------------------------------------------------
 
 
-def serve_echo(api: str) -> None:
-    from telegram import Update
-    from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler
-    from telegram.ext import filters as f
-
-    async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.effective_message is not None
-        await update.effective_message.reply_text(
-            update.effective_message.text or "", do_quote=True
-        )
-
-    async def press(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.callback_query is not None
-        await update.callback_query.answer("ok")
-
-    app = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
-        .build()
-    )
-    app.add_handler(MessageHandler(f.ALL, echo))
-    app.add_handler(CallbackQueryHandler(press))
-    app.run_polling()
-
-
 PROFILE: Path | None = None  # --profile: cProfile Đôn Đốc's process into this file
 CODE_DIR = ROOT  # --code: run Đôn Đốc from another checkout (the figures before a change)
 
@@ -95,10 +107,10 @@ CODE_DIR = ROOT  # --code: run Đôn Đốc from another checkout (the figures b
 def spawn(kind: str, api: str, database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(CODE_DIR if kind != "echo" else ROOT))
     if kind == "echo":
-        argv = [sys.executable, __file__, "--serve-echo", api]
+        argv = [sys.executable, str(Path(__file__).with_name("echo_bot.py")), api]
     else:
         roster = workdir / "roster.yaml"
-        roster.write_text(demo_ward.DEMO_ROSTER, encoding="utf-8")
+        roster.write_text(ROSTER, encoding="utf-8")
         env.update(
             TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_URL=api,
@@ -195,9 +207,13 @@ def giao_step(n: int) -> Step:
     return Step("giao", chat, user, text)
 
 
+@functools.cache
+def unit_chats(roster: str) -> dict[str, int]:
+    return {u.code: u.chat for u in parse_org(roster).units if u.chat is not None}
+
+
 def unit_chat(unit: str) -> int:
-    spec = demo_ward.demo().spec
-    return next(u.chat for u in spec.units if u.code == unit and u.chat is not None)
+    return unit_chats(ROSTER)[unit]
 
 
 def cards(tg: FakeTelegram) -> dict[str, tuple[int, int, str, str]]:
@@ -342,10 +358,10 @@ async def run_bot(
     kind: str, database_url: str, burst: int, rate: float, seconds: float, workdir: Path
 ) -> Figures:
     tg = FakeTelegram(token=TOKEN, bot_username="dondoc_bot")
-    the_demo = demo_ward.demo()
-    demo_ward.add_chats(tg, the_demo)
-    for person in the_demo.personas:  # everyone has opened a private chat with the bot
-        tg.open_private_chat(person.id)
+    spec = parse_org(ROSTER)
+    demo_ward.add_chats(tg, demo_ward.Demo("", spec, (), ()))
+    for person in spec.people:  # everyone has opened a private chat with the bot
+        tg.open_private_chat(person.telegram_id)
     server = BotApiServer(tg)
     api = await server.start()
     watch = Watch()
@@ -361,10 +377,20 @@ async def run_bot(
                 tg.send_message(chat, demo_ward.ADMIN, "/start")
             fake = [("NV-0001", (unit_chat(u), 0, u, "ack:1")) for u in UNIT_HEADS]
             burst_steps = echo_steps(
-                mix(burst_rounds, 0, fake * burst_rounds, [("NV-0001", "VP")] * burst_rounds)
+                mix(
+                    burst_rounds,
+                    0,
+                    fake * burst_rounds,
+                    [("NV-0001", next(iter(UNIT_HEADS)))] * burst_rounds,
+                )
             )
             steady_steps = echo_steps(
-                mix(steady_rounds, 0, fake * steady_rounds, [("NV-0001", "VP")] * steady_rounds)
+                mix(
+                    steady_rounds,
+                    0,
+                    fake * steady_rounds,
+                    [("NV-0001", next(iter(UNIT_HEADS)))] * steady_rounds,
+                )
             )
             await asyncio.sleep(1.0)
         else:
@@ -404,14 +430,20 @@ async def main() -> None:
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a scratch database is made)")
     parser.add_argument("--code", default="", help="run Đôn Đốc from this checkout instead")
     parser.add_argument("--profile", default="", help="write a cProfile of Đôn Đốc here")
+    parser.add_argument(
+        "--units", type=int, default=0, help="a province of this many units (default: demo ward)"
+    )
     args = parser.parse_args()
+    if args.units:
+        province(args.units)
     global CODE_DIR, PROFILE
     if args.profile:
         PROFILE = Path(args.profile).resolve()
     if args.code:
         CODE_DIR = Path(args.code).resolve()
+    where = f"{args.units} units, one group each" if args.units else "the demo ward (5 units)"
     print(
-        f"burst: {args.burst} updates queued at once; steady: {args.rate:g} updates/s for"
+        f"{where}; burst: {args.burst} updates queued at once; steady: {args.rate:g} updates/s for"
         f" {args.seconds:g} s. Mix: /giao, Đã nhận, /xong, /nv, /viec in equal parts.\n"
         "upd/s: burst updates / seconds to the last answer; ×echo: ratio to the echo bot in the"
         " same run;\nCPU ms: the bot process's CPU per burst update; p50/p99 ms: latency from"
@@ -445,7 +477,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--serve-echo":
-        serve_echo(sys.argv[2])
-    else:
-        asyncio.run(main())
+    asyncio.run(main())
