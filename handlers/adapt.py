@@ -28,8 +28,9 @@ from handlers.context import Ctx
 
 log = logging.getLogger(__name__)
 CALLBACK_ANSWER_LIMIT = 200
-# The rate limiter does not retry a 429 (bot/app.py): an answer to someone who is waiting for it
-# is worth a short wait and one more try; it has no row to go back to, unlike a reminder.
+# Replies are not held behind a rate limiter (bot/app.py): an answer to someone who is waiting for
+# it is worth a short wait and one more try after a 429; it has no row to go back to, unlike a
+# reminder.
 REPLY_PATIENCE = 10.0  # seconds
 _TAG = re.compile(r"<[^>]+>")
 # C0 and C1 control characters but the line break and the tab. PostgreSQL's text cannot hold NUL
@@ -140,8 +141,15 @@ def _markup(out: Outgoing) -> InlineKeyboardMarkup | ForceReply | None:
     return None
 
 
+def counted(ctx: Ctx, chat_id: int) -> None:
+    """Tell the pacer a message went out, so the bulk sender keeps within Telegram's limits."""
+    if ctx.bot_data.pacer is not None:
+        ctx.bot_data.pacer.note(chat_id)
+
+
 async def send_one(ctx: Ctx, out: Outgoing) -> Message | None:
     bot = ctx.bot
+    counted(ctx, out.chat_id)
     markup = _markup(out)
     if out.edit_message_id is not None:
         try:
@@ -220,6 +228,7 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
             # Too long for an alert: say it to the person privately, not in front of the group.
             await query.answer()
             try:
+                counted(ctx, query.from_user.id)
                 await ctx.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
             except Forbidden:
                 if query.message is not None:
@@ -230,6 +239,7 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
             await query.answer(_plain(text) if text else None, show_alert=outcome.alert)
     elif outcome.reply and update.effective_message is not None:
         message, reply = update.effective_message, outcome.reply
+        counted(ctx, message.chat_id)
         await patiently(
             lambda: message.reply_text(
                 reply,

@@ -19,7 +19,8 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
-        self.pacer: Pacer | None = None
+        # Made here, not at the first scan: replies are counted in it from the first update.
+        self.pacer: Pacer | None = Pacer()
         # One due-scan at a time, whether the repeating job or a /nhac runs it.
         self.scan_lock = asyncio.Lock()
         # Updates whose change was committed before a later step (the reply, a notice) failed:

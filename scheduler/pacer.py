@@ -61,6 +61,15 @@ class Pacer:
             self._group[chat_id].append(now)
         return now
 
+    def note(self, chat_id: int) -> None:
+        """A message that did not wait for the pacer (a reply to someone's own action) went out
+        just now: it spends the same budget, so queued messages leave room for it."""
+        now = self._now()
+        self._recent.append(now)
+        self._last[chat_id] = max(self._last.get(chat_id, now), now)
+        if chat_id < 0:
+            self._group[chat_id].append(now)
+
     def landed(self, chat_id: int, stamp: float) -> None:
         """The request is back. Telegram counted it at some moment between leaving and now,
         so from here on it counts as of now: a request held up on a busy machine then cannot

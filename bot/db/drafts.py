@@ -203,13 +203,10 @@ class DocumentRepository:
         ids = set(document_ids)
         if not ids:
             return {}
-        rows = (
-            await self._s.scalars(
-                select(TaskRow).where(TaskRow.document_id.in_(ids)).order_by(TaskRow.id)
-            )
-        ).all()
+        tasks = TaskRepository(self._s)
+        query = tasks._select().where(TaskRow.document_id.in_(ids)).order_by(TaskRow.id)
         out: dict[int, list[Task]] = {i: [] for i in ids}
-        for task in await TaskRepository(self._s)._many(rows):
+        for task in await tasks._load(query):
             assert task.document_id is not None
             out[task.document_id].append(task)
         return out

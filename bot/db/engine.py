@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+READ_ONLY = "dondoc_read_only"  # an execution option: this transaction only reads
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -35,7 +37,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def _harden_sqlite(engine: AsyncEngine) -> None:
     # The driver's own transaction handling loses read-modify-write updates under concurrency;
-    # take it over and begin every transaction IMMEDIATE, so writers queue on busy_timeout.
+    # take it over and begin every writing transaction IMMEDIATE, so writers queue on
+    # busy_timeout.
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -48,7 +51,9 @@ def _harden_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers begin deferred: under WAL they read a snapshot and never wait for a writer.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

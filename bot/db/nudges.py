@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow, TaskRow
@@ -117,22 +119,10 @@ class NudgeRepository:
         note: str | None = None,
     ) -> int | None:
         """Make (task, kind, slot) pending at the planned time and return its id; None when
-        that very nudge already went out (the caller then plans the one after it)."""
-        row = await self._s.scalar(
-            select(NudgeRow).where(
-                NudgeRow.task_id == task_id,
-                NudgeRow.kind == planned.kind.value,
-                NudgeRow.slot == planned.slot,
-            )
-        )
-        if row is not None and row.state in ("done", "merged"):
-            return None
-        if row is not None:
-            # A cancelled plan comes back when the task returns to the same footing.
-            row.state, row.due_at, row.done_at = "pending", planned.at, None
-            await self._s.flush()
-            return row.id
-        new = NudgeRow(
+        that very nudge already went out (the caller then plans the one after it). One
+        statement: a cancelled plan comes back when the task returns to the same footing."""
+        dialect = self._s.get_bind().dialect.name
+        upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(NudgeRow).values(
             task_id=task_id,
             kind=planned.kind.value,
             slot=planned.slot,
@@ -142,9 +132,13 @@ class NudgeRepository:
             actor_id=actor_id,
             note=note,
         )
-        self._s.add(new)
-        await self._s.flush()
-        return new.id
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[NudgeRow.task_id, NudgeRow.kind, NudgeRow.slot],
+            set_={"state": "pending", "due_at": planned.at, "done_at": None},
+            where=NudgeRow.state.not_in(("done", "merged")),
+        )
+        nudge_id = await self._s.scalar(upsert.returning(NudgeRow.id))
+        return None if nudge_id is None else int(nudge_id)
 
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Nudge]:
         wanted = list(set(ids))

@@ -7,10 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, String, cast, delete, func, insert, select, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import (
@@ -40,6 +39,21 @@ from bot.domain.model import (
     TaskEvent,
     Unit,
 )
+from bot.domain.roster import Roster, RosterUnit
+
+LEADERSHIP_CHAT_KEY = "leadership_chat"  # the settings key (bot.services.common.LEADERSHIP_CHAT)
+
+
+OPEN_STATUSES = (Status.ASSIGNED.value, Status.ACKNOWLEDGED.value, Status.REPORTED.value)
+ROSTER_CHANGED = "roster_changed"  # a session.info flag: the unit of work bumps the stamp
+
+
+def _roster_changed(session: AsyncSession) -> None:
+    session.info[ROSTER_CHANGED] = True
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def _unit(row: UnitRow) -> Unit:
@@ -102,6 +116,7 @@ class UnitRepository:
             row = UnitRow(code=code, name=name, aliases=list(aliases), chat_id=chat_id, active=True)
             self._s.add(row)
             await self._s.flush()
+            _roster_changed(self._s)
             return _unit(row), True
         changed = (row.name, list(row.aliases or []), row.chat_id, row.active) != (
             name,
@@ -112,19 +127,23 @@ class UnitRepository:
         if changed:
             row.name, row.aliases, row.chat_id, row.active = name, list(aliases), chat_id, True
             await self._s.flush()
+            _roster_changed(self._s)
         return _unit(row), changed
 
     async def set_chat(self, unit_id: int, chat_id: int) -> None:
         # A chat belongs to one unit: binding it here unbinds it elsewhere.
+        _roster_changed(self._s)
         await self._s.execute(
             update(UnitRow).where(UnitRow.chat_id == chat_id).values(chat_id=None)
         )
         await self._s.execute(update(UnitRow).where(UnitRow.id == unit_id).values(chat_id=chat_id))
 
     async def move_chat(self, old: int, new: int) -> None:
+        _roster_changed(self._s)
         await self._s.execute(update(UnitRow).where(UnitRow.chat_id == old).values(chat_id=new))
 
     async def clear_chat(self, chat_id: int) -> None:
+        _roster_changed(self._s)
         await self._s.execute(
             update(UnitRow).where(UnitRow.chat_id == chat_id).values(chat_id=None)
         )
@@ -258,6 +277,7 @@ class PersonRepository:
             self._s.add_all(SupervisionRow(person_id=row.id, unit_id=u) for u in wanted_sup)
             changed = True
         await self._s.flush()
+        _roster_changed(self._s)  # the username or source may change without `changed`
         return self._person(row, wanted_sup), changed
 
     async def deactivate_missing(self, keep_telegram_ids: Iterable[int]) -> list[Person]:
@@ -272,15 +292,19 @@ class PersonRepository:
         gone = [r for r in rows if r.telegram_id not in keep]
         for r in gone:
             r.active = False
+        if gone:
+            _roster_changed(self._s)
         await self._s.flush()
         return await self._many(gone)
 
     async def set_can_dm(self, person_id: int, value: bool) -> None:
+        _roster_changed(self._s)
         await self._s.execute(
             update(PersonRow).where(PersonRow.id == person_id).values(can_dm=value)
         )
 
     async def set_language(self, person_id: int, language: str) -> None:
+        _roster_changed(self._s)
         await self._s.execute(
             update(PersonRow).where(PersonRow.id == person_id).values(language=language)
         )
@@ -296,49 +320,39 @@ class SettingRepository:
 
     async def set(self, key: str, value: str | None) -> bool:
         row = await self._s.get(SettingRow, key)
+        # The leadership chat is part of the roster snapshot; the other settings change rarely
+        # enough that telling them apart is not worth a list to keep in step.
         if row is None:
             self._s.add(SettingRow(key=key, value=value))
             await self._s.flush()
+            _roster_changed(self._s)
             return value is not None
         if row.value == value:
             return False
         row.value = value
         await self._s.flush()
+        _roster_changed(self._s)
         return True
 
 
 class TaskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
+        # Cooperating units as loaded in this unit of work: save() rewrites them only when
+        # they changed.
+        self._loaded: dict[int, tuple[int, ...]] = {}
 
     async def next_number(self, name: str = "task") -> int:
-        # Create the counter without racing: two first-ever transactions on PostgreSQL would
-        # both insert it, and one would fail on the primary key. ON CONFLICT waits for the other.
-        insert = pg_insert if self._s.get_bind().dialect.name == "postgresql" else sqlite_insert
-        await self._s.execute(
-            insert(CounterRow).values(name=name, value=0).on_conflict_do_nothing()
-        )
+        # One statement that also creates the counter without racing: two first-ever
+        # transactions on PostgreSQL would otherwise both insert it, and one would fail on the
+        # primary key. ON CONFLICT waits for the other and then increments.
+        insert = _insert_for(self._s)(CounterRow).values(name=name, value=1)
         result = await self._s.execute(
-            update(CounterRow)
-            .where(CounterRow.name == name)
-            .values(value=CounterRow.value + 1)
-            .returning(CounterRow.value)
+            insert.on_conflict_do_update(
+                index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
+            ).returning(CounterRow.value)
         )
         return int(result.scalar_one())
-
-    async def _cooperators(self, task_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-        ids = set(task_ids)
-        if not ids:
-            return {}
-        rows = await self._s.execute(
-            select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
-            .where(TaskUnitRow.task_id.in_(ids))
-            .order_by(TaskUnitRow.unit_id)
-        )
-        out: dict[int, list[int]] = {}
-        for tid, uid in rows:
-            out.setdefault(tid, []).append(uid)
-        return {k: tuple(v) for k, v in out.items()}
 
     @staticmethod
     def _task(row: TaskRow, coop: tuple[int, ...]) -> Task:
@@ -369,12 +383,25 @@ class TaskRepository:
             series_period=row.series_period,
         )
 
-    async def _many(self, rows: Sequence[TaskRow]) -> list[Task]:
-        coop = await self._cooperators(r.id for r in rows)
-        return [self._task(r, coop.get(r.id, ())) for r in rows]
+    def _select(self) -> Select[TaskRow, str | None]:
+        """Tasks with their cooperating units in the same query, as "3,7" (one round trip)."""
+        coop = (
+            select(func.aggregate_strings(cast(TaskUnitRow.unit_id, String), ","))
+            .where(TaskUnitRow.task_id == TaskRow.id)
+            .scalar_subquery()
+        )
+        return select(TaskRow, coop)
+
+    async def _load(self, query: Select[TaskRow, str | None]) -> list[Task]:
+        out = []
+        for row, coop_text in (await self._s.execute(query)).all():
+            coop = tuple(sorted(int(u) for u in coop_text.split(","))) if coop_text else ()
+            self._loaded[row.id] = coop
+            out.append(self._task(row, coop))
+        return out
 
     async def add(self, task: Task) -> Task:
-        row = TaskRow(
+        values = dict(
             code=task.code,
             content=task.content,
             source=task.source,
@@ -392,22 +419,29 @@ class TaskRepository:
             series_id=task.series_id,
             series_period=task.series_period,
         )
-        self._s.add(row)
-        await self._s.flush()
-        self._s.add_all(TaskUnitRow(task_id=row.id, unit_id=u) for u in task.cooperating_unit_ids)
-        await self._s.flush()
-        return replace(task, id=row.id)
+        task_id = int(
+            (
+                await self._s.execute(insert(TaskRow).values(values).returning(TaskRow.id))
+            ).scalar_one()
+        )
+        if task.cooperating_unit_ids:
+            await self._s.execute(
+                insert(TaskUnitRow),
+                [{"task_id": task_id, "unit_id": u} for u in task.cooperating_unit_ids],
+            )
+        self._loaded[task_id] = task.cooperating_unit_ids
+        return replace(task, id=task_id)
 
     async def get(self, task_id: int, lock: bool = False) -> Task | None:
         """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
         already serializes writers), so two people deciding at once are taken one at a time."""
         query = (
-            select(TaskRow).where(TaskRow.id == task_id).execution_options(populate_existing=True)
+            self._select().where(TaskRow.id == task_id).execution_options(populate_existing=True)
         )
         if lock:
-            query = query.with_for_update()
-        row = await self._s.scalar(query)
-        return (await self._many([row]))[0] if row else None
+            query = query.with_for_update(of=TaskRow)
+        found = await self._load(query)
+        return found[0] if found else None
 
     async def any_before(self, moment: datetime) -> bool:
         """Whether any task had been assigned before `moment`."""
@@ -419,38 +453,49 @@ class TaskRepository:
         out: dict[int, Task] = {}
         for start in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
             chunk = wanted[start : start + 900]
-            rows = (await self._s.scalars(select(TaskRow).where(TaskRow.id.in_(chunk)))).all()
-            out.update({t.id: t for t in await self._many(rows)})
+            out.update(
+                {t.id: t for t in await self._load(self._select().where(TaskRow.id.in_(chunk)))}
+            )
         return out
 
     async def by_code(self, code: str, lock: bool = False) -> Task | None:
-        query = select(TaskRow).where(TaskRow.code == code)
+        query = self._select().where(TaskRow.code == code)
         if lock:
-            query = query.with_for_update()
-        row = await self._s.scalar(query)
-        return (await self._many([row]))[0] if row else None
+            query = query.with_for_update(of=TaskRow)
+        found = await self._load(query)
+        return found[0] if found else None
 
     async def save(self, task: Task, now: datetime) -> None:
-        row = await self._s.get(TaskRow, task.id)
-        if row is None:
+        # One UPDATE, without loading the row again (the session holds loaded rows weakly).
+        result = await self._s.execute(
+            update(TaskRow)
+            .where(TaskRow.id == task.id)
+            .values(
+                content=task.content,
+                lead_unit_id=task.lead_unit_id,
+                status=task.status.value,
+                due=task.due,
+                original_due=task.original_due,
+                extension_count=task.extension_count,
+                acknowledged_at=task.acknowledged_at,
+                acknowledged_by=task.acknowledged_by,
+                reported_at=task.reported_at,
+                reported_by=task.reported_by,
+                completed_at=task.completed_at,
+                result=task.result,
+                result_attachment=_attachment_data(task.result_attachment),
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if not getattr(result, "rowcount", 1):
             raise LookupError(task.code)
-        row.content = task.content
-        row.lead_unit_id = task.lead_unit_id
-        row.status = task.status.value
-        row.due = task.due
-        row.original_due = task.original_due
-        row.extension_count = task.extension_count
-        row.acknowledged_at = task.acknowledged_at
-        row.acknowledged_by = task.acknowledged_by
-        row.reported_at = task.reported_at
-        row.reported_by = task.reported_by
-        row.completed_at = task.completed_at
-        row.result = task.result
-        row.result_attachment = _attachment_data(task.result_attachment)
-        row.updated_at = now
+        if self._loaded.get(task.id) == task.cooperating_unit_ids:
+            return
         await self._s.execute(delete(TaskUnitRow).where(TaskUnitRow.task_id == task.id))
         self._s.add_all(TaskUnitRow(task_id=task.id, unit_id=u) for u in task.cooperating_unit_ids)
         await self._s.flush()
+        self._loaded[task.id] = task.cooperating_unit_ids
 
     async def of_series(self, series_ids: Iterable[int]) -> list[Task]:
         """The tasks made by these series, oldest period first."""
@@ -458,31 +503,34 @@ class TaskRepository:
         if not ids:
             return []
         query = (
-            select(TaskRow)
+            self._select()
             .where(TaskRow.series_id.in_(ids))
             .order_by(TaskRow.series_id, TaskRow.series_period)
         )
-        return await self._many((await self._s.scalars(query)).all())
+        return await self._load(query)
 
     async def open_tasks(self, unit_id: int | None = None, limit: int = 200) -> list[Task]:
-        query = select(TaskRow).where(
-            TaskRow.status.in_([Status.ASSIGNED, Status.ACKNOWLEDGED, Status.REPORTED])
-        )
+        query = self._select().where(TaskRow.status.in_(OPEN_STATUSES))
         if unit_id is not None:
+            # The unit's own tasks by key (two index searches), then their rows: an OR over
+            # the open tasks would read every open task of every unit.
+            lead = select(TaskRow.id).where(
+                TaskRow.lead_unit_id == unit_id, TaskRow.status.in_(OPEN_STATUSES)
+            )
             coop = select(TaskUnitRow.task_id).where(TaskUnitRow.unit_id == unit_id)
-            query = query.where(or_(TaskRow.lead_unit_id == unit_id, TaskRow.id.in_(coop)))
+            query = query.where(TaskRow.id.in_(union(lead, coop)))
         # Tasks without a deadline last, then the most urgent first.
         query = query.order_by(TaskRow.due.is_(None), TaskRow.due, TaskRow.id).limit(limit)
-        return await self._many((await self._s.scalars(query)).all())
+        return await self._load(query)
 
     async def awaiting_review(self) -> list[Task]:
         """Open tasks whose result awaits the leader's review, the oldest report first."""
         query = (
-            select(TaskRow)
+            self._select()
             .where(TaskRow.status == Status.REPORTED.value)
             .order_by(TaskRow.reported_at, TaskRow.id)
         )
-        return await self._many((await self._s.scalars(query)).all())
+        return await self._load(query)
 
     async def add_event(
         self,
@@ -494,8 +542,10 @@ class TaskRepository:
         after: dict[str, Any] | None = None,
         note: str | None = None,
     ) -> None:
-        self._s.add(
-            TaskEventRow(
+        # A Core insert: the history is append-only, so there is no object for the ORM to track
+        # (its flush costs several times the statement).
+        await self._s.execute(
+            insert(TaskEventRow).values(
                 task_id=task_id,
                 kind=kind.value,
                 actor_id=actor_id,
@@ -505,7 +555,6 @@ class TaskRepository:
                 note=note,
             )
         )
-        await self._s.flush()
 
     async def events(self, task_id: int) -> list[TaskEvent]:
         rows = await self._s.scalars(
@@ -526,16 +575,14 @@ class TaskRepository:
         ]
 
     async def add_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
-        exists = await self._s.scalar(
-            select(TaskMessageRow.id).where(
-                TaskMessageRow.chat_id == chat_id, TaskMessageRow.message_id == message_id
+        insert = _insert_for(self._s)(TaskMessageRow).values(
+            task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind
+        )
+        await self._s.execute(
+            insert.on_conflict_do_nothing(
+                index_elements=[TaskMessageRow.chat_id, TaskMessageRow.message_id]
             )
         )
-        if exists is None:
-            self._s.add(
-                TaskMessageRow(task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind)
-            )
-            await self._s.flush()
 
     async def messages(self, task_id: int, kind: str | None = None) -> list[tuple[int, int, str]]:
         query = select(TaskMessageRow).where(TaskMessageRow.task_id == task_id)
@@ -730,16 +777,57 @@ class HandledRepository:
         self._s = session
 
     async def claim(self, key: str, at: datetime) -> bool:
-        """True the first time a key is seen within this transaction's view; False after."""
-        if await self._s.get(HandledRow, key) is not None:
-            return False
-        try:
-            async with self._s.begin_nested():
-                self._s.add(HandledRow(key=key, at=at))
-        except IntegrityError:
-            return False
-        return True
+        """True the first time a key is seen; False after. A concurrent claim of the same key
+        (PostgreSQL) waits for the first transaction and then sees it."""
+        insert = _insert_for(self._s)(HandledRow).values(key=key, at=at)
+        claimed = await self._s.scalar(
+            insert.on_conflict_do_nothing(index_elements=[HandledRow.key]).returning(HandledRow.key)
+        )
+        return claimed is not None
 
     async def release(self, *keys: str) -> None:
         """Forget keys, so that the next claim of each is a first one again."""
         await self._s.execute(delete(HandledRow).where(HandledRow.key.in_(keys)))
+
+
+ROSTER_STAMP = "roster"  # the counters row every roster change bumps
+
+
+class RosterRepository:
+    """The roster as one snapshot, and the version stamp that says when to read it again: any
+    process that changes units, people or the leadership chat bumps it in the same
+    transaction, so every process sees the change at its next use case."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    @property
+    def changed_here(self) -> bool:
+        return bool(self._s.info.get(ROSTER_CHANGED))
+
+    async def stamp(self) -> int:
+        value = await self._s.scalar(
+            select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP)
+        )
+        return int(value or 0)
+
+    async def bump(self) -> None:
+        insert = _insert_for(self._s)
+        statement = insert(CounterRow).values(name=ROSTER_STAMP, value=1)
+        await self._s.execute(
+            statement.on_conflict_do_update(
+                index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
+            )
+        )
+        self._s.info.pop(ROSTER_CHANGED, None)
+
+    async def load(self, stamp: int) -> Roster:
+        units = (await self._s.scalars(select(UnitRow))).all()
+        people = await PersonRepository(self._s).all(include_inactive=True)
+        chat = await SettingRepository(self._s).get(LEADERSHIP_CHAT_KEY)
+        return Roster.build(
+            stamp,
+            [RosterUnit(_unit(r), bool(r.active)) for r in units],
+            people,
+            int(chat) if chat else None,
+        )

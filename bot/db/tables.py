@@ -143,7 +143,11 @@ class TaskRow(Base):
     # so a restart or a second scan can never make two.
     series_id: Mapped[int | None] = mapped_column(Id, ForeignKey("series.id"))
     series_period: Mapped[str | None] = mapped_column(String(16))
-    __table_args__ = (UniqueConstraint("series_id", "series_period"),)
+    __table_args__ = (
+        UniqueConstraint("series_id", "series_period"),
+        # /viec <unit>: the unit's open tasks as lead (migration 0012).
+        Index("ix_tasks_lead_unit_id_status", "lead_unit_id", "status"),
+    )
 
 
 class DocumentRow(Base):
@@ -211,6 +215,8 @@ class TaskUnitRow(Base):
     __tablename__ = "task_cooperators"
     task_id: Mapped[int] = mapped_column(Id, ForeignKey("tasks.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"), primary_key=True)
+    # /viec <unit>: the tasks a unit cooperates on (migration 0012).
+    __table_args__ = (Index("ix_task_cooperators_unit_id", "unit_id"),)
 
 
 class TaskEventRow(Base):
@@ -225,8 +231,12 @@ class TaskEventRow(Base):
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(Text)
-    # Reports look back past reassignments made after a period's end (migration 0003).
-    __table_args__ = (Index("ix_task_events_kind_at", "kind", "at"),)
+    # Reports look back past reassignments made after a period's end (migration 0003); the
+    # scan counts urges since a task's last extension or reassignment (migration 0012).
+    __table_args__ = (
+        Index("ix_task_events_kind_at", "kind", "at"),
+        Index("ix_task_events_task_id_kind_at", "task_id", "kind", "at"),
+    )
 
 
 class ExtensionRow(Base):
@@ -311,6 +321,8 @@ class NudgeRow(Base):
     __table_args__ = (
         UniqueConstraint("task_id", "kind", "slot"),
         Index("ix_nudges_state_due_at", "state", "due_at"),
+        # urges(): by task, not by state over the whole table (migration 0012).
+        Index("ix_nudges_task_id_state_kind", "task_id", "state", "kind"),
     )
 
 

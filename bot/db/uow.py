@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.drafts import DocumentRepository, DraftRepository
+from bot.db.engine import READ_ONLY
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.programme import ProgrammeRepository
 from bot.db.published import PublishedRepository
@@ -18,11 +20,13 @@ from bot.db.repositories import (
     InviteRepository,
     PersonRepository,
     PromptRepository,
+    RosterRepository,
     SettingRepository,
     TaskRepository,
     UnitRepository,
 )
 from bot.db.series import SeriesRepository
+from bot.domain.roster import Roster
 
 
 class UnitOfWork:
@@ -43,14 +47,29 @@ class UnitOfWork:
     series: SeriesRepository
     published: PublishedRepository
     reminders: ReminderRepository
+    roster: RosterRepository
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        read_only: bool = False,
+        writers: WriterQueue | None = None,
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._session: AsyncSession | None = None
+        self.read_only = read_only
+        self._writers = None if read_only else writers
+        self.snapshot: Roster | None = None  # the roster as this use case saw it
 
     async def __aenter__(self) -> UnitOfWork:
+        if self._writers is not None:
+            await self._writers.acquire()
         session = self._sessionmaker()
         self._session = session
+        if self.read_only:
+            # Begins the transaction now, with the option the SQLite "begin" hook reads: a
+            # deferred BEGIN, so a reader never queues for the write lock (bot.db.engine).
+            await session.connection(execution_options={READ_ONLY: True})
         self.units = UnitRepository(session)
         self.people = PersonRepository(session)
         self.settings = SettingRepository(session)
@@ -68,6 +87,7 @@ class UnitOfWork:
         self.series = SeriesRepository(session)
         self.published = PublishedRepository(session)
         self.reminders = ReminderRepository(session)
+        self.roster = RosterRepository(session)
         return self
 
     async def __aexit__(
@@ -80,17 +100,59 @@ class UnitOfWork:
         try:
             await self._session.rollback()  # no-op after commit; undoes a half-done use case
         finally:
-            await self._session.close()
-            self._session = None
+            try:
+                await self._session.close()
+            finally:
+                self._session = None
+                if self._writers is not None:
+                    self._writers.release()
 
     async def commit(self) -> None:
         assert self._session is not None
+        if self.roster.changed_here:
+            # In the same transaction as the change: every process's cached roster is stale
+            # exactly when the change is visible.
+            await self.roster.bump()
         await self._session.commit()
 
 
-class UnitOfWorkFactory:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._sessionmaker = sessionmaker
+class WriterQueue:
+    """SQLite has one writer at a time. Writers of this process wait their turn here, handed
+    over at once, rather than in SQLite's busy handler, which sleeps and retries with growing
+    pauses (up to 100 ms): with updates handled concurrently, that was most of the tail
+    latency. Other processes still meet SQLite's lock and its busy_timeout. Re-entrant for
+    the task that holds it, so a unit of work opened inside another one does not wait for
+    itself (SQLite would then decide, as before)."""
 
-    def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self._sessionmaker)
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
+        self._depth = 0
+
+    async def acquire(self) -> None:
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            self._depth += 1
+            return
+        await self._lock.acquire()
+        self._owner, self._depth = task, 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+            self._lock.release()
+
+
+class UnitOfWorkFactory:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], single_writer: bool = False
+    ) -> None:
+        """`single_writer`: the database takes one writer at a time (SQLite)."""
+        self._sessionmaker = sessionmaker
+        self._writers = WriterQueue() if single_writer else None
+
+    def __call__(self, read_only: bool = False) -> UnitOfWork:
+        """`read_only`: a use case that only looks (on SQLite it does not take the write lock;
+        a write in it still works, but may fail with "database is locked" under contention)."""
+        return UnitOfWork(self._sessionmaker, read_only, self._writers)

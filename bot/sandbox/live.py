@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from telegram.ext import SimpleUpdateProcessor
-
 from bot.app import Runtime, build_application, open_runtime, post_init
 from bot.calendar import WorkCalendar
 from bot.clock import Clock
@@ -18,21 +16,23 @@ from bot.db.migrate import upgrade
 from bot.sandbox.botapi import BotApiServer
 from bot.sandbox.state import FakeTelegram
 from handlers.context import DondocApp
+from handlers.ordering import ChatOrderedProcessor
 from scheduler.jobs import run_once
 
 
-class TrackingProcessor(SimpleUpdateProcessor):
-    """Updates one at a time, as in production, and knows when none is being handled: tests and
-    the sandbox wait for the bot to settle instead of guessing with sleeps."""
+class TrackingProcessor(ChatOrderedProcessor):
+    """Updates as in production (concurrently, each chat's in order), and knows when none is
+    being handled: tests and the sandbox wait for the bot to settle instead of guessing with
+    sleeps."""
 
     def __init__(self) -> None:
-        super().__init__(max_concurrent_updates=1)
+        super().__init__()
         self.busy = 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         self.busy += 1
         try:
-            await coroutine
+            await super().do_process_update(update, coroutine)
         finally:
             self.busy -= 1
 
@@ -58,7 +58,6 @@ class LiveBot:
         poll_timeout: int = 1,
         schedule: bool = False,
         read_timeout: float | None = None,
-        rate_limit: bool = True,
     ) -> LiveBot:
         server = BotApiServer(tg)
         url = await server.start(host, port)
@@ -69,12 +68,7 @@ class LiveBot:
         options: dict[str, Any] = {"concurrent_updates": processor}
         if read_timeout is not None:
             options["read_timeout"] = read_timeout
-        # The production rate limiter too: its handling of a 429 is part of what is tested.
-        # Off only where a test sends a group far more than Telegram's 20 messages a minute and
-        # is about something else (the fuzz test): the limiter would wait out real minutes.
-        app = build_application(
-            runtime, tg.token, url, rate_limit=rate_limit, schedule=schedule, **options
-        )
+        app = build_application(runtime, tg.token, url, schedule=schedule, **options)
         await app.initialize()
         await post_init(app)
         await app.start()

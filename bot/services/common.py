@@ -13,6 +13,7 @@ from bot.db.instance import instance_id
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.domain.model import Person, Role
 from bot.domain.policy import Policy, calendar_overrides, policy_from
+from bot.domain.roster import Roster
 from bot.domain.rules import Visibility, may_see
 from bot.text import render
 
@@ -68,6 +69,22 @@ class Core:
     config: CoreConfig
     policy: Policy = field(default_factory=Policy)
     _rules: tuple[str | None, str | None] = ("?", "?")
+    _roster: Roster | None = None
+
+    async def roster(self, uow: UnitOfWork) -> Roster:
+        """The roster, from memory unless it changed since it was read (one cheap query for the
+        version stamp, once per use case; any process's change bumps it)."""
+        if uow.snapshot is not None and not uow.roster.changed_here:
+            return uow.snapshot
+        stamp = await uow.roster.stamp()
+        if uow.roster.changed_here:
+            # This very transaction changed it: read what it sees, and keep it to itself.
+            return await uow.roster.load(stamp)
+        roster = self._roster
+        if roster is None or roster.stamp != stamp:
+            roster = self._roster = await uow.roster.load(stamp)
+        uow.snapshot = roster
+        return roster
 
     async def load_org_settings(self) -> bool:
         """Apply the roster file's `policy:` and `calendar:` sections stored at import. True
@@ -94,16 +111,27 @@ class Core:
         """Who acts, from the roster. Someone listed in DONDOC_ADMINS but not on the roster (the
         installer, on day one) is enrolled as an administrator the first time they act, so the
         tasks and history they create have a person behind them."""
-        person = await uow.people.by_telegram_id(actor.telegram_id)
+        person = (await self.roster(uow)).by_telegram.get(actor.telegram_id)
         if person is None and actor.telegram_id in self.config.admins:
-            person, _ = await uow.people.upsert(
-                actor.telegram_id,
-                actor.name or str(actor.telegram_id),
-                Role.ADMIN,
-                None,
-                username=actor.username,
-                source="settings",
-            )
+            if uow.read_only:
+                # A reader must not write: enrol in a transaction of its own.
+                async with self.uow() as writer:
+                    person = await self._enrol(writer, actor)
+                    await writer.commit()
+            else:
+                person = await self._enrol(uow, actor)
+        return person
+
+    @staticmethod
+    async def _enrol(uow: UnitOfWork, actor: Actor) -> Person:
+        person, _ = await uow.people.upsert(
+            actor.telegram_id,
+            actor.name or str(actor.telegram_id),
+            Role.ADMIN,
+            None,
+            username=actor.username,
+            source="settings",
+        )
         return person
 
     def may_see(
@@ -124,16 +152,14 @@ class Core:
         return person.language or self.config.language
 
     async def leadership_chat(self, uow: UnitOfWork) -> int | None:
-        value = await uow.settings.get(LEADERSHIP_CHAT)
-        return int(value) if value else None
+        return (await self.roster(uow)).leadership_chat
 
     async def examples(self, uow: UnitOfWork) -> dict[str, str]:
         """The roster's unit codes for the usage examples (catalog.t's ex_unit params)."""
-        return render.examples(await uow.units.all())
+        return render.examples((await self.roster(uow)).units)
 
     async def chat_registered(self, uow: UnitOfWork, where: Where) -> bool:
         if where.private:
             return True
-        if await uow.units.by_chat(where.chat_id) is not None:
-            return True
-        return await self.leadership_chat(uow) == where.chat_id
+        roster = await self.roster(uow)
+        return where.chat_id in roster.by_chat or roster.leadership_chat == where.chat_id

@@ -58,8 +58,13 @@ class DecisionService:
         )
 
     async def waiters(self, uow: UnitOfWork, tasks: list[Task]) -> dict[int, tuple[Person, ...]]:
-        assigners = await uow.people.by_ids(task.assigner_id for task in tasks)
-        leaders = await uow.people.with_roles([Role.CHAIRMAN, Role.VICE_CHAIRMAN])
+        if not tasks:
+            return {}
+        # From the roster in memory: /viec asks on every call, mostly with nothing waiting.
+        roster = await self.core.roster(uow)
+        assigners = roster.people_by_ids(task.assigner_id for task in tasks)
+        chairs = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+        leaders = [p for p in roster.people.values() if p.active and p.role in chairs]
         return {
             task.id: waiting_on(task, assigners.get(task.assigner_id), leaders) for task in tasks
         }

@@ -17,6 +17,13 @@ async def replan(core: Core, uow: UnitOfWork, task: Task, now: datetime) -> None
     await plan_decisions(core, uow, task, now, now)
 
 
+async def plan_first(core: Core, uow: UnitOfWork, task: Task, now: datetime) -> None:
+    """A task created in this transaction: nothing to cancel, nothing planned to look up."""
+    planned = next_nudge(task, now, core.policy, core.calendar)
+    if planned is not None:
+        await uow.nudges.plan(task.id, planned, now)
+
+
 async def plan_after(
     core: Core, uow: UnitOfWork, task: Task, after: datetime, now: datetime
 ) -> PlannedNudge | None:

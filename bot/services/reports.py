@@ -37,8 +37,6 @@ from bot.domain.reportconfig import (
 )
 from bot.domain.tally import Counts, Period, Tally, WorkdayCounter, tally
 from bot.domain.unitnames import UnitDirectory
-from bot.reports.chart import chart_png
-from bot.reports.workbook import WorkbookData, workbook_bytes
 from bot.services.common import ORG_TEXT, Actor, Core, Where
 from bot.services.decisions import DecisionService
 from bot.services.outbox import Outcome
@@ -180,6 +178,9 @@ class ReportService:
         text = tally_text(report, lang, tz)
         chart = None
         if report.tally.total.total:
+            # Imported when first drawn: matplotlib (and numpy) would double the bot's start-up.
+            from bot.reports.chart import chart_png
+
             chart = await asyncio.to_thread(chart_png, report.tally, report.units, lang, tz)
         return text, chart
 
@@ -197,6 +198,8 @@ class ReportService:
             name = await uow.settings.get(ORG_TEXT["name"]) or self.core.config.org_name
             place = await uow.settings.get(ORG_TEXT["place"]) or self.core.config.org_place
         made = self.core.clock.now().astimezone(self.core.config.tz).date()
+        from bot.reports.workbook import WorkbookData, workbook_bytes  # openpyxl: when used
+
         data = WorkbookData(
             current,
             units,

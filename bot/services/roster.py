@@ -10,7 +10,6 @@ from datetime import timedelta
 from bot.db.tables import InviteRow
 from bot.domain.model import UNIT_ROLES, Person, Role
 from bot.domain.orgfile import TEXT_KEYS, OrgSpec, PersonSpec, UnitSpec
-from bot.domain.unitnames import UnitDirectory
 from bot.services.chasing import ChasingService
 from bot.services.common import CALENDAR, LEADERSHIP_CHAT, ORG_TEXT, POLICY, Actor, Core, Where
 from bot.services.outbox import Outcome
@@ -186,7 +185,7 @@ class RosterService:
                 await uow.settings.set(LEADERSHIP_CHAT, str(where.chat_id))
                 await uow.commit()
                 return Outcome(t("registered.leadership", lang), changed=True)
-            directory = UnitDirectory(await uow.units.all())
+            directory = (await self.core.roster(uow)).directory
             unit = directory.find(word)
             if unit is None:
                 return Outcome(render.unknown_unit(word, directory, lang, "usage.dangky"))
@@ -224,7 +223,7 @@ class RosterService:
                     + "\n"
                     + t("usage.moi", lang, **await self.core.examples(uow))
                 )
-            directory = UnitDirectory(await uow.units.all())
+            directory = (await self.core.roster(uow)).directory
             unit = directory.find(unit_text)
             if unit is None:
                 return Outcome(render.unknown_unit(unit_text, directory, lang, "usage.moi"))
@@ -339,14 +338,15 @@ class RosterService:
             await uow.commit()
 
     async def person(self, person_id: int) -> Person | None:
-        async with self.core.uow() as uow:
-            return (await uow.people.by_ids([person_id])).get(person_id)
+        async with self.core.uow(read_only=True) as uow:
+            return (await self.core.roster(uow)).people.get(person_id)
 
     async def admin_chats(self) -> list[int]:
         """Where to tell the administrators: DONDOC_ADMINS and the roster's admins."""
-        async with self.core.uow() as uow:
-            roster = await uow.people.with_roles([Role.ADMIN])
-        return sorted(set(self.core.config.admins) | {p.telegram_id for p in roster})
+        async with self.core.uow(read_only=True) as uow:
+            roster = await self.core.roster(uow)
+        admins = {p.telegram_id for p in roster.by_telegram.values() if p.role is Role.ADMIN}
+        return sorted(set(self.core.config.admins) | admins)
 
     async def set_language(self, actor: Actor, arg: str) -> Outcome:
         choice = arg.strip().lower()
@@ -363,12 +363,12 @@ class RosterService:
 
     async def usage(self, actor: Actor, key: str) -> str:
         """A command's usage line in the actor's language, its examples naming real units."""
-        async with self.core.uow() as uow:
-            person = await uow.people.by_telegram_id(actor.telegram_id)
+        async with self.core.uow(read_only=True) as uow:
+            person = (await self.core.roster(uow)).by_telegram.get(actor.telegram_id)
             examples = await self.core.examples(uow)
         return t(key, self.core.lang_of(person, actor), **examples)
 
     async def language_of(self, actor: Actor) -> str:
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             person = await self.core.person(uow, actor)
         return self.core.lang_of(person, actor)

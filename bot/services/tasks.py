@@ -41,12 +41,11 @@ from bot.domain.rules import (
     report_allowed,
     review_allowed,
 )
-from bot.domain.unitnames import UnitDirectory
 from bot.services import prompts, reminders
 from bot.services.common import Actor, Core, Where
 from bot.services.decisions import DecisionService
 from bot.services.outbox import Button, Outcome, Outgoing, PromptSpec
-from bot.services.planning import replan
+from bot.services.planning import plan_first, replan
 from bot.text import render
 from bot.text.catalog import t
 from bot.text.render import TaskView, esc
@@ -159,20 +158,13 @@ class TaskService:
         return await self.core.person(uow, actor)
 
     async def _view(self, uow: UnitOfWork, task: Task) -> TaskView:
-        unit_ids = {task.lead_unit_id, *task.cooperating_unit_ids}
-        units = await uow.units.by_ids(unit_ids)
-        person_ids = {task.assigner_id}
-        for pid in (task.acknowledged_by, task.reported_by):
-            if pid is not None:
-                person_ids.add(pid)
+        roster = await self.core.roster(uow)
+        units = roster.units_by_ids({task.lead_unit_id, *task.cooperating_unit_ids})
+        people = roster.people
         approval = None
         if task.status is Status.DONE:
             approvals = [e for e in await uow.tasks.events(task.id) if e.kind is EventKind.APPROVED]
             approval = approvals[-1] if approvals else None
-            if approval is not None and approval.actor_id is not None:
-                person_ids.add(approval.actor_id)
-        people = await uow.people.by_ids(person_ids)
-        heads = await uow.people.of_unit(task.lead_unit_id, [Role.HEAD])
         document = await uow.documents.get(task.document_id) if task.document_id else None
         series = await uow.series.get(task.series_id) if task.series_id else None
         return TaskView(
@@ -184,16 +176,18 @@ class TaskService:
             assigner=people[task.assigner_id],
             acknowledged_by=people.get(task.acknowledged_by) if task.acknowledged_by else None,
             reported_by=people.get(task.reported_by) if task.reported_by else None,
-            heads=tuple(heads),
+            heads=roster.of_unit(task.lead_unit_id, [Role.HEAD]),
             approved_by=people.get(approval.actor_id or 0) if approval else None,
             approved_at=approval.at if approval else None,
         )
 
     async def _find_task(self, uow: UnitOfWork, ref: str | int) -> Task | None:
-        """The task, locked for the rest of the use case: its checks and its change are one."""
+        """The task, locked for the rest of the use case (unless it only reads): its checks and
+        its change are one."""
+        lock = not uow.read_only
         if isinstance(ref, int):
-            return await uow.tasks.get(ref, lock=True)
-        return await uow.tasks.by_code(normalize_code(ref), lock=True)
+            return await uow.tasks.get(ref, lock=lock)
+        return await uow.tasks.by_code(normalize_code(ref), lock=lock)
 
     def _local_now(self) -> datetime:
         return self.core.clock.now().astimezone(self.core.config.tz)
@@ -368,7 +362,7 @@ class TaskService:
             usage = t("usage.giao", lang, **await core.examples(uow))
             if not args.strip():
                 return Outcome(usage)
-            directory = UnitDirectory(await uow.units.all())
+            directory = (await core.roster(uow)).directory
             match = directory.parse_list(args)
             if match.unknown is not None or not match.units:
                 word = match.unknown or args.split()[0]
@@ -481,7 +475,7 @@ class TaskService:
             note=(new.content if new.note is None else new.note)[:500],
         )
         view = await self._view(uow, task)
-        await replan(self.core, uow, task, now)
+        await plan_first(self.core, uow, task, now)
         return view
 
     def _assigned_outcome(self, view: TaskView, deadline: ParsedDeadline, lang: str) -> Outcome:
@@ -654,7 +648,7 @@ class TaskService:
     async def _ask(
         self, actor: Actor, where: Where, task_id: int, kind: str, key: str, unit_side: bool
     ) -> Outcome:
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             person, lang, refusal = await self._gate(uow, actor, where)
             if person is None:
                 return Outcome(refusal, alert=True)
@@ -1167,7 +1161,7 @@ class TaskService:
             person, lang, task, old_view = opened
             if (denied := can_manage(person, task)) is not None:
                 return Outcome(self._denied(denied, lang, task, old_view))
-            directory = UnitDirectory(await uow.units.all())
+            directory = (await core.roster(uow)).directory
             unit = directory.find(unit_text)
             if unit is None:
                 return Outcome(render.unknown_unit(unit_text, directory, lang, "usage.chuyen"))
@@ -1247,7 +1241,7 @@ class TaskService:
         attachment: Attachment | None,
     ) -> Outcome | None:
         """A reply to a prompt or to a task card. None when the reply is not to anything ours."""
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             prompt = await uow.prompts.get(where.chat_id, replied_to)
             card_task = (
                 None if prompt else await uow.tasks.task_of_message(where.chat_id, replied_to)
@@ -1290,37 +1284,38 @@ class TaskService:
 
     async def open_tasks(self, actor: Actor, where: Where, unit_text: str = "") -> Outcome:
         core = self.core
-        async with core.uow() as uow:
+        async with core.uow(read_only=True) as uow:
             person, lang, refusal = await self._gate(uow, actor, where)
             if person is None:
                 return Outcome(refusal)
-            units = await uow.units.all(include_inactive=True)
-            directory = UnitDirectory(units)
+            roster = await core.roster(uow)
+            directory = roster.directory_all
             scope = None
             if unit_text.strip():
                 scope = directory.find(unit_text)
                 if scope is None:
                     return Outcome(render.unknown_unit(unit_text, directory, lang))
                 if not core.may_see(person, actor, scope.id):
-                    return Outcome(render.not_visible(person, units, lang, "/viec"))
+                    return Outcome(
+                        render.not_visible(person, roster.all_units.values(), lang, "/viec")
+                    )
             elif not can_view_all(person):
                 if person.unit_id is None:
                     return Outcome(t("list.no_unit", lang, **await core.examples(uow)))
-                scope = next((u for u in units if u.id == person.unit_id), None)
+                scope = roster.all_units.get(person.unit_id)
             if not where.private and scope is None and not unit_text.strip():
-                group_unit = await uow.units.by_chat(where.chat_id)
-                scope = group_unit or scope
+                scope = roster.by_chat.get(where.chat_id) or scope
             tasks = await uow.tasks.open_tasks(scope.id if scope else None)
             # What waits on this person's own decision comes first, whatever the scope.
             waiting = await self.decisions.section_for(uow, person, lang, core.clock.now())
         text = render.task_list(
-            tasks, {u.id: u for u in units}, lang, core.config.tz, core.clock.now(), scope
+            tasks, roster.all_units, lang, core.config.tz, core.clock.now(), scope
         )
         return Outcome(f"{waiting}\n\n{text}" if waiting else text)
 
     async def show(self, actor: Actor, where: Where, ref: str) -> Outcome:
         core = self.core
-        async with core.uow() as uow:
+        async with core.uow(read_only=True) as uow:
             person, lang, refusal = await self._gate(uow, actor, where)
             if person is None:
                 return Outcome(refusal)
@@ -1334,8 +1329,9 @@ class TaskService:
                 return Outcome(render.not_visible(person, units_all, lang, "/viec", task.code))
             view = await self._view(uow, task)
             events = await uow.tasks.events(task.id)
-            people = await uow.people.by_ids(e.actor_id for e in events if e.actor_id)
-            units = {u.id: u for u in await uow.units.all(include_inactive=True)}
+            roster = await core.roster(uow)
+            people = roster.people_by_ids(e.actor_id for e in events if e.actor_id)
+            units = roster.all_units
         tz = core.config.tz
         card = render.card(view, lang, tz, shown_in=where.chat_id) + "\n"
         return Outcome(

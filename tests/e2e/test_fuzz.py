@@ -293,7 +293,7 @@ async def fresh_world(kind: str, folder: Path, pg_url: str) -> AsyncIterator[Wor
     tg = FakeTelegram(token=TOKEN, clock=clock.now)
     people(tg)
     settings_ = make_settings(url)
-    live = await LiveBot.start(settings_, tg, clock=clock, rate_limit=False)
+    live = await LiveBot.start(settings_, tg, clock=clock)
     await live.runtime.services.roster.import_org(parse_org(ROSTER))
     world = World(live, clock, settings_)
     try:

