@@ -17,15 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from bot.domain.model import Unit
 from bot.domain.unitnames import UnitDirectory, fold
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_SCAN = 30  # rows searched for the header below the title
 MAX_ROWS = 20_000
@@ -408,6 +406,11 @@ def _units(text: str, directory: UnitDirectory) -> tuple[list[Unit], list[str]]:
 
 
 def _open(data: bytes) -> list[Worksheet]:
+    # openpyxl when a workbook comes, not at start-up (the bot's start and heap stay small).
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.worksheet.worksheet import Worksheet
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -590,6 +593,11 @@ TEMPLATE_HELP = (
 
 def template(year: int) -> bytes:
     """An empty programme with the headers the reader looks for, under a title row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
     book = Workbook()
     sheet = book.active
     assert isinstance(sheet, Worksheet)

@@ -19,13 +19,15 @@ class DirectoryService:
     async def units(self, actor: Actor, where: Where) -> Outcome:
         """Every unit, for anyone on the roster (the codes are what every command takes)."""
         core = self.core
-        async with core.uow() as uow:
+        async with core.uow(read_only=True) as uow:
             person = await core.person(uow, actor)
             lang = core.lang_of(person, actor)
             if person is None:
                 return Outcome(t("not_registered", lang, telegram_id=actor.telegram_id))
-            units = sorted(await uow.units.all(), key=lambda u: u.code)
-            heads = {u.id: await uow.people.of_unit(u.id, [Role.HEAD]) for u in units}
+            # The roster in memory: one query for its stamp, not one per unit for its heads.
+            roster = await core.roster(uow)
+            units = sorted(roster.units, key=lambda u: u.code)
+            heads = {u.id: roster.of_unit(u.id, [Role.HEAD]) for u in units}
             leadership = await core.leadership_chat(uow)
         if not units:
             return Outcome(t("donvi.empty", lang))
