@@ -29,7 +29,7 @@ sandbox: $(VENV)/.run
 	$(SANDBOX_PORT) $(BIN)/dondoc sandbox
 
 test: $(VENV)/.test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 3 --dist loadfile
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
