@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+from cli import COMMAND, Cli
 from support import ROSTER
 
 from bot.domain.orgfile import parse_org
@@ -16,47 +15,12 @@ from bot.domain.orgfile import parse_org
 # Each command reads the real clock (the sandbox, `report`, `tally`).
 pytestmark = pytest.mark.time_sensitive
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).parent / "dondoc"
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot"]
 FIRST_IMPORT = (
     "thêm đơn vị: 3 (TCKH, QLDT, TNMT); thêm cán bộ: 7 (Nguyễn Văn An, Lê Thị Bình, "
     "Phạm Văn Cường, Trần Thị Dung, Hoàng Văn Em, Vũ Văn Giang, Đỗ Quản Trị); "
     "đã đặt nhóm lãnh đạo\n"
 )
 NOTHING = "Không có gì thay đổi: cơ sở dữ liệu đã khớp với tệp.\n"
-
-
-class Cli:
-    def __init__(self, tmp_path: Path) -> None:
-        self.cwd = tmp_path
-        self.db = tmp_path / "data" / "cli.db"
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("TELEGRAM_", "DONDOC_", "DATABASE_URL"))
-        }
-        self.env["DATABASE_URL"] = f"sqlite+aiosqlite:///{self.db}"
-        self.env["PYTHONIOENCODING"] = "utf-8"
-        # This checkout's code, not whatever the environment installed (another worktree's).
-        self.env["PYTHONPATH"] = str(ROOT)
-
-    def __call__(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*COMMAND, *args],
-            cwd=self.cwd,
-            env={**self.env, **env},
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=60,
-            check=False,
-        )
-
-    def write(self, name: str, text: str) -> Path:
-        path = self.cwd / name
-        path.write_text(text, encoding="utf-8")
-        return path
 
 
 @pytest.fixture

@@ -9,59 +9,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
+from cli import COMMAND, Cli
 from support import PG_URL, ROSTER
 
 from bot.domain.orgfile import OrgFileError, parse_org
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).parent / "dondoc"
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot"]
-
-
-class Cli:
-    def __init__(self, tmp_path: Path) -> None:
-        self.cwd = tmp_path
-        self.db = tmp_path / "data" / "cli.db"
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("TELEGRAM_", "DONDOC_", "DATABASE_URL"))
-        }
-        self.env["DATABASE_URL"] = f"sqlite+aiosqlite:///{self.db}"
-        self.env["PYTHONIOENCODING"] = "utf-8"
-        self.env["PYTHONPATH"] = str(ROOT)
-        # The lines checked here are the English ones (DONDOC_LANGUAGE=vi is the default).
-        self.env["DONDOC_LANGUAGE"] = "en"
-
-    def __call__(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*COMMAND, *args],
-            cwd=self.cwd,
-            env={**self.env, **env},
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-            check=False,
-        )
-
-    def write(self, name: str, text: str) -> Path:
-        path = self.cwd / name
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    def files(self) -> list[str]:
-        return sorted(str(p.relative_to(self.cwd)) for p in self.cwd.rglob("*"))
-
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path)
+    # The lines checked here are the English ones (DONDOC_LANGUAGE=vi is the default).
+    return Cli(tmp_path, language="en")
 
 
 def one_line(result: subprocess.CompletedProcess[str], code: int) -> str:

@@ -4,50 +4,17 @@ SQLite file. The programme's year is far ahead (2099), so no deadline depends on
 from __future__ import annotations
 
 import io
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import Cli
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from support import ROSTER
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).parent / "dondoc"
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot"]
 
-
-class Cli:
-    def __init__(self, tmp_path: Path) -> None:
-        self.cwd = tmp_path
-        self.db = tmp_path / "data" / "cli.db"
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("TELEGRAM_", "DONDOC_", "DATABASE_URL"))
-        }
-        self.env["DATABASE_URL"] = f"sqlite+aiosqlite:///{self.db}"
-        self.env["PYTHONIOENCODING"] = "utf-8"
-        self.env["PYTHONPATH"] = str(ROOT)
-
-    def __call__(
-        self, *args: str, answer: str | None = None, **env: str
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*COMMAND, *args],
-            cwd=self.cwd,
-            env={**self.env, **env},
-            input=answer if answer is not None else "",
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=60,
-            check=False,
-        )
-
+class ProgrammeCli(Cli):
     def planned(self) -> list[tuple[int, int, str]]:
         with sqlite3.connect(self.db) as conn:
             return list(
@@ -56,9 +23,9 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def cli(tmp_path: Path) -> ProgrammeCli:
     assert not (tmp_path / ".env").exists()
-    cli = Cli(tmp_path)
+    cli = ProgrammeCli(tmp_path)
     (tmp_path / "org.yaml").write_text(ROSTER, encoding="utf-8")
     assert cli("org", "import", "org.yaml").returncode == 0
     return cli
@@ -81,7 +48,7 @@ ROWS: list[list[object]] = [
 ]
 
 
-def test_template_then_import_show_and_import_again(cli: Cli) -> None:
+def test_template_then_import_show_and_import_again(cli: ProgrammeCli) -> None:
     made = cli("program", "template", "mau.xlsx", "--year", "2099")
     assert made.returncode == 0, made.stderr
     assert "mau.xlsx" in made.stdout and "dondoc program import mau.xlsx" in made.stdout
@@ -138,7 +105,7 @@ def test_template_then_import_show_and_import_again(cli: Cli) -> None:
     assert "    • dòng 5 · hạn 30/06/2099 · Báo cáo tình hình trật tự đô thị" in lines
 
 
-def test_yes_imports_without_asking_and_english_follows_the_setting(cli: Cli) -> None:
+def test_yes_imports_without_asking_and_english_follows_the_setting(cli: ProgrammeCli) -> None:
     assert cli("program", "template", "mau.xlsx", "--year", "2099").returncode == 0
     fill(cli.cwd / "mau.xlsx", ROWS[:1], cli.cwd / "ct.xlsx")
     done = cli("program", "import", "ct.xlsx", "--yes", DONDOC_LANGUAGE="en")
@@ -151,7 +118,7 @@ def test_yes_imports_without_asking_and_english_follows_the_setting(cli: Cli) ->
     assert "Programme tasks not yet assigned: 1" in shown.stdout
 
 
-def test_files_that_cannot_be_imported(cli: Cli) -> None:
+def test_files_that_cannot_be_imported(cli: ProgrammeCli) -> None:
     (cli.cwd / "ct.docx").write_bytes(b"PK\x03\x04 not really")
     bad = cli("program", "import", "ct.docx", "--yes")
     assert bad.returncode == 1
