@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 # PTB 22 reports retry_after as seconds unless asked for timedelta, and warns otherwise.
@@ -603,7 +604,17 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _quiet_closed_loop(args: threading.ExceptHookArgs) -> None:
+    """aiosqlite's worker thread, answering a connection that failed (a read-only or full disk)
+    after asyncio.run has closed its loop, raises "Event loop is closed": a consequence of the
+    error already said in one line, not news. Everything else goes to the usual hook."""
+    if isinstance(args.exc_value, RuntimeError) and "Event loop is closed" in str(args.exc_value):
+        return
+    threading.__excepthook__(args)
+
+
 def main(argv: list[str] | None = None) -> None:
+    threading.excepthook = _quiet_closed_loop
     args = parser().parse_args(argv)
     try:
         code = args.func(args)
