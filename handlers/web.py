@@ -76,7 +76,13 @@ class WebServer:
             return web.Response(status=400, text="Bad Request")
         if update is None:
             return web.Response(status=400, text="Bad Request")
-        await self.app.update_queue.put(update)
+        app = self.app
+        if not app.running:
+            # Stopping: Telegram keeps the update and sends it again, here or to another instance.
+            return web.Response(status=503, text="Service Unavailable")
+        # Handled before the 200, not merely queued: a crash meanwhile leaves the update with
+        # Telegram, which sends it again. The processor keeps one chat's updates in order.
+        await app.update_processor.process_update(update, app.process_update(update))
         return web.Response(text="ok")
 
     async def health(self) -> tuple[bool, dict[str, Any]]:
