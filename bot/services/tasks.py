@@ -41,6 +41,7 @@ from bot.domain.rules import (
     report_allowed,
     review_allowed,
 )
+from bot.domain.unitnames import UnitDirectory
 from bot.services import prompts, reminders
 from bot.services.common import Actor, Core, Where
 from bot.services.decisions import DecisionService
@@ -1152,8 +1153,25 @@ class TaskService:
             await uow.commit()
         return Outcome(t("withdrawn", lang, code=task.code), messages=messages, changed=True)
 
+    def _move_target(
+        self, directory: UnitDirectory, text: str, lang: str, code: str
+    ) -> tuple[Unit, str] | str:
+        """ "QLDT", "Phòng Quản lý đô thị", "QLDT hạn 20/12": the unit, and the new deadline's
+        words (may be empty); or the answer that refuses it."""
+        unit = directory.find(text)
+        if unit is not None:
+            return unit, ""
+        match = directory.parse_list(text)
+        if match.unknown is not None or not match.units:
+            word = match.unknown or text.split()[0]
+            return render.unknown_unit(word, directory, lang, "usage.chuyen")
+        if len(match.units) > 1:
+            return t("reassign.one_unit", lang, code=code, unit_code=esc(match.units[0].code))
+        return match.units[0], match.rest.strip()
+
     async def reassign(self, actor: Actor, where: Where, ref: str, unit_text: str) -> Outcome:
         core = self.core
+        tz = core.config.tz
         async with core.uow() as uow:
             opened = await self._open(uow, actor, where, ref)
             if isinstance(opened, Outcome):
@@ -1162,9 +1180,10 @@ class TaskService:
             if (denied := can_manage(person, task)) is not None:
                 return Outcome(self._denied(denied, lang, task, old_view))
             directory = (await core.roster(uow)).directory
-            unit = directory.find(unit_text)
-            if unit is None:
-                return Outcome(render.unknown_unit(unit_text, directory, lang, "usage.chuyen"))
+            target = self._move_target(directory, unit_text, lang, task.code)
+            if isinstance(target, str):
+                return Outcome(target)
+            unit, due_text = target
             if unit.id == task.lead_unit_id:
                 return Outcome(
                     t("denied.same_unit", lang, unit=render.unit_name(unit), code=task.code)
@@ -1172,15 +1191,49 @@ class TaskService:
             if person.role is Role.VICE_CHAIRMAN and can_assign(person, unit.id) is not None:
                 return Outcome(t("denied.not_supervisor", lang, unit=render.unit_name(unit)))
             now = core.clock.now()
+            local_now = now.astimezone(tz)
+            example = core.calendar.add_working_days(local_now.date(), 5).strftime("%d/%m/%Y")
+            refuse = {"code": task.code, "unit_code": esc(unit.code), "example": example}
+            new_due: ParsedDeadline | None = None
+            if due_text:
+                try:
+                    new_due = parse_deadline(due_text, local_now, core.calendar)
+                except DeadlineError as exc:
+                    return Outcome(
+                        self._deadline_error(exc, lang, due_text)
+                        + "\n\n"
+                        + t("usage.chuyen", lang, **await core.examples(uow))
+                    )
+                if new_due.due is None:
+                    return Outcome(
+                        t("reassign.no_deadline", lang, text=render.echo(due_text), **refuse)
+                    )
+            elif task.due is not None and task.due < now:
+                # The days already late are the old unit's: the new one starts on a new date.
+                return Outcome(
+                    t(
+                        "reassign.needs_deadline",
+                        lang,
+                        due=render.due_text(task.due, tz, lang),
+                        unit=render.unit_name(unit),
+                        **refuse,
+                    )
+                )
             if not await self._first_time(uow, where, now):
                 return Outcome()
             old_lead = task.lead_unit_id
+            before: dict[str, object] = {"lead_unit_id": old_lead}
+            after: dict[str, object] = {"lead_unit_id": unit.id}
+            if new_due is not None:
+                before["due"] = _iso(task.due)
+                after["due"] = _iso(new_due.due)
             # The new lead answers from now on, so it must acknowledge afresh.
             task = replace(
                 task,
                 lead_unit_id=unit.id,
                 cooperating_unit_ids=tuple(u for u in task.cooperating_unit_ids if u != unit.id),
                 status=Status.ASSIGNED,
+                due=new_due.due if new_due is not None else task.due,
                 acknowledged_at=None,
                 acknowledged_by=None,
                 reported_at=None,
@@ -1191,12 +1244,7 @@ class TaskService:
             await uow.tasks.save(task, now)
             await uow.extensions.close_pending(task.id, person.id, now)
             await uow.tasks.add_event(
-                task.id,
-                EventKind.REASSIGNED,
-                person.id,
-                now,
-                before={"lead_unit_id": old_lead},
-                after={"lead_unit_id": unit.id},
+                task.id, EventKind.REASSIGNED, person.id, now, before=before, after=after
             )
             messages = [
                 Outgoing(chat_id=c, text="", edit_message_id=m, markup_only=True)
@@ -1224,6 +1272,14 @@ class TaskService:
             old=render.unit_name(old_view.lead),
             new=render.unit_name(unit),
         )
+        if new_due is not None:
+            reply += t("reassigned.due", lang, due=render.due_text(task.due, tz, lang))
+            if new_due.rolled_from is not None and task.due is not None:
+                cal = core.calendar
+                kind = roll_kind(
+                    new_due.rolled_from, cal.to_local(task.due).date(), cal.day_off_rule
+                )
+                reply += t(f"rolled.{kind}", lang, day=new_due.rolled_from.strftime("%d/%m/%Y"))
         if unit.chat_id is None:
             reply += "\n" + t(
                 "assigned.no_group", lang, unit=render.unit_name(unit), code=unit.code

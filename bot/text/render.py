@@ -367,11 +367,13 @@ def event_text(event: TaskEvent, units: dict[int, Unit], lang: str, tz: ZoneInfo
     if kind is EventKind.REASSIGNED:
         old = units.get(int(str(event.before.get("lead_unit_id", 0))))
         new = units.get(int(str(event.after.get("lead_unit_id", 0))))
+        due = event.after.get("due")
         return t(
-            key,
+            key + ".due" if due else key,
             lang,
             old=unit_name(old) if old else "?",
             new=unit_name(new) if new else "?",
+            due=_due_param(due, tz, lang),
         )
     if kind is EventKind.REPORTED and event.after.get("file"):
         attached = esc(clip(str(event.after["file"]), 100))
