@@ -144,6 +144,8 @@ async def test_moving_an_overdue_task_asks_for_a_new_deadline(world: World) -> N
     assert "Hạn mới: Thứ Năm, 10/12/2026 17:00." in reply
     card = world.card(QLDT_CHAT, "NV-0001")
     assert "Thời hạn: Thứ Năm, 10/12/2026 17:00" in card["text"]
+    # The new unit's card carries the chain so far: the move is a step of it.
+    assert "• Chuyển sang Phòng Quản lý đô thị: Nguyễn Văn An, 10:00 26/11/2026" in card["text"]
     await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
     assert (
         "chuyển chủ trì từ Phòng Tài chính - Kế hoạch sang Phòng Quản lý đô thị,"
