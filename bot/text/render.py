@@ -275,6 +275,10 @@ def _fit_chain(
     if sum(len(line) + 1 for line in lines) <= room:
         return [title, *lines]
     more = t("chain.more", lang, count=len(lines), code=view.task.code)
+    if room < len(more) + 1 + len(lines[0]) + 1:
+        # A card already near Telegram's limit (a long content, result and source): the chain
+        # is left to /nv, and the card says so if even that fits.
+        return [more] if room + len(title) + 1 >= len(more) + 1 else []
     room -= len(more) + 1 + len(lines[0]) + 1
     kept: list[str] = []
     for line in reversed(lines[1:]):

@@ -108,3 +108,57 @@ def test_what_the_task_waits_on_now() -> None:
     # Finished: nothing waits.
     done = build_chain(history, CAL, HOURS, task(Status.DONE, at(25, 17)), at(27, 9))
     assert done.waits == ()
+
+
+def test_a_long_chain_keeps_the_card_within_telegrams_limit() -> None:
+    """A long content and result, and a task returned twenty times: the card keeps the
+    assignment and the latest steps, says how many are left to /nv, and stays under 4,096."""
+    from bot.domain.model import Person, Role, Unit
+    from bot.text import render
+
+    history = [event(EventKind.ASSIGNED, at(23, 9), due=DUE)]
+    moment = at(23, 10)
+    for _ in range(20):
+        history.append(event(EventKind.REPORTED, moment, status="reported"))
+        history.append(event(EventKind.RETURNED, moment + timedelta(minutes=30)))
+        moment += timedelta(hours=1)
+    base = task(Status.ACKNOWLEDGED, at(25, 17))
+    long = Task(
+        1,
+        "NV-0001",
+        "Rà soát " * 312,
+        1,
+        (),
+        7,
+        Status.REPORTED,
+        at(23, 9),
+        at(25, 17),
+        at(25, 17),
+        result="Kết quả " * 75,
+        source="https://t.me/ubnd/" + "1" * 280,
+    )
+    chairman = Person(7, 100, "Nguyễn Văn An", Role.CHAIRMAN)
+    for shown in (base, long):
+        view = render.TaskView(
+            task=shown,
+            lead=Unit(1, "TCKH", "Phòng Tài chính - Kế hoạch"),
+            cooperating=(),
+            assigner=chairman,
+            chain=build_chain(history, CAL, HOURS),
+            people={7: chairman},
+        )
+        text = render.card(view, "vi", VN_TZ)
+        assert len(text) <= render.MESSAGE_BUDGET
+        lines = text.splitlines()
+        title = lines.index("<b>Trách nhiệm từng bước:</b>")
+        chain = lines[title + 1 :]
+        if shown is long:
+            chain = chain[: chain.index(next(x for x in chain if x.startswith("<b>Kết quả")))]
+        assert chain[0] == "• Giao: Nguyễn Văn An, 09:00 23/11/2026"
+        assert chain[-1].startswith("• Trả lại: Nguyễn Văn An, 05:30 24/11/2026")
+        if shown is base:
+            assert len(chain) == 41  # all of it fits
+        else:
+            skipped = int(chain[1].split()[1])
+            assert chain[1] == f"… {skipped} bước khác: /nv NV-0001"
+            assert skipped > 0 and skipped + len(chain) - 2 == 40
