@@ -243,6 +243,39 @@ class WorkCalendar:
                     return local
         return self.start_of_office(self.next_working_day(day))
 
+    def office_day(self) -> timedelta:
+        """Office time in one working day, lunch left out."""
+        day = date(2001, 1, 1)
+        return sum((end - start for start, end in self._segments(day)), timedelta())
+
+    def _office_within(self, d: date, lo: datetime | None, hi: datetime | None) -> timedelta:
+        if not self.is_working_day(d):
+            return timedelta()
+        total = timedelta()
+        for start, end in self._segments(d):
+            begin = start if lo is None else max(start, lo)
+            finish = end if hi is None else min(end, hi)
+            if finish > begin:
+                total += finish - begin
+        return total
+
+    def office_time_between(self, a: datetime, b: datetime) -> timedelta:
+        """Office time from ``a`` to ``b`` (nights, lunch and days off not counted; nothing when
+        ``b`` is not after ``a``). The whole days in between are counted by table lookups
+        (:meth:`working_days_between`), so a span of months costs what a day does."""
+        start, end = self.to_local(a), self.to_local(b)
+        if end <= start:
+            return timedelta()
+        first, last = start.date(), end.date()
+        if first == last:
+            return self._office_within(first, start, end)
+        between = self.working_days_between(first, last) - self.is_working_day(last)
+        return (
+            self._office_within(first, start, None)
+            + between * self.office_day()
+            + self._office_within(last, None, end)
+        )
+
     def add_office_hours(self, dt: datetime, hours: float) -> datetime:
         """``dt`` plus ``hours`` of office time only (nights, lunch and days off do not count).
 

@@ -132,7 +132,7 @@ class ReportRepository:
             )
             for task_id, decided_at, granted_due in ext_rows:
                 extensions[task_id].append((aware(decided_at), aware(granted_due)))  # type: ignore[arg-type]
-        moves = await self.reassigned_since(min(p.end for p in periods))
+        moves, moved_dues = await self.reassignments(min(p.end for p in periods), raw)
         # Which tasks' state at an end differs from their state now, or may: those that took a
         # step at or after the earliest end, and those finished whose result was reported before
         # the latest start but that were touched (approved, perhaps) at or after the earliest
@@ -187,6 +187,7 @@ class ReportRepository:
                     tuple(extensions[task_id]) if extension_count and task_id in extensions else (),
                     tuple(moves[task_id]) if task_id in moves else (),
                     steps.get(task_id),
+                    tuple(moved_dues[task_id]) if task_id in moved_dues else (),
                 )
             )
         return out
@@ -228,19 +229,29 @@ class ReportRepository:
                 found[task_id].append((stamp, step, actor_id))  # type: ignore[arg-type]
         return {task_id: tuple(items) for task_id, items in found.items()}
 
-    async def reassigned_since(self, moment: datetime) -> dict[int, list[tuple[datetime, int]]]:
-        """Reassignments at or after `moment`: (at, the lead unit before)."""
+    async def reassignments(
+        self, moment: datetime, raw: bool = False
+    ) -> tuple[dict[int, list[tuple[datetime, int]]], dict[int, list[tuple[datetime, datetime]]]]:
+        """The reassignments at or after `moment`: (at, the lead unit before); and the deadlines
+        every reassignment set, whenever it was: (at, the new deadline). Moves are rare (a few
+        in a hundred tasks), so all of them are read, through the (kind, at) index."""
+        at = type_coerce(TaskEventRow.at, String) if raw else TaskEventRow.at
         rows = await self._s.execute(
-            select(TaskEventRow.task_id, TaskEventRow.at, TaskEventRow.before).where(
-                TaskEventRow.kind == EventKind.REASSIGNED.value, TaskEventRow.at >= moment
-            )
+            select(TaskEventRow.task_id, at, TaskEventRow.before, TaskEventRow.after)
+            .where(TaskEventRow.kind == EventKind.REASSIGNED.value)
+            .order_by(TaskEventRow.id)
         )
-        out: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-        for task_id, at, before in rows:
+        leads: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+        dues: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+        for task_id, when, before, after in rows:
+            stamp: datetime = _from_text(when) if raw else _as_utc(when)  # type: ignore[assignment]
             lead = (before or {}).get("lead_unit_id")
-            if isinstance(lead, int):
-                out[task_id].append((at, lead))
-        return out
+            if isinstance(lead, int) and stamp >= moment:
+                leads[task_id].append((stamp, lead))
+            due = (after or {}).get("due")
+            if isinstance(due, str) and due:
+                dues[task_id].append((stamp, datetime.fromisoformat(due).astimezone(UTC)))
+        return leads, dues
 
     async def urges(self, task_ids: Iterable[int], before: datetime) -> dict[int, int]:
         """How many times each task had been urged before `before`."""

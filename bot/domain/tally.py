@@ -34,10 +34,12 @@ Overlays (counted within the partition): chưa tiếp nhận (open and not ackno
 period).
 
 The deadline counted against is the one in force at the end (after the extensions approved by
-then); with ``count_against="original"`` it is the deadline first set. Days late are working days
-(the calendar's holidays and days off skipped) from the deadline's day to the day of completion,
-or to the end for open tasks; at least 1 once past the deadline. Only the lead unit answers for a
-task: cooperating units are never counted.
+then, or the deadline a reassignment set, whichever came last); with ``count_against="original"``
+it is the deadline first set, or the one the last reassignment before the end set (a task moved
+after its deadline gets a new one, and the days before the move are not the new lead's). Days
+late are working days (the calendar's holidays and days off skipped) from the deadline's day to
+the day of completion, or to the end for open tasks; at least 1 once past the deadline. Only the
+lead unit answers for a task: cooperating units are never counted.
 
 On-time rate = đúng hạn / (đã hoàn thành có thời hạn + chưa hoàn thành quá hạn); no rate when the
 denominator is 0.
@@ -125,6 +127,11 @@ class TaskFacts:
     # at an end is replayed from those before it, and the five stamps above (its state now) are
     # not read. None: its state has not changed since, so the stamps are its state at every end.
     steps: Steps | None = None
+    # Deadlines set by a reassignment (/chuyen ... hạn 20/12, required when the deadline had
+    # passed): (at, the new deadline), every one the task had. From the move on it is the
+    # deadline in force (until a later extension or move), and the one counted against under
+    # "original" too: the days before the move are not the new lead's lateness.
+    moved_dues: tuple[tuple[datetime, datetime], ...] = ()
 
 
 @dataclass(slots=True)
@@ -291,7 +298,7 @@ def deadline_at(facts: TaskFacts, end: datetime, count_against: str = IN_FORCE) 
 
 
 def _deadline(facts: TaskFacts, end: datetime, count_against: str) -> tuple[datetime | None, int]:
-    if not facts.extensions:
+    if not facts.extensions and not facts.moved_dues:
         due = facts.due if count_against == IN_FORCE else facts.original_due
         return due, 0
     granted = None
@@ -302,8 +309,16 @@ def _deadline(facts: TaskFacts, end: datetime, count_against: str) -> tuple[date
             count += 1
             if latest is None or decided_at >= latest:
                 latest, granted = decided_at, granted_due
-    if count_against == ORIGINAL or granted is None:
-        return facts.original_due, count
+    # The last move before the end that set a deadline: the new lead's first deadline.
+    moved = moved_at = None
+    for at, due in facts.moved_dues:
+        if at < end and (moved_at is None or at >= moved_at):
+            moved_at, moved = at, due
+    first = facts.original_due if moved_at is None else moved
+    if count_against == ORIGINAL:
+        return first, count
+    if granted is None or (moved_at is not None and moved_at >= latest):  # type: ignore[operator]
+        return first, count
     return granted, count
 
 
@@ -384,7 +399,7 @@ def _classify(facts: TaskFacts, bounds: _Bounds) -> _Found | None:
         later = [r for r in facts.reassignments if r[0] >= end]
         if later:
             lead = min(later)[1]
-    if facts.extensions:
+    if facts.extensions or facts.moved_dues:
         due, extensions = _deadline(facts, end, bounds.count_against)
     else:
         due = facts.due if bounds.count_against == IN_FORCE else facts.original_due

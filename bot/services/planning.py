@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.db.uow import UnitOfWork
-from bot.domain.model import Task
+from bot.domain.model import EventKind, Task, TaskEvent
 from bot.domain.nudging import PlannedNudge, decision_waits, next_decision_nudge, next_nudge
 from bot.services.common import Core
 
 
-async def replan(core: Core, uow: UnitOfWork, task: Task, now: datetime) -> None:
-    """After any change to a task: drop its pending nudges and plan the next one."""
+async def replan(
+    core: Core,
+    uow: UnitOfWork,
+    task: Task,
+    now: datetime,
+    events: Sequence[TaskEvent] | None = None,
+) -> None:
+    """After any change to a task: drop its pending nudges and plan the next one. `events`: the
+    task's whole history when the caller has it (with this change): a task that never asked for
+    more time has no request pending, and none is looked up."""
     await uow.nudges.cancel_pending(task.id, now)
     await plan_after(core, uow, task, now, now)
-    await plan_decisions(core, uow, task, now, now)
+    asked = events is None or any(e.kind is EventKind.EXTENSION_REQUESTED for e in events)
+    await plan_decisions(core, uow, task, now, now, asked)
 
 
 async def plan_first(core: Core, uow: UnitOfWork, task: Task, now: datetime) -> None:
@@ -38,11 +48,17 @@ async def plan_after(
 
 
 async def plan_decisions(
-    core: Core, uow: UnitOfWork, task: Task, after: datetime, now: datetime
+    core: Core,
+    uow: UnitOfWork,
+    task: Task,
+    after: datetime,
+    now: datetime,
+    asked: bool = True,
 ) -> list[PlannedNudge]:
     """The next reminder of each decision a leader owes on the task: a track of its own beside
-    the unit's, since it goes to another person and is counted on its own."""
-    pending = await uow.extensions.pending_for(task.id) if task.is_open else None
+    the unit's, since it goes to another person and is counted on its own. `asked`: False when
+    the task's history holds no extension request, so none can be pending."""
+    pending = await uow.extensions.pending_for(task.id) if task.is_open and asked else None
     out: list[PlannedNudge] = []
     for wait in decision_waits(task, pending):
         moment = after

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -19,6 +19,7 @@ from bot.calendar import (
     weekday_name,
 )
 from bot.db.uow import UnitOfWork
+from bot.domain.chain import build_chain
 from bot.domain.model import (
     Attachment,
     EventKind,
@@ -28,6 +29,7 @@ from bot.domain.model import (
     Role,
     Status,
     Task,
+    TaskEvent,
     Unit,
 )
 from bot.domain.rules import (
@@ -41,6 +43,7 @@ from bot.domain.rules import (
     report_allowed,
     review_allowed,
 )
+from bot.domain.unitnames import UnitDirectory
 from bot.services import prompts, reminders
 from bot.services.common import Actor, Core, Where
 from bot.services.decisions import DecisionService
@@ -157,14 +160,26 @@ class TaskService:
     async def _person(self, uow: UnitOfWork, actor: Actor) -> Person | None:
         return await self.core.person(uow, actor)
 
-    async def _view(self, uow: UnitOfWork, task: Task) -> TaskView:
+    async def _view(
+        self,
+        uow: UnitOfWork,
+        task: Task,
+        events: Sequence[TaskEvent] | None = None,
+        now: datetime | None = None,
+    ) -> TaskView:
+        """The task with the names its texts need; with its history (`events`, already loaded
+        by the caller), its chain of responsibility too (and, with `now`, what it waits on)."""
         roster = await self.core.roster(uow)
         units = roster.units_by_ids({task.lead_unit_id, *task.cooperating_unit_ids})
         people = roster.people
-        approval = None
-        if task.status is Status.DONE:
-            approvals = [e for e in await uow.tasks.events(task.id) if e.kind is EventKind.APPROVED]
-            approval = approvals[-1] if approvals else None
+        if events is None and task.status is Status.DONE:
+            events = await uow.tasks.events(task.id)
+        approvals = [e for e in events or () if e.kind is EventKind.APPROVED]
+        approval = approvals[-1] if approvals and task.status is Status.DONE else None
+        chain = None
+        if events is not None:
+            hours = self.core.policy.unacknowledged_after_hours
+            chain = build_chain(events, self.core.calendar, hours, task, now)
         document = await uow.documents.get(task.document_id) if task.document_id else None
         series = await uow.series.get(task.series_id) if task.series_id else None
         return TaskView(
@@ -179,7 +194,31 @@ class TaskService:
             heads=roster.of_unit(task.lead_unit_id, [Role.HEAD]),
             approved_by=people.get(approval.actor_id or 0) if approval else None,
             approved_at=approval.at if approval else None,
+            events=tuple(events) if events is not None else None,
+            chain=chain,
+            people=people,
+            units=roster.all_units,
+            office_day=self.core.calendar.office_day(),
+            expected_hours=self.core.policy.unacknowledged_after_hours,
         )
+
+    async def _record(
+        self,
+        uow: UnitOfWork,
+        events: list[TaskEvent],
+        task_id: int,
+        kind: EventKind,
+        actor_id: int | None,
+        at: datetime,
+        before: Mapping[str, object] | None = None,
+        after: Mapping[str, object] | None = None,
+        note: str | None = None,
+    ) -> None:
+        """A step into the history, and into the events already loaded (the chain the cards
+        show is built from them without reading the history again)."""
+        old, new = dict(before or {}), dict(after or {})
+        await uow.tasks.add_event(task_id, kind, actor_id, at, before=old, after=new, note=note)
+        events.append(TaskEvent(0, task_id, kind, actor_id, at, old, new, note))
 
     async def _find_task(self, uow: UnitOfWork, ref: str | int) -> Task | None:
         """The task, locked for the rest of the use case (unless it only reads): its checks and
@@ -338,7 +377,8 @@ class TaskService:
         if task is None:
             code = esc(render.clip(str(ref), 40))
             return Outcome(t("task_not_found", lang, code=code), alert=where.button)
-        return person, lang, task, await self._view(uow, task)
+        # The history, read once: the chain on the cards the use case refreshes is built from it.
+        return person, lang, task, await self._view(uow, task, await uow.tasks.events(task.id))
 
     @staticmethod
     async def _first_time(uow: UnitOfWork, where: Where, now: datetime) -> bool:
@@ -462,7 +502,10 @@ class TaskService:
                 series_period=new.series[1] if new.series else None,
             )
         )
-        await uow.tasks.add_event(
+        events: list[TaskEvent] = []
+        await self._record(
+            uow,
+            events,
             task.id,
             EventKind.ASSIGNED,
             (actor or assigner).id,
@@ -474,7 +517,7 @@ class TaskService:
             },
             note=(new.content if new.note is None else new.note)[:500],
         )
-        view = await self._view(uow, task)
+        view = await self._view(uow, task, events)
         await plan_first(self.core, uow, task, now)
         return view
 
@@ -611,7 +654,10 @@ class TaskService:
                 task, status=Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=person.id
             )
             await uow.tasks.save(task, now)
-            await uow.tasks.add_event(
+            events = list(view.events or ())
+            await self._record(
+                uow,
+                events,
                 task.id,
                 EventKind.ACKNOWLEDGED,
                 person.id,
@@ -619,7 +665,7 @@ class TaskService:
                 before={"status": Status.ASSIGNED.value},
                 after={"status": Status.ACKNOWLEDGED.value},
             )
-            view = await self._view(uow, task)
+            view = await self._view(uow, task, events)
             messages = await self._refresh_cards(uow, view)
             messages += await self._tell(
                 uow,
@@ -631,7 +677,7 @@ class TaskService:
                 code=task.code,
                 when=render.when(now, core.config.tz),
             )
-            await replan(self.core, uow, task, now)
+            await replan(self.core, uow, task, now, events)
             await uow.commit()
         return Outcome(
             t("ack.done", lang, unit=render.unit_name(view.lead), code=task.code),
@@ -716,8 +762,11 @@ class TaskService:
                 completed_at=None if core.config.review else now,
             )
             await uow.tasks.save(task, now)
+            events = list(view.events or ())
             if before["status"] == Status.ASSIGNED.value:
-                await uow.tasks.add_event(
+                await self._record(
+                    uow,
+                    events,
                     task.id,
                     EventKind.ACKNOWLEDGED,
                     person.id,
@@ -725,7 +774,9 @@ class TaskService:
                     before={"status": Status.ASSIGNED.value},
                     after={"status": Status.ACKNOWLEDGED.value},
                 )
-            await uow.tasks.add_event(
+            await self._record(
+                uow,
+                events,
                 task.id,
                 EventKind.REPORTED,
                 person.id,
@@ -737,7 +788,7 @@ class TaskService:
                 },
                 note=text or (attachment.file_name if attachment else None),
             )
-            view = await self._view(uow, task)
+            view = await self._view(uow, task, events)
             messages = await self._refresh_cards(uow, view)
             result_html = esc(render.clip(task.result or "", 1500))
             if attachment is not None and text:
@@ -772,7 +823,7 @@ class TaskService:
                     Outgoing(chat_id=m.chat_id, text=f"📎 <b>{task.code}</b>", document=attachment)
                     for m in review
                 ]
-            await replan(self.core, uow, task, now)
+            await replan(self.core, uow, task, now, events)
             await uow.commit()
         return Outcome(reply, messages=messages, changed=True)
 
@@ -793,7 +844,10 @@ class TaskService:
             # The completion time is when the unit reported, not when the leader got round to it.
             task = replace(task, status=Status.DONE, completed_at=task.reported_at or now)
             await uow.tasks.save(task, now)
-            await uow.tasks.add_event(
+            events = list(view.events or ())
+            await self._record(
+                uow,
+                events,
                 task.id,
                 EventKind.APPROVED,
                 person.id,
@@ -801,7 +855,7 @@ class TaskService:
                 before={"status": Status.REPORTED.value},
                 after={"status": Status.DONE.value, "completed_at": _iso(task.completed_at)},
             )
-            view = await self._view(uow, task)
+            view = await self._view(uow, task, events)
             messages = await self._refresh_cards(uow, view)
             messages += await prompts.close_prompts(
                 core,
@@ -852,7 +906,10 @@ class TaskService:
                 result_attachment=None,
             )
             await uow.tasks.save(task, now)
-            await uow.tasks.add_event(
+            events = list(view.events or ())
+            await self._record(
+                uow,
+                events,
                 task.id,
                 EventKind.RETURNED,
                 person.id,
@@ -861,7 +918,7 @@ class TaskService:
                 after={"status": Status.ACKNOWLEDGED.value},
                 note=reason,
             )
-            view = await self._view(uow, task)
+            view = await self._view(uow, task, events)
             messages = await self._refresh_cards(uow, view)
             messages += await prompts.close_prompts(
                 core,
@@ -880,7 +937,7 @@ class TaskService:
                 reason=esc(render.clip(reason, 1000)),
                 due=render.due_text(task.due, core.config.tz, core.config.language),
             )
-            await replan(self.core, uow, task, now)
+            await replan(self.core, uow, task, now, events)
             await uow.commit()
         return Outcome(
             t("review.returned", lang, code=task.code, unit=render.unit_name(view.lead)),
@@ -955,7 +1012,10 @@ class TaskService:
             if not await self._first_time(uow, where, now):
                 return Outcome()
             request = await uow.extensions.add(task.id, person.id, now, parsed.due, reason)
-            await uow.tasks.add_event(
+            events = list(view.events or ())
+            await self._record(
+                uow,
+                events,
                 task.id,
                 EventKind.EXTENSION_REQUESTED,
                 person.id,
@@ -975,7 +1035,7 @@ class TaskService:
                 buttons_for={lg: render.extension_buttons(request.id, lg) for lg in ("vi", "en")},
             )
             # The decision now waits on the leader: their reminders start (planning.replan).
-            await replan(self.core, uow, task, now)
+            await replan(self.core, uow, task, now, events)
             await uow.commit()
         return Outcome(
             t("ext.requested", lang, code=task.code, due=render.due_text(parsed.due, tz, lang)),
@@ -1003,7 +1063,8 @@ class TaskService:
             request = await uow.extensions.get(request_id)
             if request is None or task is None:
                 return Outcome(t("button.stale", lang), alert=True)
-            view = await self._view(uow, task)
+            events = await uow.tasks.events(task.id)
+            view = await self._view(uow, task, events)
             denied = can_decide(person, task)
             if denied is not None:
                 return Outcome(self._denied(denied, lang, task, view), alert=True)
@@ -1035,8 +1096,8 @@ class TaskService:
             asked = prompts.extension_texts(
                 core, view, requester, task.due, request.proposed_due, request.reason
             )
-            messages = await self._decide(uow, person, task, request, approve, granted, now)
-            view = await self._view(uow, await uow.tasks.get(task.id) or task)
+            messages = await self._decide(uow, view, person, request, approve, granted, now, events)
+            view = await self._view(uow, await uow.tasks.get(task.id) or task, events)
             if approve:
                 # A refusal leaves the card as it was (same deadline, same status): editing it
                 # to identical content is refused by Telegram ("message is not modified").
@@ -1050,7 +1111,7 @@ class TaskService:
                 if approve
                 else prompts.decision(core, "decision.ext_refused", person, now),
             )
-            await replan(self.core, uow, view.task, now)
+            await replan(self.core, uow, view.task, now, events)
             await uow.commit()
         if approve:
             reply = t("ext.approved", lang, code=task.code, due=render.due_text(granted, tz, lang))
@@ -1061,22 +1122,25 @@ class TaskService:
     async def _decide(
         self,
         uow: UnitOfWork,
+        view: TaskView,
         person: Person,
-        task: Task,
         request: ExtensionRequest,
         approve: bool,
         granted: datetime,
         now: datetime,
+        events: list[TaskEvent],
     ) -> list[Outgoing]:
         tz = self.core.config.tz
-        view = await self._view(uow, task)
+        task = view.task
         if approve:
             await uow.extensions.decide(
                 request.id, ExtensionStatus.APPROVED, person.id, now, granted
             )
             new = replace(task, due=granted, extension_count=task.extension_count + 1)
             await uow.tasks.save(new, now)
-            await uow.tasks.add_event(
+            await self._record(
+                uow,
+                events,
                 task.id,
                 EventKind.EXTENSION_APPROVED,
                 person.id,
@@ -1093,7 +1157,9 @@ class TaskService:
                 count=new.extension_count,
             )
         await uow.extensions.decide(request.id, ExtensionStatus.REFUSED, person.id, now, None)
-        await uow.tasks.add_event(
+        await self._record(
+            uow,
+            events,
             task.id,
             EventKind.EXTENSION_REFUSED,
             person.id,
@@ -1129,7 +1195,10 @@ class TaskService:
             task = replace(task, status=Status.WITHDRAWN)
             await uow.tasks.save(task, now)
             await uow.extensions.close_pending(task.id, person.id, now)
-            await uow.tasks.add_event(
+            events = list(view.events or ())
+            await self._record(
+                uow,
+                events,
                 task.id,
                 EventKind.WITHDRAWN,
                 person.id,
@@ -1138,7 +1207,7 @@ class TaskService:
                 after={"status": Status.WITHDRAWN.value},
                 note=reason,
             )
-            view = await self._view(uow, task)
+            view = await self._view(uow, task, events)
             messages = await self._refresh_cards(uow, view)
             messages += await self._clear_prompt_buttons(uow, task_id=task.id)
             messages += await self._to_lead_group(
@@ -1152,8 +1221,25 @@ class TaskService:
             await uow.commit()
         return Outcome(t("withdrawn", lang, code=task.code), messages=messages, changed=True)
 
+    def _move_target(
+        self, directory: UnitDirectory, text: str, lang: str, code: str
+    ) -> tuple[Unit, str] | str:
+        """ "QLDT", "Phòng Quản lý đô thị", "QLDT hạn 20/12": the unit, and the new deadline's
+        words (may be empty); or the answer that refuses it."""
+        unit = directory.find(text)
+        if unit is not None:
+            return unit, ""
+        match = directory.parse_list(text)
+        if match.unknown is not None or not match.units:
+            word = match.unknown or text.split()[0]
+            return render.unknown_unit(word, directory, lang, "usage.chuyen")
+        if len(match.units) > 1:
+            return t("reassign.one_unit", lang, code=code, unit_code=esc(match.units[0].code))
+        return match.units[0], match.rest.strip()
+
     async def reassign(self, actor: Actor, where: Where, ref: str, unit_text: str) -> Outcome:
         core = self.core
+        tz = core.config.tz
         async with core.uow() as uow:
             opened = await self._open(uow, actor, where, ref)
             if isinstance(opened, Outcome):
@@ -1162,9 +1248,10 @@ class TaskService:
             if (denied := can_manage(person, task)) is not None:
                 return Outcome(self._denied(denied, lang, task, old_view))
             directory = (await core.roster(uow)).directory
-            unit = directory.find(unit_text)
-            if unit is None:
-                return Outcome(render.unknown_unit(unit_text, directory, lang, "usage.chuyen"))
+            target = self._move_target(directory, unit_text, lang, task.code)
+            if isinstance(target, str):
+                return Outcome(target)
+            unit, due_text = target
             if unit.id == task.lead_unit_id:
                 return Outcome(
                     t("denied.same_unit", lang, unit=render.unit_name(unit), code=task.code)
@@ -1172,15 +1259,49 @@ class TaskService:
             if person.role is Role.VICE_CHAIRMAN and can_assign(person, unit.id) is not None:
                 return Outcome(t("denied.not_supervisor", lang, unit=render.unit_name(unit)))
             now = core.clock.now()
+            local_now = now.astimezone(tz)
+            example = core.calendar.add_working_days(local_now.date(), 5).strftime("%d/%m/%Y")
+            refuse = {"code": task.code, "unit_code": esc(unit.code), "example": example}
+            new_due: ParsedDeadline | None = None
+            if due_text:
+                try:
+                    new_due = parse_deadline(due_text, local_now, core.calendar)
+                except DeadlineError as exc:
+                    return Outcome(
+                        self._deadline_error(exc, lang, due_text)
+                        + "\n\n"
+                        + t("usage.chuyen", lang, **await core.examples(uow))
+                    )
+                if new_due.due is None:
+                    return Outcome(
+                        t("reassign.no_deadline", lang, text=render.echo(due_text), **refuse)
+                    )
+            elif task.due is not None and task.due < now:
+                # The days already late are the old unit's: the new one starts on a new date.
+                return Outcome(
+                    t(
+                        "reassign.needs_deadline",
+                        lang,
+                        due=render.due_text(task.due, tz, lang),
+                        unit=render.unit_name(unit),
+                        **refuse,
+                    )
+                )
             if not await self._first_time(uow, where, now):
                 return Outcome()
             old_lead = task.lead_unit_id
+            before: dict[str, object] = {"lead_unit_id": old_lead}
+            after: dict[str, object] = {"lead_unit_id": unit.id}
+            if new_due is not None:
+                before["due"] = _iso(task.due)
+                after["due"] = _iso(new_due.due)
             # The new lead answers from now on, so it must acknowledge afresh.
             task = replace(
                 task,
                 lead_unit_id=unit.id,
                 cooperating_unit_ids=tuple(u for u in task.cooperating_unit_ids if u != unit.id),
                 status=Status.ASSIGNED,
+                due=new_due.due if new_due is not None else task.due,
                 acknowledged_at=None,
                 acknowledged_by=None,
                 reported_at=None,
@@ -1190,13 +1311,9 @@ class TaskService:
             )
             await uow.tasks.save(task, now)
             await uow.extensions.close_pending(task.id, person.id, now)
-            await uow.tasks.add_event(
-                task.id,
-                EventKind.REASSIGNED,
-                person.id,
-                now,
-                before={"lead_unit_id": old_lead},
-                after={"lead_unit_id": unit.id},
+            events = list(old_view.events or ())
+            await self._record(
+                uow, events, task.id, EventKind.REASSIGNED, person.id, now, before, after
             )
             messages = [
                 Outgoing(chat_id=c, text="", edit_message_id=m, markup_only=True)
@@ -1206,7 +1323,7 @@ class TaskService:
             messages += await self._clear_prompt_buttons(uow, task_id=task.id)
             messages += await reminders.follow(self.core, uow, task, gone=True)
             await uow.tasks.retire_messages(task.id)
-            view = await self._view(uow, task)
+            view = await self._view(uow, task, events)
             messages += await self._to_lead_group(
                 old_view,
                 "reassigned.old_notice",
@@ -1224,6 +1341,14 @@ class TaskService:
             old=render.unit_name(old_view.lead),
             new=render.unit_name(unit),
         )
+        if new_due is not None:
+            reply += t("reassigned.due", lang, due=render.due_text(task.due, tz, lang))
+            if new_due.rolled_from is not None and task.due is not None:
+                cal = core.calendar
+                kind = roll_kind(
+                    new_due.rolled_from, cal.to_local(task.due).date(), cal.day_off_rule
+                )
+                reply += t(f"rolled.{kind}", lang, day=new_due.rolled_from.strftime("%d/%m/%Y"))
         if unit.chat_id is None:
             reply += "\n" + t(
                 "assigned.no_group", lang, unit=render.unit_name(unit), code=unit.code
@@ -1327,14 +1452,18 @@ class TaskService:
             if not core.may_see(person, actor, task.lead_unit_id, task.cooperating_unit_ids):
                 units_all = await uow.units.all(include_inactive=True)
                 return Outcome(render.not_visible(person, units_all, lang, "/viec", task.code))
-            view = await self._view(uow, task)
             events = await uow.tasks.events(task.id)
+            now = core.clock.now()
+            view = await self._view(uow, task, events, now)
             roster = await core.roster(uow)
             people = roster.people_by_ids(e.actor_id for e in events if e.actor_id)
             units = roster.all_units
         tz = core.config.tz
-        card = render.card(view, lang, tz, shown_in=where.chat_id) + "\n"
+        # The card without its chain: the history below is the chain, step by step, with what
+        # each step said, how long it took and whether it was late; then what it waits on now.
+        head = [render.card(view, lang, tz, shown_in=where.chat_id, chain=False)]
+        head += [*render.waits(view, lang), ""]
         return Outcome(
-            render.history(events, people, units, lang, tz, head=[card]),
+            render.history(events, people, units, lang, tz, head, view.chain, view),
             messages=self._full_text(task, where.chat_id, lang),
         )

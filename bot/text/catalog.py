@@ -5,6 +5,7 @@ Values are HTML (Telegram's subset). Placeholders are filled with already-escape
 
 from __future__ import annotations
 
+from bot.text.catalog_chain import M_CHAIN
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_edges import M_EDGES
@@ -147,10 +148,12 @@ M: dict[str, dict[str, str]] = {
         "\nExample: <code>/huy NV-0042 covered by another plan</code>",
     },
     "usage.chuyen": {
-        "vi": "Cách dùng: <code>/chuyen &lt;mã nhiệm vụ&gt; &lt;đơn vị&gt;</code>"
-        "\nVí dụ: <code>/chuyen NV-0042 {ex_unit2}</code>",
-        "en": "Usage: <code>/chuyen &lt;task code&gt; &lt;unit&gt;</code>"
-        "\nExample: <code>/chuyen NV-0042 {ex_unit2}</code>",
+        "vi": "Cách dùng: <code>/chuyen &lt;mã nhiệm vụ&gt; &lt;đơn vị&gt; [hạn &lt;hạn mới&gt;]</code>"
+        "\nVí dụ: <code>/chuyen NV-0042 {ex_unit2}</code>"
+        "\nNhiệm vụ đã quá hạn thì cho hạn mới: <code>/chuyen NV-0042 {ex_unit2} hạn 20/12</code>",
+        "en": "Usage: <code>/chuyen &lt;task code&gt; &lt;unit&gt; [hạn &lt;new deadline&gt;]</code>"
+        "\nExample: <code>/chuyen NV-0042 {ex_unit2}</code>"
+        "\nAn overdue task needs a new deadline: <code>/chuyen NV-0042 {ex_unit2} hạn 20/12</code>",
     },
     "usage.nv": {
         "vi": "Cách dùng: <code>/nv &lt;mã nhiệm vụ&gt;</code>\nVí dụ: <code>/nv NV-0042</code>",
@@ -870,6 +873,7 @@ M.update(M_OPS)
 M.update(M_LAYOUT)
 M.update(M_INTAKE)
 M.update(M_EDGES)
+M.update(M_CHAIN)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.calendar import format_deadline
+from bot.domain.chain import Chain, ChainStep, Late, Wait
 from bot.domain.model import EventKind, Person, SourceDocument, Status, Task, TaskEvent, Unit
 from bot.domain.series import Series
 from bot.domain.unitnames import UnitDirectory
@@ -149,6 +150,14 @@ class TaskView:
     approved_by: Person | None = None
     approved_at: datetime | None = None
     series: Series | None = None  # the recurring series that made the task
+    # The history, when the use case loaded it, and the chain of responsibility built from it.
+    events: tuple[TaskEvent, ...] | None = None
+    chain: Chain | None = None
+    # Everyone and every unit of the roster (in memory), for the names the chain shows.
+    people: Mapping[int, Person] = field(default_factory=dict)
+    units: Mapping[int, Unit] = field(default_factory=dict)
+    office_day: timedelta = timedelta(hours=7)  # a working day's office time, for durations
+    expected_hours: float = 4.0  # the policy's office hours before a step counts as slow
 
 
 def document_label(document: SourceDocument, lang: str) -> str:
@@ -190,9 +199,12 @@ def is_public_link(link: str) -> bool:
     return "/c/" not in link
 
 
-def card(view: TaskView, lang: str, tz: ZoneInfo, shown_in: int | None = None) -> str:
+def card(
+    view: TaskView, lang: str, tz: ZoneInfo, shown_in: int | None = None, chain: bool = True
+) -> str:
     """The task's card; ``shown_in`` is the chat it is shown in (a link to the message the task
-    came from is shown only where the reader can open it)."""
+    came from is shown only where the reader can open it). ``chain``: with the chain of
+    responsibility, when the view has it (/nv shows it as its history instead)."""
     task = view.task
     lines = [
         t("card.title", lang, code=task.code),
@@ -225,12 +237,145 @@ def card(view: TaskView, lang: str, tz: ZoneInfo, shown_in: int | None = None) -
         lines.append(
             t("card.full_text_note", lang, chars=len(task.content), n=pieces, code=task.code)
         )
-    lines += _status_lines(view, lang, tz)
+    steps = _card_steps(view) if chain else None
+    if steps is None:
+        lines += _status_lines(view, lang, tz)
+    else:
+        lines.append(t("card.status", lang, status=t(f"status.{task.status.value}", lang)))
+    after = []
     if task.result and task.status in (Status.REPORTED, Status.DONE):
-        lines.append(t("card.result", lang, text=esc(clip(task.result, 600))))
+        after.append(t("card.result", lang, text=esc(clip(task.result, 600))))
     if task.status is Status.ASSIGNED and view.heads:
-        lines.append(t("card.attention", lang, who=", ".join(mention(p) for p in view.heads)))
-    return "\n".join(lines)
+        after.append(t("card.attention", lang, who=", ".join(mention(p) for p in view.heads)))
+    if steps:
+        room = MESSAGE_BUDGET - 80 - sum(len(line) + 1 for line in lines + after)
+        lines += _fit_chain(view, steps, lang, tz, room)
+    return "\n".join(lines + after)
+
+
+# The steps a card shows: extension requests and refusals change nothing on it and are not
+# edited onto it when they happen (/nv shows them).
+_OFF_CARD = frozenset({EventKind.EXTENSION_REQUESTED, EventKind.EXTENSION_REFUSED})
+
+
+def _card_steps(view: TaskView) -> list[ChainStep] | None:
+    if view.chain is None:
+        return None
+    return [s for s in view.chain.steps if s.event.kind not in _OFF_CARD]
+
+
+def _fit_chain(
+    view: TaskView, steps: Sequence[ChainStep], lang: str, tz: ZoneInfo, room: int
+) -> list[str]:
+    """The chain's title and lines within `room` characters: the assignment and the latest
+    steps, with a line saying how many between them are left to /nv."""
+    title = t("chain.title", lang)
+    lines = [chain_line(view, step, lang, tz) for step in steps]
+    room -= len(title) + 1
+    if sum(len(line) + 1 for line in lines) <= room:
+        return [title, *lines]
+    more = t("chain.more", lang, count=len(lines), code=view.task.code)
+    if room < len(more) + 1 + len(lines[0]) + 1:
+        # A card already near Telegram's limit (a long content, result and source): the chain
+        # is left to /nv, and the card says so if even that fits.
+        return [more] if room + len(title) + 1 >= len(more) + 1 else []
+    room -= len(more) + 1 + len(lines[0]) + 1
+    kept: list[str] = []
+    for line in reversed(lines[1:]):
+        if len(line) + 1 > room:
+            break
+        kept.insert(0, line)
+        room -= len(line) + 1
+    skipped = len(lines) - 1 - len(kept)
+    more = t("chain.more", lang, count=skipped, code=view.task.code)
+    return [title, lines[0], more, *kept]
+
+
+def span(took: timedelta, day: timedelta, lang: str) -> str:
+    """Office time as a person says it: minutes, hours and minutes, or working days and hours
+    (a working day being the office's hours in one day)."""
+    minutes = int(took.total_seconds() // 60)
+    per_day = max(1, int(day.total_seconds() // 60))
+    if minutes < 60:
+        return t("span.minutes", lang, m=max(minutes, 1))
+    if minutes < per_day:
+        h, m = divmod(minutes, 60)
+        return t("span.hours_minutes", lang, h=h, m=m) if m else t("span.hours", lang, h=h)
+    days, rest = divmod(minutes, per_day)
+    hours = rest // 60
+    return t("span.days_hours", lang, d=days, h=hours) if hours else t("span.days", lang, d=days)
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _late(late: Late | None, days: int, view: TaskView, lang: str) -> str:
+    if late is Late.SLOW:
+        return t("chain.late.slow", lang, hours=_hours(view.expected_hours))
+    if late is Late.OVERDUE:
+        return t("chain.late.overdue", lang, days=days)
+    return ""
+
+
+def _took(took: timedelta | None, view: TaskView, lang: str) -> str:
+    if took is None or took < timedelta(minutes=1):
+        return ""
+    return t("chain.took", lang, span=span(took, view.office_day, lang))
+
+
+def _short_due(value: object, tz: ZoneInfo) -> str:
+    if isinstance(value, str) and value:
+        return datetime.fromisoformat(value).astimezone(tz).strftime("%d/%m/%Y")
+    return "—"
+
+
+def step_label(view: TaskView, step: ChainStep, lang: str, tz: ZoneInfo) -> str:
+    event = step.event
+    kind = event.kind
+    if kind is EventKind.REPORTED and step.finished:
+        return t("chain.step.finished", lang)
+    if kind is EventKind.REASSIGNED:
+        unit = view.units.get(int(str(event.after.get("lead_unit_id", 0))))
+        return t("chain.step.reassigned", lang, unit=unit_name(unit) if unit else "?")
+    due = _short_due(event.after.get("due"), tz)
+    return t(f"chain.step.{kind.value}", lang, due=due)
+
+
+def chain_line(view: TaskView, step: ChainStep, lang: str, tz: ZoneInfo) -> str:
+    """One step on one line: what, who, when, how long it took, whether it was late."""
+    event = step.event
+    actor = view.people.get(event.actor_id) if event.actor_id is not None else None
+    return t(
+        "chain.line",
+        lang,
+        mark="⚠️" if step.late else "•",
+        label=step_label(view, step, lang, tz),
+        who=esc(actor.name) if actor else t("history.system", lang),
+        when=when(event.at, tz),
+        took=_took(step.took, view, lang),
+        late=_late(step.late, step.days_late, view, lang),
+    )
+
+
+def waits(view: TaskView, lang: str) -> list[str]:
+    """What the task waits on now, and for how long (the chain built with a `now`)."""
+    if view.chain is None:
+        return []
+    return [wait_line(view, w, lang) for w in view.chain.waits]
+
+
+def wait_line(view: TaskView, wait: Wait, lang: str) -> str:
+    who = esc(view.assigner.name)
+    unit = unit_name(view.lead)
+    return t(
+        f"chain.wait.{wait.awaited.value}",
+        lang,
+        unit=unit,
+        who=who,
+        span=span(wait.took, view.office_day, lang) if wait.took >= timedelta(minutes=1) else "—",
+        late=_late(wait.late, wait.days_late, view, lang),
+    )
 
 
 def _status_lines(view: TaskView, lang: str, tz: ZoneInfo) -> list[str]:
@@ -327,18 +472,27 @@ def history(
     lang: str,
     tz: ZoneInfo,
     head: Sequence[str] = (),
+    chain: Chain | None = None,
+    view: TaskView | None = None,
 ) -> str:
+    """Every step: when, who, what (with its note); given the chain, how long each step took
+    and which were late."""
+    steps = {id(s.event): s for s in chain.steps} if chain is not None else {}
     lines = []
     for event in events:
         actor = people.get(event.actor_id) if event.actor_id is not None else None
         who = esc(actor.name) if actor else t("history.system", lang)
+        what = event_text(event, units, lang, tz)
+        step = steps.get(id(event))
+        if step is not None and view is not None:
+            what += _took(step.took, view, lang) + _late(step.late, step.days_late, view, lang)
         lines.append(
             t(
-                "history.item",
+                "history.item.late" if step is not None and step.late else "history.item",
                 lang,
                 when=when(event.at, tz),
                 who=who,
-                what=event_text(event, units, lang, tz),
+                what=what,
             )
         )
     return fit([*head, t("history.title", lang)], lines, lang, more="history.more")
@@ -367,11 +521,13 @@ def event_text(event: TaskEvent, units: dict[int, Unit], lang: str, tz: ZoneInfo
     if kind is EventKind.REASSIGNED:
         old = units.get(int(str(event.before.get("lead_unit_id", 0))))
         new = units.get(int(str(event.after.get("lead_unit_id", 0))))
+        due = event.after.get("due")
         return t(
-            key,
+            key + ".due" if due else key,
             lang,
             old=unit_name(old) if old else "?",
             new=unit_name(new) if new else "?",
+            due=_due_param(due, tz, lang),
         )
     if kind is EventKind.REPORTED and event.after.get("file"):
         attached = esc(clip(str(event.after["file"]), 100))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from support import (
     CHAIRMAN,
     LEADERS,
@@ -11,8 +13,15 @@ from support import (
     TCKH_CHAT,
     TCKH_HEAD,
     VICE,
+    VN,
     World,
 )
+
+from bot.domain.tally import Category, Period, tally
+
+# Two periods around the move at 10:00 Thursday 26/11: one ending before it, one after it.
+BEFORE_MOVE = Period(datetime(2026, 11, 20, 16, tzinfo=VN), datetime(2026, 11, 26, 9, tzinfo=VN))
+AFTER_MOVE = Period(datetime(2026, 11, 26, 9, tzinfo=VN), datetime(2026, 12, 4, 16, tzinfo=VN))
 
 
 async def test_withdraw(world: World) -> None:
@@ -106,3 +115,75 @@ async def test_lists(world: World) -> None:
     assert "NV-0002" in listing and "NV-0001" not in listing
     await world.say(LEADERS, CHAIRMAN, "/viec XYZ")
     assert "Không tìm thấy đơn vị" in world.last_text(LEADERS)
+
+
+async def test_moving_an_overdue_task_asks_for_a_new_deadline(world: World) -> None:
+    """Issue 10, point 2: a task moved after its deadline needs a new one, read like any other
+    deadline; the days late before the move stay with the old unit, not the new one."""
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát hồ sơ đất đai hạn 25/11/2026")
+    # Thursday 26/11 10:00: a day past the deadline.
+    world.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=VN))
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT")
+    refusal = world.last_text(LEADERS)
+    assert "Nhiệm vụ NV-0001 đã quá hạn (hạn Thứ Tư, 25/11/2026 17:00)" in refusal
+    assert "cho hạn mới" in refusal
+    # The example is a command the office can send as it stands: five working days on.
+    assert "Ví dụ: /chuyen NV-0001 QLDT hạn 03/12/2026" in refusal
+    assert world.buttons(world.card(TCKH_CHAT, "NV-0001"))  # still TCKH's, nothing moved
+    # A past date, a "no deadline", two units: each refused with what to write.
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT hạn 20/11/2026")
+    assert "20/11/2026" in world.last_text(LEADERS) and "Ví dụ" in world.last_text(LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT thường xuyên")
+    assert "hạn mới phải là một ngày cụ thể" in world.last_text(LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT, TCKH hạn 10/12")
+    assert "chỉ có một đơn vị chủ trì" in world.last_text(LEADERS)
+    # Written the way officials write it: the move is made with the new deadline.
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 Phòng Quản lý đô thị trước ngày 10/12")
+    reply = world.last_text(LEADERS)
+    assert "Đã chuyển nhiệm vụ NV-0001" in reply
+    assert "Hạn mới: Thứ Năm, 10/12/2026 17:00." in reply
+    card = world.card(QLDT_CHAT, "NV-0001")
+    assert "Thời hạn: Thứ Năm, 10/12/2026 17:00" in card["text"]
+    # The new unit's card carries the chain so far: the move is a step of it.
+    assert "• Chuyển sang Phòng Quản lý đô thị: Nguyễn Văn An, 10:00 26/11/2026" in card["text"]
+    await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
+    assert (
+        "chuyển chủ trì từ Phòng Tài chính - Kế hoạch sang Phòng Quản lý đô thị,"
+        " hạn mới Thứ Năm, 10/12/2026 17:00" in world.last_text(LEADERS)
+    )
+    # Not overdue at QLDT: /viec does not flag it, and the week's tally charges no one.
+    await world.say(LEADERS, CHAIRMAN, "/viec")
+    line = next(x for x in world.last_text(LEADERS).splitlines() if "NV-0001" in x)
+    assert "quá hạn" not in line
+    async with world.services.core.uow() as uow:
+        facts = await uow.reports.facts([BEFORE_MOVE, AFTER_MOVE])
+        qldt = await uow.units.by_code("QLDT")
+        tckh = await uow.units.by_code("TCKH")
+    calendar = world.services.core.calendar
+    assert qldt is not None and tckh is not None
+    # The week that ended before the move: TCKH's, a day late.
+    [before] = tally(facts, BEFORE_MOVE, calendar, keep_lines=True).lines
+    assert (before.lead_unit_id, before.category, before.days_late) == (
+        tckh.id,
+        Category.OPEN_LATE,
+        1,
+    )
+    # The week of the move: QLDT's, in time against the new deadline.
+    [after] = tally(facts, AFTER_MOVE, calendar, keep_lines=True).lines
+    assert (after.lead_unit_id, after.category, after.days_late) == (
+        qldt.id,
+        Category.OPEN_IN_TIME,
+        0,
+    )
+    assert after.due == datetime(2026, 12, 10, 17, 0, tzinfo=VN)
+
+
+async def test_a_move_before_the_deadline_needs_no_new_one_but_may_take_one(
+    world: World,
+) -> None:
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát hồ sơ đất đai hạn 15/12/2026")
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT")
+    assert "Đã chuyển nhiệm vụ NV-0001" in world.last_text(LEADERS)
+    assert "Hạn mới" not in world.last_text(LEADERS)
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 TCKH hạn 18/12")
+    assert "Hạn mới: Thứ Sáu, 18/12/2026 17:00." in world.last_text(LEADERS)

@@ -39,23 +39,25 @@ async def assign_and_report(world: World) -> dict[str, Any]:
 
 async def test_the_card_says_who_reported_and_who_approved_and_when(world: World) -> None:
     card = await assign_and_report(world)
-    assert status_line(card) == (
-        "Trạng thái: Chờ duyệt kết quả — Trần Thị Dung báo cáo lúc 14:00 25/11/2026"
-    )
-    assert "Tiếp nhận: Hoàng Văn Em, 10:00 23/11/2026" in card["text"]
+    # Who took each step is the card's chain of responsibility (issue 10, point 4).
+    assert status_line(card) == "Trạng thái: Chờ duyệt kết quả"
+    assert "• Tiếp nhận: Hoàng Văn Em, 10:00 23/11/2026" in card["text"]
+    assert "• Báo cáo: Trần Thị Dung, 14:00 25/11/2026" in card["text"]
 
     world.clock.set(at(26, 11, 9, 30))
     review = prompt_with(world, LEADERS, "Duyệt")
     await world.press(LEADERS, review["message_id"], CHAIRMAN, world.button(review, "Duyệt"))
     card = world.message(TCKH_CHAT, card["message_id"])
-    assert status_line(card) == (
-        "Trạng thái: Đã hoàn thành — Trần Thị Dung báo cáo lúc 14:00 25/11/2026;"
-        " Nguyễn Văn An duyệt lúc 09:30 26/11/2026"
-    )
-    assert "Tiếp nhận: Hoàng Văn Em, 10:00 23/11/2026" in card["text"]
-    # /nv shows the same card.
+    assert status_line(card) == "Trạng thái: Đã hoàn thành"
+    assert "• Tiếp nhận: Hoàng Văn Em, 10:00 23/11/2026" in card["text"]
+    assert "• Báo cáo: Trần Thị Dung, 14:00 25/11/2026" in card["text"]
+    assert "Duyệt: Nguyễn Văn An, 09:30 26/11/2026" in card["text"]
+    # /nv says it in its status line, and step by step below.
     await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
-    assert "Nguyễn Văn An duyệt lúc 09:30 26/11/2026" in world.last_text(LEADERS)
+    assert (
+        "Trạng thái: Đã hoàn thành — Trần Thị Dung báo cáo lúc 14:00 25/11/2026;"
+        " Nguyễn Văn An duyệt lúc 09:30 26/11/2026" in world.last_text(LEADERS)
+    )
 
 
 async def test_the_review_prompt_keeps_the_decision(world: World) -> None:
@@ -83,7 +85,9 @@ async def test_the_review_prompt_keeps_a_return_and_its_reason(world: World) -> 
         "↩️ Đã trả lại — Nguyễn Văn An, 10:00 26/11/2026. Lý do: Thiếu số liệu quý IV"
     )
     card = world.card(TCKH_CHAT, "NV-0001")
-    assert status_line(card) == "Trạng thái: Đang thực hiện — Hoàng Văn Em, 10:00 23/11/2026"
+    assert status_line(card) == "Trạng thái: Đang thực hiện"
+    assert "Trả lại: Nguyễn Văn An, 10:00 26/11/2026" in card["text"]
+    assert "Kết quả:" not in card["text"]
 
 
 async def test_the_extension_prompt_keeps_the_decision_and_shows_the_task(world: World) -> None:

@@ -120,16 +120,21 @@ def reference(facts: TaskFacts, period: Period, count_against: str) -> tuple[obj
     if later:
         lead = later[0][1]
     granted = [e for e in facts.extensions if e[0] < end]
-    if count_against == IN_FORCE and facts.extensions:
-        due = facts.original_due
-        latest = None
-        for decided_at, granted_due in granted:
-            if latest is None or decided_at >= latest:
-                latest, due = decided_at, granted_due
+    # Every change of deadline before the end, extension or move, in the order decided (a move
+    # after an extension at the same instant comes later); the last one is in force.
+    moved = sorted((m for m in facts.moved_dues if m[0] < end), key=lambda m: m[0])
+    if count_against == IN_FORCE and (facts.extensions or facts.moved_dues):
+        changes = sorted(
+            [(at, 0, i, due) for i, (at, due) in enumerate(granted)]
+            + [(at, 1, i, due) for i, (at, due) in enumerate(moved)],
+            key=lambda c: (c[0], c[1], c[2]),
+        )
+        due = changes[-1][3] if changes else facts.original_due
     elif count_against == IN_FORCE:
         due = facts.due
     else:
-        due = facts.original_due
+        # "Original": the deadline first set, or the one the last move before the end set.
+        due = moved[-1][1] if moved else facts.original_due
 
     def late(moment: datetime, day: datetime) -> int:
         assert due is not None
@@ -220,6 +225,14 @@ def generated(rng: random.Random, n: int) -> list[TaskFacts]:
             (moment(rng, created + timedelta(days=5)), rng.randrange(1, 6))
             for _ in range(rng.choice([0, 0, 0, 1, 2]))
         )
+        # Some moves set a new deadline (/chuyen … hạn …), around the end and the extensions.
+        moved_dues = tuple(
+            (at, moment(rng, at + timedelta(days=rng.randrange(1, 15))))
+            for at, _ in moves
+            if original is not None and rng.random() < 0.6
+        )
+        if moved_dues and extensions and rng.random() < 0.3:  # a move at an extension's instant
+            moved_dues += ((extensions[0][0], moment(rng, extensions[0][1])),)
         steps = None
         if rng.random() < 0.3:
             # A history, in order, around the deadline (some at one instant): the stamps above
@@ -249,6 +262,7 @@ def generated(rng: random.Random, n: int) -> list[TaskFacts]:
                 extensions=tuple(extensions),
                 reassignments=moves,
                 steps=None if steps is None else tuple(steps),
+                moved_dues=moved_dues,
             )
         )
     return out

@@ -37,7 +37,7 @@ from bot.app import Runtime, open_runtime
 from bot.clock import ManualClock
 from bot.domain.model import Status
 from bot.domain.orgfile import parse_org
-from bot.domain.tally import Category, Period, Tally, tally
+from bot.domain.tally import ORIGINAL, Category, Period, Tally, tally
 from bot.services.common import Actor, Where
 
 UNITS = {"TCKH": (TCKH_CHAT, (TCKH_HEAD, TCKH_STAFF)), "QLDT": (QLDT_CHAT, (QLDT_HEAD,))}
@@ -96,6 +96,11 @@ class Office:
             unit = await uow.units.get(task.lead_unit_id)
             assert unit is not None
             return task.status, unit.code, task.due
+
+    async def unit_ids(self, *codes: str) -> list[int]:
+        async with self.runtime.services.core.uow() as uow:
+            units = [await uow.units.by_code(code) for code in codes]
+        return [u.id for u in units if u is not None]
 
     async def unit_side(self, code: str, staff: bool = False) -> tuple[Actor, Where]:
         _, unit, _ = await self.state(code)
@@ -308,7 +313,7 @@ async def test_a_reassignment_after_the_end_leaves_the_period_to_the_unit_leadin
         await office.do(at(24, 11, 10), "ack", "NV-0001")
         await office.do(at(3, 12, 10), "report", "NV-0001")
         before = figures(await office.tally(W49))
-        await office.do(at(7, 12, 10), "reassign", "NV-0001", "QLDT")
+        await office.do(at(7, 12, 10), "reassign", "NV-0001", "QLDT hạn 15/12/2026")
         result = await office.tally(W49)
         assert figures(result) == before
         [tckh] = [u for u, c in result.units.items() if c.total == 3]
@@ -318,6 +323,53 @@ async def test_a_reassignment_after_the_end_leaves_the_period_to_the_unit_leadin
         w50 = await office.tally(Period(W49.end, W49.end + WEEK))
         qldt = next(x for x in w50.lines if x.facts.code == "NV-0001")
         assert qldt.lead_unit_id != tckh and qldt.unacknowledged and qldt.people == ()
+    finally:
+        await office.close()
+
+
+async def test_a_task_moved_after_its_deadline_is_late_for_the_new_unit_only_from_the_move(
+    template: Path, folder: Path
+) -> None:
+    """Issue 10, point 2: the move needs a new deadline; before the move the old unit was late
+    (and stays so in the periods that ended then), after it the new unit answers for the new
+    deadline only, in force and "original" alike."""
+    office = await history(template, folder)
+    try:
+        await office.do(at(24, 11, 10), "ack", "NV-0001")
+        # Thursday 3/12 10:00, a day past the deadline: a bare move is refused, nothing moves.
+        office.clock.set(at(3, 12, 10))
+        chairman, leaders = Actor(CHAIRMAN, "x"), Where(LEADERS, private=False)
+        refused = await office.tasks.reassign(chairman, leaders, "NV-0001", "QLDT")
+        assert not refused.changed and "hạn mới" in (refused.reply or "")
+        assert (await office.state("NV-0001"))[1] == "TCKH"
+        await office.do(at(3, 12, 10), "reassign", "NV-0001", "QLDT hạn 09/12/2026")
+        _, unit, due = await office.state("NV-0001")
+        assert (unit, due) == ("QLDT", at(9, 12, 17))
+        tckh, qldt = await office.unit_ids("TCKH", "QLDT")
+        # A period that ended before the move: TCKH's, a day late, as it was.
+        early = await office.tally(Period(W49.start, at(3, 12, 9)))
+        [line] = [x for x in early.lines if x.facts.code == "NV-0001"]
+        assert (line.lead_unit_id, line.due) == (tckh, at(2, 12, 17))
+        assert (line.category, line.days_late) == (Category.OPEN_LATE, 1)
+        # Week 49 ends after the move: QLDT's, in time against 9/12, to acknowledge.
+        w49 = await office.tally(W49)
+        [line] = [x for x in w49.lines if x.facts.code == "NV-0001"]
+        assert (line.lead_unit_id, line.due, line.unacknowledged) == (qldt, at(9, 12, 17), True)
+        assert (line.category, line.days_late) == (Category.OPEN_IN_TIME, 0)
+        assert w49.units[qldt].open_late == 0 and w49.units[qldt].total == 1
+        # QLDT reports a day after its deadline: a day late, not the six since 2/12.
+        await office.do(at(10, 12, 10), "report", "NV-0001")
+        await office.do(at(10, 12, 11), "approve", "NV-0001")
+        w50 = Period(W49.end, W49.end + WEEK)
+        assert category(await office.tally(w50), "NV-0001") == (Category.DONE_LATE, 1)
+        async with office.runtime.services.core.uow() as uow:
+            facts = await uow.reports.facts([w50])
+        calendar = office.runtime.services.core.calendar
+        strict = tally(facts, w50, calendar, count_against=ORIGINAL, keep_lines=True)
+        [line] = [x for x in strict.lines if x.facts.code == "NV-0001"]
+        assert (line.due, line.category, line.days_late) == (at(9, 12, 17), Category.DONE_LATE, 1)
+        # And week 49 read again after all this: the same figures.
+        assert figures(await office.tally(W49)) == figures(w49)
     finally:
         await office.close()
 
@@ -377,6 +429,11 @@ async def _scenario(data: st.DataObject, template: Path, folder: Path) -> None:
                 arg = f"{later.astimezone(VN):%d/%m/%Y}"
             elif action == "reassign":
                 arg = "QLDT" if states[code][1] == "TCKH" else "TCKH"
+                # Past its deadline a move needs a new one (/chuyen refuses it bare); before it,
+                # one may be given or not.
+                if states[code][2] < moment or data.draw(st.booleans(), "new deadline"):
+                    later = moment + timedelta(days=data.draw(st.integers(1, 9)))
+                    arg += f" hạn {later.astimezone(VN):%d/%m/%Y}"
             offices = [whole, upto] if moment < cutoff else [whole]
             for office in offices:
                 await office.do(moment, action, code, arg)

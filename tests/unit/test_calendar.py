@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -260,3 +260,61 @@ def test_working_days_between_from_the_table_matches_counting_day_by_day(
         cal.is_working_day(date.fromordinal(n)) for n in range(a.toordinal() + 1, b.toordinal() + 1)
     )
     assert cal.working_days_between(a, b) == counted
+
+
+def _vn(day: int, month: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN_TZ)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "hours"),
+    [
+        (_vn(23, 11, 9), _vn(23, 11, 10), 1.0),
+        (_vn(23, 11, 9), _vn(23, 11, 15, 30), 4.5),  # lunch 11:30-13:30 not counted
+        (_vn(23, 11, 17, 30), _vn(23, 11, 19), 0.0),  # after hours
+        (_vn(23, 11, 15, 30), _vn(25, 11, 10), 3.5),  # Tuesday 24/11 is a day off
+        (_vn(27, 11, 16), _vn(30, 11, 9), 2.0),  # over a weekend
+        (_vn(23, 11, 8), _vn(30, 11, 8), 28.0),  # a week with a day off: 4 days of 7 h
+        (_vn(23, 11, 10), _vn(23, 11, 9), 0.0),  # backwards: nothing
+    ],
+)
+def test_office_time_between(a: datetime, b: datetime, hours: float) -> None:
+    assert CAL.office_time_between(a, b).total_seconds() == hours * 3600
+    assert CAL.office_day().total_seconds() == 7 * 3600
+
+
+def _office_time_day_by_day(cal: WorkCalendar, a: datetime, b: datetime) -> timedelta:
+    """Office time from a to b, summing each day's open hours one day at a time."""
+    a, b = a.astimezone(cal.tz), b.astimezone(cal.tz)
+    total = timedelta()
+    day = a.date()
+    while day <= b.date():
+        if cal.is_working_day(day):
+            spans = [(cal.office_start, cal.office_end)]
+            if cal.lunch is not None:
+                spans = [(cal.office_start, cal.lunch[0]), (cal.lunch[1], cal.office_end)]
+            for start, end in spans:
+                lo = max(datetime.combine(day, start, tzinfo=cal.tz), a)
+                hi = min(datetime.combine(day, end, tzinfo=cal.tz), b)
+                total += max(timedelta(), hi - lo)
+        day = date.fromordinal(day.toordinal() + 1)
+    return total
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2025, 12, 1), max_value=datetime(2027, 3, 1)),
+    minutes=st.integers(0, 60 * 24 * 90),
+    lunch=st.booleans(),
+)
+def test_office_time_between_matches_counting_day_by_day(
+    start: datetime, minutes: int, lunch: bool
+) -> None:
+    cal = WorkCalendar(
+        days_off=frozenset({date(2026, 12, 31)}),
+        working_days=frozenset({date(2027, 2, 6)}),
+        lunch=(time(11, 30), time(13, 30)) if lunch else None,
+    )
+    a = start.replace(tzinfo=VN_TZ)
+    b = a + timedelta(minutes=minutes)
+    assert cal.office_time_between(a, b) == _office_time_day_by_day(cal, a, b)
