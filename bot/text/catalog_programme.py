@@ -73,10 +73,10 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
     "programme.summary": {
         "vi": "Đọc được {rows} dòng → <b>{tasks} nhiệm vụ</b>. Nhiệm vụ chưa gửi ngay: mỗi nhiệm"
         " vụ được giao cho đơn vị (thẻ nhiệm vụ, đôn đốc) vào ngày làm việc đầu tiên của tháng"
-        " bắt đầu, lúc mở cửa.",
+        " bắt đầu, đầu giờ làm việc.",
         "en": "{rows} rows read → <b>{tasks} tasks</b>. They are not posted now: each is assigned"
         " to its unit (card, reminders) on the first working day of the month it starts, at"
-        " opening time.",
+        " the start of office hours.",
     },
     "programme.per_unit": {
         "vi": "<b>Theo đơn vị chủ trì:</b> {items}",
@@ -143,7 +143,7 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
     },
     # --- deciding ------------------------------------------------------------------------------
     "programme.button.import": {"vi": "✅ Nhập {count} nhiệm vụ", "en": "✅ Import {count} tasks"},
-    "programme.button.cancel": {"vi": "✖️ Huỷ", "en": "✖️ Cancel"},
+    "programme.button.cancel": {"vi": "✖️ Hủy", "en": "✖️ Cancel"},
     "programme.ask": {
         "vi": "Nhập {count} nhiệm vụ? [c/K] ",
         "en": "Import {count} tasks? [y/N] ",
@@ -161,10 +161,10 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         "en": "{count} tasks imported.",
     },
     "programme.cancelled": {
-        "vi": "✖️ Đã huỷ: chương trình trong tệp “{name}” không được nhập.",
+        "vi": "✖️ Đã hủy: chương trình trong tệp “{name}” không được nhập.",
         "en": "✖️ Cancelled: the programme in “{name}” was not imported.",
     },
-    "programme.cancelled.short": {"vi": "Đã huỷ.", "en": "Cancelled."},
+    "programme.cancelled.short": {"vi": "Đã hủy.", "en": "Cancelled."},
     "programme.not_confirmed": {
         "vi": "Chưa nhập gì.",
         "en": "Nothing was imported.",

@@ -105,7 +105,7 @@ async def test_reply_to_a_text_conclusion_drafts_and_one_press_assigns_every_tas
     assert "⚠️" not in text
     labels = world.buttons(draft)
     assert any("Giao 3 nhiệm vụ" in label for label in labels)
-    assert any("Huỷ" in label for label in labels)
+    assert any("Hủy" in label for label in labels)
     assert cards(world, TCKH_CHAT) == []  # a draft, not tasks
 
     # Tapped twice at once, as people do: one confirmation, the other told it is done.
@@ -282,15 +282,15 @@ async def test_caption_giao_on_a_docx_drafts_and_cancel_closes_it(world: World) 
     await world.say(LEADERS, CHAIRMAN, document=("ket-luan.docx", data, None), caption="/giao")
     draft = draft_in(world, LEADERS)
     assert sorted(items_of(draft["text"])) == [1, 2, 3]
-    answer = await world.press(LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Huỷ"))
-    assert "Đã huỷ dự thảo" in answer["text"]
+    answer = await world.press(LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Hủy"))
+    assert "Đã hủy dự thảo" in answer["text"]
     edited = world.message(LEADERS, draft["message_id"])
-    assert "Đã huỷ" in edited["text"] and world.buttons(edited) == {}
+    assert "Đã hủy" in edited["text"] and world.buttons(edited) == {}
     # The old buttons, pressed from a stale screen, do nothing.
     answer = await world.press(
         LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Giao"), forged=True
     )
-    assert "đã bị huỷ" in answer["text"]
+    assert "đã bị hủy" in answer["text"]
     assert cards(world, TCKH_CHAT) == []
 
 

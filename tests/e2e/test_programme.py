@@ -161,7 +161,7 @@ async def test_the_office_imports_the_workbook_in_chat(world: World) -> None:
     assert "3 nhiệm vụ" in preview["text"] and "TCKH 2 · QLDT 1" in preview["text"]
     assert await count(world, ProgrammeItemRow) == 0
     buttons = world.buttons(preview)
-    assert set(buttons) == {"✅ Nhập 3 nhiệm vụ", "✖️ Huỷ"}
+    assert set(buttons) == {"✅ Nhập 3 nhiệm vụ", "✖️ Hủy"}
 
     # Someone else cannot press for the office.
     answer = await world.press(
@@ -196,8 +196,8 @@ async def test_the_office_imports_the_workbook_in_chat(world: World) -> None:
     other = workbook([[1, "Kiểm kê tài sản công", "TCKH", None, "Tháng 12"]])
     await world.say(OFFICE, OFFICE, document=("khac.xlsx", other, None), caption="/chuongtrinh")
     preview = world.last(OFFICE)
-    await world.press(OFFICE, preview["message_id"], OFFICE, world.button(preview, "Huỷ"))
-    assert "Đã huỷ" in world.message(OFFICE, preview["message_id"])["text"]
+    await world.press(OFFICE, preview["message_id"], OFFICE, world.button(preview, "Hủy"))
+    assert "Đã hủy" in world.message(OFFICE, preview["message_id"])["text"]
     assert await count(world, ProgrammeItemRow) == 3
     assert tg.calls_to("getFile")  # the workbook was fetched the way a bot fetches files
 

@@ -104,7 +104,7 @@ async def test_monthly_series_across_a_month_end_and_a_year_end(world: World) ->
     listing = world.last_text(LEADERS)
     assert "DK-0001 · TCKH · ngày 25 hằng tháng" in listing
     assert "Hạn tới: Thứ Hai, 25/01/2027 17:00" in listing
-    assert "đã giao 3 kỳ, hoàn thành 0, trễ hạn 2" in listing
+    assert "đã giao 3 kỳ, hoàn thành 0, quá hạn 2" in listing
 
 
 async def test_a_restart_after_missed_periods_makes_the_current_one_once(world: World) -> None:
