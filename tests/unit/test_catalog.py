@@ -75,11 +75,7 @@ NEW_STYLE_TONE = re.compile(r"(?<![qQ])(?:[oO][áàảãạéèẻẽẹ]|[uU][�
 
 
 def test_tone_marks_follow_one_style() -> None:
-    found = [
-        (key, m.group())
-        for key in KEYS
-        for m in NEW_STYLE_TONE.finditer(M[key]["vi"])
-    ]
+    found = [(key, m.group()) for key in KEYS for m in NEW_STYLE_TONE.finditer(M[key]["vi"])]
     assert found == []
 
 
