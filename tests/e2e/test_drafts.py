@@ -100,6 +100,11 @@ async def test_reply_to_a_text_conclusion_drafts_and_one_press_assigns_every_tas
     assert sorted(items) == [1, 2, 3]
     assert "TCKH (phối hợp: QLDT)" in items[1] and "Thứ Ba, 15/12/2026" in items[1]
     assert "rà soát hồ sơ giải ngân" in items[1]
+    # The line names the units once: its content starts at the action, so a phone shows more
+    # of the work itself (the task keeps the whole text, see the card below).
+    assert "· rà soát hồ sơ giải ngân vốn đầu tư công" in items[1]
+    assert "Giao" not in items[1] and "chủ trì" not in items[1]
+    assert "· tổng hợp danh sách công trình chậm tiến độ" in items[2]
     assert items[2].startswith("2. QLDT ·") and "Thứ Năm, 31/12/2026" in items[2]
     assert items[3].startswith("3. TNMT ·") and "thường xuyên" in items[3]
     assert "⚠️" not in text
@@ -126,6 +131,7 @@ async def test_reply_to_a_text_conclusion_drafts_and_one_press_assigns_every_tas
     # Cards exactly as /giao sends them, each naming the document.
     card = world.card(TCKH_CHAT, "NV-0001")["text"]
     assert "rà soát hồ sơ giải ngân vốn đầu tư công" in card
+    assert "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Quản lý đô thị rà soát" in card
     assert "Phòng Quản lý đô thị" in card and "Thứ Ba, 15/12/2026 17:00" in card
     assert "Văn bản: Số 45/TB-UBND ngày 20/11/2026" in card
     assert any("Đã nhận" in label for label in world.buttons(world.card(TCKH_CHAT, "NV-0001")))
