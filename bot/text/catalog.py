@@ -15,6 +15,7 @@ from bot.text.catalog_leaders import M_LEADERS
 from bot.text.catalog_ops import M_OPS
 from bot.text.catalog_pilot import M_PILOT
 from bot.text.catalog_programme import M_PROGRAMME
+from bot.text.catalog_roster import M_ROSTER
 from bot.text.catalog_series import M_SERIES
 
 LANGUAGES = ("vi", "en")
@@ -875,6 +876,7 @@ M.update(M_OPS)
 M.update(M_LAYOUT)
 M.update(M_INTAKE)
 M.update(M_EDGES)
+M.update(M_ROSTER)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
