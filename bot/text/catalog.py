@@ -268,8 +268,8 @@ M: dict[str, dict[str, str]] = {
         "en": ", cooperating: {units}",
     },
     "assigned.no_group": {
-        "vi": "⚠️ {unit} chưa có nhóm chat nên thẻ nhiệm vụ chưa gửi tới đơn vị. Trong nhóm của đơn"
-        " vị, quản trị viên gửi <code>/dangky {code}</code>.",
+        "vi": "⚠️ {unit} chưa có nhóm chat nên thẻ nhiệm vụ chưa được gửi tới đơn vị. Trong nhóm"
+        " của đơn vị, quản trị viên gửi <code>/dangky {code}</code>.",
         "en": "⚠️ {unit} has no group chat yet, so the card was not delivered. In the unit's group,"
         " an administrator sends <code>/dangky {code}</code>.",
     },
@@ -592,7 +592,7 @@ M: dict[str, dict[str, str]] = {
         "vi": "Tỷ lệ đúng hạn: <b>{rate}</b>{change}",
         "en": "On-time rate: <b>{rate}</b>{change}",
     },
-    "report.rate_change": {"vi": " · kỳ trước {rate}", "en": " · period before {rate}"},
+    "report.rate_change": {"vi": " · kỳ trước {rate}", "en": " · previous period {rate}"},
     "report.late_title": {
         "vi": "<b>⏰ Nhiệm vụ quá hạn</b> (ngày làm việc):",
         "en": "<b>⏰ Late tasks</b> (working days):",
@@ -761,7 +761,7 @@ M: dict[str, dict[str, str]] = {
     "role.staff": {"vi": "Chuyên viên", "en": "Staff"},
     "role.admin": {"vi": "Quản trị viên", "en": "Administrator"},
     "registered.unit": {
-        "vi": "✅ Nhóm này đã được gắn với {unit}. Thẻ nhiệm vụ của đơn vị sẽ gửi vào đây.",
+        "vi": "✅ Nhóm này đã được gắn với {unit}. Thẻ nhiệm vụ của đơn vị sẽ được gửi vào đây.",
         "en": "✅ This group is now bound to {unit}. The unit's task cards will be posted here.",
     },
     "registered.leadership": {

@@ -37,7 +37,7 @@ M_LAYOUT: dict[str, dict[str, str]] = {
         "en": "<b>Reading the tally (/tonghop, the weekly post)</b>\n"
         "One line per lead unit; the unit with the most late tasks, the longest late, the lowest"
         " on-time rate comes first.\n"
-        "⏰ late — not done, past the deadline; ▲/▼ — up, down against the period before\n"
+        "⏰ late — not done, past the deadline; ▲/▼ — up, down against the previous period\n"
         "⏳ in time — not done, deadline not passed\n"
         "✅ on time — done on time\n"
         "☑️ done late — done after the deadline\n"

@@ -295,7 +295,7 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": "people changed: {count} ({names})",
     },
     "import.people_deactivated": {
-        "vi": "ngừng kích hoạt: {count} ({names})",
+        "vi": "ngừng kích hoạt cán bộ: {count} ({names})",
         "en": "people deactivated: {count} ({names})",
     },
     "import.leadership": {"vi": "đã đặt nhóm lãnh đạo", "en": "leadership chat set"},

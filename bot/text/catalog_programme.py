@@ -28,7 +28,7 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         "en": "The file is too big ({size} MB): the bot can fetch files of up to 20 MB.",
     },
     "programme.download_failed": {
-        "vi": "Không tải được tệp từ Telegram; đồng chí gửi lại giúp.",
+        "vi": "Không tải được tệp từ Telegram; đề nghị đồng chí gửi lại.",
         "en": "The file could not be fetched from Telegram; please send it again.",
     },
     "programme.not_xlsx": {
@@ -196,7 +196,7 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         "en": "This preview has already been dealt with.",
     },
     "programme.expired": {
-        "vi": "Bản xem trước đã quá 24 giờ; đồng chí gửi lại tệp để nhập.",
+        "vi": "Bản xem trước đã quá 24 giờ; đề nghị gửi lại tệp để nhập.",
         "en": "The preview is more than 24 hours old; send the file again to import it.",
     },
     "programme.no_assigner": {
