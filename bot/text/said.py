@@ -30,6 +30,14 @@ class Said(str):
         """The same message, placed (a section's problem given the line of its key)."""
         return Said(self.key, where, **self.params)
 
+    def __reduce__(self) -> tuple[object, tuple[str, str, dict[str, object]]]:
+        # copy and pickle rebuild it from its key, not from its English.
+        return _rebuilt, (self.key, self.where, self.params)
+
+
+def _rebuilt(key: str, where: str, params: dict[str, object]) -> Said:
+    return Said(key, where, **params)
+
 
 def _line(where: str, key: str, lang: str, params: dict[str, object]) -> str:
     text = t(key, lang, **params)

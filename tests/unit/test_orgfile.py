@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from pathlib import Path
 
 import pytest
@@ -403,6 +405,8 @@ def test_warnings_are_said_in_either_language() -> None:
         " bỏ dấu và bỏ chữ “Phòng”, “Ban”: lệnh ghi tên này sẽ hỏi lại là đơn vị nào (nên ghi mã)"
     )
     assert warning.said("en") == warning and warning.startswith("org.yaml:5: 'kinh te' names both")
+    for copied in (copy.deepcopy(warning), pickle.loads(pickle.dumps(warning))):
+        assert copied == warning and copied.said("vi") == warning.said("vi")
 
 
 # --- reading from disk ------------------------------------------------------------------------
