@@ -600,7 +600,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _year(text: str) -> int:
     if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r} (for example 2027)")
+        raise argparse.ArgumentTypeError(say("cli.not_a_year", configured_language(), text=text))
     return int(text)
 
 

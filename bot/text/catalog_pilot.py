@@ -344,4 +344,8 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": "a month is written like 2026-11 or 11/2026, not {text}",
     },
     "period.no_month": {"vi": "không có tháng {month}", "en": "no month {month}"},
+    "cli.not_a_year": {
+        "vi": "“{text}” không phải một năm (ví dụ 2027)",
+        "en": "not a year: “{text}” (for example 2027)",
+    },
 }
