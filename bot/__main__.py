@@ -180,11 +180,11 @@ def _read(path: Path, lang: str) -> OrgSpec | None:
         spec = read_org_file(path)
     except OrgFileError as exc:
         print(say("cli.roster_refused", lang), file=sys.stderr)
-        for problem in exc.problems:
+        for problem in exc.lines(lang):
             print(f"  {problem}", file=sys.stderr)
         return None
     for warning in spec.warnings:
-        print(say("cli.roster_warning", lang, warning=warning), file=sys.stderr)
+        print(say("cli.roster_warning", lang, warning=warning.said(lang)), file=sys.stderr)
     return spec
 
 
@@ -600,7 +600,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _year(text: str) -> int:
     if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r} (for example 2027)")
+        raise argparse.ArgumentTypeError(say("cli.not_a_year", configured_language(), text=text))
     return int(text)
 
 
@@ -626,7 +626,7 @@ def main(argv: list[str] | None = None) -> None:
         line = describe(exc, _database[-1]) if _database else None
         if line is None:
             raise
-        print(line, file=sys.stderr)
+        print(line.said(configured_language()), file=sys.stderr)
         # The driver's worker thread may still be failing on the same database: leave without
         # waiting for it, so its traceback does not follow the one line.
         sys.stdout.flush()

@@ -70,7 +70,15 @@ class Period:
         return None if self.due.date() == self.written else self.written
 
     def opens(self, cal: WorkCalendar) -> datetime:
-        """The first moment of the period (local midnight of its first day)."""
+        """When the period's task is made: the opening of office hours on the period's first
+        working day, as a programme's tasks are (a period starting on New Year's Day opens on
+        the working day after it, and its task is given, dated and delivered that day). A
+        period with no working day of its own before its deadline (a week of Tết) opens at
+        midnight of its first day, so that its task is still made in it."""
+        day = cal.next_working_day(self.start, include_self=True)
+        opening = cal.start_of_office(day)
+        if day <= self.end and opening <= self.due:
+            return opening
         return datetime.combine(self.start, time(0), tzinfo=cal.tz)
 
 

@@ -2,7 +2,8 @@
 
 The drivers raise them deep inside SQLAlchemy and Alembic, wrapped once or twice; a traceback of
 200 lines says less than "PostgreSQL has no database dondoc". Anything not recognised here is a
-bug, and keeps its traceback.
+bug, and keeps its traceback. The line is a Said (catalog keys db.*): English as a string,
+``line.said(lang)`` in DONDOC_LANGUAGE.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from bot.text.said import Said
 
 # The database's own answers, by the class names asyncpg gives them (read from the error, so the
 # core needs no driver import) and by the words SQLite uses.
@@ -39,7 +42,7 @@ def _names(exc: BaseException) -> set[str]:
     return {cls.__name__ for cls in type(exc).__mro__}
 
 
-def describe(exc: BaseException, database_url: str) -> str | None:
+def describe(exc: BaseException, database_url: str) -> Said | None:
     """One line for a database failure a person can fix, or None for anything else."""
     url = make_url(database_url)
     shown = url.render_as_string(hide_password=True)
@@ -49,54 +52,38 @@ def describe(exc: BaseException, database_url: str) -> str | None:
     for error in _chain(exc):
         names = _names(error)
         if _NO_DATABASE in names:
-            return (
-                f"Bad setting DATABASE_URL ({shown}): PostgreSQL at {where} has no database "
-                f'"{url.database}"; create it (createdb {url.database}) or correct the name'
-            )
+            return Said("db.no_database", url=shown, host=where, name=url.database)
         if names & set(_BAD_USER):
-            return (
-                f"Bad setting DATABASE_URL ({shown}): PostgreSQL at {where} refused user "
-                f'"{url.username}": {_first_line(error)}'
+            return Said(
+                "db.bad_user", url=shown, host=where, user=url.username, error=_first_line(error)
             )
         if isinstance(error, OSError) and (
             error.errno in _UNREACHABLE
             or "gaierror" in names
             or "Connect call failed" in str(error)
         ):
-            return (
-                f"Bad setting DATABASE_URL ({shown}): cannot reach PostgreSQL at {where} "
-                f"({error.strerror or _first_line(error)}); is the server running, and is the "
-                "address right?"
-            )
+            reason = error.strerror or _first_line(error)
+            return Said("db.unreachable", url=shown, host=where, error=reason)
         if isinstance(error, TimeoutError):
-            return f"Bad setting DATABASE_URL ({shown}): PostgreSQL at {where} did not answer"
+            return Said("db.no_answer", url=shown, host=where)
     return None
 
 
-def _sqlite(exc: BaseException, path: Path, shown: str) -> str | None:
+def _sqlite(exc: BaseException, path: Path, shown: str) -> Said | None:
     for error in _chain(exc):
         text = str(error).lower()
         code = error.errno if isinstance(error, OSError) else None
         if isinstance(error, (FileExistsError, NotADirectoryError)) or code == errno.ENOTDIR:
             blocker = next((p for p in path.parents if p.is_file()), path.parent)
-            return (
-                f"Bad setting DATABASE_URL ({shown}): cannot create the SQLite file {path}: "
-                f"{blocker} is a file, not a folder"
-            )
+            return Said("db.not_a_folder", url=shown, path=path, blocker=blocker)
         if code == errno.ENOSPC or "disk is full" in text or "disk i/o error" in text:
-            return f"Cannot write the SQLite database {path} (DATABASE_URL): the disk is full"
+            return Said("db.disk_full", path=path)
         if code == errno.EROFS or "readonly" in text or "read-only" in text:
-            return (
-                f"Cannot write the SQLite database {path} (DATABASE_URL): the file system is "
-                "read-only"
-            )
+            return Said("db.read_only", path=path)
         if isinstance(error, PermissionError) or code == errno.EACCES:
-            return f"Cannot write the SQLite database {path} (DATABASE_URL): permission denied"
+            return Said("db.permission", path=path)
         if "unable to open database file" in text:
-            return (
-                f"Cannot open the SQLite database {path} (DATABASE_URL): check that its folder "
-                "exists and can be written"
-            )
+            return Said("db.cannot_open", path=path)
     return None
 
 

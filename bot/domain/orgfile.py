@@ -17,6 +17,7 @@ from bot.domain.model import UNIT_ROLES, Role
 from bot.domain.policy import PolicyError, calendar_overrides, policy_from
 from bot.domain.reportconfig import ReportSettingsError, report_settings_from
 from bot.domain.unitnames import derived_keys, fold, written_keys
+from bot.text.said import Said
 
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
@@ -38,11 +39,15 @@ MAX_NODES = 200_000
 
 
 class OrgFileError(Exception):
-    """The whole file is refused: `problems` lists "file:line: what is wrong"."""
+    """The whole file is refused: `problems` lists "file:line: what is wrong", each a Said: in
+    English as a string, in the reader's language with ``lines(lang)``."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[Said]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+    def lines(self, lang: str) -> list[str]:
+        return [problem.said(lang) for problem in self.problems]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +77,7 @@ class OrgSpec:
     # Sections other features read (policy:, calendar:, reports:), kept as written.
     extra: dict[str, Any] = field(default_factory=dict)
     # "file:line: ..." for what is accepted but worth a look (a name two units share).
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Said, ...] = ()
 
 
 def _jsonable(value: Any) -> Any:
@@ -93,7 +98,7 @@ def _plain(node: yaml.Node) -> Any:
 class _BadValue(Exception):
     """A scalar YAML reads but Python cannot hold (2027-02-30); `node` is where it is."""
 
-    def __init__(self, node: yaml.Node, problem: str) -> None:
+    def __init__(self, node: yaml.Node, problem: Said) -> None:
         super().__init__(problem)
         self.node = node
         self.problem = problem
@@ -107,7 +112,7 @@ def _checked(node: yaml.Node) -> Any:
         pass
     for child in _children(node):
         _checked(child)
-    raise _BadValue(node, f"'{getattr(node, 'value', '')}' is not a real date or value")
+    raise _BadValue(node, Said("roster.bad_value", value=getattr(node, "value", "")))
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -131,21 +136,14 @@ def _expanded_size(root: yaml.Node, name: str) -> None:
             busy.discard(key)
             total = 1 + sum(sizes[id(c)] for c in _children(node))
             if total > MAX_NODES:
-                raise OrgFileError(
-                    [
-                        f"{name}:{node.start_mark.line + 1}: the file holds more than "
-                        f"{MAX_NODES:,} values once its aliases (*name) are expanded; write the "
-                        "values out instead"
-                    ]
-                )
+                where = f"{name}:{node.start_mark.line + 1}"
+                raise OrgFileError([Said("roster.too_many_values", where, limit=f"{MAX_NODES:,}")])
             sizes[key] = total
             continue
         if key in sizes:
             continue
         if key in busy:
-            raise OrgFileError(
-                [f"{name}:{node.start_mark.line + 1}: an alias (*name) refers to itself"]
-            )
+            raise OrgFileError([Said("roster.alias_loop", f"{name}:{node.start_mark.line + 1}")])
         busy.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
@@ -159,33 +157,42 @@ def _key(mapping: yaml.Node, name: str) -> yaml.Node:
 class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
-        self.problems: list[str] = []
-        self.warnings: list[str] = []
+        self.problems: list[Said] = []
+        self.warnings: list[Said] = []
 
-    def fail(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
+    def where(self, node: yaml.Node) -> str:
+        return f"{self.name}:{node.start_mark.line + 1}"
 
-    def warn(self, node: yaml.Node, message: str) -> None:
-        self.warnings.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
+    def fail(self, node: yaml.Node, key: str, **params: object) -> None:
+        self.problems.append(Said(key, self.where(node), **params))
+
+    def fail_with(self, node: yaml.Node, problem: Said) -> None:
+        self.problems.append(problem.at(self.where(node)))
+
+    def warn(self, node: yaml.Node, key: str, **params: object) -> None:
+        self.warnings.append(Said(key, self.where(node), **params))
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node] | None:
+        """``what``: file, unit or person."""
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{what} must be a mapping (key: value)")
+            self.fail(node, f"roster.not_mapping.{what}")
             return None
         out: dict[str, yaml.Node] = {}
         for key, value in node.value:
             name = str(key.value)
             if name in out:
-                self.fail(key, f"duplicate key '{name}'")
+                self.fail(key, "roster.duplicate_key", name=name)
             out[name] = value
         return out
 
-    def string(self, node: yaml.Node | None, what: str, required: bool = True) -> str | None:
+    def string(
+        self, node: yaml.Node | None, what: str, required: bool = True, each: bool = False
+    ) -> str | None:
         if node is None:
             return None
         if not isinstance(node, yaml.ScalarNode) or node.value == "":
             if required:
-                self.fail(node, f"{what} must be text")
+                self.fail(node, "roster.not_text.each" if each else "roster.not_text", field=what)
             return None
         return str(node.value).strip()
 
@@ -198,19 +205,23 @@ class _Reader:
             value = None
         example = "900001" if positive else "-1001000000010"
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(node, f"{what} must be a whole number (a Telegram id, like {example})")
+            self.fail(node, "roster.not_integer", field=what, example=example)
             return None
         if positive and value <= 0:
-            self.fail(node, f"{what} {value} must be positive (a Telegram user id, like 900001)")
+            self.fail(node, "roster.not_positive", field=what, value=value)
             return None
         if value == 0 or abs(value) > MAX_ID:
-            self.fail(node, f"{what} {value} is not a Telegram id (like {example})")
+            self.fail(node, "roster.not_telegram_id", field=what, value=value, example=example)
             return None
         return value
 
     def bounded(self, node: yaml.Node | None, text: str | None, what: str, limit: int) -> bool:
+        """``what``: the field, or "aliases" for one of them."""
         if text is not None and node is not None and len(text) > limit:
-            self.fail(node, f"{what} is {len(text)} characters long; at most {limit}")
+            if what == "aliases":
+                self.fail(node, "roster.too_long.alias", length=len(text), limit=limit)
+            else:
+                self.fail(node, "roster.too_long", field=what, length=len(text), limit=limit)
             return False
         return True
 
@@ -218,11 +229,11 @@ class _Reader:
         if node is None:
             return ()
         if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, f"{what} must be a list, like [TC-KH, Tài chính]")
+            self.fail(node, "roster.not_list", field=what)
             return ()
         out = []
         for item in node.value:
-            text = self.string(item, f"each of {what}")
+            text = self.string(item, what, each=True)
             if text:
                 out.append(text)
         return tuple(out)
@@ -236,13 +247,13 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", exc)
-        raise OrgFileError([f"{name}:{line}: not valid YAML ({problem})"]) from None
+        raise OrgFileError([Said("roster.not_yaml", f"{name}:{line}", problem=problem)]) from None
     except RecursionError:
-        raise OrgFileError([f"{name}:1: the file is nested too deeply to be a roster"]) from None
+        raise OrgFileError([Said("roster.too_deep", f"{name}:1")]) from None
     if root is None:
-        raise OrgFileError([f"{name}:1: the file is empty"])
+        raise OrgFileError([Said("roster.empty", f"{name}:1")])
     _expanded_size(root, name)
-    top = reader.mapping(root, "the file")
+    top = reader.mapping(root, "file")
     if top is None:
         raise OrgFileError(reader.problems)
     leadership = reader.integer(top.get("leadership_chat"), "leadership_chat")
@@ -251,7 +262,7 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
     people = _people(reader, top.get("people"), codes)
     chats = [u.chat for u in units if u.chat is not None]
     if leadership is not None and leadership in chats:
-        reader.fail(top["leadership_chat"], "leadership_chat is also a unit's chat")
+        reader.fail(top["leadership_chat"], "roster.leadership_is_unit_chat")
     extra: dict[str, Any] = {}
     for key, value in top.items():
         if key in ("leadership_chat", "units", "people"):
@@ -263,11 +274,11 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
             continue
         if key not in FUTURE_KEYS:
             known = ", ".join(("leadership_chat", "units", "people", *FUTURE_KEYS, *TEXT_KEYS))
-            reader.fail(_key(root, key), f"unknown key '{key}' (expected {known})")
+            reader.fail(_key(root, key), "roster.unknown_key", name=key, known=known)
         try:
             extra[key] = _jsonable(_checked(value))
         except _BadValue as exc:
-            reader.fail(exc.node, exc.problem)
+            reader.fail_with(exc.node, exc.problem)
             continue
         try:
             if key == "policy":
@@ -278,9 +289,7 @@ def parse_org(text: str, name: str = "<roster>") -> OrgSpec:
                 report_settings_from(extra[key])
         except (PolicyError, ReportSettingsError) as exc:
             for problem in exc.problems:
-                reader.fail(_key(root, key), problem)
-        except ValueError as exc:
-            reader.fail(_key(root, key), str(exc))
+                reader.fail_with(_key(root, key), problem)
     if reader.problems:
         raise OrgFileError(reader.problems)
     return OrgSpec(leadership, tuple(units), tuple(people), extra, tuple(reader.warnings))
@@ -290,7 +299,7 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
     if node is None:
         return []
     if not isinstance(node, yaml.SequenceNode):
-        reader.fail(node, "units must be a list of units, each starting with '- code:'")
+        reader.fail(node, "roster.units_not_list")
         return []
     out: list[UnitSpec] = []
     seen_codes: dict[str, int] = {}
@@ -298,40 +307,35 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
     seen_names: dict[str, str] = {}
     nodes: dict[str, yaml.Node] = {}
     for item in node.value:
-        fields = reader.mapping(item, "a unit")
+        fields = reader.mapping(item, "unit")
         if fields is None:
             continue
         for key in fields:
             if key not in ("code", "name", "aliases", "chat"):
-                reader.fail(
-                    _key(item, key),
-                    f"unknown key '{key}' in a unit (expected code, name, aliases, chat)",
-                )
+                reader.fail(_key(item, key), "roster.unknown_unit_key", name=key)
         code = reader.string(fields.get("code"), "code")
         if "code" not in fields:
-            reader.fail(item, "a unit needs a code, like 'code: TCKH'")
+            reader.fail(item, "roster.unit_no_code")
         elif code and not CODE_RE.match(code):
-            reader.fail(fields["code"], f"code '{code}' must be letters, digits, - or _ (max 32)")
+            reader.fail(fields["code"], "roster.bad_code", code=code)
             code = None
         name = reader.string(fields.get("name"), "name")
         if "name" not in fields:
-            reader.fail(item, "a unit needs a name, like 'name: Phòng Tài chính - Kế hoạch'")
+            reader.fail(item, "roster.unit_no_name")
         aliases = reader.strings(fields.get("aliases"), "aliases")
         chat = reader.integer(fields.get("chat"), "chat")
         if code:
             if code.upper() in seen_codes:
-                reader.fail(fields["code"], f"unit code '{code}' appears twice")
+                reader.fail(fields["code"], "roster.code_twice", code=code)
             seen_codes[code.upper()] = 1
         if chat is not None:
             if chat in seen_chats:
-                reader.fail(
-                    fields["chat"], f"chat {chat} is already the chat of {seen_chats[chat]}"
-                )
+                reader.fail(fields["chat"], "roster.chat_twice", chat=chat, other=seen_chats[chat])
             seen_chats[chat] = code or "?"
         if not reader.bounded(fields.get("name"), name, "name", NAME_LENGTH):
             name = None
         for alias in aliases:
-            reader.bounded(fields.get("aliases"), alias, "an alias", NAME_LENGTH)
+            reader.bounded(fields.get("aliases"), alias, "aliases", NAME_LENGTH)
         if code and name:
             # One written name must lead to one unit, or a task could land with the wrong one.
             for written, where in (
@@ -342,7 +346,7 @@ def _units(reader: _Reader, node: yaml.Node | None) -> list[UnitSpec]:
                 key = fold(written).replace(" ", "")
                 other = seen_names.setdefault(key, code)
                 if other.upper() != code.upper():
-                    reader.fail(where, f"'{written}' already names unit {other}")
+                    reader.fail(where, "roster.name_taken", written=written, other=other)
             out.append(UnitSpec(code, name, aliases, chat))
             nodes[code] = fields["name"]
     _shared_names(reader, out, nodes)
@@ -372,9 +376,12 @@ def _shared_names(reader: _Reader, units: list[UnitSpec], nodes: dict[str, yaml.
                         told.add(pair)
                         reader.warn(
                             nodes[unit.code],
-                            f"'{key}' (from {unit.code}, {unit.name}) is written as a name of "
-                            f"{holder.code} ({holder.name}): a command naming it goes to "
-                            f"{holder.code}",
+                            "roster.warn.written_elsewhere",
+                            written=key,
+                            code=unit.code,
+                            name=unit.name,
+                            other=holder.code,
+                            other_name=holder.name,
                         )
                     continue
                 sharing = derived.setdefault(variant, [])
@@ -384,9 +391,12 @@ def _shared_names(reader: _Reader, units: list[UnitSpec], nodes: dict[str, yaml.
                         told.add(pair)
                         reader.warn(
                             nodes[unit.code],
-                            f"'{key}' names both {other.code} ({other.name}) and {unit.code} "
-                            f"({unit.name}) once accents and 'Phòng', 'Ban' are dropped: a "
-                            "command naming it will ask which unit is meant (write the code)",
+                            "roster.warn.shared_name",
+                            written=key,
+                            other=other.code,
+                            other_name=other.name,
+                            code=unit.code,
+                            name=unit.name,
                         )
                 if unit not in sharing:
                     sharing.append(unit)
@@ -396,58 +406,56 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
     if node is None:
         return []
     if not isinstance(node, yaml.SequenceNode):
-        reader.fail(node, "people must be a list, each starting with '- telegram_id:'")
+        reader.fail(node, "roster.people_not_list")
         return []
     roles = ", ".join(r.value for r in Role)
     out: list[PersonSpec] = []
     seen: set[int] = set()
     allowed = ("telegram_id", "name", "role", "unit", "supervises", "username", "language")
     for item in node.value:
-        fields = reader.mapping(item, "a person")
+        fields = reader.mapping(item, "person")
         if fields is None:
             continue
         for key in fields:
             if key not in allowed:
-                reader.fail(
-                    _key(item, key),
-                    f"unknown key '{key}' in a person (expected {', '.join(allowed)})",
-                )
+                known = ", ".join(allowed)
+                reader.fail(_key(item, key), "roster.unknown_person_key", name=key, known=known)
         tid = reader.integer(fields.get("telegram_id"), "telegram_id", positive=True)
         if "telegram_id" not in fields:
-            reader.fail(item, "a person needs a telegram_id, like 'telegram_id: 900001'")
+            reader.fail(item, "roster.person_no_id")
         elif tid is not None and tid in seen:
-            reader.fail(fields["telegram_id"], f"telegram_id {tid} appears twice")
+            reader.fail(fields["telegram_id"], "roster.id_twice", id=tid)
         if tid is not None:
             seen.add(tid)
         name = reader.string(fields.get("name"), "name")
         if "name" not in fields:
-            reader.fail(item, "a person needs a name")
+            reader.fail(item, "roster.person_no_name")
         if not reader.bounded(fields.get("name"), name, "name", NAME_LENGTH):
             name = None
         role_text = reader.string(fields.get("role"), "role")
         role: Role | None = None
         if "role" not in fields:
-            reader.fail(item, f"a person needs a role, one of: {roles}")
+            reader.fail(item, "roster.person_no_role", roles=roles)
         elif role_text is not None:
             try:
                 role = Role(role_text)
             except ValueError:
-                reader.fail(fields["role"], f"role '{role_text}' is not one of: {roles}")
+                reader.fail(fields["role"], "roster.bad_role", role=role_text, roles=roles)
         unit = reader.string(fields.get("unit"), "unit")
         if unit is not None and unit.upper() not in codes:
-            reader.fail(fields["unit"], f"unit '{unit}' is not among the units of this file")
+            reader.fail(fields["unit"], "roster.unknown_unit", unit=unit)
             unit = None
         if role in UNIT_ROLES and "unit" not in fields:
-            reader.fail(item, f"a person with role {role} needs a unit, like 'unit: TCKH'")
+            reader.fail(item, "roster.person_no_unit", role=role)
         supervises = reader.strings(fields.get("supervises"), "supervises")
         for code in supervises:
             if code.upper() not in codes:
-                reader.fail(fields["supervises"], f"supervised unit '{code}' is not in this file")
+                reader.fail(fields["supervises"], "roster.unknown_supervised", code=code)
         if supervises and role is not Role.VICE_CHAIRMAN:
-            reader.fail(_key(item, "supervises"), "only a vice_chairman supervises units")
+            reader.fail(_key(item, "supervises"), "roster.only_vice_supervises")
         language = reader.string(fields.get("language"), "language")
         if language is not None and language not in ("vi", "en"):
-            reader.fail(fields["language"], "language must be vi or en")
+            reader.fail(fields["language"], "roster.bad_language")
         username = reader.string(fields.get("username"), "username")
         if not reader.bounded(fields.get("username"), username, "username", USERNAME_LENGTH):
             username = None
@@ -459,12 +467,13 @@ def _people(reader: _Reader, node: yaml.Node | None, codes: set[str]) -> list[Pe
 def read_org_file(path: Path) -> OrgSpec:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise OrgFileError([f"{path}: larger than {MAX_FILE_BYTES:,} bytes: not a roster"])
+            limit = f"{MAX_FILE_BYTES:,}"
+            raise OrgFileError([Said("roster.too_big", str(path), limit=limit)])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise OrgFileError([f"{path}: cannot read ({exc.strerror})"]) from None
+        raise OrgFileError([Said("roster.unreadable", str(path), reason=exc.strerror)]) from None
     except UnicodeDecodeError:
-        raise OrgFileError([f"{path}:1: not UTF-8 text"]) from None
+        raise OrgFileError([Said("roster.not_utf8", f"{path}:1")]) from None
     return parse_org(text, str(path))
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from datetime import date, time
 from typing import Any
 
+from bot.text.said import Said
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
@@ -21,14 +23,16 @@ class Policy:
 
 
 class PolicyError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
+    """The `policy:` or `calendar:` section refused; each problem a Said (English as a str)."""
+
+    def __init__(self, problems: list[Said]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
 
 
-def _int(value: Any, name: str, problems: list[str], low: int = 0) -> int | None:
+def _int(value: Any, name: str, problems: list[Said], low: int = 0) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        problems.append(f"policy.{name} must be a whole number ≥ {low}")
+        problems.append(Said("roster.policy.number", name=name, low=low))
         return None
     return value
 
@@ -38,13 +42,14 @@ def policy_from(data: dict[str, Any] | None) -> Policy:
     if not data:
         return Policy()
     if not isinstance(data, dict):
-        raise PolicyError(["policy must be a mapping of settings"])
-    problems: list[str] = []
+        raise PolicyError([Said("roster.policy.not_mapping")])
+    problems: list[Said] = []
     known = {f.name for f in fields(Policy)}
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            problems.append(f"unknown policy setting '{key}' (known: {', '.join(sorted(known))})")
+            names = ", ".join(sorted(known))
+            problems.append(Said("roster.policy.unknown", name=key, known=names))
         elif key == "due_soon_days":
             items = value if isinstance(value, list) else [value]
             days = [_int(v, key, problems, 1) for v in items]
@@ -52,12 +57,12 @@ def policy_from(data: dict[str, Any] | None) -> Policy:
                 values[key] = tuple(sorted({d for d in days if d is not None}, reverse=True))
         elif key in ("due_today", "overdue_daily"):
             if not isinstance(value, bool):
-                problems.append(f"policy.{key} must be true or false")
+                problems.append(Said("roster.policy.bool", name=key))
             else:
                 values[key] = value
         elif key == "unacknowledged_after_hours":
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                problems.append(f"policy.{key} must be a number of office hours > 0")
+                problems.append(Said("roster.policy.hours", name=key))
             else:
                 values[key] = float(value)
         elif key == "digest_at":
@@ -65,7 +70,7 @@ def policy_from(data: dict[str, Any] | None) -> Policy:
                 hours, _, minutes = str(value).partition(":")
                 values[key] = time(int(hours), int(minutes or 0))
             except ValueError:
-                problems.append(f"policy.{key} must be a time like 08:00")
+                problems.append(Said("roster.policy.time", name=key))
         else:
             number = _int(value, key, problems, 1)
             if number is not None:
@@ -87,23 +92,23 @@ def calendar_overrides(data: object) -> CalendarOverrides:
     if not data:
         return CalendarOverrides()
     if not isinstance(data, dict):
-        raise ValueError("calendar must be a mapping with days_off and working_days")
+        raise PolicyError([Said("roster.calendar.not_mapping")])
     unknown = set(data) - {"days_off", "working_days", "roll_forward"}
     if unknown:
-        raise ValueError(f"unknown calendar key(s): {', '.join(sorted(unknown))}")
+        raise PolicyError([Said("roster.calendar.unknown", names=", ".join(sorted(unknown)))])
 
     def days(key: str) -> frozenset[date]:
         values = data.get(key) or []
         if not isinstance(values, list):
-            raise ValueError(f"calendar.{key} must be a list of dates like 2026-12-31")
+            raise PolicyError([Said("roster.calendar.dates", name=key)])
         try:
             return frozenset(
                 v if isinstance(v, date) else date.fromisoformat(str(v)) for v in values
             )
         except ValueError:
-            raise ValueError(f"calendar.{key} must be a list of dates like 2026-12-31") from None
+            raise PolicyError([Said("roster.calendar.dates", name=key)]) from None
 
     roll = data.get("roll_forward", True)
     if not isinstance(roll, bool):
-        raise ValueError("calendar.roll_forward must be true or false")
+        raise PolicyError([Said("roster.calendar.roll")])
     return CalendarOverrides(days("days_off"), days("working_days"), roll)

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import WorkCalendar
 from bot.domain.tally import COUNT_AGAINST, IN_FORCE, Period
+from bot.text.said import Said
 
 WEEKDAYS = {
     "mon": 0, "monday": 0, "t2": 0, "thu 2": 0, "thu hai": 0, "thứ 2": 0, "thứ hai": 0,
@@ -40,7 +41,9 @@ KEYS = ("all_units_chat", "weekly", "monthly", "count_against")
 
 
 class ReportSettingsError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
+    """The `reports:` section refused; each problem a Said (English as a str)."""
+
+    def __init__(self, problems: list[Said]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
 
@@ -79,15 +82,15 @@ def report_settings_from(data: Any) -> ReportSettings:
     if not data:
         return ReportSettings()
     if not isinstance(data, dict):
-        raise ReportSettingsError(["reports must be a mapping of settings"])
-    problems: list[str] = []
+        raise ReportSettingsError([Said("roster.reports.not_mapping")])
+    problems: list[Said] = []
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in KEYS:
-            problems.append(f"unknown reports setting '{key}' (known: {', '.join(KEYS)})")
+            problems.append(Said("roster.reports.unknown", name=key, known=", ".join(KEYS)))
         elif key == "all_units_chat":
             if isinstance(value, bool) or not isinstance(value, int):
-                problems.append("reports.all_units_chat must be a chat id, like -1001000000099")
+                problems.append(Said("roster.reports.chat"))
             else:
                 values[key] = value
         elif key == "weekly":
@@ -97,10 +100,7 @@ def report_settings_from(data: Any) -> ReportSettings:
             try:
                 values["weekly_day"], values["weekly_at"] = _weekly(value)
             except ValueError:
-                problems.append(
-                    "reports.weekly must be a weekday (Monday to Friday) and a time, like "
-                    "'fri 16:00' or 'thứ 6 16:00', or false"
-                )
+                problems.append(Said("roster.reports.weekly"))
         elif key == "monthly":
             if value is False or value is None:
                 values["monthly_at"] = None
@@ -108,12 +108,10 @@ def report_settings_from(data: Any) -> ReportSettings:
             try:
                 values["monthly_at"] = _time(str(value))
             except ValueError:
-                problems.append(
-                    "reports.monthly must be the time on the month's first working day, like "
-                    "'08:00', or false"
-                )
+                problems.append(Said("roster.reports.monthly"))
         elif value not in COUNT_AGAINST:
-            problems.append(f"reports.count_against must be one of: {', '.join(COUNT_AGAINST)}")
+            known = ", ".join(COUNT_AGAINST)
+            problems.append(Said("roster.reports.count_against", known=known))
         else:
             values[key] = value
     if problems:

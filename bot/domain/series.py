@@ -23,7 +23,7 @@ class Series:
     rule: str  # Recurrence.spec(): "M:20", "W:5", "Q:3:15", "Y:12:15@16:00"
     rule_text: str  # as written: "hạn ngày 20 hàng tháng"
     next_period: str  # the period whose task is made next ("2027-01")
-    next_start: datetime  # when that period begins: the scan makes its task from then on
+    next_start: datetime  # that period's opening (Period.opens): its task is made from then on
     state: SeriesState
     created_at: datetime
     origin_chat_id: int | None = None

@@ -74,7 +74,10 @@ class Problem(StrEnum):
     NO_LEAD = "no_lead"
     UNKNOWN_LEAD = "unknown_lead"  # detail: the text
     SEVERAL_LEADS = "several_leads"  # detail: the text
-    UNKNOWN_COOP = "unknown_coop"  # detail: the word not recognised
+    # Not a problem but a note: a cooperating body not on the roster (the tax office, the
+    # Fatherland Front). The row is kept, as a draft keeps such an item: the lead answers for
+    # the task; the body's name stays on the task as written. detail: the names not recognised.
+    UNKNOWN_COOP = "unknown_coop"
     NO_TIME = "no_time"
     UNREADABLE_TIME = "unreadable_time"  # detail: the text
 
@@ -104,7 +107,8 @@ class ProgrammeRow:
     cooperating: tuple[Unit, ...]
     periods: tuple[Period, ...]  # one per task: several for "Hàng tháng", "Hàng quý"
     time_text: str
-    coop_text: str | None = None  # "các đơn vị liên quan": a class of units, kept as written
+    # "các đơn vị liên quan" (a class of units) or a body not on the roster: the cell as written
+    coop_text: str | None = None
     leader: str | None = None
     note: str | None = None
     group: str | None = None  # the heading the row sits under
@@ -123,6 +127,7 @@ class Programme:
     rows: tuple[ProgrammeRow, ...]
     problems: tuple[RowProblem, ...]
     columns: dict[Column, int] = field(default_factory=dict)
+    notes: tuple[RowProblem, ...] = ()  # rows kept, with something worth a look (UNKNOWN_COOP)
 
 
 # --- reading cells -------------------------------------------------------------------------------
@@ -456,7 +461,7 @@ def read_programme(
         chosen, source = (
             (year, "given") if year else (title, "title") if title else (default_year, "default")
         )
-        rows, problems = _read_rows(grid, first, cols, units, chosen)
+        rows, problems, notes = _read_rows(grid, first, cols, units, chosen)
         return Programme(
             year=chosen,
             year_from=source,
@@ -465,6 +470,7 @@ def read_programme(
             rows=tuple(rows),
             problems=tuple(problems),
             columns=cols,
+            notes=tuple(notes),
         )
     raise ProgrammeFileError(FileProblem.NO_HEADER, missing)
 
@@ -475,9 +481,10 @@ def _read_rows(
     cols: dict[Column, int],
     directory: UnitDirectory,
     year: int,
-) -> tuple[list[ProgrammeRow], list[RowProblem]]:
+) -> tuple[list[ProgrammeRow], list[RowProblem], list[RowProblem]]:
     rows: list[ProgrammeRow] = []
     problems: list[RowProblem] = []
+    notes: list[RowProblem] = []
     group: str | None = None
 
     def cell(values: list[object], column: Column) -> object:
@@ -532,8 +539,9 @@ def _read_rows(
             else:
                 cooperating, unknown = _units(coop_text, directory)
                 if unknown:
-                    problems.append(RowProblem(number_row, Problem.UNKNOWN_COOP, unknown[0]))
-                    continue
+                    # Kept: the units named cooperate, the cell as written goes on the task.
+                    notes.append(RowProblem(number_row, Problem.UNKNOWN_COOP, ", ".join(unknown)))
+                    coop_class = coop_text
         cooperating = [u for u in cooperating if u != leads[0]]
         if not time_text:
             problems.append(RowProblem(number_row, Problem.NO_TIME))
@@ -557,7 +565,7 @@ def _read_rows(
                 group=group,
             )
         )
-    return rows, problems
+    return rows, problems, notes
 
 
 def _is_heading(number: str, text: str, filled: int) -> bool:

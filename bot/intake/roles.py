@@ -283,3 +283,104 @@ def _body_name(tokens: list[Token], text: str) -> str:
     while last + 1 < len(tokens) and tokens[last + 1].folded in _NAME_TAILS:
         last += 1
     return text[tokens[0].start : tokens[last].end]
+
+
+# -- the action without its roles ----------------------------------------------------------------
+
+
+def action_text(text: str, directory: UnitDirectory) -> str:
+    """The item without the roles phrase it opens with ("Giao Phòng Kinh tế chủ trì, phối hợp
+    Công an phường rà soát …" → "rà soát …"), for a draft's line, which names the units apart:
+    a phone then shows the work itself. "phối hợp …" stays when it names a body outside the
+    roster, which the line's units do not show. The text as it is when it does not open with
+    its units (an opening "Đối với …:" is context, and kept) or when nothing would be left."""
+    tokens = tokenize(text)
+    words = [t.text for t in tokens]
+    i, _ = action_start(tokens, directory)
+    colon = next((k for k, t in enumerate(tokens) if t.text == ":"), None)
+    if colon is not None and i > colon:
+        return text
+    i = _skip_titles(tokens, i)
+    end = None
+    while i < len(tokens):
+        hit = directory.match_at(words, i)
+        if hit is not None:
+            i = hit[1]
+        else:
+            j = _class_at(tokens, i)
+            if j == i:
+                break
+            i = j
+        end = i
+        if i < len(tokens) and (tokens[i].text == "," or tokens[i].folded == "va"):
+            after = _skip_titles(tokens, i + 1)
+            if directory.match_at(words, after) is not None or _class_at(tokens, after) != after:
+                i = after
+                continue
+        break
+    if end is None:
+        return text
+    i = _past_commas(tokens, end)
+    if " ".join(t.folded for t in tokens[i : i + 2]) == "chu tri":
+        i = _past_commas(tokens, i + 2)
+    m = _COOP.match(" ".join(t.folded for t in tokens[i : i + 4]))
+    if m is not None:
+        end, outside = _cooperating_end(tokens, i + len(m.group(0).split()), directory)
+        if not outside:
+            i = end
+    while i < len(tokens) and tokens[i].text in (",", ";", ":", "-", "–"):
+        i += 1
+    action = text[tokens[i].start :].strip() if i < len(tokens) else ""
+    return action if action.strip(" .;,:()-–") else text
+
+
+def _past_commas(tokens: list[Token], i: int) -> int:
+    while i < len(tokens) and tokens[i].text == ",":
+        i += 1
+    return i
+
+
+def _cooperating_end(tokens: list[Token], i: int, directory: UnitDirectory) -> tuple[int, bool]:
+    """Where the list after "phối hợp (với)" ends: units, classes of units and bodies outside
+    the roster (up to the end of their name, as _body_name reads it), joined by "," or "và";
+    and whether it names a body outside the roster."""
+    words = [t.text for t in tokens]
+    outside = False
+    while i < len(tokens):
+        j = _skip_titles(tokens, i)
+        hit = directory.match_at(words, j)
+        if hit is not None:
+            end = hit[1]
+        elif (k := _class_at(tokens, j)) != j:
+            end = k
+        elif tokens[j].text[:1].isupper() and tokens[j].text[:1].isalpha():
+            end = _body_end(tokens, j)
+            outside = True
+        else:
+            return i, outside
+        i = end
+        if i < len(tokens) and (tokens[i].text == "," or tokens[i].folded in ("va", "cung")):
+            after = _skip_titles(tokens, i + 1)
+            nxt = tokens[after] if after < len(tokens) else None
+            if nxt is not None and (
+                directory.match_at(words, after) is not None
+                or _class_at(tokens, after) != after
+                or (nxt.text[:1].isupper() and nxt.text[:1].isalpha())
+            ):
+                i = after
+                continue
+        return i, outside
+    return i, outside
+
+
+def _body_end(tokens: list[Token], start: int) -> int:
+    """After the name of a body outside the roster starting at ``start``: its last capitalised
+    word and the usual tails, as _body_name reads it ("Chi cục Thuế phường", not "Chi cục Thuế
+    rà soát")."""
+    stop, end = min(len(tokens), start + 8), start
+    while end < stop and tokens[end].text not in ",;:.()" and tokens[end].folded != "va":
+        end += 1
+    last = max(k for k in range(start, max(end, start + 1)) if tokens[k].text[:1].isupper())
+    while last + 1 < len(tokens) and tokens[last + 1].folded in _NAME_TAILS:
+        last += 1
+    return last + 1

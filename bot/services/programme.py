@@ -257,6 +257,14 @@ class ProgrammeService:
             lines.append(t("programme.nothing", lang))
         if preview.skipped_slots:
             lines.append(t("programme.skipped_slots", lang, count=preview.skipped_slots))
+        notes = self._note_lines(preview, lang)
+        if notes:
+            lines.append("")
+            lines.append(t("programme.notes", lang, count=len(notes)))
+            if chat and len(notes) > CHAT_PROBLEMS:
+                rest = len(notes) - CHAT_PROBLEMS
+                notes = [*notes[:CHAT_PROBLEMS], t("programme.notes.more", lang, count=rest)]
+            lines += notes
         problems = self._problem_lines(preview, lang)
         if not problems:
             return "\n".join(lines)
@@ -274,6 +282,20 @@ class ProgrammeService:
             size += len(line) + 1
         return "\n".join(lines)
 
+    def _note_lines(self, preview: Preview, lang: str) -> list[str]:
+        """Rows kept with a cooperating body outside the roster, as a draft notes them (ℹ️)."""
+        programme = preview.programme
+        if programme is None:
+            return []
+        assert preview.directory is not None
+        lines = []
+        for note in programme.notes:
+            codes = preview.directory.suggest(note.detail)
+            suggest = t("programme.suggest", lang, codes=", ".join(codes)) if codes else ""
+            detail = esc(render.clip(note.detail, 80))
+            lines.append(t("programme.note", lang, row=note.row, detail=detail, suggest=suggest))
+        return lines
+
     def _problem_lines(self, preview: Preview, lang: str) -> list[str]:
         programme = preview.programme
         if programme is None:
@@ -282,7 +304,7 @@ class ProgrammeService:
         found: list[tuple[int, str]] = []
         for problem in programme.problems:
             suggest = ""
-            if problem.problem in (Problem.UNKNOWN_LEAD, Problem.UNKNOWN_COOP):
+            if problem.problem is Problem.UNKNOWN_LEAD:
                 assert preview.directory is not None
                 codes = preview.directory.suggest(problem.detail)
                 if codes:
@@ -425,7 +447,7 @@ class ProgrammeService:
         if count is None:
             return Outcome(t("programme.decided", lang), alert=True)
         year = preview.programme.year if preview.programme else draft.year
-        text = t("programme.imported", lang, count=count, year=year)
+        text = t("programme.imported.chat", lang, count=count, year=year)
         return Outcome(
             t("programme.imported.short", lang, count=count),
             messages=self._edited(where, message_id, text),

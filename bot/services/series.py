@@ -151,7 +151,8 @@ class SeriesStart:
             period=period_text(self.rule, self.period, lang),
             next_period=period_text(self.rule, following, lang),
             next_due=render.due_text(following.due, core.config.tz, lang),
-            next_start=f"{following.start:%d/%m/%Y}",
+            # The day its task is made and reaches the unit: the period's first working day.
+            next_start=f"{following.opens(core.calendar).astimezone(core.config.tz):%d/%m/%Y}",
         )
 
 

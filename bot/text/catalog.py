@@ -16,6 +16,7 @@ from bot.text.catalog_leaders import M_LEADERS
 from bot.text.catalog_ops import M_OPS
 from bot.text.catalog_pilot import M_PILOT
 from bot.text.catalog_programme import M_PROGRAMME
+from bot.text.catalog_roster import M_ROSTER
 from bot.text.catalog_series import M_SERIES
 
 LANGUAGES = ("vi", "en")
@@ -24,14 +25,16 @@ M: dict[str, dict[str, str]] = {
     # --- who may use the bot -------------------------------------------------------------------
     "not_registered": {
         "vi": "Xin lỗi, đồng chí chưa có trong danh sách cán bộ của UBND nên bot chưa thể nhận lệnh này."
-        "\nHãy nhờ Văn phòng gửi cho đồng chí đường dẫn mời (lệnh /moi) hoặc thêm đồng chí vào danh sách."
+        "\nĐề nghị đồng chí liên hệ Văn phòng để được gửi đường dẫn mời (lệnh /moi) hoặc được bổ sung"
+        " vào danh sách."
         "\nMã Telegram của đồng chí: <code>{telegram_id}</code>",
         "en": "Sorry, you are not on the committee's roster yet, so the bot cannot take this command."
         "\nAsk the office for an invitation link (the /moi command) or to add you to the roster."
         "\nYour Telegram id: <code>{telegram_id}</code>",
     },
     "not_registered.short": {
-        "vi": "Đồng chí chưa có trong danh sách cán bộ của UBND. Hãy nhờ Văn phòng gửi đường dẫn mời.",
+        "vi": "Đồng chí chưa có trong danh sách cán bộ của UBND. Đề nghị liên hệ Văn phòng để được"
+        " gửi đường dẫn mời.",
         "en": "You are not on the committee's roster yet. Ask the office for an invitation link.",
     },
     "unregistered_chat.short": {
@@ -51,7 +54,7 @@ M: dict[str, dict[str, str]] = {
         "en": "Only the chairman, a vice-chairman, the office or an administrator may assign tasks.",
     },
     "denied.not_supervisor": {
-        "vi": "Đơn vị {unit} không thuộc khối đồng chí phụ trách, nên đồng chí chưa giao được.",
+        "vi": "{unit} không thuộc khối đơn vị do đồng chí phụ trách nên chưa giao được.",
         "en": "{unit} is not in the block of units you supervise.",
     },
     "denied.not_lead_unit": {
@@ -131,15 +134,15 @@ M: dict[str, dict[str, str]] = {
     },
     "usage.xong": {
         "vi": "Cách dùng: <code>/xong &lt;mã nhiệm vụ&gt; &lt;kết quả&gt;</code>"
-        " (có thể gửi kèm tệp)\nVí dụ: <code>/xong NV-0042 Đã gửi báo cáo số 125/BC-TCKH</code>",
+        " (có thể gửi kèm tệp)\nVí dụ: <code>/xong NV-0042 Đã gửi Báo cáo số 125/BC-UBND</code>",
         "en": "Usage: <code>/xong &lt;task code&gt; &lt;result&gt;</code> (a file may be attached)"
-        "\nExample: <code>/xong NV-0042 Report 125/BC-TCKH sent</code>",
+        "\nExample: <code>/xong NV-0042 Report No. 125/BC-UBND sent</code>",
     },
     "usage.giahan": {
         "vi": "Cách dùng: <code>/giahan &lt;mã nhiệm vụ&gt; &lt;thời hạn mới&gt; &lt;lý do&gt;</code>"
-        "\nVí dụ: <code>/giahan NV-0042 25/12 chờ số liệu từ các phường</code>",
+        "\nVí dụ: <code>/giahan NV-0042 25/12 chờ số liệu của các tổ dân phố</code>",
         "en": "Usage: <code>/giahan &lt;task code&gt; &lt;new deadline&gt; &lt;reason&gt;</code>"
-        "\nExample: <code>/giahan NV-0042 25/12 waiting for the wards' figures</code>",
+        "\nExample: <code>/giahan NV-0042 25/12 waiting for the residential groups' figures</code>",
     },
     "usage.huy": {
         "vi": "Cách dùng: <code>/huy &lt;mã nhiệm vụ&gt; &lt;lý do&gt;</code>"
@@ -167,7 +170,8 @@ M: dict[str, dict[str, str]] = {
     },
     "usage.moi": {
         "vi": "Cách dùng: <code>/moi &lt;mã đơn vị&gt; [vai trò]</code>"
-        " (vai trò: head, deputy, staff; mặc định staff)\nVí dụ: <code>/moi {ex_unit} head</code>",
+        " (vai trò: head – trưởng đơn vị, deputy – cấp phó, staff – chuyên viên; mặc định"
+        " staff)\nVí dụ: <code>/moi {ex_unit} head</code>",
         "en": "Usage: <code>/moi &lt;unit code&gt; [role]</code>"
         " (role: head, deputy, staff; default staff)\nExample: <code>/moi {ex_unit} head</code>",
     },
@@ -176,7 +180,7 @@ M: dict[str, dict[str, str]] = {
         "en": "Usage: <code>/lang vi</code> or <code>/lang en</code>",
     },
     "usage.report_reply": {
-        "vi": "Hãy trả lời (reply) tin nhắn này bằng kết quả thực hiện (văn bản và/hoặc tệp).",
+        "vi": "Đề nghị trả lời (reply) tin nhắn này bằng kết quả thực hiện (văn bản và/hoặc tệp).",
         "en": "Reply to this message with the result (text and/or a file).",
     },
     # --- bad input --------------------------------------------------------------------------
@@ -227,7 +231,7 @@ M: dict[str, dict[str, str]] = {
         " <code>hạn 9h sáng mai</code>, <code>hạn chiều mai 3h</code>. Nothing was created.",
     },
     "deadline.ambiguous.recent": {
-        "vi": "Ngày {text} vừa qua. Nếu ý là năm sau, xin ghi rõ <code>hạn {next}</code>;"
+        "vi": "Ngày {text} vừa qua. Nếu là năm sau, xin ghi rõ <code>hạn {next}</code>;"
         " nếu không, xin ghi lại thời hạn. Chưa có gì được tạo.",
         "en": "{text} has just passed. If you mean next year, write <code>hạn {next}</code>;"
         " otherwise please give the deadline again. Nothing was created.",
@@ -267,8 +271,8 @@ M: dict[str, dict[str, str]] = {
         "en": ", cooperating: {units}",
     },
     "assigned.no_group": {
-        "vi": "⚠️ {unit} chưa có nhóm chat nên thẻ nhiệm vụ chưa gửi tới đơn vị. Trong nhóm của đơn"
-        " vị, quản trị viên gửi <code>/dangky {code}</code>.",
+        "vi": "⚠️ {unit} chưa có nhóm chat nên thẻ nhiệm vụ chưa được gửi tới đơn vị. Trong nhóm"
+        " của đơn vị, quản trị viên gửi <code>/dangky {code}</code>.",
         "en": "⚠️ {unit} has no group chat yet, so the card was not delivered. In the unit's group,"
         " an administrator sends <code>/dangky {code}</code>.",
     },
@@ -347,11 +351,11 @@ M: dict[str, dict[str, str]] = {
         "en": "🏁 Task <b>{code}</b> is done ({unit} reported at {when}).\n{result}",
     },
     "review.approved": {
-        "vi": "✅ Đã duyệt kết quả nhiệm vụ {code}. Nhiệm vụ hoàn thành.",
+        "vi": "✅ Đã duyệt kết quả nhiệm vụ {code}. Nhiệm vụ đã hoàn thành.",
         "en": "✅ Result of task {code} approved. The task is done.",
     },
     "review.approved_notice": {
-        "vi": "✅ {who} đã duyệt kết quả nhiệm vụ <b>{code}</b>. Nhiệm vụ hoàn thành"
+        "vi": "✅ {who} đã duyệt kết quả nhiệm vụ <b>{code}</b>. Nhiệm vụ đã hoàn thành"
         " (thời điểm hoàn thành: {when}).",
         "en": "✅ {who} approved the result of task <b>{code}</b>. The task is done"
         " (completed at {when}).",
@@ -373,9 +377,9 @@ M: dict[str, dict[str, str]] = {
     # --- extensions ------------------------------------------------------------------------
     "ext.prompt": {
         "vi": "⏳ {who}, xin trả lời (reply) tin nhắn này bằng thời hạn mới và lý do cho nhiệm vụ"
-        " <b>{code}</b>.\nVí dụ: <code>25/12 chờ số liệu từ các phường</code>",
+        " <b>{code}</b>.\nVí dụ: <code>25/12 chờ số liệu của các tổ dân phố</code>",
         "en": "⏳ {who}, reply to this message with the new deadline and the reason for task"
-        " <b>{code}</b>.\nExample: <code>25/12 waiting for the wards' figures</code>",
+        " <b>{code}</b>.\nExample: <code>25/12 waiting for the residential groups' figures</code>",
     },
     "ext.requested": {
         "vi": "Đã gửi đề nghị gia hạn nhiệm vụ {code} đến {due}; chờ lãnh đạo cho ý kiến.",
@@ -519,7 +523,7 @@ M: dict[str, dict[str, str]] = {
     },
     "digest.title": {
         "vi": "🚨 <b>Nhiệm vụ quá hạn</b> — {date}\nĐã đôn đốc từ {n} lần trở lên, xếp từ chậm nhất:",
-        "en": "🚨 <b>Overdue tasks</b> — {date}\nReminded {n} times or more, latest first:",
+        "en": "🚨 <b>Overdue tasks</b> — {date}\nReminded {n} times or more, most overdue first:",
     },
     "digest.item": {
         "vi": "• <b>{code}</b> [{unit}] {content} — quá hạn {days} ngày làm việc, đôn đốc {urges} lần",
@@ -543,7 +547,7 @@ M: dict[str, dict[str, str]] = {
         "en": "Reminder {n} for task {code} is on its way.",
     },
     "urge.queued": {
-        "vi": "Ngoài giờ làm việc: lời đôn đốc nhiệm vụ {code} sẽ gửi lúc {when}.",
+        "vi": "Ngoài giờ làm việc: lời đôn đốc nhiệm vụ {code} sẽ được gửi lúc {when}.",
         "en": "Outside office hours: the reminder for task {code} goes out at {when}.",
     },
     "usage.nhac": {
@@ -571,7 +575,7 @@ M: dict[str, dict[str, str]] = {
     "delivery.blocked": {
         "vi": "⚠️ {name} (<code>{chat}</code>) đã chặn bot: {reason}\nTừ nay người này không"
         " nhận tin riêng mà được nhắc tên trong nhóm đơn vị, cho đến khi mở lại chat với bot"
-        " (bấm Start).",
+        " (bấm Bắt đầu/Start).",
         "en": "⚠️ {name} (<code>{chat}</code>) has blocked the bot: {reason}\nFrom now on they are"
         " mentioned in their unit's group instead of messaged privately, until they open the"
         " chat with the bot again (Start).",
@@ -591,7 +595,7 @@ M: dict[str, dict[str, str]] = {
         "vi": "Tỷ lệ đúng hạn: <b>{rate}</b>{change}",
         "en": "On-time rate: <b>{rate}</b>{change}",
     },
-    "report.rate_change": {"vi": " · kỳ trước {rate}", "en": " · period before {rate}"},
+    "report.rate_change": {"vi": " · kỳ trước {rate}", "en": " · previous period {rate}"},
     "report.late_title": {
         "vi": "<b>⏰ Nhiệm vụ quá hạn</b> (ngày làm việc):",
         "en": "<b>⏰ Late tasks</b> (working days):",
@@ -722,13 +726,14 @@ M: dict[str, dict[str, str]] = {
     # --- onboarding -------------------------------------------------------------------------
     "start.known": {
         "vi": "Xin chào {name}! Bot Đôn Đốc đã sẵn sàng gửi thông báo riêng cho đồng chí."
-        "\nBạn là: {role}{unit}.\nGõ /help để xem các lệnh.",
+        "\nVai trò của đồng chí: {role}{unit}.\nGõ /help để xem các lệnh.",
         "en": "Hello {name}! Đôn Đốc can now message you privately."
-        "\nYou are: {role}{unit}.\nType /help for the commands.",
+        "\nYour role: {role}{unit}.\nType /help for the commands.",
     },
     "start.unknown": {
         "vi": "Xin chào! Đây là bot Đôn Đốc giao và theo dõi nhiệm vụ của UBND."
-        "\nBạn chưa có trong danh sách cán bộ. Hãy nhờ Văn phòng gửi đường dẫn mời."
+        "\nĐồng chí chưa có trong danh sách cán bộ. Đề nghị liên hệ Văn phòng để được gửi đường dẫn"
+        " mời."
         "\nMã Telegram của đồng chí: <code>{telegram_id}</code>",
         "en": "Hello! This is Đôn Đốc, the committee's task bot."
         "\nYou are not on the roster yet. Ask the office for an invitation link."
@@ -746,7 +751,7 @@ M: dict[str, dict[str, str]] = {
     },
     "start.invite_bad": {
         "vi": "Đường dẫn mời không hợp lệ, đã dùng hoặc đã hết hạn (7 ngày)."
-        " Hãy xin Văn phòng đường dẫn mới.",
+        " Đề nghị liên hệ Văn phòng để được cấp đường dẫn mới.",
         "en": "This invitation link is invalid, used or expired (7 days). Ask the office for a new"
         " one.",
     },
@@ -759,7 +764,7 @@ M: dict[str, dict[str, str]] = {
     "role.staff": {"vi": "Chuyên viên", "en": "Staff"},
     "role.admin": {"vi": "Quản trị viên", "en": "Administrator"},
     "registered.unit": {
-        "vi": "✅ Nhóm này đã được gắn với {unit}. Thẻ nhiệm vụ của đơn vị sẽ gửi vào đây.",
+        "vi": "✅ Nhóm này đã được gắn với {unit}. Thẻ nhiệm vụ của đơn vị sẽ được gửi vào đây.",
         "en": "✅ This group is now bound to {unit}. The unit's task cards will be posted here.",
     },
     "registered.leadership": {
@@ -776,7 +781,8 @@ M: dict[str, dict[str, str]] = {
         "en": "🔗 Invitation to {unit} as {role} (single use, expires {expires}):\n{link}",
     },
     "invite.bad_role": {
-        "vi": "Vai trò “{role}” không hợp lệ. Dùng một trong: head, deputy, staff.",
+        "vi": "Vai trò “{role}” không hợp lệ. Ghi một trong: head (trưởng đơn vị), deputy (cấp phó),"
+        " staff (chuyên viên).",
         "en": "“{role}” is not a valid role. Use one of: head, deputy, staff.",
     },
     "lang.set": {
@@ -837,7 +843,7 @@ M: dict[str, dict[str, str]] = {
     },
     # --- what no command took: a pointer to /help ------------------------------------------------
     "fallback.command": {
-        "vi": "Bot chưa biết lệnh {command}. Gõ /help để xem các lệnh.",
+        "vi": "Bot không có lệnh {command}. Gõ /help để xem các lệnh.",
         "en": "The bot does not know {command}. Type /help for the commands.",
     },
     "fallback.text": {
@@ -874,6 +880,7 @@ M.update(M_LAYOUT)
 M.update(M_INTAKE)
 M.update(M_EDGES)
 M.update(M_CHAIN)
+M.update(M_ROSTER)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
@@ -925,7 +932,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
 # Unit codes in the usage examples ({ex_unit}, {ex_unit2}, {ex_units}) come from the roster
 # (render.examples), so a newcomer who copies an example names a unit that exists; these stand in
 # while the roster has no units.
-EXAMPLE_UNITS = {"ex_unit": "TCKH", "ex_unit2": "QLDT", "ex_units": "TCKH,QLDT"}
+EXAMPLE_UNITS = {"ex_unit": "KTHT", "ex_unit2": "VHXH", "ex_units": "KTHT,VHXH"}
 
 
 def t(key: str, lang: str = "vi", **params: object) -> str:

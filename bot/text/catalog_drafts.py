@@ -50,7 +50,7 @@ M_DRAFTS: dict[str, dict[str, str]] = {
     },
     "draft.flag.unit_class": {
         "vi": "⚠️ “{detail}”: cần chọn cụ thể đơn vị",
-        "en": "⚠️ “{detail}”: someone must choose the units",
+        "en": "⚠️ “{detail}”: choose the units by name",
     },
     "draft.flag.no_deadline": {
         "vi": "⚠️ Chưa tìm thấy thời hạn",
@@ -77,14 +77,17 @@ M_DRAFTS: dict[str, dict[str, str]] = {
         "en": "The draft is valid until {when}.",
     },
     "draft.more": {"vi": "… và {count} mục khác.", "en": "… and {count} more items."},
-    "draft.btn.confirm": {"vi": "✅ Giao {count} nhiệm vụ", "en": "✅ Giao {count} tasks"},
-    "draft.btn.cancel": {"vi": "✖ Huỷ", "en": "✖ Huỷ (cancel)"},
+    "draft.btn.confirm": {
+        "vi": "✅ Giao {count} nhiệm vụ",
+        "en": "✅ Giao {count} nhiệm vụ (assign)",
+    },
+    "draft.btn.cancel": {"vi": "✖ Hủy", "en": "✖ Hủy (cancel)"},
     "draft.footer.confirmed": {
         "vi": "✅ Đã giao {count} nhiệm vụ: {codes} — {who}, {when}",
         "en": "✅ {count} tasks assigned: {codes} — {who}, {when}",
     },
     "draft.footer.cancelled": {
-        "vi": "✖ Đã huỷ — {who}, {when}",
+        "vi": "✖ Đã hủy — {who}, {when}",
         "en": "✖ Cancelled — {who}, {when}",
     },
     "draft.footer.expired": {
@@ -109,7 +112,7 @@ M_DRAFTS: dict[str, dict[str, str]] = {
         "en": "\n⚠️ No group chat yet, so no card reached: {units}."
         " An administrator sends <code>/dangky UNIT_CODE</code> in the unit's group.",
     },
-    "draft.cancelled": {"vi": "Đã huỷ dự thảo.", "en": "The draft was cancelled."},
+    "draft.cancelled": {"vi": "Đã hủy dự thảo.", "en": "The draft was cancelled."},
     "draft.corrected": {
         "vi": "✏️ Đã sửa dự thảo ({count} sửa đổi).",
         "en": "✏️ Draft corrected ({count} changes).",
@@ -125,11 +128,11 @@ M_DRAFTS: dict[str, dict[str, str]] = {
         "en": "This draft was already confirmed.",
     },
     "draft.closed.cancelled": {
-        "vi": "Dự thảo này đã bị huỷ.",
+        "vi": "Dự thảo này đã bị hủy.",
         "en": "This draft was cancelled.",
     },
     "draft.denied": {
-        "vi": "Chỉ người lập dự thảo ({who}) hoặc Văn phòng được sửa, giao hay huỷ dự thảo này.",
+        "vi": "Chỉ người lập dự thảo ({who}) hoặc Văn phòng được sửa, giao hay hủy dự thảo này.",
         "en": "Only the draft's author ({who}) or the office may correct, confirm or cancel it.",
     },
     "draft.denied.unit": {
@@ -147,7 +150,7 @@ M_DRAFTS: dict[str, dict[str, str]] = {
     "draft.blocked.line": {"vi": "• Mục {n}: {problems}", "en": "• Item {n}: {problems}"},
     "draft.blocked.empty": {
         "vi": "⛔ Dự thảo không còn mục nào để giao. Thêm bằng <code>thêm {ex_unit} &lt;nội"
-        " dung&gt; hạn 20/12</code> hoặc huỷ dự thảo.",
+        " dung&gt; hạn 20/12</code> hoặc hủy dự thảo.",
         "en": "⛔ The draft has no items left. Add one with <code>thêm {ex_unit} &lt;content&gt;"
         " hạn 20/12</code> or cancel the draft.",
     },

@@ -8,7 +8,7 @@ M_LAYOUT: dict[str, dict[str, str]] = {
     "report.part.open_late": {"vi": "⏰ {n} quá hạn", "en": "⏰ {n} late"},
     "report.part.open_in_time": {"vi": "⏳ {n} trong hạn", "en": "⏳ {n} in time"},
     "report.part.done_on_time": {"vi": "✅ {n} đúng hạn", "en": "✅ {n} on time"},
-    "report.part.done_late": {"vi": "☑️ {n} xong trễ", "en": "☑️ {n} done late"},
+    "report.part.done_late": {"vi": "☑️ {n} xong quá hạn", "en": "☑️ {n} done late"},
     "report.part.no_deadline": {"vi": "♾️ {n} không thời hạn", "en": "♾️ {n} no deadline"},
     "report.assigned": {"vi": "Giao trong kỳ: {n}", "en": "Assigned in the period: {n}"},
     "report.unacknowledged": {"vi": "chưa tiếp nhận: {n}", "en": "not acknowledged: {n}"},
@@ -28,7 +28,7 @@ M_LAYOUT: dict[str, dict[str, str]] = {
         "⏰ quá hạn — chưa hoàn thành, đã quá hạn; ▲/▼ — tăng, giảm so với kỳ trước\n"
         "⏳ trong hạn — chưa hoàn thành, chưa quá hạn\n"
         "✅ đúng hạn — đã hoàn thành đúng hạn\n"
-        "☑️ xong trễ — đã hoàn thành quá hạn\n"
+        "☑️ xong quá hạn — đã hoàn thành quá hạn\n"
         "♾️ không thời hạn — nhiệm vụ thường xuyên, không tính vào tỷ lệ\n"
         "% — tỷ lệ đúng hạn = đã hoàn thành đúng hạn / (đã hoàn thành + chưa hoàn thành quá hạn)\n"
         "Tính theo hạn đang có hiệu lực (sau các lần gia hạn được đồng ý), hoặc theo hạn ban đầu"
@@ -37,7 +37,7 @@ M_LAYOUT: dict[str, dict[str, str]] = {
         "en": "<b>Reading the tally (/tonghop, the weekly post)</b>\n"
         "One line per lead unit; the unit with the most late tasks, the longest late, the lowest"
         " on-time rate comes first.\n"
-        "⏰ late — not done, past the deadline; ▲/▼ — up, down against the period before\n"
+        "⏰ late — not done, past the deadline; ▲/▼ — up, down against the previous period\n"
         "⏳ in time — not done, deadline not passed\n"
         "✅ on time — done on time\n"
         "☑️ done late — done after the deadline\n"

@@ -15,8 +15,8 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": "Stopping the sandbox…",
     },
     "cli.sandbox.port_taken": {
-        "vi": "Cổng {port} ({host}) đang được dùng{by}. Sandbox này không khởi động, không dữ liệu"
-        " nào bị xóa.\nChạy thêm một sandbox trên cổng khác: {command}",
+        "vi": "Cổng {port} ({host}) đang được dùng{by}. Sandbox này không khởi động, không có dữ"
+        " liệu nào bị xóa.\nChạy thêm một sandbox trên cổng khác: {command}",
         "en": "Port {port} ({host}) is in use{by}. This sandbox did not start and no data was"
         " removed.\nTo run another sandbox on another port: {command}",
     },
@@ -29,8 +29,8 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": " (perhaps by a sandbox already running, or by another program)",
     },
     "cli.sandbox.cannot_listen": {
-        "vi": "Không mở được {host}:{port} ({reason}). Sandbox này không khởi động, không dữ liệu"
-        " nào bị xóa.\nChọn địa chỉ hoặc cổng khác: {command}",
+        "vi": "Không mở được {host}:{port} ({reason}). Sandbox này không khởi động, không có dữ"
+        " liệu nào bị xóa.\nChọn địa chỉ hoặc cổng khác: {command}",
         "en": "Cannot listen on {host}:{port} ({reason}). This sandbox did not start and no data"
         " was removed.\nChoose another address or port: {command}",
     },
@@ -212,7 +212,7 @@ M_PILOT: dict[str, dict[str, str]] = {
     "settings.time": {"vi": "cần giờ dạng 08:00", "en": "expected a time like 08:00"},
     "settings.office_order": {
         "vi": "giờ kết thúc phải sau giờ bắt đầu làm việc (DONDOC_OFFICE_START là {start})",
-        "en": "office_start must be before office_end (DONDOC_OFFICE_START is {start})",
+        "en": "the end of office hours must be after their start (DONDOC_OFFICE_START is {start})",
     },
     "settings.lunch": {
         "vi": "cần HH:MM-HH:MM, ví dụ 11:30-13:30, hoặc để trống nếu không nghỉ trưa",
@@ -295,7 +295,7 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": "people changed: {count} ({names})",
     },
     "import.people_deactivated": {
-        "vi": "ngừng kích hoạt: {count} ({names})",
+        "vi": "ngừng kích hoạt cán bộ: {count} ({names})",
         "en": "people deactivated: {count} ({names})",
     },
     "import.leadership": {"vi": "đã đặt nhóm lãnh đạo", "en": "leadership chat set"},
@@ -344,4 +344,8 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": "a month is written like 2026-11 or 11/2026, not {text}",
     },
     "period.no_month": {"vi": "không có tháng {month}", "en": "no month {month}"},
+    "cli.not_a_year": {
+        "vi": "“{text}” không phải một năm (ví dụ 2027)",
+        "en": "not a year: “{text}” (for example 2027)",
+    },
 }

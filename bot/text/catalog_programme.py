@@ -10,12 +10,14 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         " <code>/chuongtrinh</code> (hoặc <code>/chuongtrinh 2027</code> để chọn năm)."
         "\nCột cần có: STT, Nội dung, Đơn vị chủ trì, Đơn vị phối hợp, Thời gian"
         " (ví dụ: 3, Tháng 3, Quý II, 6 tháng đầu năm, Cả năm, Hàng tháng, 15/3/2027)."
-        " Tệp mẫu: <code>dondoc program template</code>.",
+        " Quản trị viên tạo được tệp mẫu trên máy chủ bằng lệnh"
+        " <code>dondoc program template</code>.",
         "en": "Usage: send the annual work programme as an Excel file (.xlsx) with the caption"
         " <code>/chuongtrinh</code> (or <code>/chuongtrinh 2027</code> to choose the year)."
         "\nColumns: STT, Nội dung, Đơn vị chủ trì, Đơn vị phối hợp, Thời gian"
         " (for example 3, Tháng 3, Quý II, 6 tháng đầu năm, Cả năm, Hàng tháng, 15/3/2027)."
-        " A template: <code>dondoc program template</code>.",
+        " An administrator can make a template on the server with"
+        " <code>dondoc program template</code>.",
     },
     "programme.denied": {
         "vi": "Chỉ Văn phòng hoặc quản trị viên được nhập chương trình công tác.",
@@ -26,7 +28,7 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         "en": "The file is too big ({size} MB): the bot can fetch files of up to 20 MB.",
     },
     "programme.download_failed": {
-        "vi": "Không tải được tệp từ Telegram; đồng chí gửi lại giúp.",
+        "vi": "Không tải được tệp từ Telegram; đề nghị đồng chí gửi lại.",
         "en": "The file could not be fetched from Telegram; please send it again.",
     },
     "programme.not_xlsx": {
@@ -73,10 +75,10 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
     "programme.summary": {
         "vi": "Đọc được {rows} dòng → <b>{tasks} nhiệm vụ</b>. Nhiệm vụ chưa gửi ngay: mỗi nhiệm"
         " vụ được giao cho đơn vị (thẻ nhiệm vụ, đôn đốc) vào ngày làm việc đầu tiên của tháng"
-        " bắt đầu, lúc mở cửa.",
+        " bắt đầu, đầu giờ làm việc.",
         "en": "{rows} rows read → <b>{tasks} tasks</b>. They are not posted now: each is assigned"
         " to its unit (card, reminders) on the first working day of the month it starts, at"
-        " opening time.",
+        " the start of office hours.",
     },
     "programme.per_unit": {
         "vi": "<b>Theo đơn vị chủ trì:</b> {items}",
@@ -104,9 +106,22 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         " needed):",
     },
     "programme.problem": {"vi": "• Dòng {row}: {why}", "en": "• Row {row}: {why}"},
+    # Rows kept with a cooperating body outside the roster (as a draft notes such an item).
+    "programme.notes": {
+        "vi": "ℹ️ <b>{count} dòng có cơ quan phối hợp không có trong danh sách đơn vị</b>: vẫn"
+        " nhập; tên cơ quan được ghi vào nội dung nhiệm vụ, không giao phối hợp qua bot:",
+        "en": "ℹ️ <b>{count} rows name a cooperating body not on the roster</b>: imported all"
+        " the same; the body's name is written into the task, not made a cooperating unit:",
+    },
+    "programme.note": {
+        "vi": "• Dòng {row}: “{detail}”{suggest}",
+        "en": "• Row {row}: “{detail}”{suggest}",
+    },
+    "programme.notes.more": {"vi": "… và {count} dòng khác.", "en": "… and {count} more rows."},
     "programme.problems.more": {
-        "vi": "… và {count} dòng khác (xem đủ bằng <code>dondoc program import</code>).",
-        "en": "… and {count} more rows (all of them with <code>dondoc program import</code>).",
+        "vi": "… và {count} dòng khác: sửa các dòng trên trong tệp rồi gửi lại để xem tiếp.",
+        "en": "… and {count} more rows: fix the rows above in the file and send it again to see"
+        " the rest.",
     },
     "programme.why.no_content": {"vi": "không có nội dung", "en": "no content"},
     "programme.why.no_lead": {"vi": "không ghi đơn vị chủ trì", "en": "no lead unit"},
@@ -119,10 +134,6 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         " khác ghi ở cột phối hợp",
         "en": "several lead units “{detail}”: one lead unit per task, the others go in the"
         " cooperating column",
-    },
-    "programme.why.unknown_coop": {
-        "vi": "không có đơn vị phối hợp “{detail}” trong danh sách{suggest}",
-        "en": "no cooperating unit “{detail}” on the roster{suggest}",
     },
     "programme.why.no_time": {"vi": "không ghi thời gian", "en": "no time given"},
     "programme.why.unreadable_time": {
@@ -143,7 +154,7 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
     },
     # --- deciding ------------------------------------------------------------------------------
     "programme.button.import": {"vi": "✅ Nhập {count} nhiệm vụ", "en": "✅ Import {count} tasks"},
-    "programme.button.cancel": {"vi": "✖️ Huỷ", "en": "✖️ Cancel"},
+    "programme.button.cancel": {"vi": "✖️ Hủy", "en": "✖️ Cancel"},
     "programme.ask": {
         "vi": "Nhập {count} nhiệm vụ? [c/K] ",
         "en": "Import {count} tasks? [y/N] ",
@@ -156,15 +167,26 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         "en": "✅ Imported {count} tasks of the {year} work programme. Each is assigned to its unit"
         " at the start of its month; list them with <code>dondoc program show</code>.",
     },
+    # The same, in the chat: what a chat user can do (the server's `dondoc program show` is not).
+    "programme.imported.chat": {
+        "vi": "✅ Đã nhập {count} nhiệm vụ của chương trình công tác năm {year}. Mỗi nhiệm vụ được"
+        " giao cho đơn vị chủ trì đầu giờ làm việc của ngày làm việc đầu tiên trong tháng bắt"
+        " đầu; từ đó nhiệm vụ có thẻ, được đôn đốc và xem được bằng <code>/viec</code> hoặc"
+        " <code>/viec &lt;mã đơn vị&gt;</code>.",
+        "en": "✅ Imported {count} tasks of the {year} work programme. Each is assigned to its"
+        " lead unit when the office opens on the first working day of its month; from then on it"
+        " has a card, is chased, and shows in <code>/viec</code> or"
+        " <code>/viec &lt;unit code&gt;</code>.",
+    },
     "programme.imported.short": {
         "vi": "Đã nhập {count} nhiệm vụ.",
         "en": "{count} tasks imported.",
     },
     "programme.cancelled": {
-        "vi": "✖️ Đã huỷ: chương trình trong tệp “{name}” không được nhập.",
+        "vi": "✖️ Đã hủy: chương trình trong tệp “{name}” không được nhập.",
         "en": "✖️ Cancelled: the programme in “{name}” was not imported.",
     },
-    "programme.cancelled.short": {"vi": "Đã huỷ.", "en": "Cancelled."},
+    "programme.cancelled.short": {"vi": "Đã hủy.", "en": "Cancelled."},
     "programme.not_confirmed": {
         "vi": "Chưa nhập gì.",
         "en": "Nothing was imported.",
@@ -174,7 +196,7 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         "en": "This preview has already been dealt with.",
     },
     "programme.expired": {
-        "vi": "Bản xem trước đã quá 24 giờ; đồng chí gửi lại tệp để nhập.",
+        "vi": "Bản xem trước đã quá 24 giờ; đề nghị gửi lại tệp để nhập.",
         "en": "The preview is more than 24 hours old; send the file again to import it.",
     },
     "programme.no_assigner": {

@@ -66,7 +66,7 @@ M_SERIES: dict[str, dict[str, str]] = {
     },
     "series.list.item": {
         "vi": "\n<b>{code}</b> · {unit} · {rule}\n{content}\n{state} · đã giao {made} kỳ,"
-        " hoàn thành {done}, trễ hạn {late}",
+        " hoàn thành {done}, quá hạn {late}",
         "en": "\n<b>{code}</b> · {unit} · {rule}\n{content}\n{state} · {made} assigned,"
         " {done} done, {late} late",
     },

@@ -7,8 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.model import SourceDocument, Task, Unit
+from bot.domain.unitnames import UnitDirectory
 from bot.intake.drafting import Draft, DraftItem
 from bot.intake.reading import DocumentHeader, ItemFlag
+from bot.intake.roles import action_text
 from bot.services.outbox import Button
 from bot.text.catalog import t
 from bot.text.render import MESSAGE_BUDGET, clip, due_text, esc, fit, when
@@ -42,6 +44,7 @@ def _item_lines(
     tz: ZoneInfo,
     lang: str,
     limit: int,
+    directory: UnitDirectory,
 ) -> str:
     lead = units.get(item.lead_id) if item.lead_id is not None else None
     coop = [units[u] for u in item.cooperating_ids if u in units]
@@ -62,7 +65,9 @@ def _item_lines(
         lead=f"<b>{esc(lead.code)}</b>" if lead else t("draft.no_lead", lang),
         coop=t("draft.coop", lang, units=", ".join(esc(u.code) for u in coop)) if coop else "",
         due=due,
-        content=esc(clip(item.content, limit)),
+        # The line names the units already: its content starts at the action ("rà soát …"),
+        # not at "Giao Phòng … chủ trì, phối hợp …" (the task keeps the whole text).
+        content=esc(clip(action_text(item.content, directory), limit)),
     )
     if item.urgent:
         line += t("draft.urgent", lang)
@@ -94,8 +99,10 @@ def draft_text(
     # Shorten every line's content just enough for the whole list to fit in one message.
     per_item = (MESSAGE_BUDGET - fixed) // count - 90
     limit = max(MIN_LINE_CONTENT, min(LINE_CONTENT, per_item))
+    directory = UnitDirectory(list(units.values()))
     lines = [
-        _item_lines(item, problems.get(item.n, ()), units, tz, lang, limit) for item in draft.items
+        _item_lines(item, problems.get(item.n, ()), units, tz, lang, limit, directory)
+        for item in draft.items
     ]
     budget = MESSAGE_BUDGET - sum(len(line) + 1 for line in tail)
     return fit(head, lines, lang, budget=budget, more="draft.more") + "\n" + "\n".join(tail)

@@ -225,7 +225,7 @@ async def test_what_no_command_takes_gets_a_pointer_to_help_in_private_only(worl
     # In a private chat: an unknown command and plain text both get the hint, in the reader's
     # language; nothing is done besides.
     for user, text, expected in (
-        (CHAIRMAN, "/xyz", "Bot chưa biết lệnh /xyz. Gõ /help"),
+        (CHAIRMAN, "/xyz", "Bot không có lệnh /xyz. Gõ /help"),
         (CHAIRMAN, "chào bot", "Bot nhận lệnh bắt đầu bằng dấu /"),
         (STRANGER, "xin chào", "Gõ /help để xem các lệnh"),
         (TCKH_STAFF, f"/xyz@{bot} 1", "The bot does not know /xyz. Type /help"),
@@ -246,5 +246,5 @@ async def test_what_no_command_takes_gets_a_pointer_to_help_in_private_only(worl
         await world.say(TCKH_CHAT, TCKH_HEAD, text)
     assert len(world.tg.bot_messages(TCKH_CHAT)) == before
     await world.say(TCKH_CHAT, TCKH_HEAD, f"/xyz@{bot}")
-    assert "Bot chưa biết lệnh /xyz" in world.last_text(TCKH_CHAT)
+    assert "Bot không có lệnh /xyz" in world.last_text(TCKH_CHAT)
     assert await _task_count(world) == 0

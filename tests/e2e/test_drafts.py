@@ -100,12 +100,17 @@ async def test_reply_to_a_text_conclusion_drafts_and_one_press_assigns_every_tas
     assert sorted(items) == [1, 2, 3]
     assert "TCKH (phối hợp: QLDT)" in items[1] and "Thứ Ba, 15/12/2026" in items[1]
     assert "rà soát hồ sơ giải ngân" in items[1]
+    # The line names the units once: its content starts at the action, so a phone shows more
+    # of the work itself (the task keeps the whole text, see the card below).
+    assert "· rà soát hồ sơ giải ngân vốn đầu tư công" in items[1]
+    assert "Giao" not in items[1] and "chủ trì" not in items[1]
+    assert "· tổng hợp danh sách công trình chậm tiến độ" in items[2]
     assert items[2].startswith("2. QLDT ·") and "Thứ Năm, 31/12/2026" in items[2]
     assert items[3].startswith("3. TNMT ·") and "thường xuyên" in items[3]
     assert "⚠️" not in text
     labels = world.buttons(draft)
     assert any("Giao 3 nhiệm vụ" in label for label in labels)
-    assert any("Huỷ" in label for label in labels)
+    assert any("Hủy" in label for label in labels)
     assert cards(world, TCKH_CHAT) == []  # a draft, not tasks
 
     # Tapped twice at once, as people do: one confirmation, the other told it is done.
@@ -126,6 +131,7 @@ async def test_reply_to_a_text_conclusion_drafts_and_one_press_assigns_every_tas
     # Cards exactly as /giao sends them, each naming the document.
     card = world.card(TCKH_CHAT, "NV-0001")["text"]
     assert "rà soát hồ sơ giải ngân vốn đầu tư công" in card
+    assert "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Quản lý đô thị rà soát" in card
     assert "Phòng Quản lý đô thị" in card and "Thứ Ba, 15/12/2026 17:00" in card
     assert "Văn bản: Số 45/TB-UBND ngày 20/11/2026" in card
     assert any("Đã nhận" in label for label in world.buttons(world.card(TCKH_CHAT, "NV-0001")))
@@ -282,15 +288,15 @@ async def test_caption_giao_on_a_docx_drafts_and_cancel_closes_it(world: World) 
     await world.say(LEADERS, CHAIRMAN, document=("ket-luan.docx", data, None), caption="/giao")
     draft = draft_in(world, LEADERS)
     assert sorted(items_of(draft["text"])) == [1, 2, 3]
-    answer = await world.press(LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Huỷ"))
-    assert "Đã huỷ dự thảo" in answer["text"]
+    answer = await world.press(LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Hủy"))
+    assert "Đã hủy dự thảo" in answer["text"]
     edited = world.message(LEADERS, draft["message_id"])
-    assert "Đã huỷ" in edited["text"] and world.buttons(edited) == {}
+    assert "Đã hủy" in edited["text"] and world.buttons(edited) == {}
     # The old buttons, pressed from a stale screen, do nothing.
     answer = await world.press(
         LEADERS, draft["message_id"], CHAIRMAN, world.button(draft, "Giao"), forged=True
     )
-    assert "đã bị huỷ" in answer["text"]
+    assert "đã bị hủy" in answer["text"]
     assert cards(world, TCKH_CHAT) == []
 
 

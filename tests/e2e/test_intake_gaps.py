@@ -186,6 +186,8 @@ async def test_a_cooperating_body_outside_the_roster_is_said_on_its_line_and_doe
     lines = draft["text"].splitlines()
     first = lines.index(next(line for line in lines if line.startswith("1. TCKH")))
     assert "(phối hợp: QLDT)" in lines[first]
+    # The line starts at the action; "phối hợp …" stays, as it names a body the line does not.
+    assert "· phối hợp Chi cục Thuế quận và Phòng Quản lý đô thị rà soát nguồn thu" in lines[first]
     assert "“Chi cục Thuế quận” không có trong danh sách đơn vị" in lines[first + 1]
     assert "“Đội QLTTXD” không có trong danh sách đơn vị" in draft["text"]
     assert "⚠️" not in draft["text"]  # a note, not a problem

@@ -73,7 +73,7 @@ async def test_start_help_and_language(world: World) -> None:
     await world.say(CHAIRMAN, CHAIRMAN, "/help")
     assert "/giao" in world.last_text(CHAIRMAN) and "giao nhiệm vụ" in world.last_text(CHAIRMAN)
     # The weekly post's symbols and counting rules are explained here, not under every post.
-    assert "☑️ xong trễ — đã hoàn thành quá hạn" in world.last_text(CHAIRMAN)
+    assert "☑️ xong quá hạn — đã hoàn thành quá hạn" in world.last_text(CHAIRMAN)
     assert "tỷ lệ đúng hạn = đã hoàn thành đúng hạn / (đã hoàn thành" in world.last_text(CHAIRMAN)
     # This staff member's Telegram is in English.
     await world.say(TCKH_STAFF, TCKH_STAFF, "/help")

@@ -145,6 +145,7 @@ async def test_the_office_imports_the_workbook_in_chat(world: World) -> None:
     # The command alone, or with a file that is not a workbook: how to do it.
     await world.say(LEADERS, OFFICE, "/chuongtrinh")
     assert "Cách dùng" in world.last_text(LEADERS)
+    assert "Quản trị viên tạo được tệp mẫu trên máy chủ" in world.last_text(LEADERS)
     await world.say(
         LEADERS, OFFICE, document=("ct.pdf", b"%PDF-1.4", "application/pdf"), caption="/chuongtrinh"
     )
@@ -161,7 +162,7 @@ async def test_the_office_imports_the_workbook_in_chat(world: World) -> None:
     assert "3 nhiệm vụ" in preview["text"] and "TCKH 2 · QLDT 1" in preview["text"]
     assert await count(world, ProgrammeItemRow) == 0
     buttons = world.buttons(preview)
-    assert set(buttons) == {"✅ Nhập 3 nhiệm vụ", "✖️ Huỷ"}
+    assert set(buttons) == {"✅ Nhập 3 nhiệm vụ", "✖️ Hủy"}
 
     # Someone else cannot press for the office.
     answer = await world.press(
@@ -176,6 +177,8 @@ async def test_the_office_imports_the_workbook_in_chat(world: World) -> None:
     assert "Đã nhập 3 nhiệm vụ" in answer["text"]
     done = world.message(LEADERS, preview["message_id"])
     assert "Đã nhập 3 nhiệm vụ của chương trình công tác năm 2027" in done["text"]
+    # What to do next is something a chat user can do, not a command of the server's.
+    assert "dondoc" not in done["text"] and "/viec" in done["text"]
     assert world.buttons(done) == {}
     assert await count(world, ProgrammeItemRow, state="planned") == 3
     assert await count(world, TaskRow) == 0
@@ -196,8 +199,8 @@ async def test_the_office_imports_the_workbook_in_chat(world: World) -> None:
     other = workbook([[1, "Kiểm kê tài sản công", "TCKH", None, "Tháng 12"]])
     await world.say(OFFICE, OFFICE, document=("khac.xlsx", other, None), caption="/chuongtrinh")
     preview = world.last(OFFICE)
-    await world.press(OFFICE, preview["message_id"], OFFICE, world.button(preview, "Huỷ"))
-    assert "Đã huỷ" in world.message(OFFICE, preview["message_id"])["text"]
+    await world.press(OFFICE, preview["message_id"], OFFICE, world.button(preview, "Hủy"))
+    assert "Đã hủy" in world.message(OFFICE, preview["message_id"])["text"]
     assert await count(world, ProgrammeItemRow) == 3
     assert tg.calls_to("getFile")  # the workbook was fetched the way a bot fetches files
 
@@ -215,17 +218,28 @@ async def test_a_chat_preview_lists_unreadable_rows_with_their_reasons(world: Wo
             [2, "Việc của đơn vị lạ", "Phòng Cây xanh", None, "Tháng 5"],
             [3, "Việc không rõ thời gian", "TCKH", None, "sớm"],
             [4, None, "TCKH", None, "Tháng 6"],
+            [5, "Rà soát nợ thuế", "TCKH", "QLDT, Chi cục Thuế", "Tháng 5"],
         ]
     )
     await world.say(
         OFFICE, OFFICE, document=("messy.xlsx", messy, None), caption="/chuongtrinh 2027"
     )
     text = world.last_text(OFFICE)
-    assert "1 nhiệm vụ" in text and "3 dòng không nhập" in text
+    assert "2 nhiệm vụ" in text and "3 dòng không nhập" in text
+    # A cooperating body outside the roster is noted, not refused (as in a draft): the row is
+    # imported, its roster unit cooperates, the body's name stays on the task.
+    assert "ℹ️ 1 dòng có cơ quan phối hợp không có trong danh sách đơn vị" in text
+    assert "Dòng 7: “Chi cục Thuế”" in text
     assert "Dòng 4: không có đơn vị chủ trì “Phòng Cây xanh” trong danh sách" in text
     assert "Dòng 5: không đọc được thời gian “sớm”" in text
     assert "Dòng 6: không có nội dung" in text
+    preview = world.last(OFFICE)
     await world.say(
         OFFICE, OFFICE, document=("messy.xlsx", messy, None), caption="/chuongtrinh 27x"
     )
     assert "không hợp lệ" in world.last_text(OFFICE)
+    await world.press(OFFICE, preview["message_id"], OFFICE, world.button(preview, "Nhập 2"))
+    await world.at(datetime(2027, 5, 10, 9, 0, tzinfo=VN))
+    [card] = [text for text in cards(world, TCKH_CHAT) if "Rà soát nợ thuế" in text]
+    assert "Phối hợp: QLDT, Chi cục Thuế" in card  # the cell as written, in the content
+    assert "\nPhối hợp: Phòng Quản lý đô thị\n" in card  # the roster unit cooperates

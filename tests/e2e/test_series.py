@@ -1,6 +1,6 @@
 """Recurring tasks end to end: /giao with a recurring deadline, each period's task made by the
-due-scan at the start of its period (across a month end and a year end), a restart after missed
-periods, /dinhky and ending a series with /huy."""
+due-scan when the office opens on its period's first working day (across a month end and a
+year end), a restart after missed periods, /dinhky and ending a series with /huy."""
 
 from __future__ import annotations
 
@@ -67,16 +67,18 @@ async def test_monthly_series_across_a_month_end_and_a_year_end(world: World) ->
     await world.tick()
     assert len(await instances(world)) == 1
 
-    # Across the month end: exactly one new task, December's, with its own card.
+    # Across the month end: exactly one new task, December's, with its own card, made when the
+    # office opens on the period's first working day (Tuesday 1/12, 08:00), not at midnight.
     await world.at(at(2026, 12, 1, 0, 0, 30))
+    await world.tick()
+    assert len(await instances(world)) == 1
+    await world.at(at(2026, 12, 1, 8, 1))
     await world.tick()
     assert due_texts(await instances(world)) == [
         ("NV-0001", "2026-11", "25/11/2026 17:00"),
         ("NV-0002", "2026-12", "25/12/2026 17:00"),
     ]
-    # The card waits for office hours (Tuesday 1/12, 08:00), then arrives once.
-    assert not any("NV-0002" in text for text in world.bot_texts(TCKH_CHAT))
-    await world.at(at(2026, 12, 1, 8, 1))
+    assert (await instances(world))[1].created_at >= at(2026, 12, 1, 8)
     await world.at(at(2026, 12, 1, 8, 5))
     cards = [text for text in world.bot_texts(TCKH_CHAT) if "Nhiệm vụ NV-0002" in text]
     assert len(cards) == 1 and "Thứ Sáu, 25/12/2026 17:00" in cards[0]
@@ -91,11 +93,16 @@ async def test_monthly_series_across_a_month_end_and_a_year_end(world: World) ->
     await world.at(at(2027, 1, 1, 0, 0, 20))
     await world.tick()
     await world.at(at(2027, 1, 1, 10))
-    made = due_texts(await instances(world))
-    assert made[2:] == [("NV-0003", "2027-01", "25/01/2027 17:00")]
-    # New Year's Day is a holiday: the card goes out on the next working day, Monday 4/1.
+    # New Year's Day is a holiday: the task is made (and dated) on the next working day,
+    # Monday 4/1, when the office opens, and its card goes out then.
+    assert len(await instances(world)) == 2
     assert not any("NV-0003" in text for text in world.bot_texts(TCKH_CHAT))
     await world.at(at(2027, 1, 4, 8, 1))
+    await world.tick()
+    made = await instances(world)
+    assert due_texts(made)[2:] == [("NV-0003", "2027-01", "25/01/2027 17:00")]
+    assert made[2].created_at >= at(2027, 1, 4, 8)
+    await world.at(at(2027, 1, 4, 8, 5))
     assert "Thứ Hai, 25/01/2027 17:00" in world.card(TCKH_CHAT, "NV-0003")["text"]
 
     # /dinhky: the series, its rule, its next deadline and how its tasks went. November's task
@@ -104,7 +111,28 @@ async def test_monthly_series_across_a_month_end_and_a_year_end(world: World) ->
     listing = world.last_text(LEADERS)
     assert "DK-0001 · TCKH · ngày 25 hằng tháng" in listing
     assert "Hạn tới: Thứ Hai, 25/01/2027 17:00" in listing
-    assert "đã giao 3 kỳ, hoàn thành 0, trễ hạn 2" in listing
+    assert "đã giao 3 kỳ, hoàn thành 0, quá hạn 2" in listing
+
+
+async def test_the_confirmation_names_the_day_the_next_task_is_made(world: World) -> None:
+    """January's period starts on New Year's Day, a holiday: its task is made on the first
+    working day, Monday 4/1/2027, and the confirmation says so (it said 01/01/2027)."""
+    await world.at(at(2026, 12, 10, 9))
+    await world.say(
+        LEADERS, CHAIRMAN, "/giao TCKH Báo cáo tình hình thu chi ngân sách hạn ngày 25 hàng tháng"
+    )
+    confirm = world.last_text(LEADERS)
+    assert "Kỳ sau: tháng 01/2027, hạn Thứ Hai, 25/01/2027 17:00" in confirm
+    assert "được giao tự động ngày 04/01/2027" in confirm
+    assert "01/01/2027" not in confirm
+    await world.at(at(2027, 1, 1, 9))
+    await world.tick()
+    assert len(await instances(world)) == 1
+    await world.at(at(2027, 1, 4, 8, 1))
+    await world.tick()
+    made = await instances(world)
+    assert [x.series_period for x in made] == ["2026-12", "2027-01"]
+    assert made[1].created_at >= at(2027, 1, 4, 8)
 
 
 async def test_a_restart_after_missed_periods_makes_the_current_one_once(world: World) -> None:
@@ -155,7 +183,7 @@ async def test_weekly_series_and_ending_it(world: World) -> None:
     assert "DK-0001: Thứ Sáu hằng tuần" in confirm
     assert "tuần 49/2026 (30/11–06/12)" in confirm
 
-    await world.at(at(2026, 11, 30, 0, 1))
+    await world.at(at(2026, 11, 30, 8, 1))
     assert [x.series_period for x in await instances(world)] == ["2026-W48", "2026-W49"]
 
     # The unit that does the work may not end its own series; a code that names no series and

@@ -58,7 +58,7 @@ def test_invalid_file_is_refused_and_nothing_is_written(cli: Cli) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         "Tệp danh sách bị từ chối; chưa ghi gì:\n"
-        f"  {path}:{line}: role 'intern' is not one of: "
+        f"  {path}:{line}: vai trò “intern” không thuộc: "
         "chairman, vice_chairman, office, head, deputy, staff, admin\n"
     )
     exported = cli("org", "export")
@@ -69,7 +69,7 @@ def test_invalid_file_is_refused_and_nothing_is_written(cli: Cli) -> None:
 def test_missing_file(cli: Cli) -> None:
     result = cli("org", "import", "missing.yaml")
     assert result.returncode == 1
-    assert "missing.yaml: cannot read (No such file or directory)" in result.stderr
+    assert "missing.yaml: không đọc được tệp (No such file or directory)" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -150,7 +150,7 @@ def test_run_with_an_invalid_org_file_does_not_start(cli: Cli) -> None:
     path = cli.write("org.yaml", "units: []\nfoo: 1\n")
     result = cli("run", TELEGRAM_BOT_TOKEN="123:ABC", DONDOC_ORG_FILE=str(path))
     assert result.returncode == 1
-    assert f"{path}:2: unknown key 'foo'" in result.stderr
+    assert f"{path}:2: khóa “foo” không có trong tệp danh sách" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -81,12 +81,12 @@ def test_postgresql_database_missing_or_user_wrong(cli: Cli) -> None:
     server = make_url(PG_URL)
     missing = server.set(database="dondoc_no_such_database")
     line = one_line(cli("db", "upgrade", DATABASE_URL=missing.render_as_string(False)), 1)
-    assert 'has no database "dondoc_no_such_database"' in line
+    assert "has no database “dondoc_no_such_database”" in line
     assert "createdb dondoc_no_such_database" in line
     stranger = server.set(username="dondoc_no_such_user")
     line = one_line(cli("org", "export", DATABASE_URL=stranger.render_as_string(False)), 1)
     assert line.startswith("Bad setting DATABASE_URL (")
-    assert 'refused user "dondoc_no_such_user"' in line
+    assert "refused user “dondoc_no_such_user”" in line
 
 
 def _namespaces() -> bool:
@@ -235,3 +235,31 @@ def test_self_referring_and_deeply_nested_files(text: str, problem: str) -> None
 def test_an_export_into_a_missing_folder_is_one_line(cli: Cli) -> None:
     line = one_line(cli("org", "export", "--out", "nowhere/org.yaml"), 2)
     assert line.startswith("cannot write nowhere/org.yaml: ")
+
+
+def test_roster_and_database_lines_follow_dondoc_language(tmp_path: Path) -> None:
+    """Vietnamese unless DONDOC_LANGUAGE says otherwise, as the other lines of the command
+    line (the English ones are checked above)."""
+    vi = Cli(tmp_path)  # DONDOC_LANGUAGE not set
+    roster = vi.write(
+        "org.yaml",
+        "units:\n  - code: A\n    name: A\npeople:\n  - telegram_id: 2\n    name: Y\n"
+        "    role: head\n",
+    )
+    result = vi("org", "import", str(roster))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "Tệp danh sách bị từ chối; chưa ghi gì:",
+        f"  {roster}:5: cán bộ có vai trò head cần ghi đơn vị, ví dụ “unit: KTHT”",
+    ]
+    vi.write("afile", "")
+    url = f"sqlite+aiosqlite:///{vi.cwd}/afile/sub/dondoc.db"
+    line = one_line(vi("db", "upgrade", DATABASE_URL=url), 1)
+    assert line == (
+        f"Cấu hình sai DATABASE_URL ({url}): không tạo được tệp SQLite "
+        f"{vi.cwd}/afile/sub/dondoc.db: {vi.cwd}/afile là một tệp, không phải thư mục"
+    )
+    en = vi("org", "import", str(roster), DONDOC_LANGUAGE="en")
+    assert en.stderr.splitlines()[1] == (
+        f"  {roster}:5: a person with role head needs a unit, like 'unit: KTHT'"
+    )

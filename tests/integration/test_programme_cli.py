@@ -143,4 +143,4 @@ def test_files_that_cannot_be_imported(cli: ProgrammeCli) -> None:
     assert cli.planned() == []
 
     year = cli("program", "import", "thieu.xlsx", "--year", "27")
-    assert year.returncode == 2 and "not a year" in year.stderr
+    assert year.returncode == 2 and "“27” không phải một năm (ví dụ 2027)" in year.stderr

@@ -64,7 +64,7 @@ def test_a_ward_week_reads_on_a_phone() -> None:
         "Kỳ: 16/11/2026 – 22/11/2026",
         "Tỷ lệ đúng hạn: 68% · kỳ trước 65%",
         "⏰ 5 quá hạn · ⏳ 12 trong hạn",
-        "✅ 13 đúng hạn · ☑️ 1 xong trễ",
+        "✅ 13 đúng hạn · ☑️ 1 xong quá hạn",
         "Giao trong kỳ: 0",
         "",
         # Worst first: most late, then longest late; one line each, zero categories left out.
@@ -112,7 +112,7 @@ def test_one_units_figures_are_the_totals_without_a_unit_line() -> None:
         "Kỳ: 16/11/2026 – 22/11/2026",
         "Tỷ lệ đúng hạn: 50%",
         "⏰ 1 quá hạn · ⏳ 0 trong hạn",
-        "✅ 1 đúng hạn · ☑️ 0 xong trễ",
+        "✅ 1 đúng hạn · ☑️ 0 xong quá hạn",
         "Giao trong kỳ: 0",
     ]
     assert not any(line.startswith("TCKH") for line in lines)

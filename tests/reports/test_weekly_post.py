@@ -49,7 +49,7 @@ async def test_weekly_post_once_per_week_across_a_restart(world: World) -> None:
     assert lines[2:7] == [
         "Tỷ lệ đúng hạn: 50%",
         "⏰ 1 quá hạn ▲1 · ⏳ 1 trong hạn",
-        "✅ 1 đúng hạn · ☑️ 0 xong trễ",
+        "✅ 1 đúng hạn · ☑️ 0 xong quá hạn",
         "Giao trong kỳ: 3 · chưa tiếp nhận: 1",
         "",
     ]

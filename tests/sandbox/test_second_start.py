@@ -138,7 +138,7 @@ async def test_a_second_make_run_on_the_same_port_says_so_and_deletes_nothing(
     assert second.returncode == 1, text
     assert (
         f"Cổng {first.port} (127.0.0.1) đang được dùng bởi sandbox đang chạy tại {first.url}"
-        " (mở địa chỉ đó để dùng tiếp). Sandbox này không khởi động, không dữ liệu nào bị xóa."
+        " (mở địa chỉ đó để dùng tiếp). Sandbox này không khởi động, không có dữ liệu nào bị xóa."
     ) in text
     advice = re.search(r"Chạy thêm một sandbox trên cổng khác: make run PORT=(\d+) ", text)
     assert advice is not None, text

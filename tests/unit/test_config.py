@@ -256,7 +256,7 @@ def test_office_hours_must_be_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SettingsError) as caught:
         load()
     assert str(caught.value) == (
-        "Bad setting DONDOC_OFFICE_END: office_start must be before office_end "
+        "Bad setting DONDOC_OFFICE_END: the end of office hours must be after their start "
         "(DONDOC_OFFICE_START is 17:00)"
     )
 

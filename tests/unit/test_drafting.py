@@ -222,3 +222,57 @@ def test_a_long_draft_fits_one_message_with_its_help_and_problems() -> None:
             assert "mục khác." in text
         else:
             assert f"<b>{count}.</b>" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        (
+            "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Quản lý đô thị rà soát hồ sơ"
+            " giải ngân, hoàn thành trước ngày 15/12/2026.",
+            "rà soát hồ sơ giải ngân, hoàn thành trước ngày 15/12/2026.",
+        ),
+        ("Giao TC-KH, QLĐT tổng hợp số liệu", "tổng hợp số liệu"),
+        ("Phòng Tài nguyên và Môi trường kiểm tra bãi rác", "kiểm tra bãi rác"),
+        ("UBND phường giao Phòng TC-KH chủ trì: lập dự toán", "lập dự toán"),
+        # A body outside the roster is not among the line's units: "phối hợp …" stays.
+        (
+            "Giao TCKH chủ trì, phối hợp với Chi cục Thuế và QLDT đôn đốc thu nợ thuế",
+            "phối hợp với Chi cục Thuế và QLDT đôn đốc thu nợ thuế",
+        ),
+        ("Giao TCKH chủ trì, phối hợp QLDT và TNMT đôn đốc", "đôn đốc"),
+        (
+            "Giao TCKH chủ trì, phối hợp các phòng, ban liên quan rà soát đất công",
+            "rà soát đất công",
+        ),
+        ("Yêu cầu Trưởng phòng TN&MT báo cáo", "báo cáo"),
+        # Kept whole: context before the roles, an unknown unit, nothing left, no roles at all.
+        ("Đối với đơn của bà A: Giao TCKH xác minh", "Đối với đơn của bà A: Giao TCKH xác minh"),
+        ("Giao Phòng Cây xanh chủ trì rà soát", "Giao Phòng Cây xanh chủ trì rà soát"),
+        ("Giao TCKH.", "Giao TCKH."),
+        ("Rà soát, báo cáo kết quả", "Rà soát, báo cáo kết quả"),
+    ],
+)
+def test_a_draft_line_shows_the_action_without_its_roles(content: str, shown: str) -> None:
+    from bot.intake.roles import action_text
+
+    assert action_text(content, UNITS) == shown
+
+
+def test_the_draft_line_strips_the_roles_and_the_task_keeps_them() -> None:
+    from bot.intake.drafting import Draft
+    from bot.intake.reading import DocumentHeader
+    from bot.text.drafts import draft_text
+
+    content = (
+        "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp Phòng Quản lý đô thị rà soát hồ sơ"
+        " giải ngân vốn đầu tư công"
+    )
+    item = DraftItem(1, content, 1, (2,), at(15, 12))
+    draft = Draft(1, 1, -100, 7, DocumentHeader("45/TB-UBND", None, None), (item,), NOW, NOW)
+    text = draft_text(draft, {}, {1: TCKH, 2: QLDT, 3: TNMT}, VN, "vi")
+    assert (
+        "<b>1.</b> <b>TCKH</b> (phối hợp: QLDT) · hạn Thứ Ba, 15/12/2026 17:00 · rà soát hồ sơ"
+        " giải ngân vốn đầu tư công\n" in text
+    )
+    assert item.content == content  # the task is made from the whole text

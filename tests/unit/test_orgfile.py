@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from pathlib import Path
 
 import pytest
@@ -173,7 +175,7 @@ def test_missing_role() -> None:
 def test_unit_role_without_unit(role: str) -> None:
     text = f"units: []\npeople:\n  - name: X\n    telegram_id: 1\n    role: {role}\n"
     assert problems(text) == [
-        f"org.yaml:3: a person with role {role} needs a unit, like 'unit: TCKH'"
+        f"org.yaml:3: a person with role {role} needs a unit, like 'unit: KTHT'"
     ]
 
 
@@ -198,8 +200,8 @@ def test_bad_unit_code() -> None:
 
 def test_unit_without_code_or_name() -> None:
     assert problems("units:\n  - name: A\n  - code: B\n") == [
-        "org.yaml:2: a unit needs a code, like 'code: TCKH'",
-        "org.yaml:3: a unit needs a name, like 'name: Phòng Tài chính - Kế hoạch'",
+        "org.yaml:2: a unit needs a code, like 'code: KTHT'",
+        "org.yaml:3: a unit needs a name, like 'name: Phòng Kinh tế, Hạ tầng và Đô thị'",
     ]
 
 
@@ -341,12 +343,70 @@ def test_multiple_problems_are_reported_together_in_file_order() -> None:
         "org.yaml:5: unit code 'A' appears twice",
         "org.yaml:10: role 'boss' is not one of: "
         "chairman, vice_chairman, office, head, deputy, staff, admin",
-        "org.yaml:11: a person with role head needs a unit, like 'unit: TCKH'",
+        "org.yaml:11: a person with role head needs a unit, like 'unit: KTHT'",
         "org.yaml:14: telegram_id 2 appears twice",
         "org.yaml:17: unit 'C' is not among the units of this file",
         "org.yaml:18: unknown key 'extra' "
         "(expected leadership_chat, units, people, policy, calendar, reports, name, place)",
     ]
+
+
+def test_problems_are_said_in_vietnamese_by_default_and_in_english() -> None:
+    """The command line prints them in DONDOC_LANGUAGE (vi unless set): catalog keys roster.*."""
+    text = (
+        "units:\n"  # 1
+        "  - code: A\n"  # 2
+        "    name: A\n"  # 3
+        "    chat: x\n"  # 4
+        "people:\n"  # 5
+        "  - telegram_id: 2\n"  # 6
+        "    name: Y\n"  # 7
+        "    role: head\n"  # 8
+        "policy:\n"  # 9
+        "  due_today: 3\n"  # 10
+        "calendar:\n"  # 11
+        "  days_off: 2026-12-31\n"  # 12
+        "reports:\n"  # 13
+        "  count_against: luon\n"  # 14
+    )
+    with pytest.raises(OrgFileError) as caught:
+        parse_org(text, NAME)
+    assert caught.value.lines("vi") == [
+        "org.yaml:4: chat phải là số nguyên (mã Telegram, ví dụ -1001000000010)",
+        "org.yaml:6: cán bộ có vai trò head cần ghi đơn vị, ví dụ “unit: KTHT”",
+        "org.yaml:9: policy.due_today phải là true hoặc false",
+        "org.yaml:11: calendar.days_off phải là danh sách ngày dạng 2026-12-31",
+        "org.yaml:13: reports.count_against phải là một trong: in_force, original",
+    ]
+    assert (
+        caught.value.lines("en")
+        == caught.value.problems
+        == [
+            "org.yaml:4: chat must be a whole number (a Telegram id, like -1001000000010)",
+            "org.yaml:6: a person with role head needs a unit, like 'unit: KTHT'",
+            "org.yaml:9: policy.due_today must be true or false",
+            "org.yaml:11: calendar.days_off must be a list of dates like 2026-12-31",
+            "org.yaml:13: reports.count_against must be one of: in_force, original",
+        ]
+    )
+    for said in (caught.value.lines("vi"), caught.value.lines("en")):
+        assert all("{" not in line for line in said)
+    with pytest.raises(OrgFileError) as caught:
+        parse_org("units: [\n", NAME)
+    [line] = caught.value.lines("vi")
+    assert line.startswith("org.yaml:2: không đúng cú pháp YAML (")
+
+
+def test_warnings_are_said_in_either_language() -> None:
+    text = "units:\n  - code: KT\n    name: Phòng Kinh tế\n  - code: BKT\n    name: Ban Kinh tế\n"
+    [warning] = parse_org(text, NAME).warnings
+    assert warning.said("vi") == (
+        "org.yaml:5: “kinh te” là tên gọi chung của KT (Phòng Kinh tế) và BKT (Ban Kinh tế) khi"
+        " bỏ dấu và bỏ chữ “Phòng”, “Ban”: lệnh ghi tên này sẽ hỏi lại là đơn vị nào (nên ghi mã)"
+    )
+    assert warning.said("en") == warning and warning.startswith("org.yaml:5: 'kinh te' names both")
+    for copied in (copy.deepcopy(warning), pickle.loads(pickle.dumps(warning))):
+        assert copied == warning and copied.said("vi") == warning.said("vi")
 
 
 # --- reading from disk ------------------------------------------------------------------------

@@ -194,7 +194,7 @@ def test_a_messy_sheet() -> None:
     assert programme.columns[Column.LEAD] == 3 and programme.columns[Column.COOP] == 4
     assert programme.columns[Column.NUMBER] == 5 and programme.columns[Column.TIME] == 0
     read_rows = {r.row: r for r in programme.rows}
-    assert sorted(read_rows) == [8, 9, 10]
+    assert sorted(read_rows) == [8, 9, 10, 18]
     first = read_rows[8]
     assert first.lead == TCKH and first.cooperating == (QLDT,)
     assert first.leader == "Đ/c Chủ tịch" and first.group == "I. LĨNH VỰC KINH TẾ"
@@ -212,8 +212,15 @@ def test_a_messy_sheet() -> None:
         15: (Problem.NO_TIME, ""),
         16: (Problem.NO_LEAD, ""),
         17: (Problem.SEVERAL_LEADS, "TNMT, QLDT"),
-        18: (Problem.UNKNOWN_COOP, "Ban Quy hoạch"),
     }
+    # A cooperating body not on the roster is noted, not refused: the row is kept with the cell
+    # as written (as a draft keeps such an item, ℹ️).
+    outside = read_rows[18]
+    assert outside.lead == TNMT and outside.cooperating == ()
+    assert outside.coop_text == "Ban Quy hoạch"
+    assert [(n.row, n.problem, n.detail) for n in programme.notes] == [
+        (18, Problem.UNKNOWN_COOP, "Ban Quy hoạch")
+    ]
 
 
 def test_the_year_given_wins_and_a_default_applies() -> None:

@@ -131,7 +131,8 @@ def test_monthly_periods_and_deadlines() -> None:
     assert (period.start, period.end) == (date(2026, 12, 1), date(2026, 12, 31))
     assert period.due == at(2026, 12, 21, 17)
     assert period.rolled_from == date(2026, 12, 20)
-    assert rule.next_start(period.due, CAL) == at(2027, 1, 1, 0)
+    # January's period starts on New Year's Day: its task is made on Monday 4/1, at opening.
+    assert rule.next_start(period.due, CAL) == at(2027, 1, 4, 8)
     # On the day itself, before the close of office, this month's deadline is still ahead.
     assert rule.next_due(at(2027, 1, 20, 16, 59), CAL).key == "2027-01"
     assert rule.next_due(at(2027, 1, 20, 17), CAL).key == "2027-01"
@@ -166,7 +167,7 @@ def test_weekly_periods() -> None:
         date(2026, 11, 30),
         at(2026, 12, 4, 17),
     )
-    assert rule.next_start(at(2026, 12, 2), CAL) == at(2026, 12, 7, 0)
+    assert rule.next_start(at(2026, 12, 2), CAL) == at(2026, 12, 7, 8)
     # Across a year end the ISO week is named by its own year.
     assert rule.period_at(date(2026, 12, 31), CAL).key == "2026-W53"
     assert rule.period_at(date(2027, 1, 4), CAL).key == "2027-W01"
@@ -183,7 +184,7 @@ def test_quarterly_and_yearly_periods() -> None:
         date(2026, 12, 31),
         at(2026, 12, 15, 17),
     )
-    assert quarterly.next_start(at(2026, 11, 23), CAL) == at(2027, 1, 1, 0)
+    assert quarterly.next_start(at(2026, 11, 23), CAL) == at(2027, 1, 4, 8)
     assert quarterly.next_due(at(2026, 12, 16), CAL).due == at(2027, 3, 15, 17)
     yearly = Recurrence(Y, 15, 12)
     assert yearly.next_due(at(2026, 11, 23), CAL).key == "2026"
@@ -209,3 +210,18 @@ def test_a_period_made_late_gets_its_usual_working_days_at_most_five() -> None:
     august = Recurrence(M, 1).period_at(date(2027, 8, 1), cal)  # 1/8/2027 is a Sunday
     assert august.due == at(2027, 7, 30, 17)
     assert late_period_due(august, at(2027, 8, 1, 0, 1), cal) == at(2027, 8, 2, 17)
+
+
+def test_a_period_opens_on_its_first_working_day() -> None:
+    """Its task is made, dated and delivered then: not on a holiday nor at midnight."""
+    january = Recurrence(M, 25).period_at(date(2027, 1, 10), CAL)
+    assert january.opens(CAL) == at(2027, 1, 4, 8)  # 1/1 a holiday, 2-3/1 a weekend
+    december = Recurrence(M, 25).period_at(date(2026, 12, 10), CAL)
+    assert december.opens(CAL) == at(2026, 12, 1, 8)  # a Tuesday
+    office = replace(CAL, office_start=time(7, 30))
+    assert december.opens(office) == at(2026, 12, 1, 7, 30)
+    # A week with no working day of its own (days off from Monday to Sunday) still opens in
+    # itself, at midnight of its Monday, so that its task is made in it.
+    tet = replace(CAL, days_off=frozenset(date(2027, 2, 8 + i) for i in range(5)))
+    week = Recurrence(W, 5).period_at(date(2027, 2, 10), tet)
+    assert week.opens(tet) == datetime(2027, 2, 8, 0, 0, tzinfo=VN_TZ)

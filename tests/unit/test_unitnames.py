@@ -292,8 +292,8 @@ def test_usage_examples_name_the_rosters_units_or_fall_back() -> None:
         "usage.chuyen", "en", **examples(units[:1])
     )
     assert examples([]) == {}
-    assert "/giao TCKH,QLDT " in t("usage.giao", "vi", **examples([]))
-    assert "/dangky TCKH</code>" in t("unregistered_chat", "en")
+    assert "/giao KTHT,VHXH " in t("usage.giao", "vi", **examples([]))
+    assert "/dangky KTHT</code>" in t("unregistered_chat", "en")
 
 
 def test_a_derived_name_two_units_share_names_neither() -> None:
