@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.hints import NO_REMINDERS, forget
 from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow, TaskRow
 from bot.domain.model import EventKind
 from bot.domain.nudging import DECISION_KINDS, URGE_KINDS, NudgeKind, PlannedNudge, anchor_of
@@ -503,6 +504,7 @@ class DeliveryRepository:
         return found is not None
 
     async def set_state(self, delivery_id: int, state: str, **values: Any) -> None:
+        forget(self._s, NO_REMINDERS)  # a reminder sent now may carry a task's buttons
         await self._s.execute(
             update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(state=state, **values)
         )

@@ -7,11 +7,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, func, insert, select, union, update
+from sqlalchemy import Select, String, cast, delete, exists, func, insert, select, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.hints import (
+    NO_PENDING_EXTENSION,
+    NO_REMINDERS,
+    ROSTER_STAMP_SEEN,
+    forget,
+    known_none,
+    learn_none,
+)
+from bot.db.reminders import reminders_exist
 from bot.db.tables import (
     CounterRow,
     ExtensionRow,
@@ -392,11 +401,33 @@ class TaskRepository:
         )
         return select(TaskRow, coop)
 
-    async def _load(self, query: Select[TaskRow, str | None]) -> list[Task]:
+    def _select_for_use_case(self) -> Select[Any]:
+        """The same, plus what the use case would otherwise ask in statements of its own
+        (bot.db.hints): the roster's stamp, whether an extension request is pending, whether
+        any sent reminder carries the task's buttons."""
+        stamp = (
+            select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
+        )
+        pending = exists().where(
+            ExtensionRow.task_id == TaskRow.id,
+            ExtensionRow.status == ExtensionStatus.PENDING.value,
+        )
+        return self._select().add_columns(
+            stamp, pending, reminders_exist(TaskRow.id, TaskRow.created_at)
+        )
+
+    async def _load(self, query: Select[Any]) -> list[Task]:
         out = []
-        for row, coop_text in (await self._s.execute(query)).all():
+        for row, coop_text, *hints in (await self._s.execute(query)).all():
             coop = tuple(sorted(int(u) for u in coop_text.split(","))) if coop_text else ()
             self._loaded[row.id] = coop
+            if hints:
+                stamp, pending, reminders = hints
+                self._s.info[ROSTER_STAMP_SEEN] = int(stamp or 0)
+                if not pending:
+                    learn_none(self._s, NO_PENDING_EXTENSION, row.id)
+                if not reminders:
+                    learn_none(self._s, NO_REMINDERS, row.id)
             out.append(self._task(row, coop))
         return out
 
@@ -432,12 +463,12 @@ class TaskRepository:
         self._loaded[task_id] = task.cooperating_unit_ids
         return replace(task, id=task_id)
 
-    async def get(self, task_id: int, lock: bool = False) -> Task | None:
+    async def get(self, task_id: int, lock: bool = False, hints: bool = False) -> Task | None:
         """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
-        already serializes writers), so two people deciding at once are taken one at a time."""
-        query = (
-            self._select().where(TaskRow.id == task_id).execution_options(populate_existing=True)
-        )
+        already serializes writers), so two people deciding at once are taken one at a time.
+        `hints`: the use case's own load, which also learns what bot.db.hints keeps."""
+        select_ = self._select_for_use_case() if hints else self._select()
+        query = select_.where(TaskRow.id == task_id).execution_options(populate_existing=True)
         if lock:
             query = query.with_for_update(of=TaskRow)
         found = await self._load(query)
@@ -458,8 +489,9 @@ class TaskRepository:
             )
         return out
 
-    async def by_code(self, code: str, lock: bool = False) -> Task | None:
-        query = self._select().where(TaskRow.code == code)
+    async def by_code(self, code: str, lock: bool = False, hints: bool = False) -> Task | None:
+        select_ = self._select_for_use_case() if hints else self._select()
+        query = select_.where(TaskRow.code == code)
         if lock:
             query = query.with_for_update(of=TaskRow)
         found = await self._load(query)
@@ -639,6 +671,7 @@ class ExtensionRepository:
         )
         self._s.add(row)
         await self._s.flush()
+        forget(self._s, NO_PENDING_EXTENSION, task_id)
         return _extension(row)
 
     async def get(self, request_id: int) -> ExtensionRequest | None:
@@ -646,6 +679,8 @@ class ExtensionRepository:
         return _extension(row) if row else None
 
     async def pending_for(self, task_id: int) -> ExtensionRequest | None:
+        if known_none(self._s, NO_PENDING_EXTENSION, task_id):
+            return None  # the statement that loaded the task found none (bot.db.hints)
         row = await self._s.scalar(
             select(ExtensionRow)
             .where(
@@ -673,6 +708,7 @@ class ExtensionRepository:
         at: datetime,
         granted_due: datetime | None,
     ) -> None:
+        forget(self._s, NO_PENDING_EXTENSION)
         await self._s.execute(
             update(ExtensionRow)
             .where(ExtensionRow.id == request_id)
@@ -681,6 +717,7 @@ class ExtensionRepository:
 
     async def close_pending(self, task_id: int, by: int, at: datetime) -> None:
         """A withdrawn or finished task has nothing left to extend."""
+        forget(self._s, NO_PENDING_EXTENSION, task_id)
         await self._s.execute(
             update(ExtensionRow)
             .where(
@@ -806,6 +843,9 @@ class RosterRepository:
         return bool(self._s.info.get(ROSTER_CHANGED))
 
     async def stamp(self) -> int:
+        seen = self._s.info.get(ROSTER_STAMP_SEEN)
+        if seen is not None:
+            return int(seen)  # read with the task, in this same transaction (bot.db.hints)
         value = await self._s.scalar(
             select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP)
         )
@@ -820,6 +860,7 @@ class RosterRepository:
             )
         )
         self._s.info.pop(ROSTER_CHANGED, None)
+        self._s.info.pop(ROSTER_STAMP_SEEN, None)
 
     async def load(self, stamp: int) -> Roster:
         units = (await self._s.scalars(select(UnitRow))).all()
