@@ -405,9 +405,7 @@ class TaskRepository:
         """The same, plus what the use case would otherwise ask in statements of its own
         (bot.db.hints): the roster's stamp, whether an extension request is pending, whether
         any sent reminder carries the task's buttons."""
-        stamp = (
-            select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
-        )
+        stamp = select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
         pending = exists().where(
             ExtensionRow.task_id == TaskRow.id,
             ExtensionRow.status == ExtensionStatus.PENDING.value,
