@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Text, cast, exists, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db.hints import NO_REMINDERS, forget, known_none
 from bot.db.tables import DeliveryRow
@@ -56,7 +57,7 @@ class ReminderRepository:
 
 
 def _carrying(
-    task_id: int | ColumnElement[int], since: datetime | ColumnElement[datetime]
+    task_id: int | InstrumentedAttribute[int], since: datetime | InstrumentedAttribute[datetime]
 ) -> list[ColumnElement[bool]]:
     """Sent messages whose buttons act on the task; `task_id` and `since` may be a literal or
     the columns of an outer query (reminders_exist)."""
@@ -77,7 +78,7 @@ def _carrying(
 
 
 def reminders_exist(
-    task_id: ColumnElement[int], since: ColumnElement[datetime]
+    task_id: InstrumentedAttribute[int], since: InstrumentedAttribute[datetime]
 ) -> ColumnElement[bool]:
     """Whether with_buttons_for would find any, as a column of the task's own query."""
     return exists().where(*_carrying(task_id, since))

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, String, cast, delete, exists, func, insert, select, union, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,7 +61,13 @@ def _roster_changed(session: AsyncSession) -> None:
 
 
 def _insert_for(session: AsyncSession) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """The dialect's INSERT (for ON CONFLICT). PostgreSQL's is imported only where it is used:
+    its dialect costs a SQLite deployment's start a tenth of a second."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    return sqlite_insert
 
 
 def _unit(row: UnitRow) -> Unit:
@@ -344,6 +349,10 @@ class SettingRepository:
         return True
 
 
+# A task with its cooperating units, the roster's stamp, a pending extension and reminders.
+_HintedSelect = Select[TaskRow, str | None, int | None, bool, bool]
+
+
 class TaskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -401,7 +410,7 @@ class TaskRepository:
         )
         return select(TaskRow, coop)
 
-    def _select_for_use_case(self) -> Select[Any]:
+    def _select_for_use_case(self) -> _HintedSelect:
         """The same, plus what the use case would otherwise ask in statements of its own
         (bot.db.hints): the roster's stamp, whether an extension request is pending, whether
         any sent reminder carries the task's buttons."""
@@ -414,7 +423,7 @@ class TaskRepository:
             stamp, pending, reminders_exist(TaskRow.id, TaskRow.created_at)
         )
 
-    async def _load(self, query: Select[Any]) -> list[Task]:
+    async def _load(self, query: Select[TaskRow, str | None] | _HintedSelect) -> list[Task]:
         out = []
         for row, coop_text, *hints in (await self._s.execute(query)).all():
             coop = tuple(sorted(int(u) for u in coop_text.split(","))) if coop_text else ()
@@ -826,6 +835,7 @@ class HandledRepository:
 
 
 ROSTER_STAMP = "roster"  # the counters row every roster change bumps
+IMPORTED = "roster_file_imported"  # settings key: "<file's fingerprint>:<stamp after import>"
 
 
 class RosterRepository:
@@ -848,6 +858,21 @@ class RosterRepository:
             select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP)
         )
         return int(value or 0)
+
+    async def imported(self) -> str | None:
+        """What the last start's import of the roster file left (services.roster)."""
+        value = await self._s.scalar(select(SettingRow.value).where(SettingRow.key == IMPORTED))
+        return str(value) if value is not None else None
+
+    async def set_imported(self, value: str) -> None:
+        # Not through SettingRepository.set: this note is not part of the roster, and writing
+        # it must not bump the stamp it records.
+        insert = _insert_for(self._s)
+        await self._s.execute(
+            insert(SettingRow)
+            .values(key=IMPORTED, value=value)
+            .on_conflict_do_update(index_elements=[SettingRow.key], set_={"value": value})
+        )
 
     async def bump(self) -> None:
         insert = _insert_for(self._s)
