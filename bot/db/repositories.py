@@ -7,7 +7,19 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, exists, func, insert, select, union, update
+from sqlalchemy import (
+    Select,
+    String,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    true,
+    union,
+    update,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -410,18 +422,19 @@ class TaskRepository:
         )
         return select(TaskRow, coop)
 
-    def _select_for_use_case(self) -> _HintedSelect:
+    def _select_for_use_case(self, reminders: bool) -> _HintedSelect:
         """The same, plus what the use case would otherwise ask in statements of its own
-        (bot.db.hints): the roster's stamp, whether an extension request is pending, whether
-        any sent reminder carries the task's buttons."""
+        (bot.db.hints): the roster's stamp, whether an extension request is pending, and
+        (`reminders`: a use case that changes the task) whether any sent reminder carries the
+        task's buttons. A look (/nv) does not search the reminders: that search grows with
+        the messages sent since the task began."""
         stamp = select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
         pending = exists().where(
             ExtensionRow.task_id == TaskRow.id,
             ExtensionRow.status == ExtensionStatus.PENDING.value,
         )
-        return self._select().add_columns(
-            stamp, pending, reminders_exist(TaskRow.id, TaskRow.created_at)
-        )
+        carried = reminders_exist(TaskRow.id, TaskRow.created_at) if reminders else true()
+        return self._select().add_columns(stamp, pending, carried)
 
     async def _load(self, query: Select[TaskRow, str | None] | _HintedSelect) -> list[Task]:
         out = []
@@ -473,8 +486,9 @@ class TaskRepository:
     async def get(self, task_id: int, lock: bool = False, hints: bool = False) -> Task | None:
         """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
         already serializes writers), so two people deciding at once are taken one at a time.
-        `hints`: the use case's own load, which also learns what bot.db.hints keeps."""
-        select_ = self._select_for_use_case() if hints else self._select()
+        `hints`: the use case's own load, which also learns what bot.db.hints keeps (whether
+        reminders carry the task's buttons only with `lock`: a use case that changes it)."""
+        select_ = self._select_for_use_case(lock) if hints else self._select()
         query = select_.where(TaskRow.id == task_id).execution_options(populate_existing=True)
         if lock:
             query = query.with_for_update(of=TaskRow)
@@ -497,7 +511,7 @@ class TaskRepository:
         return out
 
     async def by_code(self, code: str, lock: bool = False, hints: bool = False) -> Task | None:
-        select_ = self._select_for_use_case() if hints else self._select()
+        select_ = self._select_for_use_case(lock) if hints else self._select()
         query = select_.where(TaskRow.code == code)
         if lock:
             query = query.with_for_update(of=TaskRow)
