@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import logging
 import os
 import sys
@@ -75,7 +76,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     if not elect and (refusal := _one_instance(settings)) is not None:
         print(refusal, file=sys.stderr)
         return 1
-    if settings.org_file is not None and _import(settings, settings.org_file) != 0:
+    if settings.org_file is not None and _import(settings, settings.org_file, at_start=True) != 0:
         return 1
     from telegram.error import InvalidToken, NetworkError
 
@@ -188,17 +189,22 @@ def _read(path: Path, lang: str) -> OrgSpec | None:
     return spec
 
 
-def _import(settings: Settings, path: Path, spec: OrgSpec | None = None) -> int:
+def _import(
+    settings: Settings, path: Path, spec: OrgSpec | None = None, at_start: bool = False
+) -> int:
+    """`at_start`: the roster file imported at every start, skipped when it would change
+    nothing (the same file onto the roster it made: services.roster)."""
     from bot.app import open_runtime
 
     spec = spec or _read(path, settings.language)
     if spec is None:
         return 1
+    fingerprint = hashlib.sha256(repr(spec).encode()).hexdigest()[:32] if at_start else None
 
     async def run() -> str:
         runtime = open_runtime(settings)
         try:
-            report = await runtime.services.roster.import_org(spec)
+            report = await runtime.services.roster.import_org(spec, fingerprint)
         finally:
             await runtime.close()
         return report.summary(settings.language)

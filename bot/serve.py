@@ -15,7 +15,6 @@ import signal
 from bot.config import Settings
 from bot.db.instance import Election
 from handlers.context import DondocApp
-from handlers.web import WebServer
 from scheduler import jobs
 
 log = logging.getLogger("dondoc")
@@ -25,6 +24,8 @@ def with_health_server(app: DondocApp, settings: Settings) -> None:
     """Polling mode: /healthz and /metrics on DONDOC_HEALTH_PORT, up once the bot runs."""
     if settings.health_port is None:
         return
+    from handlers.web import WebServer  # aiohttp: only when a web server is asked for
+
     server = WebServer(app, settings.health_listen, settings.health_port)
     started = app.post_init
 
@@ -66,6 +67,8 @@ async def serve_webhook(app: DondocApp, settings: Settings, elect: bool) -> None
     try:
         if app.post_init is not None:
             await app.post_init(app)
+        from handlers.web import WebServer
+
         server = WebServer(
             app,
             settings.webhook_listen,

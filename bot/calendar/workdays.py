@@ -14,8 +14,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-import holidays
-
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
@@ -24,7 +22,10 @@ _HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
 @functools.lru_cache(maxsize=128)
 def _public_holidays(year: int, language: str = "vi") -> Mapping[date, str]:
     # Building a holidays object computes the lunar calendar; doing it once per year (and language)
-    # keeps the day-by-day loops below cheap.
+    # keeps the day-by-day loops below cheap. Imported at first use: the package loads every
+    # country's calendars (Hebrew, Mongolian...), a tenth of a second of each start.
+    import holidays
+
     table = holidays.country_holidays("VN", years=year, language=language)
     return MappingProxyType({day: str(name) for day, name in table.items() if day.year == year})
 
@@ -34,6 +35,8 @@ def _swapped_saturdays(year: int) -> frozenset[date]:
     # The government swaps a Saturday for a bridge day some years (2026: Sat 22/08 is worked so that
     # Mon 31/08 is off). The package records those Saturdays as weekend workdays; a swap may be
     # declared by the following year's decree, hence both years.
+    import holidays
+
     table = holidays.country_holidays("VN", years=[year, year + 1])
     return frozenset(day for day in table.weekend_workdays if day.year == year)
 

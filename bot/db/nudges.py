@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.hints import NO_REMINDERS, forget
+from bot.db.repositories import _insert_for
 from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow, TaskRow
 from bot.domain.model import EventKind
 from bot.domain.nudging import DECISION_KINDS, URGE_KINDS, NudgeKind, PlannedNudge, anchor_of
@@ -121,8 +121,7 @@ class NudgeRepository:
         """Make (task, kind, slot) pending at the planned time and return its id; None when
         that very nudge already went out (the caller then plans the one after it). One
         statement: a cancelled plan comes back when the task returns to the same footing."""
-        dialect = self._s.get_bind().dialect.name
-        upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(NudgeRow).values(
+        upsert = _insert_for(self._s)(NudgeRow).values(
             task_id=task_id,
             kind=planned.kind.value,
             slot=planned.slot,
@@ -503,6 +502,7 @@ class DeliveryRepository:
         return found is not None
 
     async def set_state(self, delivery_id: int, state: str, **values: Any) -> None:
+        forget(self._s, NO_REMINDERS)  # a reminder sent now may carry a task's buttons
         await self._s.execute(
             update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(state=state, **values)
         )

@@ -7,11 +7,31 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, func, insert, select, union, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import (
+    Select,
+    String,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    true,
+    union,
+    update,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.hints import (
+    NO_PENDING_EXTENSION,
+    NO_REMINDERS,
+    ROSTER_STAMP_SEEN,
+    forget,
+    known_none,
+    learn_none,
+)
+from bot.db.reminders import reminders_exist
 from bot.db.tables import (
     CounterRow,
     ExtensionRow,
@@ -53,7 +73,13 @@ def _roster_changed(session: AsyncSession) -> None:
 
 
 def _insert_for(session: AsyncSession) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """The dialect's INSERT (for ON CONFLICT). PostgreSQL's is imported only where it is used:
+    its dialect costs a SQLite deployment's start a tenth of a second."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    return sqlite_insert
 
 
 def _unit(row: UnitRow) -> Unit:
@@ -335,6 +361,10 @@ class SettingRepository:
         return True
 
 
+# A task with its cooperating units, the roster's stamp, a pending extension and reminders.
+_HintedSelect = Select[TaskRow, str | None, int | None, bool, bool]
+
+
 class TaskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -392,11 +422,32 @@ class TaskRepository:
         )
         return select(TaskRow, coop)
 
-    async def _load(self, query: Select[TaskRow, str | None]) -> list[Task]:
+    def _select_for_use_case(self, reminders: bool) -> _HintedSelect:
+        """The same, plus what the use case would otherwise ask in statements of its own
+        (bot.db.hints): the roster's stamp, whether an extension request is pending, and
+        (`reminders`: a use case that changes the task) whether any sent reminder carries the
+        task's buttons. A look (/nv) does not search the reminders: that search grows with
+        the messages sent since the task began."""
+        stamp = select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
+        pending = exists().where(
+            ExtensionRow.task_id == TaskRow.id,
+            ExtensionRow.status == ExtensionStatus.PENDING.value,
+        )
+        carried = reminders_exist(TaskRow.id, TaskRow.created_at) if reminders else true()
+        return self._select().add_columns(stamp, pending, carried)
+
+    async def _load(self, query: Select[TaskRow, str | None] | _HintedSelect) -> list[Task]:
         out = []
-        for row, coop_text in (await self._s.execute(query)).all():
+        for row, coop_text, *hints in (await self._s.execute(query)).all():
             coop = tuple(sorted(int(u) for u in coop_text.split(","))) if coop_text else ()
             self._loaded[row.id] = coop
+            if hints:
+                stamp, pending, reminders = hints
+                self._s.info[ROSTER_STAMP_SEEN] = int(stamp or 0)
+                if not pending:
+                    learn_none(self._s, NO_PENDING_EXTENSION, row.id)
+                if not reminders:
+                    learn_none(self._s, NO_REMINDERS, row.id)
             out.append(self._task(row, coop))
         return out
 
@@ -432,12 +483,13 @@ class TaskRepository:
         self._loaded[task_id] = task.cooperating_unit_ids
         return replace(task, id=task_id)
 
-    async def get(self, task_id: int, lock: bool = False) -> Task | None:
+    async def get(self, task_id: int, lock: bool = False, hints: bool = False) -> Task | None:
         """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
-        already serializes writers), so two people deciding at once are taken one at a time."""
-        query = (
-            self._select().where(TaskRow.id == task_id).execution_options(populate_existing=True)
-        )
+        already serializes writers), so two people deciding at once are taken one at a time.
+        `hints`: the use case's own load, which also learns what bot.db.hints keeps (whether
+        reminders carry the task's buttons only with `lock`: a use case that changes it)."""
+        select_ = self._select_for_use_case(lock) if hints else self._select()
+        query = select_.where(TaskRow.id == task_id).execution_options(populate_existing=True)
         if lock:
             query = query.with_for_update(of=TaskRow)
         found = await self._load(query)
@@ -458,8 +510,9 @@ class TaskRepository:
             )
         return out
 
-    async def by_code(self, code: str, lock: bool = False) -> Task | None:
-        query = self._select().where(TaskRow.code == code)
+    async def by_code(self, code: str, lock: bool = False, hints: bool = False) -> Task | None:
+        select_ = self._select_for_use_case(lock) if hints else self._select()
+        query = select_.where(TaskRow.code == code)
         if lock:
             query = query.with_for_update(of=TaskRow)
         found = await self._load(query)
@@ -639,6 +692,7 @@ class ExtensionRepository:
         )
         self._s.add(row)
         await self._s.flush()
+        forget(self._s, NO_PENDING_EXTENSION, task_id)
         return _extension(row)
 
     async def get(self, request_id: int) -> ExtensionRequest | None:
@@ -646,6 +700,8 @@ class ExtensionRepository:
         return _extension(row) if row else None
 
     async def pending_for(self, task_id: int) -> ExtensionRequest | None:
+        if known_none(self._s, NO_PENDING_EXTENSION, task_id):
+            return None  # the statement that loaded the task found none (bot.db.hints)
         row = await self._s.scalar(
             select(ExtensionRow)
             .where(
@@ -673,6 +729,7 @@ class ExtensionRepository:
         at: datetime,
         granted_due: datetime | None,
     ) -> None:
+        forget(self._s, NO_PENDING_EXTENSION)
         await self._s.execute(
             update(ExtensionRow)
             .where(ExtensionRow.id == request_id)
@@ -681,6 +738,7 @@ class ExtensionRepository:
 
     async def close_pending(self, task_id: int, by: int, at: datetime) -> None:
         """A withdrawn or finished task has nothing left to extend."""
+        forget(self._s, NO_PENDING_EXTENSION, task_id)
         await self._s.execute(
             update(ExtensionRow)
             .where(
@@ -791,6 +849,7 @@ class HandledRepository:
 
 
 ROSTER_STAMP = "roster"  # the counters row every roster change bumps
+IMPORTED = "roster_file_imported"  # settings key: "<file's fingerprint>:<stamp after import>"
 
 
 class RosterRepository:
@@ -806,10 +865,28 @@ class RosterRepository:
         return bool(self._s.info.get(ROSTER_CHANGED))
 
     async def stamp(self) -> int:
+        seen = self._s.info.get(ROSTER_STAMP_SEEN)
+        if seen is not None:
+            return int(seen)  # read with the task, in this same transaction (bot.db.hints)
         value = await self._s.scalar(
             select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP)
         )
         return int(value or 0)
+
+    async def imported(self) -> str | None:
+        """What the last start's import of the roster file left (services.roster)."""
+        value = await self._s.scalar(select(SettingRow.value).where(SettingRow.key == IMPORTED))
+        return str(value) if value is not None else None
+
+    async def set_imported(self, value: str) -> None:
+        # Not through SettingRepository.set: this note is not part of the roster, and writing
+        # it must not bump the stamp it records.
+        insert = _insert_for(self._s)
+        await self._s.execute(
+            insert(SettingRow)
+            .values(key=IMPORTED, value=value)
+            .on_conflict_do_update(index_elements=[SettingRow.key], set_={"value": value})
+        )
 
     async def bump(self) -> None:
         insert = _insert_for(self._s)
@@ -820,6 +897,7 @@ class RosterRepository:
             )
         )
         self._s.info.pop(ROSTER_CHANGED, None)
+        self._s.info.pop(ROSTER_STAMP_SEEN, None)
 
     async def load(self, stamp: int) -> Roster:
         units = (await self._s.scalars(select(UnitRow))).all()

@@ -74,10 +74,17 @@ class RosterService:
     def __init__(self, core: Core) -> None:
         self.core = core
 
-    async def import_org(self, spec: OrgSpec) -> ImportReport:
-        """Upsert units and people; deactivate people missing from the file. All or nothing."""
+    async def import_org(self, spec: OrgSpec, fingerprint: str | None = None) -> ImportReport:
+        """Upsert units and people; deactivate people missing from the file. All or nothing.
+
+        `fingerprint` (the file's, at every start): when the same file was imported last and
+        the roster has not changed since (every change bumps its stamp), the import would
+        change nothing, and is skipped."""
         report = ImportReport()
         async with self.core.uow() as uow:
+            last = await uow.roster.imported() if fingerprint is not None else None
+            if last is not None and last == f"{fingerprint}:{await uow.roster.stamp()}":
+                return report
             before = {u.code.upper() for u in await uow.units.all(include_inactive=True)}
             ids: dict[str, int] = {}
             for spec_unit in spec.units:
@@ -129,6 +136,10 @@ class RosterService:
             # The committee's name and place, for the monthly report's heading.
             for key in TEXT_KEYS:
                 report.name_changed |= await uow.settings.set(ORG_TEXT[key], spec.extra.get(key))
+            if fingerprint is not None:
+                # The stamp as the commit leaves it (it bumps it once if anything changed).
+                stamp = await uow.roster.stamp() + (1 if uow.roster.changed_here else 0)
+                await uow.roster.set_imported(f"{fingerprint}:{stamp}")
             await uow.commit()
         if rules_changed and await self.core.load_org_settings():
             await ChasingService(self.core).replan_all()

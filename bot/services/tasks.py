@@ -224,9 +224,11 @@ class TaskService:
         """The task, locked for the rest of the use case (unless it only reads): its checks and
         its change are one."""
         lock = not uow.read_only
+        # The same statement reads what the use case asks next (bot.db.hints): the roster's
+        # stamp, a pending extension, reminders carrying the task's buttons.
         if isinstance(ref, int):
-            return await uow.tasks.get(ref, lock=lock)
-        return await uow.tasks.by_code(normalize_code(ref), lock=lock)
+            return await uow.tasks.get(ref, lock=lock, hints=True)
+        return await uow.tasks.by_code(normalize_code(ref), lock=lock, hints=True)
 
     def _local_now(self) -> datetime:
         return self.core.clock.now().astimezone(self.core.config.tz)
@@ -370,10 +372,12 @@ class TaskService:
     ) -> Outcome | tuple[Person, str, Task, TaskView]:
         """The common start of a task's use case: who acts, in which language, on which task
         (locked), or the answer that stops it."""
+        # The task first: its statement also reads the roster's stamp, which the gate needs.
+        # The gate's refusal still comes first.
+        task = await self._find_task(uow, ref)
         person, lang, refusal = await self._gate(uow, actor, where)
         if person is None:
             return Outcome(refusal, alert=where.button)
-        task = await self._find_task(uow, ref)
         if task is None:
             code = esc(render.clip(str(ref), 40))
             return Outcome(t("task_not_found", lang, code=code), alert=where.button)
@@ -1441,12 +1445,13 @@ class TaskService:
     async def show(self, actor: Actor, where: Where, ref: str) -> Outcome:
         core = self.core
         async with core.uow(read_only=True) as uow:
+            # The task first: its statement also reads the roster's stamp, which the gate needs.
+            task = await self._find_task(uow, ref.split()[0]) if ref.strip() else None
             person, lang, refusal = await self._gate(uow, actor, where)
             if person is None:
                 return Outcome(refusal)
             if not ref.strip():
                 return Outcome(t("usage.nv", lang))
-            task = await self._find_task(uow, ref.split()[0])
             if task is None:
                 return Outcome(t("task_not_found", lang, code=render.echo(ref.split()[0])))
             if not core.may_see(person, actor, task.lead_unit_id, task.cooperating_unit_ids):

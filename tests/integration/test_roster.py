@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import event
 from support import (
     ADMIN,
     CHAIRMAN,
@@ -98,6 +99,46 @@ async def test_second_identical_import_changes_nothing(roster: RosterService) ->
     assert report == ImportReport()
     assert report.changed is False
     assert report.summary() == "Nothing to change: the database already matches the file."
+
+
+async def test_the_import_at_start_is_skipped_only_while_it_would_change_nothing(
+    runtime: Runtime, roster: RosterService
+) -> None:
+    """`dondoc run` imports DONDOC_ORG_FILE at every start, with the file's fingerprint: the
+    same file onto the roster it made is skipped (no statement past the check); a change to
+    the roster since (here by another path than the file) makes the next start import again."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    first = await roster.import_org(SPEC, fingerprint="f1")
+    assert first.people_added
+    sync_engine = runtime.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", count)
+    try:
+        again = await roster.import_org(SPEC, fingerprint="f1")
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", count)
+    assert again == ImportReport()
+    assert len(statements) == 2, statements  # the note of the last import, the roster's stamp
+
+    # Someone leaves the unit's group by /dangky elsewhere (any roster change bumps the stamp).
+    async with runtime.services.core.uow() as uow:
+        await uow.units.clear_chat(TCKH_CHAT)
+        await uow.commit()
+    restored = await roster.import_org(SPEC, fingerprint="f1")
+    assert restored.units_changed == ["TCKH"]
+    async with runtime.services.core.uow() as uow:
+        tckh = {u.code: u for u in await uow.units.all()}["TCKH"]
+    assert tckh.chat_id == TCKH_CHAT
+    # Another file (or the same file read differently) is imported whatever the stamp.
+    other = await roster.import_org(without_person(SPEC, TCKH_STAFF), fingerprint="f2")
+    assert other.people_deactivated == ["Hoàng Văn Em"]
+    assert (await roster.import_org(without_person(SPEC, TCKH_STAFF), fingerprint="f2")) == (
+        ImportReport()
+    )
 
 
 async def test_removed_person_is_deactivated_not_deleted(

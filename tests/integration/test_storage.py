@@ -60,6 +60,25 @@ async def test_migrations_are_idempotent(database_url: str) -> None:
     await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
 
 
+async def test_a_start_at_head_checks_the_revision_without_alembic(database_url: str) -> None:
+    """Every restart asks one question (bot.db.migrate.at_head) instead of loading Alembic: the
+    newest revision read from the migration files must be Alembic's own, and a database one
+    revision behind must still be upgraded."""
+    script = ScriptDirectory.from_config(bot.db.migrate.alembic_config(database_url))
+    assert bot.db.migrate.heads() == set(script.get_heads())
+    assert not await asyncio.to_thread(bot.db.migrate.at_head, database_url)  # no schema yet
+    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
+    assert await asyncio.to_thread(bot.db.migrate.at_head, database_url)
+    head = script.get_current_head()
+    assert head is not None
+    previous = script.get_revision(head).down_revision
+    assert isinstance(previous, str)
+    await asyncio.to_thread(bot.db.migrate.downgrade, database_url, previous)
+    assert not await asyncio.to_thread(bot.db.migrate.at_head, database_url)
+    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
+    assert await asyncio.to_thread(bot.db.migrate.at_head, database_url)
+
+
 async def test_migrations_match_the_models(database_url: str) -> None:
     """A model changed without a migration would make autogenerate find differences."""
     from alembic.autogenerate import compare_metadata

@@ -1,0 +1,45 @@
+"""What `dondoc run` loads before it polls: only what a start needs. A report's, a web
+server's, a migration's or an intake's libraries are loaded when first used (issue 13: cold
+start under 2x a bare bot)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# What cmd_run imports on its way to run_polling (bot/__main__.py).
+START = """
+import json, sys
+import bot.__main__
+from bot.app import build_application, open_runtime
+from bot.clock import StartedClock
+from bot.serve import serve_webhook, with_health_server
+from scheduler import jobs
+print(json.dumps(sorted(sys.modules)))
+"""
+DEFERRED = (
+    "alembic",  # only when the schema is not at head (bot.db.migrate.at_head)
+    "aiohttp",  # only with DONDOC_HEALTH_PORT or a webhook (bot.serve)
+    "openpyxl",  # the monthly workbook
+    "matplotlib",  # the weekly chart
+    "docx",  # intake: a .docx
+    "pypdf",  # intake: a PDF
+    "holidays",  # at the first working-day count (bot.calendar.workdays)
+    "sqlalchemy.dialects.postgresql",  # on PostgreSQL only (bot.db.repositories._insert_for)
+)
+
+
+def test_a_start_loads_none_of_what_only_some_updates_need() -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PTB_TIMEDELTA="true")
+    out = subprocess.run(
+        [sys.executable, "-c", START], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    loaded = set(json.loads(out.stdout))
+    assert "bot.app" in loaded and "telegram.ext" in loaded  # the check itself works
+    early = sorted(m for m in loaded if any(m == d or m.startswith(d + ".") for d in DEFERRED))
+    assert not early, early
