@@ -76,6 +76,18 @@ class Delivery:
 
 
 @dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A message to queue, written in bulk with others (DeliveryRepository.add_many)."""
+
+    key: str
+    chat_id: int
+    text: str
+    buttons: list[list[dict[str, str]]]
+    nudge_ids: tuple[int, ...] = ()
+    person_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Recovered:
     """What start-up recovery did with the rows of instances that are gone."""
 
@@ -214,11 +226,10 @@ class NudgeRepository:
             update(NudgeRow).where(NudgeRow.id == nudge_id).values(state="cancelled", done_at=now)
         )
 
-    async def urges(self, task_ids: Iterable[int]) -> dict[int, int]:
-        """How many times each task was urged (overdue nudges and leaders' manual urges) since
-        its deadline or lead unit last changed: a new deadline or a new unit starts afresh."""
-        ids = list(set(task_ids))
-        fresh_start = (
+    @staticmethod
+    def _fresh_start() -> Any:
+        """The moment a task's urges count from: its last approved extension or reassignment."""
+        return (
             select(func.max(TaskEventRow.at))
             .where(
                 TaskEventRow.task_id == NudgeRow.task_id,
@@ -229,6 +240,36 @@ class NudgeRepository:
             .correlate(NudgeRow)
             .scalar_subquery()
         )
+
+    async def escalated_late(
+        self, now: datetime, statuses: Sequence[str], threshold: int
+    ) -> list[tuple[int, str, datetime, int]]:
+        """(task id, code, deadline, urges) of the tasks in these statuses past their deadline
+        and urged `threshold` times or more (counted as `urges` counts), in one aggregate
+        query: the late tasks are found through the (status, due) index, their urges through
+        (task_id, state, kind)."""
+        fresh_start = self._fresh_start()
+        rows = await self._s.execute(
+            select(TaskRow.id, TaskRow.code, TaskRow.due, func.count(NudgeRow.id))
+            .join(NudgeRow, NudgeRow.task_id == TaskRow.id)
+            .where(
+                TaskRow.status.in_(list(statuses)),
+                TaskRow.due.is_not(None),
+                TaskRow.due < now,
+                NudgeRow.state == "done",
+                NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+                or_(fresh_start.is_(None), NudgeRow.done_at > fresh_start),
+            )
+            .group_by(TaskRow.id, TaskRow.code, TaskRow.due)
+            .having(func.count(NudgeRow.id) >= threshold)
+        )
+        return [(task_id, code, due, int(n)) for task_id, code, due, n in rows if due is not None]
+
+    async def urges(self, task_ids: Iterable[int]) -> dict[int, int]:
+        """How many times each task was urged (overdue nudges and leaders' manual urges) since
+        its deadline or lead unit last changed: a new deadline or a new unit starts afresh."""
+        ids = list(set(task_ids))
+        fresh_start = self._fresh_start()
         out: dict[int, int] = {}
         for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
             rows = await self._s.execute(
@@ -274,6 +315,26 @@ class NudgeRepository:
             )
         )
         return int(found or 0)
+
+    async def urges_after_due(self, task_ids: Iterable[int]) -> dict[int, int]:
+        """Per task, the urges given after its deadline (the overdue ones), all in one query:
+        `urges_after(task, task.due)` for many tasks."""
+        ids = sorted(set(task_ids))
+        out: dict[int, int] = {}
+        for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
+            rows = await self._s.execute(
+                select(NudgeRow.task_id, func.count())
+                .join(TaskRow, TaskRow.id == NudgeRow.task_id)
+                .where(
+                    NudgeRow.task_id.in_(ids[start : start + 900]),
+                    NudgeRow.state == "done",
+                    NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+                    NudgeRow.done_at > TaskRow.due,
+                )
+                .group_by(NudgeRow.task_id)
+            )
+            out.update({task_id: int(n) for task_id, n in rows})
+        return out
 
     async def upcoming(self, task_ids: Sequence[int] | None, limit: int) -> list[Nudge]:
         query = select(NudgeRow).where(NudgeRow.state == "pending")
@@ -432,6 +493,42 @@ class DeliveryRepository:
         )
         await self._s.flush()
         return True
+
+    async def add_many(self, rows: Sequence[NewDelivery], now: datetime) -> int:
+        """Queue these messages, each once per key (a key already queued is left alone), in
+        one read of the keys and one INSERT; returns how many were added."""
+        fresh: dict[str, NewDelivery] = {}
+        for row in rows:
+            fresh.setdefault(row.key, row)
+        keys = list(fresh)
+        for start in range(0, len(keys), 900):  # under SQLite's bound-parameter limit
+            taken = await self._s.scalars(
+                select(DeliveryRow.key).where(DeliveryRow.key.in_(keys[start : start + 900]))
+            )
+            for key in taken:
+                fresh.pop(key, None)
+        if not fresh:
+            return 0
+        await self._s.execute(
+            insert(DeliveryRow),
+            [
+                {
+                    "key": row.key,
+                    "chat_id": row.chat_id,
+                    "person_id": row.person_id,
+                    "text": row.text,
+                    "buttons": row.buttons,
+                    "state": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "nudge_ids": list(row.nudge_ids) or None,
+                    "resent": 0,
+                }
+                for row in fresh.values()
+            ],
+        )
+        return len(fresh)
 
     async def exists(self, key: str) -> bool:
         return (

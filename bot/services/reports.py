@@ -35,7 +35,7 @@ from bot.domain.reportconfig import (
 from bot.domain.reportconfig import (
     days as days_period,
 )
-from bot.domain.tally import Counts, Period, Tally, WorkdayCounter, tally
+from bot.domain.tally import Counts, Period, Tally, TallyCounter, WorkdayCounter
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import ORG_TEXT, Actor, Core, Where
 from bot.services.decisions import DecisionService
@@ -46,6 +46,7 @@ from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tall
 from bot.text.reports import moment as moment_text
 
 REPORTS = "reports"
+FACTS_CHUNK = 2000  # tasks read and counted at a time by a report (a few tens of milliseconds)
 WEEK = timedelta(days=7)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -127,22 +128,29 @@ class ReportService:
         keep_lines: bool = False,
     ) -> list[Tally]:
         settings = await self.settings(uow)
+        workdays = WorkdayCounter(self.core.calendar)
+        counters = [
+            TallyCounter(
+                period,
+                workdays,
+                units=unit_ids,
+                count_against=settings.count_against,
+                keep_lines=keep_lines and i == 0,
+                people=keep_lines and i == 0,
+                late=i == 0,  # the period compared with: its counts only
+            )
+            for i, period in enumerate(periods)
+        ]
+        # A chunk of tasks at a time, the event loop free between two: commands are answered
+        # while a province's weekly tally is counted, and only a chunk's facts are held.
+        async for chunk in uow.reports.fact_chunks(periods, FACTS_CHUNK):
+            with collector_paused():
+                for counter in counters:
+                    counter.add(chunk)
+            del chunk
+            await asyncio.sleep(0)
         with collector_paused():
-            facts = await uow.reports.facts(periods)
-            workdays = WorkdayCounter(self.core.calendar)
-            return [
-                tally(
-                    facts,
-                    period,
-                    workdays,
-                    units=unit_ids,
-                    count_against=settings.count_against,
-                    keep_lines=keep_lines and i == 0,
-                    people=keep_lines and i == 0,
-                    late=i == 0,  # the period compared with: its counts only
-                )
-                for i, period in enumerate(periods)
-            ]
+            return [counter.result() for counter in counters]
 
     async def tally_report(
         self,
@@ -153,7 +161,7 @@ class ReportService:
     ) -> TallyReport:
         """The figures of `period`, and of `previous` to compare with: what was published for
         it when given (`published`), otherwise counted now."""
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
             periods = [period] if previous is None or published is not None else [period, previous]
             unit_ids = [unit.id] if unit is not None else None
@@ -188,7 +196,7 @@ class ReportService:
         self, period: Period, month_label: str | None, lang: str | None = None
     ) -> tuple[bytes, Tally]:
         lang = lang or self.core.config.language
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
             people = {p.id: p for p in await uow.people.all(include_inactive=True)}
             [current] = await self._tallies(uow, [period], keep_lines=True)
@@ -309,7 +317,7 @@ class ReportService:
         return today == following and now >= calendar.start_of_office(following)
 
     async def _queue_weekly(self, week: str, moment: datetime, chats: list[int]) -> int:
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             wanted = [
                 c for c in chats if not await uow.deliveries.exists(f"report:week:{week}:{c}")
             ]
@@ -317,7 +325,7 @@ class ReportService:
             return 0
         # Numbers as of the scheduled moment, however late they are sent; the change against
         # last week's post is against what that post published.
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             last = await uow.published.get(week_key(moment - WEEK, self.core.config.tz))
         report = await self.tally_report(
             Period(moment - WEEK, moment), Period(moment - 2 * WEEK, moment - WEEK), None, last
@@ -328,7 +336,7 @@ class ReportService:
         caption = t("report.chart_caption", lang, start=start, end=end)
         now = self.core.clock.now()
         # The leaders' own steps, as they stand when the post is made: who, how many, oldest.
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             waiting = await self.decisions.summary(uow, now)
         room = TEXT_LIMIT - len(text) - 2
         if waiting and room > 200:  # nothing pending: the post stays as it was
