@@ -249,21 +249,33 @@ class NudgeRepository:
         query: the late tasks are found through the (status, due) index, their urges through
         (task_id, state, kind)."""
         fresh_start = self._fresh_start()
-        rows = await self._s.execute(
-            select(TaskRow.id, TaskRow.code, TaskRow.due, func.count(NudgeRow.id))
-            .join(NudgeRow, NudgeRow.task_id == TaskRow.id)
+        # Counted per late task through its own nudges (a correlated count): a join grouped by
+        # task let SQLite start from every sent nudge (the (state, due_at) index).
+        urged = (
+            select(func.count(NudgeRow.id))
             .where(
-                TaskRow.status.in_(list(statuses)),
-                TaskRow.due.is_not(None),
-                TaskRow.due < now,
+                NudgeRow.task_id == TaskRow.id,
                 NudgeRow.state == "done",
                 NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
                 or_(fresh_start.is_(None), NudgeRow.done_at > fresh_start),
             )
-            .group_by(TaskRow.id, TaskRow.code, TaskRow.due)
-            .having(func.count(NudgeRow.id) >= threshold)
+            .correlate(TaskRow)
+            .scalar_subquery()
+            .label("urged")
         )
-        return [(task_id, code, due, int(n)) for task_id, code, due, n in rows if due is not None]
+        rows = await self._s.execute(
+            select(TaskRow.id, TaskRow.code, TaskRow.due, urged).where(
+                TaskRow.status.in_(list(statuses)),
+                TaskRow.due.is_not(None),
+                TaskRow.due < now,
+            )
+        )
+        # Kept here rather than in a WHERE on the count: SQLite would count twice.
+        return [
+            (task_id, code, due, int(n))
+            for task_id, code, due, n in rows
+            if due is not None and n >= threshold
+        ]
 
     async def urges(self, task_ids: Iterable[int]) -> dict[int, int]:
         """How many times each task was urged (overdue nudges and leaders' manual urges) since

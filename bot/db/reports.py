@@ -99,7 +99,22 @@ class ReportRepository:
             return type_coerce(column, String) if raw else type_coerce(column, DateTime())
 
         scope = in_period(span)
-        ids = list(await self._s.scalars(select(TaskRow.id).where(scope).order_by(TaskRow.id)))
+        # In scope: the tasks not finished (and not withdrawn), and those touched since the
+        # span began; each found through its own index, not by reading the table.
+        unfinished = await self._s.scalars(
+            select(TaskRow.id).where(
+                TaskRow.completed_at.is_(None),
+                TaskRow.status != Status.WITHDRAWN.value,
+                TaskRow.created_at < span.end,
+            )
+        )
+        found = set(unfinished)
+        touched = await self._s.scalars(
+            select(TaskRow.id).where(TaskRow.updated_at >= span.start, scope)
+        )
+        found.update(touched)
+        ids = sorted(found)
+        del found
         moves = await self.reassigned_since(min(p.end for p in periods))
         # Which tasks' state at an end differs from their state now, or may: those that took a
         # step at or after the earliest end, and those finished whose result was reported before

@@ -403,9 +403,7 @@ class ChasingService:
         ]
         if not late:
             return []
-        vices = [
-            p for p in roster.people.values() if p.active and p.role is Role.VICE_CHAIRMAN
-        ]
+        vices = [p for p in roster.people.values() if p.active and p.role is Role.VICE_CHAIRMAN]
         out: list[NewDelivery] = []
         tz = self.core.config.tz
         for item in late:
