@@ -427,7 +427,7 @@ class NudgeRepository:
             # One multi-row INSERT, then the ids by key: an INSERT ... RETURNING goes one row
             # per statement on SQLite, each a round trip to the driver's thread.
             await self._s.execute(
-                insert(NudgeRow),
+                insert(NudgeRow.__table__),
                 [
                     {
                         "task_id": w.task_id,
@@ -522,7 +522,7 @@ class DeliveryRepository:
         if not fresh:
             return 0
         await self._s.execute(
-            insert(DeliveryRow),
+            insert(DeliveryRow.__table__),
             [
                 {
                     "key": row.key,

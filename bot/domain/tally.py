@@ -187,6 +187,9 @@ class Tally:
     total: Counts
     lines: list[TaskLine] = field(default_factory=list)  # every task, when asked for
     late: list[TaskLine] = field(default_factory=list)  # open and late, the worst first
+    # How many are open and late in all, when `late` holds only the worst of them (a report
+    # that lists a few); None: `late` holds them all.
+    late_count: int | None = None
 
 
 class WorkdayCounter:
@@ -531,7 +534,10 @@ class TallyCounter:
         keep_lines: bool = False,
         people: bool = True,
         late: bool = True,
+        late_limit: int | None = None,
     ) -> None:
+        """`late_limit`: keep only the worst so many late tasks' lines (and count the rest):
+        a province's thousands of late tasks need not be held for a post that lists 25."""
         if count_against not in COUNT_AGAINST:
             raise ValueError(f"count_against must be one of {', '.join(COUNT_AGAINST)}")
         workdays = calendar if isinstance(calendar, WorkdayCounter) else WorkdayCounter(calendar)
@@ -548,6 +554,11 @@ class TallyCounter:
         self._keep_lines = keep_lines
         self._people = people
         self._keep_late = late
+        self._late_limit = late_limit
+        self._late_total = 0
+
+    def _late_key(self, line: TaskLine) -> tuple[int, datetime, str]:
+        return (-line.days_late, line.due or self.period.end, line.facts.code)
 
     def add(self, facts: Iterable[TaskFacts]) -> None:
         bounds, wanted = self._bounds, self._wanted
@@ -575,6 +586,11 @@ class TallyCounter:
                     lines.append(line)
                 if keep_late and category is open_late:
                     late_lines.append(line)
+                    self._late_total += 1
+        limit = self._late_limit
+        if limit is not None and len(late_lines) > 4 * limit + 64:
+            late_lines.sort(key=self._late_key)
+            del late_lines[limit:]
 
     def result(self) -> Tally:
         # Every task counted is in exactly one unit: the total is the units' sum (the worst,
@@ -585,10 +601,11 @@ class TallyCounter:
                 total[i] += counts[i]
             if counts[_WORST] > total[_WORST]:
                 total[_WORST] = counts[_WORST]
-        end = self.period.end
-        late_lines = sorted(
-            self._late_lines, key=lambda x: (-x.days_late, x.due or end, x.facts.code)
-        )
+        late_lines = sorted(self._late_lines, key=self._late_key)
+        late_count = None
+        if self._late_limit is not None:
+            late_count = self._late_total
+            del late_lines[self._late_limit :]
         return Tally(
             self.period,
             self.count_against,
@@ -597,6 +614,7 @@ class TallyCounter:
             _counts(total),
             self._lines,
             late_lines,
+            late_count,
         )
 
 

@@ -92,7 +92,7 @@ class ChasingService:
         result = ScanResult()
         if not core.calendar.is_office_time(now):
             return result
-        async with core.uow() as uow:
+        async with core.uow(read_only=True) as uow:
             due = await uow.nudges.due_by_unit(now, SCAN_LIMIT)
         for number, chunk in enumerate(_chunks(due, self.scan_chunk)):
             if number:
@@ -443,10 +443,15 @@ class ChasingService:
         local = now.astimezone(core.config.tz)
         if local.time() < core.policy.digest_at or not core.calendar.is_working_day(local.date()):
             return 0
+        chat = await core.leadership_chat(uow)
+        key = f"digest:{local.date().isoformat()}:{chat}"
+        if chat is not None and await uow.deliveries.exists(key):
+            # Today's went out (with the office's, queued in the same transaction): every
+            # later scan of the day stops here, before reading what waits on the leaders.
+            return 0
         # Decisions reminded escalate_from_urge times or more: the leadership group hears of
         # them, except those waiting on the chairman, which the office hears of privately.
         waiting = await self.decisions.escalated(uow, now)
-        chat = await core.leadership_chat(uow)
         to_office = [p for p in waiting if any(w.role is Role.CHAIRMAN for w in p.waiters)]
         to_group = [p for p in waiting if p not in to_office]
         count = 0
@@ -461,9 +466,6 @@ class ChasingService:
             if to_group:
                 chairmen = await uow.people.with_roles([Role.CHAIRMAN])
                 count += await self._decision_digest(uow, chairmen, to_group, local, now) or 0
-            return count
-        key = f"digest:{local.date().isoformat()}:{chat}"
-        if await uow.deliveries.exists(key):
             return count
         # The late tasks urged `threshold` times or more, counted in SQL (GROUP BY ... HAVING):
         # a few small tuples per such task, never every open task as an object.

@@ -126,6 +126,7 @@ class ReportService:
         periods: list[Period],
         unit_ids: list[int] | None = None,
         keep_lines: bool = False,
+        late_limit: int | None = None,
     ) -> list[Tally]:
         settings = await self.settings(uow)
         workdays = WorkdayCounter(self.core.calendar)
@@ -138,6 +139,7 @@ class ReportService:
                 keep_lines=keep_lines and i == 0,
                 people=keep_lines and i == 0,
                 late=i == 0,  # the period compared with: its counts only
+                late_limit=late_limit,
             )
             for i, period in enumerate(periods)
         ]
@@ -165,7 +167,8 @@ class ReportService:
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
             periods = [period] if previous is None or published is not None else [period, previous]
             unit_ids = [unit.id] if unit is not None else None
-            tallies = await self._tallies(uow, periods, unit_ids)
+            # The text lists the worst MAX_LATE late tasks and counts the others.
+            tallies = await self._tallies(uow, periods, unit_ids, late_limit=MAX_LATE)
             current = tallies[0]
             # Only the late tasks the text lists show their urges (9,000 late tasks cost a
             # tenth of a second to count for, the 25 listed nothing).
@@ -274,7 +277,7 @@ class ReportService:
         core = self.core
         now = core.clock.now()
         local = now.astimezone(core.config.tz)
-        async with core.uow() as uow:
+        async with core.uow(read_only=True) as uow:
             settings = await self.settings(uow)
             leaders = await core.leadership_chat(uow)
         count = 0
@@ -289,7 +292,7 @@ class ReportService:
             if moment.astimezone(core.config.tz).date() != local.date():
                 # A make-up speaks of a week the office was using the bot in, not of the weeks
                 # before it was installed.
-                async with core.uow() as uow:
+                async with core.uow(read_only=True) as uow:
                     if not await uow.tasks.any_before(moment):
                         continue
             count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
