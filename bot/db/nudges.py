@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Table, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow, TaskRow
 from bot.domain.model import EventKind
 from bot.domain.nudging import DECISION_KINDS, URGE_KINDS, NudgeKind, PlannedNudge, anchor_of
+
+# The tables themselves: an INSERT of many rows through them is one executemany; through the
+# mapped classes (the ORM's bulk path) it was one statement per row.
+NUDGES = cast(Table, NudgeRow.__table__)
+DELIVERIES = cast(Table, DeliveryRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,7 +432,7 @@ class NudgeRepository:
             # One multi-row INSERT, then the ids by key: an INSERT ... RETURNING goes one row
             # per statement on SQLite, each a round trip to the driver's thread.
             await self._s.execute(
-                insert(NudgeRow.__table__),
+                insert(NUDGES),
                 [
                     {
                         "task_id": w.task_id,
@@ -522,7 +527,7 @@ class DeliveryRepository:
         if not fresh:
             return 0
         await self._s.execute(
-            insert(DeliveryRow.__table__),
+            insert(DELIVERIES),
             [
                 {
                     "key": row.key,
