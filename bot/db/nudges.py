@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy import String, Table, func, insert, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow, TaskRow
-from bot.domain.model import EventKind
+from bot.db.tables import DeliveryRow, ExtensionRow, NudgeRow, TaskEventRow, TaskRow
+from bot.domain.model import EventKind, ExtensionStatus, Status
 from bot.domain.nudging import DECISION_KINDS, URGE_KINDS, NudgeKind, PlannedNudge, anchor_of
 
 # The tables themselves: an INSERT of many rows through them is one executemany; through the
@@ -253,34 +253,94 @@ class NudgeRepository:
         and urged `threshold` times or more (counted as `urges` counts), in one aggregate
         query: the late tasks are found through the (status, due) index, their urges through
         (task_id, state, kind)."""
-        fresh_start = self._fresh_start()
-        # Counted per late task through its own nudges (a correlated count): a join grouped by
-        # task let SQLite start from every sent nudge (the (state, due_at) index).
+        # Per late task, two index searches: its urges in all (task_id, state, kind), and its
+        # last extension or reassignment (task_id, kind, at). Only a task moved that way and
+        # urged often enough in all is counted again from that moment (`urges`); counting
+        # from it inside this query took a search per urge, several per task.
+        kinds = [k.value for k in URGE_KINDS]
         urged = (
             select(func.count(NudgeRow.id))
             .where(
                 NudgeRow.task_id == TaskRow.id,
                 NudgeRow.state == "done",
-                NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
-                or_(fresh_start.is_(None), NudgeRow.done_at > fresh_start),
+                NudgeRow.kind.in_(kinds),
             )
             .correlate(TaskRow)
             .scalar_subquery()
-            .label("urged")
         )
+        moved = (
+            select(TaskEventRow.id)
+            .where(
+                TaskEventRow.task_id == TaskRow.id,
+                TaskEventRow.kind.in_(
+                    [EventKind.EXTENSION_APPROVED.value, EventKind.REASSIGNED.value]
+                ),
+            )
+            .correlate(TaskRow)
+            .exists()
+        )
+        # SQLite keeps times as text: read as text and parsed here (fromisoformat), several
+        # times faster than the column type for the thousands of late tasks of a province.
+        raw = self._s.get_bind().dialect.name == "sqlite"
+        due = type_coerce(TaskRow.due, String) if raw else TaskRow.due
         rows = await self._s.execute(
-            select(TaskRow.id, TaskRow.code, TaskRow.due, urged).where(
+            select(TaskRow.id, TaskRow.code, due, urged, moved).where(
                 TaskRow.status.in_(list(statuses)),
                 TaskRow.due.is_not(None),
                 TaskRow.due < now,
             )
         )
         # Kept here rather than in a WHERE on the count: SQLite would count twice.
+        found: list[tuple[int, str, datetime, int]] = []
+        recount: list[int] = []
+        for task_id, code, deadline, n, was_moved in rows:
+            if deadline is None or n < threshold:
+                continue
+            if raw:
+                deadline = datetime.fromisoformat(deadline + "+00:00")
+            elif deadline.tzinfo is None:
+                deadline = deadline.replace(tzinfo=UTC)
+            found.append((task_id, code, deadline, int(n)))
+            if was_moved:
+                recount.append(task_id)
+        if not recount:
+            return found
+        since = await self.urges(recount)
+        again = set(recount)
         return [
-            (task_id, code, due, int(n))
-            for task_id, code, due, n in rows
-            if due is not None and n >= threshold
+            (task_id, code, deadline, since.get(task_id, 0) if task_id in again else n)
+            for task_id, code, deadline, n in found
+            if task_id not in again or since.get(task_id, 0) >= threshold
         ]
+
+    async def decisions_reminded(self, threshold: int) -> set[int]:
+        """The tasks awaiting a decision (a result to review, a request for more time) whose
+        decision reminders went out `threshold` times or more in all: those that may be in the
+        digest. Each counted through its own nudges, found by status (both indexed)."""
+        kinds = [k.value for k in DECISION_KINDS]
+
+        def reminded(task_id: Any) -> Any:
+            return (
+                select(func.count(NudgeRow.id))
+                .where(
+                    NudgeRow.task_id == task_id,
+                    NudgeRow.state == "done",
+                    NudgeRow.kind.in_(kinds),
+                )
+                .scalar_subquery()
+            )
+
+        reported = await self._s.execute(
+            select(TaskRow.id, reminded(TaskRow.id)).where(TaskRow.status == Status.REPORTED.value)
+        )
+        found = {task_id for task_id, n in reported if n >= threshold}
+        requests = await self._s.execute(
+            select(ExtensionRow.task_id, reminded(ExtensionRow.task_id)).where(
+                ExtensionRow.status == ExtensionStatus.PENDING.value
+            )
+        )
+        found.update(task_id for task_id, n in requests if n >= threshold)
+        return found
 
     async def urges(self, task_ids: Iterable[int]) -> dict[int, int]:
         """How many times each task was urged (overdue nudges and leaders' manual urges) since

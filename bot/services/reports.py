@@ -46,7 +46,7 @@ from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tall
 from bot.text.reports import moment as moment_text
 
 REPORTS = "reports"
-FACTS_CHUNK = 2000  # tasks read and counted at a time by a report (a few tens of milliseconds)
+FACTS_CHUNK = 1000  # tasks read and counted at a time by a report (a few tens of milliseconds)
 WEEK = timedelta(days=7)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -146,11 +146,11 @@ class ReportService:
         # A chunk of tasks at a time, the event loop free between two: commands are answered
         # while a province's weekly tally is counted, and only a chunk's facts are held.
         async for chunk in uow.reports.fact_chunks(periods, FACTS_CHUNK):
-            with collector_paused():
-                for counter in counters:
+            for counter in counters:
+                with collector_paused():
                     counter.add(chunk)
+                await asyncio.sleep(0)
             del chunk
-            await asyncio.sleep(0)
         with collector_paused():
             return [counter.result() for counter in counters]
 
@@ -182,17 +182,19 @@ class ReportService:
     async def texts(self, report: TallyReport, lang: str | None = None) -> tuple[str, bytes | None]:
         """The tally as a message and, when there is anything to draw, its chart.
 
-        Drawing takes a third of a second and more; it runs in a worker thread so that the
-        event loop keeps answering everyone else and scanning for nudges meanwhile."""
+        Drawing takes a third of a second and more; it runs in a process of its own
+        (bot.reports.drawing) so that the event loop keeps answering everyone else and
+        scanning for nudges meanwhile, and the bot's memory stays without matplotlib."""
         lang = lang or self.core.config.language
         tz = self.core.config.tz
         text = tally_text(report, lang, tz)
         chart = None
         if report.tally.total.total:
-            # Imported when first drawn: matplotlib (and numpy) would double the bot's start-up.
-            from bot.reports.chart import chart_png
+            # Drawn by a process of its own: the bot never loads matplotlib (and numpy), and its
+            # event loop is not held while the chart is drawn.
+            from bot.reports.drawing import chart_png
 
-            chart = await asyncio.to_thread(chart_png, report.tally, report.units, lang, tz)
+            chart = await chart_png(report.tally, report.units, lang, tz)
         return text, chart
 
     async def workbook(
