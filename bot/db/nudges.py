@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import String, Table, func, insert, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.hints import NO_REMINDERS, forget
 from bot.db.repositories import _insert_for
-from bot.db.tables import DeliveryRow, NudgeRow, TaskEventRow, TaskRow
-from bot.domain.model import EventKind
+from bot.db.tables import DeliveryRow, ExtensionRow, NudgeRow, TaskEventRow, TaskRow
+from bot.domain.model import EventKind, ExtensionStatus, Status
 from bot.domain.nudging import DECISION_KINDS, URGE_KINDS, NudgeKind, PlannedNudge, anchor_of
+
+# The tables themselves: an INSERT of many rows through them is one executemany; through the
+# mapped classes (the ORM's bulk path) it was one statement per row.
+NUDGES = cast(Table, NudgeRow.__table__)
+DELIVERIES = cast(Table, DeliveryRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,18 @@ class Delivery:
     nudge_ids: tuple[int, ...] = ()
     track: tuple[int, str] | None = None  # (task id, kind): record where it lands
     resent: int = 0  # put back after being cut off in flight: goes out marked as a repeat
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A message to queue, written in bulk with others (DeliveryRepository.add_many)."""
+
+    key: str
+    chat_id: int
+    text: str
+    buttons: list[list[dict[str, str]]]
+    nudge_ids: tuple[int, ...] = ()
+    person_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,11 +230,10 @@ class NudgeRepository:
             update(NudgeRow).where(NudgeRow.id == nudge_id).values(state="cancelled", done_at=now)
         )
 
-    async def urges(self, task_ids: Iterable[int]) -> dict[int, int]:
-        """How many times each task was urged (overdue nudges and leaders' manual urges) since
-        its deadline or lead unit last changed: a new deadline or a new unit starts afresh."""
-        ids = list(set(task_ids))
-        fresh_start = (
+    @staticmethod
+    def _fresh_start() -> Any:
+        """The moment a task's urges count from: its last approved extension or reassignment."""
+        return (
             select(func.max(TaskEventRow.at))
             .where(
                 TaskEventRow.task_id == NudgeRow.task_id,
@@ -228,6 +244,108 @@ class NudgeRepository:
             .correlate(NudgeRow)
             .scalar_subquery()
         )
+
+    async def escalated_late(
+        self, now: datetime, statuses: Sequence[str], threshold: int
+    ) -> list[tuple[int, str, datetime, int]]:
+        """(task id, code, deadline, urges) of the tasks in these statuses past their deadline
+        and urged `threshold` times or more (counted as `urges` counts), in one aggregate
+        query: the late tasks are found through the (status, due) index, their urges through
+        (task_id, state, kind)."""
+        # Per late task, two index searches: its urges in all (task_id, state, kind), and its
+        # last extension or reassignment (task_id, kind, at). Only a task moved that way and
+        # urged often enough in all is counted again from that moment (`urges`); counting
+        # from it inside this query took a search per urge, several per task.
+        kinds = [k.value for k in URGE_KINDS]
+        urged = (
+            select(func.count(NudgeRow.id))
+            .where(
+                NudgeRow.task_id == TaskRow.id,
+                NudgeRow.state == "done",
+                NudgeRow.kind.in_(kinds),
+            )
+            .correlate(TaskRow)
+            .scalar_subquery()
+        )
+        moved = (
+            select(TaskEventRow.id)
+            .where(
+                TaskEventRow.task_id == TaskRow.id,
+                TaskEventRow.kind.in_(
+                    [EventKind.EXTENSION_APPROVED.value, EventKind.REASSIGNED.value]
+                ),
+            )
+            .correlate(TaskRow)
+            .exists()
+        )
+        # SQLite keeps times as text: read as text and parsed here (fromisoformat), several
+        # times faster than the column type for the thousands of late tasks of a province.
+        raw = self._s.get_bind().dialect.name == "sqlite"
+        due = type_coerce(TaskRow.due, String) if raw else TaskRow.due
+        rows = await self._s.execute(
+            select(TaskRow.id, TaskRow.code, due, urged, moved).where(
+                TaskRow.status.in_(list(statuses)),
+                TaskRow.due.is_not(None),
+                TaskRow.due < now,
+            )
+        )
+        # Kept here rather than in a WHERE on the count: SQLite would count twice.
+        found: list[tuple[int, str, datetime, int]] = []
+        recount: list[int] = []
+        for task_id, code, deadline, n, was_moved in rows:
+            if deadline is None or n < threshold:
+                continue
+            if raw:
+                deadline = datetime.fromisoformat(deadline + "+00:00")
+            elif deadline.tzinfo is None:
+                deadline = deadline.replace(tzinfo=UTC)
+            found.append((task_id, code, deadline, int(n)))
+            if was_moved:
+                recount.append(task_id)
+        if not recount:
+            return found
+        since = await self.urges(recount)
+        again = set(recount)
+        return [
+            (task_id, code, deadline, since.get(task_id, 0) if task_id in again else n)
+            for task_id, code, deadline, n in found
+            if task_id not in again or since.get(task_id, 0) >= threshold
+        ]
+
+    async def decisions_reminded(self, threshold: int) -> set[int]:
+        """The tasks awaiting a decision (a result to review, a request for more time) whose
+        decision reminders went out `threshold` times or more in all: those that may be in the
+        digest. Each counted through its own nudges, found by status (both indexed)."""
+        kinds = [k.value for k in DECISION_KINDS]
+
+        def reminded(task_id: Any) -> Any:
+            return (
+                select(func.count(NudgeRow.id))
+                .where(
+                    NudgeRow.task_id == task_id,
+                    NudgeRow.state == "done",
+                    NudgeRow.kind.in_(kinds),
+                )
+                .scalar_subquery()
+            )
+
+        reported = await self._s.execute(
+            select(TaskRow.id, reminded(TaskRow.id)).where(TaskRow.status == Status.REPORTED.value)
+        )
+        found = {task_id for task_id, n in reported if n >= threshold}
+        requests = await self._s.execute(
+            select(ExtensionRow.task_id, reminded(ExtensionRow.task_id)).where(
+                ExtensionRow.status == ExtensionStatus.PENDING.value
+            )
+        )
+        found.update(task_id for task_id, n in requests if n >= threshold)
+        return found
+
+    async def urges(self, task_ids: Iterable[int]) -> dict[int, int]:
+        """How many times each task was urged (overdue nudges and leaders' manual urges) since
+        its deadline or lead unit last changed: a new deadline or a new unit starts afresh."""
+        ids = list(set(task_ids))
+        fresh_start = self._fresh_start()
         out: dict[int, int] = {}
         for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
             rows = await self._s.execute(
@@ -273,6 +391,26 @@ class NudgeRepository:
             )
         )
         return int(found or 0)
+
+    async def urges_after_due(self, task_ids: Iterable[int]) -> dict[int, int]:
+        """Per task, the urges given after its deadline (the overdue ones), all in one query:
+        `urges_after(task, task.due)` for many tasks."""
+        ids = sorted(set(task_ids))
+        out: dict[int, int] = {}
+        for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
+            rows = await self._s.execute(
+                select(NudgeRow.task_id, func.count())
+                .join(TaskRow, TaskRow.id == NudgeRow.task_id)
+                .where(
+                    NudgeRow.task_id.in_(ids[start : start + 900]),
+                    NudgeRow.state == "done",
+                    NudgeRow.kind.in_([k.value for k in URGE_KINDS]),
+                    NudgeRow.done_at > TaskRow.due,
+                )
+                .group_by(NudgeRow.task_id)
+            )
+            out.update({task_id: int(n) for task_id, n in rows})
+        return out
 
     async def upcoming(self, task_ids: Sequence[int] | None, limit: int) -> list[Nudge]:
         query = select(NudgeRow).where(NudgeRow.state == "pending")
@@ -353,7 +491,7 @@ class NudgeRepository:
             # One multi-row INSERT, then the ids by key: an INSERT ... RETURNING goes one row
             # per statement on SQLite, each a round trip to the driver's thread.
             await self._s.execute(
-                insert(NudgeRow),
+                insert(NUDGES),
                 [
                     {
                         "task_id": w.task_id,
@@ -431,6 +569,42 @@ class DeliveryRepository:
         )
         await self._s.flush()
         return True
+
+    async def add_many(self, rows: Sequence[NewDelivery], now: datetime) -> int:
+        """Queue these messages, each once per key (a key already queued is left alone), in
+        one read of the keys and one INSERT; returns how many were added."""
+        fresh: dict[str, NewDelivery] = {}
+        for row in rows:
+            fresh.setdefault(row.key, row)
+        keys = list(fresh)
+        for start in range(0, len(keys), 900):  # under SQLite's bound-parameter limit
+            taken = await self._s.scalars(
+                select(DeliveryRow.key).where(DeliveryRow.key.in_(keys[start : start + 900]))
+            )
+            for key in taken:
+                fresh.pop(key, None)
+        if not fresh:
+            return 0
+        await self._s.execute(
+            insert(DELIVERIES),
+            [
+                {
+                    "key": row.key,
+                    "chat_id": row.chat_id,
+                    "person_id": row.person_id,
+                    "text": row.text,
+                    "buttons": row.buttons,
+                    "state": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "nudge_ids": list(row.nudge_ids) or None,
+                    "resent": 0,
+                }
+                for row in fresh.values()
+            ],
+        )
+        return len(fresh)
 
     async def exists(self, key: str) -> bool:
         return (

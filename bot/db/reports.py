@@ -4,7 +4,7 @@ pure `bot.domain.tally`. Read-only; nothing here writes."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -79,8 +79,16 @@ class ReportRepository:
         self._s = session
 
     async def facts(self, periods: Sequence[Period]) -> list[TaskFacts]:
-        """The facts of every task of any of `periods`, in one read (this week and the one
-        before, say)."""
+        """The facts of every task of any of `periods`, in one list (see `fact_chunks`)."""
+        return [item async for chunk in self.fact_chunks(periods) for item in chunk]
+
+    async def fact_chunks(
+        self, periods: Sequence[Period], size: int = CHUNK
+    ) -> AsyncIterator[list[TaskFacts]]:
+        """The facts of every task of any of `periods` (this week and the one before, say),
+        `size` tasks at a time: the tasks in scope are found first (their ids, through the
+        indexes on status and on updated_at), then read a chunk at a time, so that a caller
+        can count each chunk and let go of it, and the event loop runs between chunks."""
         span = Period(min(p.start for p in periods), max(p.end for p in periods))
         # SQLite keeps times as text; parsing that text with its zone is five times faster than
         # the column type's parse-then-attach-UTC, which dominates a 200,000-task tally.
@@ -90,107 +98,132 @@ class ReportRepository:
         def when(column: Any) -> Any:
             return type_coerce(column, String) if raw else type_coerce(column, DateTime())
 
-        rows = (
-            await self._s.execute(
-                select(
-                    TaskRow.id,
-                    TaskRow.code,
-                    TaskRow.lead_unit_id,
-                    when(TaskRow.created_at),
-                    when(TaskRow.original_due),
-                    when(TaskRow.due),
-                    TaskRow.extension_count,
-                    when(TaskRow.acknowledged_at),
-                    TaskRow.acknowledged_by,
-                    when(TaskRow.reported_at),
-                    TaskRow.reported_by,
-                    when(TaskRow.completed_at),
-                    TaskRow.status,
-                    when(TaskRow.updated_at),
-                ).where(in_period(span))
+        scope = in_period(span)
+        # In scope: the tasks not finished (and not withdrawn), and those touched since the
+        # span began; each found through its own index, not by reading the table.
+        unfinished = await self._s.scalars(
+            select(TaskRow.id).where(
+                TaskRow.completed_at.is_(None),
+                TaskRow.status != Status.WITHDRAWN.value,
+                TaskRow.created_at < span.end,
             )
-        ).all()
-        # The approved extensions of the tasks that have any (one in eight), found by task id
-        # through the index: joining the scope to every extension request reads them all. In
-        # the order they were decided in (of two at one instant, the tally takes the later).
-        extended = [row[0] for row in rows if row[6]]
-        extensions: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-        for start in range(0, len(extended), CHUNK):
-            ext_rows = await self._s.execute(
-                select(
-                    ExtensionRow.task_id,
-                    when(ExtensionRow.decided_at),
-                    when(ExtensionRow.granted_due),
-                )
-                .where(
-                    ExtensionRow.task_id.in_(extended[start : start + CHUNK]),
-                    ExtensionRow.status == ExtensionStatus.APPROVED.value,
-                    ExtensionRow.decided_at.is_not(None),
-                    ExtensionRow.granted_due.is_not(None),
-                )
-                .order_by(ExtensionRow.id)
-            )
-            for task_id, decided_at, granted_due in ext_rows:
-                extensions[task_id].append((aware(decided_at), aware(granted_due)))  # type: ignore[arg-type]
+        )
+        found = set(unfinished)
+        touched = await self._s.scalars(
+            select(TaskRow.id).where(TaskRow.updated_at >= span.start, scope)
+        )
+        found.update(touched)
+        ids = sorted(found)
+        del found
         moves, moved_dues = await self.reassignments(min(p.end for p in periods), raw)
         # Which tasks' state at an end differs from their state now, or may: those that took a
         # step at or after the earliest end, and those finished whose result was reported before
         # the latest start but that were touched (approved, perhaps) at or after the earliest
         # start (whether they belong to a period depends on when they were approved). Their
         # history is read; the others' stamps are their state at every end asked about.
+        stepped = set(await self._stepped_since(min(p.end for p in periods)))
         latest_start = max(p.start for p in periods)
         done = Status.DONE.value
-        need = set(await self._stepped_since(min(p.end for p in periods)))
-        for row in rows:
-            completed_at, status, updated_at = row[11], row[12], row[13]
-            if status == done and updated_at != completed_at and completed_at is not None:
-                completed = aware(completed_at)
-                if completed < latest_start and aware(updated_at) >= span.start:  # type: ignore[operator]
-                    need.add(row[0])
-        steps = await self._steps_of(sorted(need), raw)
         withdrawn = Status.WITHDRAWN.value
-        out = []
-        for (
-            task_id,
-            code,
-            lead,
-            created_at,
-            original_due,
-            due,
-            extension_count,
-            ack_at,
-            ack_by,
-            rep_at,
-            rep_by,
-            completed_at,
-            status,
-            updated_at,
-        ) in rows:
-            # A stamp equal to one already read (most original deadlines to the deadline, a
-            # result reported and approved at once) is not read twice.
-            deadline = aware(due)
-            completed = aware(completed_at)
-            out.append(
-                TaskFacts(
-                    task_id,
-                    code,
-                    lead,
-                    aware(created_at),  # type: ignore[arg-type]
-                    deadline if original_due == due else aware(original_due),
-                    deadline,
-                    aware(ack_at),
-                    ack_by,
-                    completed if rep_at == completed_at else aware(rep_at),
-                    rep_by,
-                    completed,
-                    aware(updated_at) if status == withdrawn else None,
-                    tuple(extensions[task_id]) if extension_count and task_id in extensions else (),
-                    tuple(moves[task_id]) if task_id in moves else (),
-                    steps.get(task_id),
-                    tuple(moved_dues[task_id]) if task_id in moved_dues else (),
+        for first in range(0, len(ids), size):
+            chunk = ids[first : first + size]
+            rows = (
+                await self._s.execute(
+                    select(
+                        TaskRow.id,
+                        TaskRow.code,
+                        TaskRow.lead_unit_id,
+                        when(TaskRow.created_at),
+                        when(TaskRow.original_due),
+                        when(TaskRow.due),
+                        TaskRow.extension_count,
+                        when(TaskRow.acknowledged_at),
+                        TaskRow.acknowledged_by,
+                        when(TaskRow.reported_at),
+                        TaskRow.reported_by,
+                        when(TaskRow.completed_at),
+                        TaskRow.status,
+                        when(TaskRow.updated_at),
+                    )
+                    .where(TaskRow.id.in_(chunk), scope)
+                    .order_by(TaskRow.id)
                 )
-            )
-        return out
+            ).all()
+            # The approved extensions of the tasks that have any (one in eight), by task id
+            # through the index, in the order they were decided in (of two at one instant, the
+            # tally takes the later).
+            extended = [row[0] for row in rows if row[6]]
+            extensions: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+            if extended:
+                ext_rows = await self._s.execute(
+                    select(
+                        ExtensionRow.task_id,
+                        when(ExtensionRow.decided_at),
+                        when(ExtensionRow.granted_due),
+                    )
+                    .where(
+                        ExtensionRow.task_id.in_(extended),
+                        ExtensionRow.status == ExtensionStatus.APPROVED.value,
+                        ExtensionRow.decided_at.is_not(None),
+                        ExtensionRow.granted_due.is_not(None),
+                    )
+                    .order_by(ExtensionRow.id)
+                )
+                for task_id, decided_at, granted_due in ext_rows:
+                    extensions[task_id].append((aware(decided_at), aware(granted_due)))  # type: ignore[arg-type]
+            need = {row[0] for row in rows if row[0] in stepped}
+            for row in rows:
+                completed_at, status, updated_at = row[11], row[12], row[13]
+                if status == done and updated_at != completed_at and completed_at is not None:
+                    completed = aware(completed_at)
+                    if completed < latest_start and aware(updated_at) >= span.start:  # type: ignore[operator]
+                        need.add(row[0])
+            steps = await self._steps_of(sorted(need), raw)
+            out = []
+            for (
+                task_id,
+                code,
+                lead,
+                created_at,
+                original_due,
+                due,
+                extension_count,
+                ack_at,
+                ack_by,
+                rep_at,
+                rep_by,
+                completed_at,
+                status,
+                updated_at,
+            ) in rows:
+                # A stamp equal to one already read (most original deadlines to the deadline,
+                # a result reported and approved at once) is not read twice.
+                deadline = aware(due)
+                completed = aware(completed_at)
+                out.append(
+                    TaskFacts(
+                        task_id,
+                        code,
+                        lead,
+                        aware(created_at),  # type: ignore[arg-type]
+                        deadline if original_due == due else aware(original_due),
+                        deadline,
+                        aware(ack_at),
+                        ack_by,
+                        completed if rep_at == completed_at else aware(rep_at),
+                        rep_by,
+                        completed,
+                        aware(updated_at) if status == withdrawn else None,
+                        tuple(extensions[task_id])
+                        if extension_count and task_id in extensions
+                        else (),
+                        tuple(moves[task_id]) if task_id in moves else (),
+                        steps.get(task_id),
+                        tuple(moved_dues[task_id]) if task_id in moved_dues else (),
+                    )
+                )
+            del rows
+            yield out
 
     async def _stepped_since(self, moment: datetime) -> list[int]:
         """The tasks that took a step at or after `moment` (through the (kind, at) index)."""

@@ -721,6 +721,21 @@ class ExtensionRepository:
         )
         return [_extension(r) for r in rows]
 
+    async def pending_of(self, task_ids: Iterable[int]) -> list[ExtensionRequest]:
+        """The requests of these tasks awaiting a decision, the oldest first."""
+        ids = sorted(set(task_ids))
+        out: list[ExtensionRequest] = []
+        for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
+            rows = await self._s.scalars(
+                select(ExtensionRow).where(
+                    ExtensionRow.status == ExtensionStatus.PENDING.value,
+                    ExtensionRow.task_id.in_(ids[start : start + 900]),
+                )
+            )
+            out.extend(_extension(r) for r in rows)
+        out.sort(key=lambda r: (r.requested_at, r.id))
+        return out
+
     async def decide(
         self,
         request_id: int,

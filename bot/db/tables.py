@@ -147,6 +147,11 @@ class TaskRow(Base):
         UniqueConstraint("series_id", "series_period"),
         # /viec <unit>: the unit's open tasks as lead (migration 0012).
         Index("ix_tasks_lead_unit_id_status", "lead_unit_id", "status"),
+        # The digest's late open tasks; a report's unfinished and recently touched tasks
+        # (migration 0013).
+        Index("ix_tasks_status_due", "status", "due"),
+        Index("ix_tasks_completed_at_status", "completed_at", "status"),
+        Index("ix_tasks_updated_at", "updated_at"),
     )
 
 
@@ -251,6 +256,8 @@ class ExtensionRow(Base):
     decided_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id"))
     decided_at: Mapped[datetime | None] = mapped_column()
     granted_due: Mapped[datetime | None] = mapped_column()
+    # The requests awaiting a decision, without reading every one ever made (migration 0013).
+    __table_args__ = (Index("ix_extension_requests_status_task_id", "status", "task_id"),)
 
 
 class TaskMessageRow(Base):

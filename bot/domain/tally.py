@@ -194,6 +194,9 @@ class Tally:
     total: Counts
     lines: list[TaskLine] = field(default_factory=list)  # every task, when asked for
     late: list[TaskLine] = field(default_factory=list)  # open and late, the worst first
+    # How many are open and late in all, when `late` holds only the worst of them (a report
+    # that lists a few); None: `late` holds them all.
+    late_count: int | None = None
 
 
 class WorkdayCounter:
@@ -527,57 +530,107 @@ def tally(
     `late`: keep the open late tasks' lines, the worst first (off: `Tally.late` is empty, for
     a period whose counts alone are wanted, such as the one a report compares with).
     """
-    if count_against not in COUNT_AGAINST:
-        raise ValueError(f"count_against must be one of {', '.join(COUNT_AGAINST)}")
-    workdays = calendar if isinstance(calendar, WorkdayCounter) else WorkdayCounter(calendar)
-    bounds = _Bounds(period, workdays, count_against)
-    wanted = None if units is None else set(units)
-    by_unit: dict[int, list[int]] = {}
-    if wanted is not None:
-        by_unit = {u: [0] * 10 for u in wanted}
-    by_person: dict[int, list[int]] = {}
-    lines: list[TaskLine] = []
-    late_lines: list[TaskLine] = []
-    keep_late = late
-    open_late = Category.OPEN_LATE
-    slot_of = _CATEGORY_SLOT
-    for item in facts:
-        found = _classify(item, bounds)
-        if found is None:
-            continue
-        unit, _, category, days, extensions, _, unack, assigned, ack_by, rep_by, _, _ = found
-        if wanted is not None and unit not in wanted:
-            continue
-        slot = slot_of[category]
-        worst = days if category is open_late else 0
-        _count(by_unit, unit, slot, assigned, unack, extensions > 0, worst)
-        if people and (ack_by is not None or rep_by is not None):
-            for person in _people(ack_by, rep_by):
-                _count(by_person, person, slot, assigned, unack, extensions > 0, worst)
-        if keep_lines or (keep_late and category is open_late):
-            line = _line(item, found)
-            if keep_lines:
-                lines.append(line)
-            if keep_late and category is open_late:
-                late_lines.append(line)
-    # Every task counted is in exactly one unit: the total is the units' sum (the worst, their
-    # worst).
-    total = [0] * 10
-    for counts in by_unit.values():
-        for i in range(_WORST):
-            total[i] += counts[i]
-        if counts[_WORST] > total[_WORST]:
-            total[_WORST] = counts[_WORST]
-    late_lines.sort(key=lambda x: (-x.days_late, x.due or period.end, x.facts.code))
-    return Tally(
-        period,
-        count_against,
-        {u: _counts(c) for u, c in by_unit.items()},
-        {p: _counts(c) for p, c in by_person.items()},
-        _counts(total),
-        lines,
-        late_lines,
-    )
+    counter = TallyCounter(period, calendar, units, count_against, keep_lines, people, late)
+    counter.add(facts)
+    return counter.result()
+
+
+class TallyCounter:
+    """`tally`, fed a part of the facts at a time: every task counts on its own, so a report
+    can read and count a few thousand tasks, let the bot answer others, and go on, holding
+    only what it keeps (the counts, and the lines asked for) rather than every task's facts."""
+
+    def __init__(
+        self,
+        period: Period,
+        calendar: WorkCalendar | WorkdayCounter,
+        units: Iterable[int] | None = None,
+        count_against: str = IN_FORCE,
+        keep_lines: bool = False,
+        people: bool = True,
+        late: bool = True,
+        late_limit: int | None = None,
+    ) -> None:
+        """`late_limit`: keep only the worst so many late tasks' lines (and count the rest):
+        a province's thousands of late tasks need not be held for a post that lists 25."""
+        if count_against not in COUNT_AGAINST:
+            raise ValueError(f"count_against must be one of {', '.join(COUNT_AGAINST)}")
+        workdays = calendar if isinstance(calendar, WorkdayCounter) else WorkdayCounter(calendar)
+        self.period = period
+        self.count_against = count_against
+        self._bounds = _Bounds(period, workdays, count_against)
+        self._wanted = None if units is None else set(units)
+        self._by_unit: dict[int, list[int]] = {}
+        if self._wanted is not None:
+            self._by_unit = {u: [0] * 10 for u in self._wanted}
+        self._by_person: dict[int, list[int]] = {}
+        self._lines: list[TaskLine] = []
+        self._late_lines: list[TaskLine] = []
+        self._keep_lines = keep_lines
+        self._people = people
+        self._keep_late = late
+        self._late_limit = late_limit
+        self._late_total = 0
+
+    def _late_key(self, line: TaskLine) -> tuple[int, datetime, str]:
+        return (-line.days_late, line.due or self.period.end, line.facts.code)
+
+    def add(self, facts: Iterable[TaskFacts]) -> None:
+        bounds, wanted = self._bounds, self._wanted
+        by_unit, by_person = self._by_unit, self._by_person
+        keep_lines, keep_late, people = self._keep_lines, self._keep_late, self._people
+        lines, late_lines = self._lines, self._late_lines
+        open_late = Category.OPEN_LATE
+        slot_of = _CATEGORY_SLOT
+        for item in facts:
+            found = _classify(item, bounds)
+            if found is None:
+                continue
+            unit, _, category, days, extensions, _, unack, assigned, ack_by, rep_by, _, _ = found
+            if wanted is not None and unit not in wanted:
+                continue
+            slot = slot_of[category]
+            worst = days if category is open_late else 0
+            _count(by_unit, unit, slot, assigned, unack, extensions > 0, worst)
+            if people and (ack_by is not None or rep_by is not None):
+                for person in _people(ack_by, rep_by):
+                    _count(by_person, person, slot, assigned, unack, extensions > 0, worst)
+            if keep_lines or (keep_late and category is open_late):
+                line = _line(item, found)
+                if keep_lines:
+                    lines.append(line)
+                if keep_late and category is open_late:
+                    late_lines.append(line)
+                    self._late_total += 1
+        limit = self._late_limit
+        if limit is not None and len(late_lines) > 4 * limit + 64:
+            late_lines.sort(key=self._late_key)
+            del late_lines[limit:]
+
+    def result(self) -> Tally:
+        # Every task counted is in exactly one unit: the total is the units' sum (the worst,
+        # their worst).
+        total = [0] * 10
+        for counts in self._by_unit.values():
+            for i in range(_WORST):
+                total[i] += counts[i]
+            if counts[_WORST] > total[_WORST]:
+                total[_WORST] = counts[_WORST]
+        late_lines = sorted(self._late_lines, key=self._late_key)
+        late_count = None
+        if self._late_limit is not None:
+            late_count = self._late_total
+            del late_lines[self._late_limit :]
+        return Tally(
+            self.period,
+            self.count_against,
+            {u: _counts(c) for u, c in self._by_unit.items()},
+            {p: _counts(c) for p, c in self._by_person.items()},
+            _counts(total),
+            self._lines,
+            late_lines,
+            late_count,
+        )
 
 
 def worst_first(units: dict[int, Counts], codes: dict[int, str]) -> list[int]:

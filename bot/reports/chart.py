@@ -117,3 +117,18 @@ def png(fig: Figure) -> bytes:
 
 def chart_png(tally: Tally, units: dict[int, Unit], lang: str, tz: ZoneInfo) -> bytes:
     return png(figure(tally, units, lang, tz))
+
+
+def main() -> None:
+    """`python -m bot.reports.chart`: the chart described on stdin (bot.reports.drawing), as
+    PNG on stdout."""
+    import sys
+
+    from bot.reports.drawing import decode
+
+    tally, units, lang, tz = decode(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(chart_png(tally, units, lang, tz))
+
+
+if __name__ == "__main__":
+    main()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from bot.db.nudges import Delivery, Nudge, NudgeWrite, Recovered
+from bot.db.nudges import Delivery, NewDelivery, Nudge, NudgeWrite, Recovered
 from bot.db.uow import UnitOfWork
 from bot.domain.model import EventKind, Person, Role, Status, Task, Unit
 from bot.domain.nudging import (
@@ -21,6 +21,7 @@ from bot.domain.nudging import (
     next_nudge,
     working_days_late,
 )
+from bot.domain.roster import Roster
 from bot.domain.rules import Denied, can_decide
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import LEADERSHIP_CHAT, Actor, Core, Where
@@ -39,6 +40,7 @@ BATCH = 8  # tasks per reminder message: keeps text and keyboard well inside Tel
 # How long an old reminder waits for the newer one of the same tasks to go out first.
 STALE_HOLD = timedelta(minutes=1)
 SCAN_LIMIT = 5000
+DIGEST_PAGE = 50  # late tasks whose text the digest reads at a time, until its message is full
 SCAN_CHUNK = 200  # tasks per transaction of the due-scan: a fraction of a second of the lock
 SCAN_PAUSE = 0.1  # seconds between two chunks, for the transactions waiting on the lock
 ACTIVE = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED})
@@ -90,7 +92,7 @@ class ChasingService:
         result = ScanResult()
         if not core.calendar.is_office_time(now):
             return result
-        async with core.uow() as uow:
+        async with core.uow(read_only=True) as uow:
             due = await uow.nudges.due_by_unit(now, SCAN_LIMIT)
         for number, chunk in enumerate(_chunks(due, self.scan_chunk)):
             if number:
@@ -321,88 +323,96 @@ class ChasingService:
 
     async def _queue(self, uow: UnitOfWork, items: list[DueItem], now: datetime) -> int:
         """Group the due items by lead unit: one message per group chat (in batches), one per
-        person who gets private copies, plus escalation notices to the leaders."""
+        person who gets private copies, plus escalation notices to the leaders. Who gets what
+        comes from the roster in memory, and the messages are written in one statement: a
+        handful of statements for the whole chunk, however many units it holds."""
         if not items:
             return 0
-        units = await uow.units.by_ids(i.task.lead_unit_id for i in items)
+        roster = await self.core.roster(uow)
+        units = roster.units_by_ids(i.task.lead_unit_id for i in items)
         by_unit: dict[int, list[DueItem]] = defaultdict(list)
         for item in items:
             by_unit[item.task.lead_unit_id].append(item)
-        count = 0
+        overdue = await uow.nudges.urges_after_due(
+            item.task.id
+            for item in items
+            if item.urge_no is not None and item.days_late > 0 and item.task.due is not None
+        )
+        rows: list[NewDelivery] = []
         group_lang = self.core.config.language
         for unit_id, unit_items in by_unit.items():
             unit = units[unit_id]
-            recipients = await self._recipients(uow, unit_id, unit_items)
+            recipients = self._recipients(roster, unit_id, unit_items, overdue)
             group = unit.chat_id
             if group is None and not any(p.can_dm for p in recipients):
                 # Nobody in the unit can be reached: the leaders see it instead of nobody.
-                group = await self.core.leadership_chat(uow)
+                group = roster.leadership_chat
             for start in range(0, len(unit_items), BATCH):
                 chunk = unit_items[start : start + BATCH]
                 first = chunk[0].nudge.id
-                ids = [i.nudge.id for i in chunk]
+                ids = tuple(i.nudge.id for i in chunk)
                 if group is not None:
                     text, buttons = self._render(unit, chunk, group_lang, recipients)
-                    count += await uow.deliveries.add(
-                        f"nudge:{first}:{group}", group, text, buttons, now, nudge_ids=ids
-                    )
+                    rows.append(NewDelivery(f"nudge:{first}:{group}", group, text, buttons, ids))
                 for person in recipients:
                     if not person.can_dm:
                         continue  # mentioned in the group instead
                     lang = self.core.person_lang(person)
                     text, buttons = self._render(unit, chunk, lang, [])
-                    count += await uow.deliveries.add(
-                        f"nudge:{first}:p{person.id}",
-                        person.telegram_id,
-                        text,
-                        buttons,
-                        now,
-                        person_id=person.id,
-                        nudge_ids=ids,
+                    rows.append(
+                        NewDelivery(
+                            f"nudge:{first}:p{person.id}",
+                            person.telegram_id,
+                            text,
+                            buttons,
+                            ids,
+                            person_id=person.id,
+                        )
                     )
-        count += await self._escalate(uow, items, units, now)
-        return count
+        rows += self._escalate(roster, items, units)
+        return await uow.deliveries.add_many(rows, now)
 
-    async def _recipients(
-        self, uow: UnitOfWork, unit_id: int, items: list[DueItem]
+    def _recipients(
+        self, roster: Roster, unit_id: int, items: list[DueItem], overdue: dict[int, int]
     ) -> list[Person]:
         """Who a unit's reminder is for: the head, and the deputies once it is late enough."""
-        heads = await uow.people.of_unit(unit_id, [Role.HEAD])
-        deputies = await uow.people.of_unit(unit_id, [Role.DEPUTY])
-        return heads + (deputies if await self._deputies_due(uow, items) else [])
+        heads = list(roster.of_unit(unit_id, [Role.HEAD]))
+        if not self._deputies_due(items, overdue):
+            return heads
+        return heads + list(roster.of_unit(unit_id, [Role.DEPUTY]))
 
-    async def _deputies_due(self, uow: UnitOfWork, items: list[DueItem]) -> bool:
+    def _deputies_due(self, items: list[DueItem], overdue: dict[int, int]) -> bool:
         """From the Nth overdue urge on: a /nhac before the deadline counts as an urge, but not
-        towards bringing the deputies in (the issue: "from the first overdue urge")."""
+        towards bringing the deputies in (the issue: "from the first overdue urge").
+        `overdue`: each late task's urges given after its deadline."""
         wanted = self.core.policy.deputies_from_urge
         for item in items:
             task = item.task
             if item.urge_no is None or item.days_late <= 0 or task.due is None:
                 continue
-            overdue = min(item.urge_no, await uow.nudges.urges_after(task.id, task.due))
-            if overdue >= wanted:
+            if min(item.urge_no, overdue.get(task.id, 0)) >= wanted:
                 return True
         return False
 
-    async def _escalate(
-        self, uow: UnitOfWork, items: list[DueItem], units: dict[int, Unit], now: datetime
-    ) -> int:
+    def _escalate(
+        self, roster: Roster, items: list[DueItem], units: dict[int, Unit]
+    ) -> list[NewDelivery]:
         threshold = self.core.policy.escalate_from_urge
         late = [
             i for i in items if i.urge_no is not None and i.urge_no >= threshold and i.days_late > 0
         ]
         if not late:
-            return 0
-        vices = await uow.people.with_roles([Role.VICE_CHAIRMAN])
-        count = 0
+            return []
+        vices = [p for p in roster.people.values() if p.active and p.role is Role.VICE_CHAIRMAN]
+        out: list[NewDelivery] = []
         tz = self.core.config.tz
         for item in late:
             task = item.task
             people = {task.assigner_id: None}
             people.update({v.id: None for v in vices if task.lead_unit_id in v.supervises})
-            persons = await uow.people.by_ids(people)
-            for person in persons.values():
-                if not person.can_dm:
+            for person_id in people:
+                person = roster.people.get(person_id)
+                if person is None or not person.can_dm:
                     continue  # the leadership group's daily digest carries it
                 lang = self.core.person_lang(person)
                 text = t(
@@ -415,16 +425,17 @@ class ChasingService:
                     content=esc(render.clip(task.content, 500)),
                     due=render.due_text(task.due, tz, lang),
                 )
-                count += await uow.deliveries.add(
-                    f"esc:{item.nudge.id}:p{person.id}",
-                    person.telegram_id,
-                    text,
-                    [],
-                    now,
-                    person_id=person.id,
-                    nudge_ids=[item.nudge.id],
+                out.append(
+                    NewDelivery(
+                        f"esc:{item.nudge.id}:p{person.id}",
+                        person.telegram_id,
+                        text,
+                        [],
+                        (item.nudge.id,),
+                        person_id=person.id,
+                    )
                 )
-        return count
+        return out
 
     async def _digest(self, uow: UnitOfWork, now: datetime) -> int:
         """The leadership group's daily "Nhiệm vụ quá hạn": once a working day, from digest_at."""
@@ -432,10 +443,15 @@ class ChasingService:
         local = now.astimezone(core.config.tz)
         if local.time() < core.policy.digest_at or not core.calendar.is_working_day(local.date()):
             return 0
+        chat = await core.leadership_chat(uow)
+        key = f"digest:{local.date().isoformat()}:{chat}"
+        if chat is not None and await uow.deliveries.exists(key):
+            # Today's went out (with the office's, queued in the same transaction): every
+            # later scan of the day stops here, before reading what waits on the leaders.
+            return 0
         # Decisions reminded escalate_from_urge times or more: the leadership group hears of
         # them, except those waiting on the chairman, which the office hears of privately.
         waiting = await self.decisions.escalated(uow, now)
-        chat = await core.leadership_chat(uow)
         to_office = [p for p in waiting if any(w.role is Role.CHAIRMAN for w in p.waiters)]
         to_group = [p for p in waiting if p not in to_office]
         count = 0
@@ -451,53 +467,66 @@ class ChasingService:
                 chairmen = await uow.people.with_roles([Role.CHAIRMAN])
                 count += await self._decision_digest(uow, chairmen, to_group, local, now) or 0
             return count
-        key = f"digest:{local.date().isoformat()}:{chat}"
-        if await uow.deliveries.exists(key):
-            return count
-        open_tasks = [
-            task
-            for task in await uow.tasks.open_tasks(limit=100_000)
-            if task.due is not None and task.due < now and task.status in ACTIVE
-        ]
-        urges = await uow.nudges.urges(task.id for task in open_tasks)
+        # The late tasks urged `threshold` times or more, counted in SQL (GROUP BY ... HAVING):
+        # a few small tuples per such task, never every open task as an object.
         threshold = core.policy.escalate_from_urge
-        late = [
-            (working_days_late(task, now, core.calendar), urges.get(task.id, 0), task)
-            for task in open_tasks
-            if urges.get(task.id, 0) >= threshold
-        ]
-        if not late and not to_group:
+        found = await uow.nudges.escalated_late(now, [s.value for s in ACTIVE], threshold)
+        if not found and not to_group:
             return count
-        late.sort(key=lambda x: (-x[0], -x[1], x[2].code))
-        units = await uow.units.by_ids(
-            [task.lead_unit_id for _, _, task in late] + [p.task.lead_unit_id for p in to_group]
-        )
+        # Working days late depend only on the deadline's day: counted once per day.
+        days_of: dict[date, int] = {}
+        tz = core.config.tz
+        today = local.date()
+        late: list[tuple[int, int, str, int]] = []  # (days late, urges, code, task id)
+        for task_id, code, due, urged in found:
+            day = due.astimezone(tz).date()
+            days = days_of.get(day)
+            if days is None:
+                days = days_of[day] = max(1, core.calendar.working_days_between(day, today))
+            late.append((days, urged, code, task_id))
+        late.sort(key=lambda x: (-x[0], -x[1], x[2]))
+        roster = await core.roster(uow)
         lang = core.config.language
-        date = local.strftime("%d/%m/%Y")
-        head = [t("digest.title", lang, date=date, n=threshold)] if late else []
-        lines = []
-        for days, count, task in late:
-            lines.append(
-                t(
+        date_text = local.strftime("%d/%m/%Y")
+        head = [t("digest.title", lang, date=date_text, n=threshold)] if late else []
+        section: list[str] = []
+        if to_group:
+            section = [t("decide.digest.title", lang, date=date_text, n=threshold)]
+            section += self.decisions.digest_lines(
+                to_group, roster.units_by_ids(p.task.lead_unit_id for p in to_group), lang
+            )
+        # Only the lines that can fit are written (whole lines up to the budget, then "… and N
+        # more", as render.fit does): the tasks' text is read for those, a page at a time.
+        lines: list[str] = []
+        size = sum(len(line) + 1 for line in head)
+        budget = render.MESSAGE_BUDGET
+        for start in range(0, len(late), DIGEST_PAGE):
+            page = late[start : start + DIGEST_PAGE]
+            tasks = await uow.tasks.by_ids(task_id for _, _, _, task_id in page)
+            units = roster.units_by_ids(task.lead_unit_id for task in tasks.values())
+            for days, urged, _, task_id in page:
+                task = tasks[task_id]
+                line = t(
                     "digest.item",
                     lang,
                     code=task.code,
                     unit=esc(units[task.lead_unit_id].code),
                     content=esc(render.clip(task.content, 120)),
                     days=days,
-                    urges=count,
+                    urges=urged,
                 )
-            )
-        if to_group:
-            section = [t("decide.digest.title", lang, date=date, n=threshold)]
-            section += self.decisions.digest_lines(to_group, units, lang)
+                lines.append(line)
+                size += len(line) + 1
+            if size > budget:
+                break
+        total = len(late)
+        if section:
             if late:
-                lines.append("")
-                lines += section
+                lines += ["", *section] if len(lines) == total else []
+                total += 1 + len(section)
             else:
-                head = section[:1]
-                lines = section[1:]
-        text = render.fit(head, lines, lang)
+                head, lines, total = section[:1], section[1:], len(section) - 1
+        text = render.fit(head, lines, lang, total=total)
         return count + int(await uow.deliveries.add(key, chat, text, [], now))
 
     async def _decision_digest(
@@ -514,7 +543,7 @@ class ChasingService:
         if not reachable:
             return None
         units = await uow.units.by_ids(p.task.lead_unit_id for p in items)
-        date = local.strftime("%d/%m/%Y")
+        date_text = local.strftime("%d/%m/%Y")
         count = 0
         for person in reachable:
             key = f"digest-decide:{local.date().isoformat()}:p{person.id}"
@@ -526,7 +555,7 @@ class ChasingService:
                 if person.role is Role.OFFICE
                 else "decide.digest.title"
             )
-            title = t(title_key, lang, date=date, n=self.core.policy.escalate_from_urge)
+            title = t(title_key, lang, date=date_text, n=self.core.policy.escalate_from_urge)
             text = render.fit([title], self.decisions.digest_lines(items, units, lang), lang)
             count += await uow.deliveries.add(
                 key, person.telegram_id, text, [], now, person_id=person.id
@@ -846,7 +875,11 @@ class ChasingService:
             person = (await uow.people.by_ids([row.person_id])).get(row.person_id)
             lang = self.core.person_lang(person) if person else self.core.config.language
             return self._render(unit, items, lang, [])
-        recipients = await self._recipients(uow, unit_id, items)
+        roster = await self.core.roster(uow)
+        overdue = await uow.nudges.urges_after_due(
+            i.task.id for i in items if i.urge_no is not None and i.days_late > 0 and i.task.due
+        )
+        recipients = self._recipients(roster, unit_id, items, overdue)
         return self._render(unit, items, self.core.config.language, recipients)
 
     async def chat_migrated(self, delivery_id: int, old: int, new: int) -> None:

@@ -90,7 +90,7 @@ class Core:
         """Apply the roster file's `policy:` and `calendar:` sections stored at import. True
         when they differ from what this process had (an import may come from another process,
         such as `dondoc org import` while the bot runs)."""
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             policy = await uow.settings.get(POLICY)
             calendar = await uow.settings.get(CALENDAR)
         if (policy, calendar) == self._rules:

@@ -15,7 +15,15 @@ from datetime import datetime
 
 from bot.db.nudges import Delivery, Nudge
 from bot.db.uow import UnitOfWork
-from bot.domain.model import DecisionSummary, ExtensionRequest, Person, Role, Task, Unit
+from bot.domain.model import (
+    DecisionSummary,
+    ExtensionRequest,
+    Person,
+    Role,
+    Status,
+    Task,
+    Unit,
+)
 from bot.domain.nudging import (
     DECISION_KINDS,
     NudgeKind,
@@ -69,10 +77,18 @@ class DecisionService:
             task.id: waiting_on(task, assigners.get(task.assigner_id), leaders) for task in tasks
         }
 
-    async def pending(self, uow: UnitOfWork, now: datetime) -> list[PendingDecision]:
-        """Every decision a leader owes now, the longest waiting first."""
-        reported = await uow.tasks.awaiting_review()
-        requests = await uow.extensions.pending_all()
+    async def pending(
+        self, uow: UnitOfWork, now: datetime, only: set[int] | None = None
+    ) -> list[PendingDecision]:
+        """Every decision a leader owes now, the longest waiting first (`only`: of these
+        tasks)."""
+        if only is None:
+            reported = await uow.tasks.awaiting_review()
+            requests = await uow.extensions.pending_all()
+        else:
+            found = await uow.tasks.by_ids(only)
+            reported = [task for task in found.values() if task.status is Status.REPORTED]
+            requests = await uow.extensions.pending_of(only)
         by_task = {r.task_id: r for r in requests}
         tasks = {task.id: task for task in reported}
         tasks.update(await uow.tasks.by_ids(set(by_task) - set(tasks)))
@@ -309,8 +325,14 @@ class DecisionService:
     # --- the 08:00 digest, /lich and /viec ----------------------------------------------------
 
     async def escalated(self, uow: UnitOfWork, now: datetime) -> list[PendingDecision]:
+        """The decisions reminded `escalate_from_urge` times or more. Only the tasks awaiting a
+        decision that were reminded that often in all are read (a count by task in SQL), not
+        every result and request awaiting one: the daily digest of a province."""
         threshold = self.core.policy.escalate_from_urge
-        return [p for p in await self.pending(uow, now) if p.reminders >= threshold]
+        candidates = await uow.nudges.decisions_reminded(threshold)
+        if not candidates:
+            return []
+        return [p for p in await self.pending(uow, now, candidates) if p.reminders >= threshold]
 
     def digest_lines(
         self, items: list[PendingDecision], units: dict[int, Unit], lang: str

@@ -35,7 +35,7 @@ from bot.domain.reportconfig import (
 from bot.domain.reportconfig import (
     days as days_period,
 )
-from bot.domain.tally import Counts, Period, Tally, WorkdayCounter, tally
+from bot.domain.tally import Counts, Period, Tally, TallyCounter, WorkdayCounter
 from bot.domain.unitnames import UnitDirectory
 from bot.services.common import ORG_TEXT, Actor, Core, Where
 from bot.services.decisions import DecisionService
@@ -46,6 +46,8 @@ from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tall
 from bot.text.reports import moment as moment_text
 
 REPORTS = "reports"
+FACTS_CHUNK = 1000  # tasks read at a time by a report (four statements)
+COUNT_STEP = 250  # tasks counted between two turns of the event loop (about 10 ms)
 WEEK = timedelta(days=7)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -125,24 +127,34 @@ class ReportService:
         periods: list[Period],
         unit_ids: list[int] | None = None,
         keep_lines: bool = False,
+        late_limit: int | None = None,
     ) -> list[Tally]:
         settings = await self.settings(uow)
+        workdays = WorkdayCounter(self.core.calendar)
+        counters = [
+            TallyCounter(
+                period,
+                workdays,
+                units=unit_ids,
+                count_against=settings.count_against,
+                keep_lines=keep_lines and i == 0,
+                people=keep_lines and i == 0,
+                late=i == 0,  # the period compared with: its counts only
+                late_limit=late_limit,
+            )
+            for i, period in enumerate(periods)
+        ]
+        # A chunk of tasks at a time, the event loop free between two: commands are answered
+        # while a province's weekly tally is counted, and only a chunk's facts are held.
+        async for chunk in uow.reports.fact_chunks(periods, FACTS_CHUNK):
+            for counter in counters:
+                for start in range(0, len(chunk), COUNT_STEP):
+                    with collector_paused():
+                        counter.add(chunk[start : start + COUNT_STEP])
+                    await asyncio.sleep(0)
+            del chunk
         with collector_paused():
-            facts = await uow.reports.facts(periods)
-            workdays = WorkdayCounter(self.core.calendar)
-            return [
-                tally(
-                    facts,
-                    period,
-                    workdays,
-                    units=unit_ids,
-                    count_against=settings.count_against,
-                    keep_lines=keep_lines and i == 0,
-                    people=keep_lines and i == 0,
-                    late=i == 0,  # the period compared with: its counts only
-                )
-                for i, period in enumerate(periods)
-            ]
+            return [counter.result() for counter in counters]
 
     async def tally_report(
         self,
@@ -153,11 +165,12 @@ class ReportService:
     ) -> TallyReport:
         """The figures of `period`, and of `previous` to compare with: what was published for
         it when given (`published`), otherwise counted now."""
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
             periods = [period] if previous is None or published is not None else [period, previous]
             unit_ids = [unit.id] if unit is not None else None
-            tallies = await self._tallies(uow, periods, unit_ids)
+            # The text lists the worst MAX_LATE late tasks and counts the others.
+            tallies = await self._tallies(uow, periods, unit_ids, late_limit=MAX_LATE)
             current = tallies[0]
             # Only the late tasks the text lists show their urges (9,000 late tasks cost a
             # tenth of a second to count for, the 25 listed nothing).
@@ -171,24 +184,26 @@ class ReportService:
     async def texts(self, report: TallyReport, lang: str | None = None) -> tuple[str, bytes | None]:
         """The tally as a message and, when there is anything to draw, its chart.
 
-        Drawing takes a third of a second and more; it runs in a worker thread so that the
-        event loop keeps answering everyone else and scanning for nudges meanwhile."""
+        Drawing takes a third of a second and more; it runs in a process of its own
+        (bot.reports.drawing) so that the event loop keeps answering everyone else and
+        scanning for nudges meanwhile, and the bot's memory stays without matplotlib."""
         lang = lang or self.core.config.language
         tz = self.core.config.tz
         text = tally_text(report, lang, tz)
         chart = None
         if report.tally.total.total:
-            # Imported when first drawn: matplotlib (and numpy) would double the bot's start-up.
-            from bot.reports.chart import chart_png
+            # Drawn by a process of its own: the bot never loads matplotlib (and numpy), and its
+            # event loop is not held while the chart is drawn.
+            from bot.reports.drawing import chart_png
 
-            chart = await asyncio.to_thread(chart_png, report.tally, report.units, lang, tz)
+            chart = await chart_png(report.tally, report.units, lang, tz)
         return text, chart
 
     async def workbook(
         self, period: Period, month_label: str | None, lang: str | None = None
     ) -> tuple[bytes, Tally]:
         lang = lang or self.core.config.language
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
             people = {p.id: p for p in await uow.people.all(include_inactive=True)}
             [current] = await self._tallies(uow, [period], keep_lines=True)
@@ -266,7 +281,7 @@ class ReportService:
         core = self.core
         now = core.clock.now()
         local = now.astimezone(core.config.tz)
-        async with core.uow() as uow:
+        async with core.uow(read_only=True) as uow:
             settings = await self.settings(uow)
             leaders = await core.leadership_chat(uow)
         count = 0
@@ -281,7 +296,7 @@ class ReportService:
             if moment.astimezone(core.config.tz).date() != local.date():
                 # A make-up speaks of a week the office was using the bot in, not of the weeks
                 # before it was installed.
-                async with core.uow() as uow:
+                async with core.uow(read_only=True) as uow:
                     if not await uow.tasks.any_before(moment):
                         continue
             count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
@@ -309,7 +324,7 @@ class ReportService:
         return today == following and now >= calendar.start_of_office(following)
 
     async def _queue_weekly(self, week: str, moment: datetime, chats: list[int]) -> int:
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             wanted = [
                 c for c in chats if not await uow.deliveries.exists(f"report:week:{week}:{c}")
             ]
@@ -317,7 +332,7 @@ class ReportService:
             return 0
         # Numbers as of the scheduled moment, however late they are sent; the change against
         # last week's post is against what that post published.
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             last = await uow.published.get(week_key(moment - WEEK, self.core.config.tz))
         report = await self.tally_report(
             Period(moment - WEEK, moment), Period(moment - 2 * WEEK, moment - WEEK), None, last
@@ -328,7 +343,7 @@ class ReportService:
         caption = t("report.chart_caption", lang, start=start, end=end)
         now = self.core.clock.now()
         # The leaders' own steps, as they stand when the post is made: who, how many, oldest.
-        async with self.core.uow() as uow:
+        async with self.core.uow(read_only=True) as uow:
             waiting = await self.decisions.summary(uow, now)
         room = TEXT_LIMIT - len(text) - 2
         if waiting and room > 200:  # nothing pending: the post stays as it was

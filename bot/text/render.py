@@ -30,17 +30,24 @@ def fit(
     lang: str,
     budget: int = MESSAGE_BUDGET,
     more: str = "list.more",
+    total: int | None = None,
 ) -> str:
     """Whole lines up to the budget, then "… and N more": cutting HTML mid-tag would make
-    Telegram refuse the message, and a list of a busy unit's tasks easily runs past 4096."""
+    Telegram refuse the message, and a list of a busy unit's tasks easily runs past 4096.
+    `total`: `items` are the first of this many lines (those not written out are counted in
+    the "more"), so that a long list need not be written out to be fitted."""
+    count = len(items) if total is None else total
     out = list(head)
     size = sum(len(line) + 1 for line in out)
     for index, item in enumerate(items):
         if size + len(item) + 1 > budget - 80:
-            out.append(t(more, lang, count=len(items) - index))
+            out.append(t(more, lang, count=count - index))
             break
         out.append(item)
         size += len(item) + 1
+    else:
+        if count > len(items):
+            out.append(t(more, lang, count=count - len(items)))
     return "\n".join(out)
 
 

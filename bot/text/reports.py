@@ -192,8 +192,9 @@ def _compose(report: TallyReport, lang: str, tz: ZoneInfo, max_units: int, max_l
                     urges=report.urges.get(line.facts.id, 0),
                 )
             )
-        if len(tally.late) > max_late:
-            lines.append(t("report.late_more", lang, count=len(tally.late) - max_late))
+        late = len(tally.late) if tally.late_count is None else tally.late_count
+        if late > max_late:
+            lines.append(t("report.late_more", lang, count=late - max_late))
     lines.append("")
     basis = t("report.basis_original", lang) if tally.count_against == "original" else ""
     lines.append(t("report.note", lang, asof=as_of(tally.period.end, tz, lang), basis=basis))

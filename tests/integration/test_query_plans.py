@@ -118,3 +118,48 @@ async def test_a_units_open_tasks_are_found_by_unit(database_url: str) -> None:
         assert "SCAN task_cooperators" not in plan, plan
     else:
         assert "Seq Scan" not in plan, plan
+
+
+async def test_the_digest_finds_the_late_tasks_by_status_and_deadline(database_url: str) -> None:
+    """The leaders' digest: the open tasks past their deadline, and each one's urges by task;
+    not every sent nudge (the (state, due_at) index), not every open task."""
+    now = T0 + timedelta(days=200)
+    [plan] = await plans(
+        database_url, lambda uow: uow.nudges.escalated_late(now, ["assigned", "acknowledged"], 3)
+    )
+    assert "ix_nudges_state_due_at" not in plan, plan
+    if is_sqlite(database_url):
+        assert "ix_nudges_task_id_state_kind" in plan, plan
+        assert "ix_tasks_status_due" in plan, plan
+        assert "SCAN tasks" not in plan and "SCAN nudges" not in plan, plan
+    else:  # by task (ix_nudges_task_id or the composite one), never the whole table
+        assert "Seq Scan on nudges" not in plan and "Seq Scan on tasks" not in plan, plan
+
+
+async def test_a_reports_tasks_are_found_by_index(database_url: str) -> None:
+    """A week's tally: the unfinished tasks and those touched in the week, each by its index;
+    the finished ones of earlier weeks are not read."""
+    from bot.domain.tally import Period
+
+    end = T0 + timedelta(hours=TASKS)
+    week = Period(end - timedelta(days=7), end)
+
+    async def read(uow: UnitOfWork) -> None:
+        async for _ in uow.reports.fact_chunks([week]):
+            pass
+
+    found = await plans(database_url, read)
+    scope = "\n".join(found[:2])  # the two searches for the tasks in scope
+    if is_sqlite(database_url):
+        assert "ix_tasks_completed_at_status" in scope, scope
+        assert "ix_tasks_updated_at" in scope, scope
+        for plan in found:
+            assert not any(line.startswith("SCAN tasks") for line in plan.splitlines()), plan
+    else:
+        assert "Seq Scan on tasks" not in found[1], found[1]
+
+
+async def test_the_requests_awaiting_a_decision_are_found_by_status(database_url: str) -> None:
+    [plan] = await plans(database_url, lambda uow: uow.extensions.pending_all())
+    if is_sqlite(database_url):
+        assert "ix_extension_requests_status_task_id" in plan, plan
