@@ -85,9 +85,13 @@ class _CountingPacer(Pacer):
 
     count = 0
 
-    def sent(self, chat_id: int) -> float:
+    def sent(self, chat_id: int) -> None:
         self.count += 1
-        return super().sent(chat_id)
+        super().sent(chat_id)
+
+    def cancel(self, chat_id: int) -> None:
+        self.count -= 1
+        super().cancel(chat_id)
 
 
 @dataclass
@@ -156,8 +160,8 @@ async def run_burst(
     if baseline:
         pacer = _CountingPacer(10_000, 10_000, 0.0, monotonic=clock.monotonic, sleep=clock.sleep)
     live.app.bot_data.pacer = pacer
-    arrived = len(tg.calls_to("sendMessage"))
-    clock.in_flight = lambda: pacer.count > len(tg.calls_to("sendMessage")) - arrived
+    arrived = tg.call_counts.get("sendmessage", 0)
+    clock.in_flight = lambda: pacer.count > tg.call_counts.get("sendmessage", 0) - arrived
     try:
         services = live.runtime.services
         await services.roster.import_org(spec)
