@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.engine import SCHEMA_LOCK
 from bot.db.tables import (
     CounterRow,
     ExtensionRow,
@@ -804,6 +805,13 @@ class RosterRepository:
     @property
     def changed_here(self) -> bool:
         return bool(self._s.info.get(ROSTER_CHANGED))
+
+    async def lock_for_import(self) -> None:
+        """PostgreSQL: wait for any other roster import or migration to commit (the lock the
+        migrations take, held to the end of this transaction). SQLite's BEGIN IMMEDIATE already
+        puts writers one after the other."""
+        if self._s.get_bind().dialect.name == "postgresql":
+            await self._s.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
 
     async def stamp(self) -> int:
         value = await self._s.scalar(

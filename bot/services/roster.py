@@ -78,6 +78,9 @@ class RosterService:
         """Upsert units and people; deactivate people missing from the file. All or nothing."""
         report = ImportReport()
         async with self.core.uow() as uow:
+            # Several instances started together each import the same file: one at a time, so
+            # the later ones find the roster written (not a unique-key error at start-up).
+            await uow.roster.lock_for_import()
             before = {u.code.upper() for u in await uow.units.all(include_inactive=True)}
             ids: dict[str, int] = {}
             for spec_unit in spec.units:
