@@ -12,7 +12,7 @@ import contextlib
 import html
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,6 +101,7 @@ class _Sender:
         self.faults = faults
         self.leading = leading
         self.tasks: set[asyncio.Task[None]] = set()
+        self.busy = 0  # rows being marked "sending" or in flight
         self.done: list[Sent] = []  # went out, not yet recorded
         self.back = asyncio.Event()  # a request came back
         self.failure: BaseException | None = None
@@ -119,12 +120,12 @@ class _Sender:
                 await self._stop([row for queue in queues.values() for row in queue])
                 return
             self.back.clear()
-            free = IN_FLIGHT - len(self.tasks)
+            free = IN_FLIGHT - self.busy
             room = min(free, self.pacer.room())
             group: list[Delivery] = []
             long_waits: list[tuple[int, float]] = []
             soonest = LANDING
-            if self.tasks and free < GROUP:
+            if self.busy and free < GROUP:
                 room = 0  # a few more to come back first: one commit for several
             elif room <= 0 and free > 0:
                 soonest = self.pacer.bot_ready_in()
@@ -151,7 +152,7 @@ class _Sender:
                         queues.move_to_end(row.chat_id)
                     else:
                         del queues[row.chat_id]
-                await self._launch(group)
+                self._launch(group)
             elif queues:
                 await self._wait(soonest)
 
@@ -176,28 +177,36 @@ class _Sender:
                 await self.record()
             await self.pacer.wait(seconds)
 
-    async def _launch(self, group: list[Delivery]) -> None:
+    def _launch(self, group: list[Delivery]) -> None:
         # The pacer's slots first, "sending" only then: a crash before the commit leaves the
         # rows claimed, to be sent after a restart; "sending" means the request is leaving now.
+        # The commit runs beside the sender's loop, which meanwhile picks the next group.
         for row in group:
             self.pacer.sent(row.chat_id)
+        self.busy += len(group)
         done, self.done = self.done, []
+        self._start(self._commit(group, done))
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self._landed)
+
+    async def _commit(self, group: list[Delivery], done: list[Sent]) -> None:
         try:
             taken = await self.services.chasing.start_sending([row.id for row in group], done)
         except BaseException:
             self.done = done + self.done
             for row in group:
-                self.pacer.cancel(row.chat_id)
+                self._off(row, self.pacer.cancel)
             raise
         for row in group:
-            if row.id not in taken:
+            if row.id in taken:
+                self._start(self._fly(row))
+            else:
                 # Taken back by the instance that leads now (this one lost the lead).
-                self.pacer.cancel(row.chat_id)
+                self._off(row, self.pacer.cancel)
                 self.stats.taken_over += 1
-                continue
-            task = asyncio.create_task(self._fly(row))
-            self.tasks.add(task)
-            task.add_done_callback(self._landed)
 
     async def _fly(self, row: Delivery) -> None:
         try:
@@ -205,7 +214,11 @@ class _Sender:
             if message is not None:
                 self.done.append(message)
         finally:
-            self.pacer.landed(row.chat_id)
+            self._off(row, self.pacer.landed)
+
+    def _off(self, row: Delivery, how: Callable[[int], None]) -> None:
+        how(row.chat_id)
+        self.busy -= 1
 
     def _landed(self, task: asyncio.Task[None]) -> None:
         self.tasks.discard(task)
@@ -229,10 +242,13 @@ class _Sender:
 
     async def land(self) -> None:
         """Wait for the requests in flight; the first error among them is raised."""
-        if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.settle()
         if self.failure is not None:
             raise self.failure
+
+    async def settle(self) -> None:
+        while self.tasks:  # a commit that lands starts its flights
+            await asyncio.gather(*self.tasks, return_exceptions=True)
 
     async def record(self) -> None:
         if self.done:
@@ -277,8 +293,7 @@ async def deliver(
                 break
         await sender.land()
     except BaseException:
-        if sender.tasks:
-            await asyncio.gather(*sender.tasks, return_exceptions=True)
+        await sender.settle()
         with contextlib.suppress(Exception):
             await sender.record()
         raise
