@@ -204,9 +204,14 @@ class _Sender:
             if row.id in taken:
                 self._start(self._fly(row))
             else:
-                # Taken back by the instance that leads now (this one lost the lead).
                 self._off(row, self.pacer.cancel)
                 self.stats.taken_over += 1
+        if len(taken) < len(group):
+            log.warning(
+                "%s claimed messages were taken back by the instance that leads now: not sent "
+                "from here",
+                len(group) - len(taken),
+            )
 
     async def _fly(self, row: Delivery) -> None:
         try:
