@@ -43,6 +43,7 @@ BACKOFF_FIRST = 5  # seconds after the first server error or broken connection, 
 BACKOFF_CAP = 120  # never longer between two tries: a reminder is worth trying every 2 minutes
 IN_FLIGHT = 4  # sends overlapping their round trips; the pacer counts them as of now
 GROUP = 2  # with others in flight, wait until this many may go, to mark them in one commit
+PREFETCH = 60  # rows left of a full batch (2 s at 30/s) when the next one is claimed
 
 
 @dataclass
@@ -106,12 +107,18 @@ class _Sender:
         self.back = asyncio.Event()  # a request came back
         self.failure: BaseException | None = None
         self.stopped = False
+        self.next: asyncio.Task[list[Delivery]] | None = None  # the next batch, claimed early
 
     async def send(self, rows: list[Delivery]) -> None:
         queues: OrderedDict[int, deque[Delivery]] = OrderedDict()
         for row in rows:
             queues.setdefault(row.chat_id, deque()).append(row)
+        left = len(rows)
         while queues:
+            if left <= PREFETCH and len(rows) == CLAIM and self.next is None:
+                # A full batch nearly sent: claim the next one meanwhile, so that sending does
+                # not stop while it is claimed.
+                self.next = asyncio.create_task(self.services.chasing.claim(CLAIM))
             if self.failure is not None:
                 raise self.failure
             if not self.leading():
@@ -143,8 +150,11 @@ class _Sender:
             for chat, wait in long_waits:
                 # This chat's budget is spent for a while (a group's 20 a minute): its rows go
                 # back to the queue until then, and this pass goes on with the other chats.
-                await self._defer(list(queues.pop(chat)), wait)
+                deferred = list(queues.pop(chat))
+                left -= len(deferred)
+                await self._defer(deferred, wait)
             if group:
+                left -= len(group)
                 for row in group:
                     queue = queues[row.chat_id]
                     queue.popleft()
@@ -238,6 +248,7 @@ class _Sender:
 
     async def _stop(self, rows: list[Delivery]) -> None:
         self.stopped = True
+        rows = rows + await self.claimed_early()
         released = await self.services.chasing.release([row.id for row in rows])
         log.warning(
             "no longer the leader: stopped sending; %s claimed messages handed back to the "
@@ -250,6 +261,13 @@ class _Sender:
         await self.settle()
         if self.failure is not None:
             raise self.failure
+
+    async def claimed_early(self) -> list[Delivery]:
+        """The next batch if it was claimed meanwhile (waited for), else nothing."""
+        if self.next is None:
+            return []
+        claimed, self.next = self.next, None
+        return await claimed
 
     async def settle(self) -> None:
         while self.tasks:  # a commit that lands starts its flights
@@ -279,9 +297,11 @@ async def deliver(
     sender = _Sender(bot, services, pacer, stats, faults, leading)
     try:
         while leading():
-            # What went out is recorded before the claim: its checks read the rows' states.
-            await sender.record()
-            rows = await chasing.claim(CLAIM)
+            rows = await sender.claimed_early()
+            if not rows:
+                # What went out is recorded before the claim: its checks read the rows' states.
+                await sender.record()
+                rows = await chasing.claim(CLAIM)
             if not rows:
                 if sender.tasks:
                     # What is in flight may come back to the queue (a group that moved).
@@ -294,10 +314,15 @@ async def deliver(
             await sender.send(rows)
             if sender.stopped:
                 break
-            if stats.deferred and not await _anything_due(services):
+            if sender.next is None and stats.deferred and not await _anything_due(services):
                 break
+        if sender.next is not None:  # the lead was lost meanwhile
+            await services.chasing.release([row.id for row in await sender.claimed_early()])
         await sender.land()
     except BaseException:
+        if sender.next is not None:
+            with contextlib.suppress(Exception):
+                await services.chasing.release([row.id for row in await sender.claimed_early()])
         await sender.settle()
         with contextlib.suppress(Exception):
             await sender.record()
