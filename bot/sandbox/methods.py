@@ -139,7 +139,6 @@ class BotApi:
         state = self.state
         params = normalize_params(raw_params)
         state.calls.append((method, summarize(params)))
-        state.call_counts[method.lower()] = state.call_counts.get(method.lower(), 0) + 1
         name = method.lower()
         handler = self._handlers.get(name)
         if handler is None:

@@ -246,7 +246,6 @@ class FakeTelegram:
         """How many sends were refused with 429."""
         self.rate_limited_per_chat: dict[int, int] = {}
         self.calls: list[tuple[str, JsonDict]] = []
-        self.call_counts: dict[str, int] = {}  # method (lower case) → calls, read cheaply
         """Every Bot API call as ``(method, params)``; JSON params decoded, uploads summarized."""
         self.refused: list[tuple[str, str]] = []
         """Every call answered with an error, as ``(method, description)``."""
