@@ -82,7 +82,8 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     from bot.app import build_application, open_runtime
     from bot.clock import StartedClock
-    from bot.serve import serve_webhook, with_health_server
+    from bot.db.instance import InstanceLock
+    from bot.serve import follow_lock, serve_webhook, with_health_server
     from scheduler import jobs
 
     clock = StartedClock(settings.fake_now) if settings.fake_now is not None else None
@@ -109,6 +110,8 @@ def cmd_run(_: argparse.Namespace) -> int:
             return 1
         return 0
     with_health_server(app, settings)
+    if isinstance(_LOCK, InstanceLock):
+        follow_lock(app, _LOCK)
     app.bot_data.stop_on_conflict = True
 
     def no_cleanup_after_conflict(record: logging.LogRecord) -> bool:

@@ -13,7 +13,7 @@ import logging
 import signal
 
 from bot.config import Settings
-from bot.db.instance import Election
+from bot.db.instance import Election, InstanceLock
 from handlers.context import DondocApp
 from scheduler import jobs
 
@@ -37,6 +37,27 @@ def with_health_server(app: DondocApp, settings: Settings) -> None:
 
     app.post_init = post_init
     app.bot_data.on_shutdown.append(server.stop)
+
+
+def follow_lock(app: DondocApp, lock: InstanceLock) -> None:
+    """Polling mode on PostgreSQL: the scheduler's lock lives as long as its database session.
+    If the session breaks (the database restarted), the scheduled work stops until the lock is
+    taken again; then what was left claimed or in flight is taken back first, as on a start."""
+    started = app.post_init
+
+    async def post_init(application: DondocApp) -> None:
+        if started is not None:
+            await started(application)
+        loop = asyncio.get_running_loop()
+
+        def changed(held: bool) -> None:
+            loop.call_soon_threadsafe(_lead, app, held)
+
+        lock.watch(changed)
+        if not lock.held:
+            loop.call_soon_threadsafe(_lead, app, False)
+
+    app.post_init = post_init
 
 
 def _lead(app: DondocApp, leading: bool) -> None:

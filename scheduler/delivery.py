@@ -8,11 +8,14 @@ minutes, a 429 after its retry_after; each is one WARNING line."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
@@ -28,17 +31,19 @@ from telegram.error import (
 )
 
 from bot.db.nudges import Delivery
-from bot.services.chasing import ChasingService
+from bot.services.chasing import ChasingService, Sent
 from bot.services.container import Services
 from bot.text.catalog import t
-from scheduler.pacer import Pacer
+from scheduler.pacer import LANDING, Pacer
 
 log = logging.getLogger(__name__)
 CLAIM = 300
 SHORT_WAIT = 1.5  # seconds worth waiting in line; longer, and the row is deferred instead
 BACKOFF_FIRST = 5  # seconds after the first server error or broken connection, then doubling
 BACKOFF_CAP = 120  # never longer between two tries: a reminder is worth trying every 2 minutes
-IN_FLIGHT = 8  # sends overlapping their round trips; the pacer still spaces their starts
+IN_FLIGHT = 4  # sends overlapping their round trips; the pacer counts them as of now
+GROUP = 2  # with others in flight, wait until this many may go, to mark them in one commit
+PREFETCH = 60  # rows left of a full batch (2 s at 30/s) when the next one is claimed
 
 
 @dataclass
@@ -50,6 +55,7 @@ class DeliveryStats:
     unknown: int = 0
     resent: int = 0  # cut off in flight: put back to go out once more, marked
     rate_limited: int = 0
+    taken_over: int = 0  # claimed here, then taken back by the instance that leads now
     errors: list[str] = field(default_factory=list)
 
 
@@ -72,8 +78,13 @@ def _markup(delivery: Delivery) -> InlineKeyboardMarkup | None:
     )
 
 
-class _Flights:
-    """Sends overlapping their round trips: at most IN_FLIGHT at once, one per chat."""
+class _Sender:
+    """Sends claimed rows: each chat's in order, the chats interleaved, so that while one chat
+    waits for its own limits the overall rate is filled with other chats' messages; no fixed
+    sleeps, only waits for what the pacer or a request in flight holds up. At most IN_FLIGHT
+    requests overlap their round trips, one per chat. One commit marks a group of messages as
+    leaving and records those that went out since the last one: at most 2 × IN_FLIGHT rows are
+    "sending" at any moment (what a crash would send again, marked)."""
 
     def __init__(
         self,
@@ -82,85 +93,242 @@ class _Flights:
         pacer: Pacer,
         stats: DeliveryStats,
         faults: Faults | None,
+        leading: Callable[[], bool],
     ) -> None:
         self.bot = bot
         self.services = services
         self.pacer = pacer
         self.stats = stats
         self.faults = faults
-        self.busy: set[int] = set()
-        self.slots = asyncio.Semaphore(IN_FLIGHT)
+        self.leading = leading
         self.tasks: set[asyncio.Task[None]] = set()
+        self.busy = 0  # rows being marked "sending" or in flight
+        self.done: list[Sent] = []  # went out, not yet recorded
+        self.back = asyncio.Event()  # a request came back
+        self.failure: BaseException | None = None
+        self.stopped = False
+        self.next: asyncio.Task[list[Delivery]] | None = None  # the next batch, claimed early
 
-    async def launch(self, row: Delivery) -> None:
-        await self.slots.acquire()
-        self.busy.add(row.chat_id)
-        task = asyncio.create_task(self._fly(row))
+    async def send(self, rows: list[Delivery]) -> None:
+        queues: OrderedDict[int, deque[Delivery]] = OrderedDict()
+        for row in rows:
+            queues.setdefault(row.chat_id, deque()).append(row)
+        left = len(rows)
+        while queues:
+            if left <= PREFETCH and len(rows) == CLAIM and self.next is None:
+                # A full batch nearly sent: claim the next one meanwhile, so that sending does
+                # not stop while it is claimed.
+                self.next = asyncio.create_task(self.services.chasing.claim(CLAIM))
+            if self.failure is not None:
+                raise self.failure
+            if not self.leading():
+                # Another instance may lead by now: what is claimed and not yet leaving goes
+                # back to the queue for it (start_sending would refuse it anyway, once taken).
+                await self._stop([row for queue in queues.values() for row in queue])
+                return
+            self.back.clear()
+            free = IN_FLIGHT - self.busy
+            room = min(free, self.pacer.room())
+            group: list[Delivery] = []
+            long_waits: list[tuple[int, float]] = []
+            soonest = LANDING
+            if self.busy and free < GROUP:
+                room = 0  # a few more to come back first: one commit for several
+            elif room <= 0 and free > 0:
+                soonest = self.pacer.bot_ready_in()
+            if room > 0:
+                for chat in queues:
+                    wait = self.pacer.chat_ready_in(chat)
+                    if wait <= 0:
+                        group.append(queues[chat][0])
+                        if len(group) >= room:
+                            break
+                    elif wait != LANDING and wait > SHORT_WAIT:
+                        long_waits.append((chat, wait))
+                    else:
+                        soonest = min(soonest, wait)
+            for chat, wait in long_waits:
+                # This chat's budget is spent for a while (a group's 20 a minute): its rows go
+                # back to the queue until then, and this pass goes on with the other chats.
+                deferred = list(queues.pop(chat))
+                left -= len(deferred)
+                await self._defer(deferred, wait)
+            if group:
+                left -= len(group)
+                for row in group:
+                    queue = queues[row.chat_id]
+                    queue.popleft()
+                    if queue:
+                        queues.move_to_end(row.chat_id)
+                    else:
+                        del queues[row.chat_id]
+                self._launch(group)
+            elif queues:
+                await self._wait(soonest)
+
+    async def _wait(self, seconds: float) -> None:
+        """Until a request comes back or the pacer's next slot opens, whichever comes first."""
+        if seconds == LANDING or (self.tasks and seconds > 0):
+            if seconds != LANDING and self.done:
+                await self.record()  # nothing else to do meanwhile
+            back = asyncio.ensure_future(self.back.wait())
+            waits: set[asyncio.Future[Any]] = {back}
+            if seconds != LANDING:
+                waits.add(asyncio.ensure_future(self.pacer.wait(seconds)))
+            elif not self.tasks:
+                waits.add(asyncio.ensure_future(asyncio.sleep(0.05)))  # never happens; no hang
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
+        elif seconds > 0:
+            if self.done:
+                await self.record()
+            await self.pacer.wait(seconds)
+
+    def _launch(self, group: list[Delivery]) -> None:
+        # The pacer's slots first, "sending" only then: a crash before the commit leaves the
+        # rows claimed, to be sent after a restart; "sending" means the request is leaving now.
+        # The commit runs beside the sender's loop, which meanwhile picks the next group.
+        for row in group:
+            self.pacer.sent(row.chat_id)
+        self.busy += len(group)
+        done, self.done = self.done, []
+        self._start(self._commit(group, done))
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        task.add_done_callback(self._landed)
+
+    async def _commit(self, group: list[Delivery], done: list[Sent]) -> None:
+        try:
+            taken = await self.services.chasing.start_sending([row.id for row in group], done)
+        except BaseException:
+            self.done = done + self.done
+            for row in group:
+                self._off(row, self.pacer.cancel)
+            raise
+        for row in group:
+            if row.id in taken:
+                self._start(self._fly(row))
+            else:
+                self._off(row, self.pacer.cancel)
+                self.stats.taken_over += 1
+        if len(taken) < len(group):
+            log.warning(
+                "%s claimed messages were taken back by the instance that leads now: not sent "
+                "from here",
+                len(group) - len(taken),
+            )
 
     async def _fly(self, row: Delivery) -> None:
         try:
-            # The pacer's slot first, "sending" only then: a crash while waiting for the slot
-            # leaves the row claimed, to be sent after a restart; "sending" means the request is
-            # leaving now.
-            while (wait := self.pacer.ready_in(row.chat_id)) > 0:
-                await self.pacer.wait(wait)
-            # Taken before the commit, so that no other flight takes it meanwhile; counted
-            # from after it, since Telegram counts arrivals and the commit takes a variable time.
-            stamp = self.pacer.sent(row.chat_id)
-            await self.services.chasing.mark(row.id, "sending", attempts=row.attempts + 1)
-            stamp = self.pacer.restamp(row.chat_id, stamp)
-            try:
-                await _send_one(self.bot, self.services, row, self.stats, self.faults)
-            finally:
-                self.pacer.landed(row.chat_id, stamp)
+            message = await _send_one(self.bot, self.services, row, self.stats, self.faults)
+            if message is not None:
+                self.done.append(message)
         finally:
-            self.busy.discard(row.chat_id)
-            self.slots.release()
+            self._off(row, self.pacer.landed)
+
+    def _off(self, row: Delivery, how: Callable[[int], None]) -> None:
+        how(row.chat_id)
+        self.busy -= 1
+
+    def _landed(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            self.failure = self.failure or error
+        self.back.set()
+
+    async def _defer(self, rows: list[Delivery], wait: float) -> None:
+        at = self.services.core.clock.now() + timedelta(seconds=wait)
+        await self.services.chasing.defer([row.id for row in rows], at)
+        self.stats.deferred += len(rows)
+
+    async def _stop(self, rows: list[Delivery]) -> None:
+        self.stopped = True
+        rows = rows + await self.claimed_early()
+        released = await self.services.chasing.release([row.id for row in rows])
+        log.warning(
+            "no longer the leader: stopped sending; %s claimed messages handed back to the "
+            "queue for the instance that leads now",
+            released,
+        )
 
     async def land(self) -> None:
-        if self.tasks:
-            await asyncio.gather(*self.tasks)
+        """Wait for the requests in flight; the first error among them is raised."""
+        await self.settle()
+        if self.failure is not None:
+            raise self.failure
+
+    async def claimed_early(self) -> list[Delivery]:
+        """The next batch if it was claimed meanwhile (waited for), else nothing."""
+        if self.next is None:
+            return []
+        claimed, self.next = self.next, None
+        return await claimed
+
+    async def settle(self) -> None:
+        while self.tasks:  # a commit that lands starts its flights
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    async def record(self) -> None:
+        if self.done:
+            done, self.done = self.done, []
+            try:
+                await self.services.chasing.start_sending([], done)
+            except BaseException:
+                self.done = done + self.done
+                raise
 
 
 async def deliver(
-    bot: Bot, services: Services, pacer: Pacer, faults: Faults | None = None
+    bot: Bot,
+    services: Services,
+    pacer: Pacer,
+    faults: Faults | None = None,
+    leading: Callable[[], bool] = lambda: True,
 ) -> DeliveryStats:
-    """Send what is queued and due, within Telegram's limits, until nothing is left to send now."""
+    """Send what is queued and due, within Telegram's limits, until nothing is left to send now
+    or this instance no longer leads (`leading`, checked before each message)."""
     stats = DeliveryStats()
     chasing = services.chasing
-    clock = services.core.clock
-    while True:
-        rows = await chasing.claim(CLAIM)
-        if not rows:
-            return stats
-        if faults and faults.after_claim:
-            await faults.after_claim()
-        flights = _Flights(bot, services, pacer, stats, faults)
-        waiting = list(rows)
-        while waiting:
-            # Send whatever may go now, in order; a chat still inside its own interval waits
-            # its turn while other chats go (this keeps a burst near the overall limit).
-            later = []
-            for row in waiting:
-                wait = pacer.ready_in(row.chat_id)
-                if wait > SHORT_WAIT:
-                    # This chat's budget is spent for a while: hand it back to the queue.
-                    await chasing.mark(
-                        row.id, "pending", next_attempt_at=clock.now() + timedelta(seconds=wait)
-                    )
-                    stats.deferred += 1
-                elif wait > 0 or row.chat_id in flights.busy:
-                    later.append(row)
-                else:
-                    await flights.launch(row)
-            if later:
-                await pacer.wait(max(0.01, min(pacer.ready_in(r.chat_id) for r in later)))
-            waiting = later
-        await flights.land()
-        if stats.deferred and not await _anything_due(services):
-            return stats
+    sender = _Sender(bot, services, pacer, stats, faults, leading)
+    try:
+        while leading():
+            rows = await sender.claimed_early()
+            if not rows:
+                # What went out is recorded before the claim: its checks read the rows' states.
+                await sender.record()
+                rows = await chasing.claim(CLAIM)
+            if not rows:
+                if sender.tasks:
+                    # What is in flight may come back to the queue (a group that moved).
+                    await sender.land()
+                    continue
+                break
+            if faults and faults.after_claim:
+                await faults.after_claim()
+            # The requests of the last pass may still be in flight: their chats wait for them.
+            await sender.send(rows)
+            if sender.stopped:
+                break
+            if sender.next is None and stats.deferred and not await _anything_due(services):
+                break
+        if sender.next is not None:  # the lead was lost meanwhile
+            await services.chasing.release([row.id for row in await sender.claimed_early()])
+        await sender.land()
+    except BaseException:
+        if sender.next is not None:
+            with contextlib.suppress(Exception):
+                await services.chasing.release([row.id for row in await sender.claimed_early()])
+        await sender.settle()
+        with contextlib.suppress(Exception):
+            await sender.record()
+        raise
+    await sender.record()
+    return stats
 
 
 async def _anything_due(services: Services) -> bool:
@@ -174,7 +342,9 @@ async def _send_one(
     row: Delivery,
     stats: DeliveryStats,
     faults: Faults | None,
-) -> None:
+) -> Sent | None:
+    """Send one row; an error is recorded here, a success returned to be recorded with the
+    next commit."""
     chasing = services.chasing
     now = services.core.clock.now()
     try:
@@ -191,19 +361,19 @@ async def _send_one(
         await chasing.mark(
             row.id, "pending", next_attempt_at=now + timedelta(seconds=seconds), error=str(exc)
         )
-        return
+        return None
     except ChatMigrated as exc:
         # The group became a supergroup with a new id: follow it and send there.
         await chasing.chat_migrated(row.id, row.chat_id, exc.new_chat_id)
         stats.retried += 1
-        return
+        return None
     except TimedOut as exc:
         if _never_left(exc):
             await _retry_later(chasing, row, now, stats, exc)
-            return
+            return None
         # It may have gone out, or not: sent once more, marked.
         await _again(chasing, row, now, stats, exc)
-        return
+        return None
     except Forbidden as exc:
         stats.failed += 1
         await chasing.mark(row.id, "failed", error=str(exc))
@@ -212,31 +382,31 @@ async def _send_one(
             await services.roster.cannot_message(row.person_id)
         if await chasing.first_refusal(row.chat_id, row.person_id):
             await _tell_admins(bot, services, row, str(exc))
-        return
+        return None
     except BadRequest as exc:
         stats.failed += 1
         stats.errors.append(str(exc))
         await chasing.mark(row.id, "failed", error=str(exc))
-        return
+        return None
     except NetworkError as exc:
         if exc.__cause__ is not None and not _never_left(exc):
             # The connection broke after the request was written: it may have gone out.
             await _again(chasing, row, now, stats, exc)
-            return
+            return None
         # A 5xx answer or a connection that never opened: nothing went out, try again later.
         await _retry_later(chasing, row, now, stats, exc)
-        return
+        return None
     except TelegramError as exc:
         # Anything else Telegram says (a token revoked, another instance polling...) fails
         # this row with its reason instead of leaving it stuck in "sending".
         stats.failed += 1
         stats.errors.append(str(exc))
         await chasing.mark(row.id, "failed", error=str(exc))
-        return
+        return None
     if faults and faults.after_send:
         await faults.after_send()
     stats.sent += 1
-    await chasing.sent(row, sent_at=now, message_id=message.message_id, error=None)
+    return Sent(row, message.message_id, now)
 
 
 def _never_left(exc: TelegramError) -> bool:

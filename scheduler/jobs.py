@@ -72,6 +72,7 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     assert services is not None
     if app.bot_data.pacer is None:
         app.bot_data.pacer = Pacer()
+    pacer: Pacer = app.bot_data.pacer
     began = time.monotonic()
     if app.bot_data.recover_first:
         await recover(app)
@@ -98,7 +99,8 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
         await services.reports.queue_due_posts()
     except Exception:  # a report that cannot be built must not stop the nudges
         log.exception("could not queue the scheduled reports")
-    stats = await deliver(app.bot, services, app.bot_data.pacer, faults)
+    data = app.bot_data
+    stats = await deliver(app.bot, services, pacer, faults, leading=lambda: data.leader)
     metrics.SENT.inc(stats.sent)
     metrics.FAILED.inc(stats.failed)
     metrics.RATE_LIMITED.inc(stats.rate_limited)

@@ -17,6 +17,12 @@ from sqlalchemy.ext.asyncio import (
 READ_ONLY = "dondoc_read_only"  # an execution option: this transaction only reads
 
 
+# pg_advisory_xact_lock key taken by the migrations and by a roster import ("donm" in ASCII):
+# several instances started together each run both; the first does the work, the others wait for
+# its commit and then find nothing left to do.
+SCHEMA_LOCK = 0x646F6E6D
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 

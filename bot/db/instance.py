@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from secrets import token_hex
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -66,11 +67,29 @@ class LockError(Exception):
 
 
 class InstanceLock:
-    """Held until the process ends (or `release`, for tests)."""
+    """Held until the process ends (or `release`, for tests). On PostgreSQL the lock lives as long
+    as its session: `held` says whether it is held now, and `watch` is told when that changes
+    (from the lock's own thread)."""
 
     def __init__(self, release: threading.Event | None = None, fd: int | None = None) -> None:
         self._release = release
         self._fd = fd
+        self.held = True
+        self._watchers: list[Callable[[bool], None]] = []
+        self._guard = threading.Lock()
+
+    def watch(self, on_change: Callable[[bool], None]) -> None:
+        with self._guard:
+            self._watchers.append(on_change)
+
+    def _changed(self, held: bool) -> None:
+        with self._guard:
+            if held == self.held:
+                return
+            self.held = held
+            watchers = list(self._watchers)
+        for watcher in watchers:
+            watcher(held)
 
     def release(self) -> None:
         if self._release is not None:
@@ -169,13 +188,35 @@ def _postgres(database_url: str) -> InstanceLock | Holder:
                 outcome.append(_parse(said.removeprefix(_APP).strip()))
                 ready.set()
                 return
-            outcome.append(InstanceLock(release=release))
+            lock = InstanceLock(release=release)
+            outcome.append(lock)
             ready.set()
-            # Hold the session (and so the lock) until released or the process ends.
+            # Hold the session (and so the lock) until released or the process ends, and check
+            # it: after a database restart (or a cut connection) the lock is gone with the
+            # session, and another instance may take it. This one steps down until it holds
+            # the lock again.
             while not release.is_set():
-                await asyncio.sleep(0.5)
+                try:
+                    await asyncio.wait_for(conn.fetchval("SELECT 1"), LEAD_CHECK * 2)
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as e:
+                    log.warning(
+                        "the scheduler lock's database session broke (%s): not running the "
+                        "scheduled work until the lock is taken again",
+                        e,
+                    )
+                    lock._changed(False)
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(conn.close(), 5)
+                    conn = await _retake(dsn, name, release)
+                    if conn is None:
+                        return
+                    log.warning("the scheduler lock is held again: running the scheduled work")
+                    lock._changed(True)
+                    continue
+                await _pause(release, LEAD_CHECK)
         finally:
-            await conn.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), 5)
 
     def run() -> None:
         try:
@@ -191,6 +232,37 @@ def _postgres(database_url: str) -> InstanceLock | Holder:
     if isinstance(result, BaseException):
         raise result
     return result
+
+
+async def _pause(stop: threading.Event, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and time.monotonic() < deadline:
+        await asyncio.sleep(min(0.1, seconds))
+
+
+async def _retake(dsn: str, name: str, stop: threading.Event) -> Any:
+    """A new session holding the lock again, once the database answers and no other instance
+    took the lock meanwhile (None when stopped first)."""
+    import asyncpg
+
+    while not stop.is_set():
+        await _pause(stop, LEAD_RETRY)
+        try:
+            conn = await asyncpg.connect(
+                dsn, server_settings={"application_name": name}, timeout=10
+            )
+        except (OSError, asyncpg.PostgresError, TimeoutError):
+            continue
+        try:
+            if await asyncio.wait_for(
+                conn.fetchval("SELECT pg_try_advisory_lock($1)", PG_KEY), LEAD_RETRY * 2
+            ):
+                return conn
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+            pass
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(conn.close(), 5)
+    return None
 
 
 _OTHERS = """

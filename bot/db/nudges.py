@@ -681,6 +681,55 @@ class DeliveryRepository:
             update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(state=state, **values)
         )
 
+    async def start_sending(self, ids: Sequence[int], owner: str | None) -> set[int]:
+        """Claimed → sending, for the rows still claimed by `owner`: a row another instance took
+        back meanwhile (this one lost the lead, and the new leader's recovery put the row back
+        in the queue) is not this instance's to send any more. Returns the ids taken."""
+        if not ids:
+            return set()
+        mine = DeliveryRow.owner.is_(None) if owner is None else DeliveryRow.owner == owner
+        taken = await self._s.scalars(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(list(ids)), DeliveryRow.state == "claimed", mine)
+            .values(state="sending", attempts=DeliveryRow.attempts + 1)
+            .returning(DeliveryRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        return set(taken)
+
+    async def mark_sent(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
+        """(id, message id, when) of messages Telegram accepted: one statement for them all."""
+        if sent:
+            await self._s.execute(
+                update(DeliveryRow),
+                [
+                    {"id": i, "state": "sent", "message_id": m, "sent_at": at, "error": None}
+                    for i, m, at in sent
+                ],
+            )
+
+    async def defer(self, ids: Sequence[int], at: datetime) -> None:
+        await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(list(ids)))
+            .values(state="pending", next_attempt_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def release(self, ids: Sequence[int], owner: str | None) -> int:
+        """Rows this instance claimed and will not send after all (it lost the lead): back to
+        the queue at once, for whichever instance leads now."""
+        if not ids:
+            return 0
+        mine = DeliveryRow.owner.is_(None) if owner is None else DeliveryRow.owner == owner
+        result = await self._s.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(list(ids)), DeliveryRow.state == "claimed", mine)
+            .values(state="pending", owner=None)
+            .execution_options(synchronize_session=False)
+        )
+        return _count(result)
+
     async def recover(self, me: str) -> Recovered:
         """At start-up, the rows left claimed or sending by an instance that is gone (any owner
         but `me`: only one instance runs at a time, see bot/db/instance.py). Claimed rows were

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.engine import SCHEMA_LOCK
 from bot.db.hints import (
     NO_PENDING_EXTENSION,
     NO_REMINDERS,
@@ -878,6 +879,13 @@ class RosterRepository:
     @property
     def changed_here(self) -> bool:
         return bool(self._s.info.get(ROSTER_CHANGED))
+
+    async def lock_for_import(self) -> None:
+        """PostgreSQL: wait for any other roster import or migration to commit (the lock the
+        migrations take, held to the end of this transaction). SQLite's BEGIN IMMEDIATE already
+        puts writers one after the other."""
+        if self._s.get_bind().dialect.name == "postgresql":
+            await self._s.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
 
     async def stamp(self) -> int:
         seen = self._s.info.get(ROSTER_STAMP_SEEN)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -44,6 +45,15 @@ DIGEST_PAGE = 50  # late tasks whose text the digest reads at a time, until its 
 SCAN_CHUNK = 200  # tasks per transaction of the due-scan: a fraction of a second of the lock
 SCAN_PAUSE = 0.1  # seconds between two chunks, for the transactions waiting on the lock
 ACTIVE = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED})
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A queued message Telegram accepted, to be recorded."""
+
+    delivery: Delivery
+    message_id: int | None
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -922,14 +932,45 @@ class ChasingService:
     async def sent(self, delivery: Delivery, **values: object) -> None:
         """Mark a message sent; the chat takes messages again, so a past refusal is forgotten
         (the bot was added back, the person unblocked it)."""
+        message_id = values.pop("message_id", None)
+        at = values.pop("sent_at", self.core.clock.now())
+        assert isinstance(at, datetime) and (message_id is None or isinstance(message_id, int))
+        await self.start_sending([], [Sent(delivery, message_id, at)])
+
+    async def start_sending(self, ids: Sequence[int], done: Sequence[Sent] = ()) -> set[int]:
+        """In one transaction: record the messages that went out (`done`), and mark the rows
+        `ids` as leaving now, those still this instance's to send (see
+        DeliveryRepository.start_sending). Returns the ids that may go."""
         async with self.core.uow() as uow:
-            await uow.deliveries.set_state(delivery.id, "sent", **values)
-            await uow.handled.release(self._refusal_key(delivery.chat_id, delivery.person_id))
-            message_id = values.get("message_id")
-            if delivery.track is not None and isinstance(message_id, int):
-                task_id, kind = delivery.track
-                await uow.tasks.add_message(task_id, delivery.chat_id, message_id, kind)
+            await uow.deliveries.mark_sent([(d.delivery.id, d.message_id, d.at) for d in done])
+            for item in done:
+                row = item.delivery
+                if row.track is not None and item.message_id is not None:
+                    task_id, kind = row.track
+                    await uow.tasks.add_message(task_id, row.chat_id, item.message_id, kind)
+            if done:
+                await uow.handled.release(
+                    *{self._refusal_key(d.delivery.chat_id, d.delivery.person_id) for d in done}
+                )
+            taken = await uow.deliveries.start_sending(ids, self.core.config.instance)
             await uow.commit()
+        return taken
+
+    async def defer(self, ids: Sequence[int], at: datetime) -> None:
+        """Claimed rows whose chat has spent its budget for a while: back to the queue until
+        `at`."""
+        async with self.core.uow() as uow:
+            await uow.deliveries.defer(ids, at)
+            await uow.commit()
+
+    async def release(self, ids: Sequence[int]) -> int:
+        """Claimed rows this instance will not send (it lost the lead): back to the queue."""
+        if not ids:
+            return 0
+        async with self.core.uow() as uow:
+            count = await uow.deliveries.release(ids, self.core.config.instance)
+            await uow.commit()
+        return count
 
     async def next_delivery_at(self) -> datetime | None:
         async with self.core.uow() as uow:

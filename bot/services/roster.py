@@ -82,6 +82,9 @@ class RosterService:
         change nothing, and is skipped."""
         report = ImportReport()
         async with self.core.uow() as uow:
+            # Several instances started together each import the same file: one at a time, so
+            # the later ones find the roster written (not a unique-key error at start-up).
+            await uow.roster.lock_for_import()
             last = await uow.roster.imported() if fingerprint is not None else None
             if last is not None and last == f"{fingerprint}:{await uow.roster.stamp()}":
                 return report

@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.db.engine import create_engine, is_sqlite
+from bot.db.engine import SCHEMA_LOCK, create_engine, is_sqlite
 from bot.db.tables import Base
 
 config = context.config
@@ -34,7 +34,7 @@ def run_migrations_offline() -> None:
 
 # Several instances started together on one PostgreSQL would each run the migrations: the
 # first takes this lock, the others wait for its commit and then find nothing left to do.
-MIGRATION_LOCK = 0x646F6E6D
+MIGRATION_LOCK = SCHEMA_LOCK
 
 
 def _run_sync(connection: Connection) -> None:
