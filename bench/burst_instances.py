@@ -37,11 +37,9 @@ from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.db.engine import create_engine
 from bot.db.migrate import upgrade
-from bot.domain.model import Role, Status, Task
+from bot.domain.model import Role
 from bot.sandbox import BotApiServer, FakeTelegram
-from bot.sandbox.burst import ASSIGNED, BURST, burst_roster
-from bot.services.planning import replan
-from bot.services.tasks import task_code
+from bot.sandbox.burst import ASSIGNED, BURST, add_due_tasks, burst_roster
 
 TOKEN = "123:ABC"
 PER_BOT = 30.0
@@ -89,24 +87,7 @@ async def _seed(database_url: str, groups: int) -> None:
         async with core.uow() as uow:
             unit_ids = [u.id for u in await uow.units.all()]
             [chairman] = await uow.people.with_roles([Role.CHAIRMAN])
-            due = BURST.replace(hour=17)
-            for n in range(groups):
-                number = await uow.tasks.next_number()
-                task = await uow.tasks.add(
-                    Task(
-                        id=0,
-                        code=task_code(number),
-                        content=f"Nhiệm vụ thử số {number}",
-                        lead_unit_id=unit_ids[n % len(unit_ids)],
-                        cooperating_unit_ids=(),
-                        assigner_id=chairman.id,
-                        status=Status.ACKNOWLEDGED,
-                        created_at=ASSIGNED,
-                        original_due=due,
-                        due=due,
-                    )
-                )
-                await replan(core, uow, task, ASSIGNED)
+            await add_due_tasks(core, uow, groups, unit_ids, chairman.id)
             await uow.commit()
     finally:
         await runtime.close()

@@ -11,10 +11,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.db.uow import UnitOfWork
 from bot.domain.model import Role, Status, Task
 from bot.domain.orgfile import OrgSpec, PersonSpec, UnitSpec
 from bot.sandbox.live import LiveBot
 from bot.sandbox.state import FakeTelegram
+from bot.services.common import Core
 from bot.services.planning import replan
 from bot.services.tasks import task_code
 from scheduler.jobs import run_once
@@ -122,6 +124,31 @@ def burst_roster(units: int, people_per_unit: int = 1) -> OrgSpec:
     )
 
 
+async def add_due_tasks(
+    core: Core, uow: UnitOfWork, count: int, unit_ids: list[int], assigner_id: int
+) -> None:
+    """`count` acknowledged tasks, assigned on ASSIGNED and due at 17:00 on the burst's day,
+    spread over `unit_ids` in turn, each with its nudges planned: the 08:00 burst's work."""
+    due = BURST.replace(hour=17)
+    for n in range(count):
+        number = await uow.tasks.next_number()
+        task = await uow.tasks.add(
+            Task(
+                id=0,
+                code=task_code(number),
+                content=f"Nhiệm vụ thử số {number}",
+                lead_unit_id=unit_ids[n % len(unit_ids)],
+                cooperating_unit_ids=(),
+                assigner_id=assigner_id,
+                status=Status.ACKNOWLEDGED,
+                created_at=ASSIGNED,
+                original_due=due,
+                due=due,
+            )
+        )
+        await replan(core, uow, task, ASSIGNED)
+
+
 async def run_burst(
     settings: Settings,
     tasks: int = 2000,
@@ -162,24 +189,7 @@ async def run_burst(
                 # and hit the very rate limits this run measures.
                 tg.open_private_chat(head.telegram_id)
                 await uow.people.set_can_dm(head.id, True)
-            due = BURST.replace(hour=17)
-            for n in range(tasks):
-                number = await uow.tasks.next_number()
-                task = await uow.tasks.add(
-                    Task(
-                        id=0,
-                        code=task_code(number),
-                        content=f"Nhiệm vụ thử số {number}",
-                        lead_unit_id=unit_ids[n % len(unit_ids)],
-                        cooperating_unit_ids=(),
-                        assigner_id=chairman.id,
-                        status=Status.ACKNOWLEDGED,
-                        created_at=ASSIGNED,
-                        original_due=due,
-                        due=due,
-                    )
-                )
-                await replan(core, uow, task, ASSIGNED)
+            await add_due_tasks(core, uow, tasks, unit_ids, chairman.id)
             await uow.commit()
         await live.settled()
         before = len(tg.calls_to("sendMessage"))
