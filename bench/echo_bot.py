@@ -1,8 +1,15 @@
-"""The baseline of bench/throughput.py and bench/coldstart.py: a bare python-telegram-bot echo bot
-with PTB's defaults (one handler replying with the text, one answering button presses). Imports
-nothing but PTB, so its start-up is a bare bot's.
+"""The baselines of bench/throughput.py and bench/coldstart.py, bare python-telegram-bot bots that
+import nothing but PTB, so their start-up is a bare bot's:
 
-    python bench/echo_bot.py http://127.0.0.1:PORT
+- echo (the default): PTB's defaults, one handler replying with the text, one answering button
+  presses;
+- floor: the Bot API calls Đôn Đốc makes for each kind of update in bench/throughput.py's mix
+  (a reply and the unit's card for /giao; the callback answer, the card's edit and the notice for
+  a button; reply, notice and card edit for /xong; one reply for /nv and /viec), updates handled
+  concurrently as Đôn Đốc handles them, and no database: what PTB's request stack alone costs for
+  that work, the ceiling for any bot built on it.
+
+    python bench/echo_bot.py http://127.0.0.1:PORT [floor]
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import sys
 TOKEN = "123456:BENCH"
 
 
-def main(api: str) -> None:
+def main(api: str, kind: str) -> None:
     from telegram import Update
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler
     from telegram.ext import filters as f
@@ -27,17 +34,35 @@ def main(api: str) -> None:
         assert update.callback_query is not None
         await update.callback_query.answer("ok")
 
-    app = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
-        .build()
-    )
-    app.add_handler(MessageHandler(f.ALL, echo))
-    app.add_handler(CallbackQueryHandler(press))
+    async def floor_message(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None
+        text = message.text or ""
+        reply = await message.reply_text(text, do_quote=True)
+        if text.startswith(("/giao", "/xong")):
+            await message.chat.send_message(text)  # the card, the assigner's notice
+        if text.startswith("/xong"):
+            await reply.edit_text(text + " ✓")  # the card's edit
+
+    async def floor_press(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.message is not None
+        await query.answer("ok")
+        notice = await query.message.chat.send_message("ok")
+        await notice.edit_text("ok ✓")  # the card's edit, on a message of the bot's own
+
+    builder = ApplicationBuilder().token(TOKEN).base_url(f"{api}/bot")
+    builder = builder.base_file_url(f"{api}/file/bot")
+    if kind == "floor":
+        app = builder.concurrent_updates(True).build()
+        app.add_handler(MessageHandler(f.ALL, floor_message))
+        app.add_handler(CallbackQueryHandler(floor_press))
+    else:
+        app = builder.build()
+        app.add_handler(MessageHandler(f.ALL, echo))
+        app.add_handler(CallbackQueryHandler(press))
     app.run_polling()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "echo")

@@ -15,8 +15,11 @@ acknowledged task, /nv on a task, /viec in a unit's group; from the sandbox's de
 over its groups and private chats. The tasks that "Đã nhận" and /xong act on are made by the bot
 beforehand (not timed). Đôn Đốc runs as `dondoc run` does (its production settings, system
 clock, due-scan on); the echo bot is PTB's defaults: one handler replying with the text, one
-answering button presses. The stand-in does not enforce Telegram's flood limits here: both bots
-would be capped at 30 replies/s, which would measure Telegram, not the bots.
+answering button presses. The floor bot (bench/echo_bot.py floor) makes, for each kind of
+update, the Bot API calls Đôn Đốc makes, concurrently and with no database: how far PTB's own
+request and parsing costs let any bot built on it go. The stand-in does not enforce Telegram's
+flood limits here: the bots would be capped at 30 replies/s, which would measure Telegram, not
+the bots.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,9 +109,9 @@ CODE_DIR = ROOT  # --code: run Đôn Đốc from another checkout (the figures b
 
 
 def spawn(kind: str, api: str, database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=str(CODE_DIR if kind != "echo" else ROOT))
-    if kind == "echo":
-        argv = [sys.executable, str(Path(__file__).with_name("echo_bot.py")), api]
+    env = dict(os.environ, PYTHONPATH=str(CODE_DIR if kind == "dondoc" else ROOT))
+    if kind in ("echo", "floor"):
+        argv = [sys.executable, str(Path(__file__).with_name("echo_bot.py")), api, kind]
     else:
         roster = workdir / "roster.yaml"
         roster.write_text(ROSTER, encoding="utf-8")
@@ -296,6 +300,7 @@ class Figures:
     p50: float
     p99: float
     missing: int
+    calls: dict[str, float] = field(default_factory=dict)  # Bot API calls per burst update
 
 
 async def measure(
@@ -308,6 +313,7 @@ async def measure(
     forged: bool,
 ) -> Figures:
     cpu0 = cpu_seconds(pid)
+    calls0 = len(tg.calls)
     t0 = time.perf_counter()
     keys = [put(tg, watch, s, forged) for s in burst]
     ok = await watch.wait(keys, timeout=BURST_PATIENCE)
@@ -318,6 +324,7 @@ async def measure(
     burst_rate = answered / ((last if ok else time.perf_counter()) - t0)
     burst_lost = len(keys) - answered
     await asyncio.sleep(1.0)  # let the burst's side effects (cards, notices) drain
+    made = Counter(m for m, _ in tg.calls[calls0:] if m != "getUpdates")
     keys = []
     begin = time.perf_counter()
     for n, step in enumerate(steady):
@@ -337,6 +344,7 @@ async def measure(
     )
     return Figures(
         burst_rate=burst_rate,
+        calls={m: n / len(burst) for m, n in made.items()},
         cpu_ms=cpu * 1000 / max(1, answered),
         p50=quantiles[49],
         p99=quantiles[98],
@@ -371,7 +379,7 @@ async def run_bot(
         await wait_polling(tg, process, 0)
         burst_rounds = burst // 5
         steady_rounds = int(rate * seconds) // 5
-        if kind == "echo":
+        if kind in ("echo", "floor"):
             # Same chats, same texts; "Đã nhận" presses a button on a message in that chat.
             for chat in [demo_ward.LEADERSHIP_CHAT, *(unit_chat(u) for u in UNIT_HEADS)]:
                 tg.send_message(chat, demo_ward.ADMIN, "/start")
@@ -398,7 +406,7 @@ async def run_bot(
             steady_steps = await prepare(tg, watch, steady_rounds, 10_000)
             await asyncio.sleep(1.0)
         return await measure(
-            tg, watch, process.pid, burst_steps, steady_steps, rate, forged=kind == "echo"
+            tg, watch, process.pid, burst_steps, steady_steps, rate, forged=kind != "dondoc"
         )
     finally:
         await stop(process)
@@ -429,6 +437,9 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of the steady part")
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a scratch database is made)")
     parser.add_argument("--code", default="", help="run Đôn Đốc from this checkout instead")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the floor bot (PTB making Đôn Đốc's calls)"
+    )
     parser.add_argument("--profile", default="", help="write a cProfile of Đôn Đốc here")
     parser.add_argument(
         "--units", type=int, default=0, help="a province of this many units (default: demo ward)"
@@ -445,14 +456,17 @@ async def main() -> None:
     print(
         f"{where}; burst: {args.burst} updates queued at once; steady: {args.rate:g} updates/s for"
         f" {args.seconds:g} s. Mix: /giao, Đã nhận, /xong, /nv, /viec in equal parts.\n"
+        "floor: a bare PTB bot making the Bot API calls Đôn Đốc makes for each kind of update,"
+        " concurrently, with no database (bench/echo_bot.py);\n"
         "upd/s: burst updates / seconds to the last answer; ×echo: ratio to the echo bot in the"
         " same run;\nCPU ms: the bot process's CPU per burst update; p50/p99 ms: latency from"
         " the update being queued to the answer, at the steady rate;\nlost: updates unanswered"
-        f" {BURST_PATIENCE:g} s after the burst or {STEADY_PATIENCE:g} s after the steady part."
+        f" {BURST_PATIENCE:g} s after the burst or {STEADY_PATIENCE:g} s after the steady part;"
+        " calls: Bot API calls per burst update."
     )
     print(
         f"{'database':<11} {'bot':<8} {'upd/s':>7} {'×echo':>6} {'CPU ms':>7}"
-        f" {'p50 ms':>7} {'p99 ms':>7} {'lost':>5}"
+        f" {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'calls':>6}"
     )
     kinds = ["sqlite"] + (["postgres"] if args.pg else [])
     for db in kinds:
@@ -464,16 +478,27 @@ async def main() -> None:
                 url = await fresh_postgres(args.pg, f"dondoc_bench_{os.getpid()}")
             try:
                 echo = await run_bot("echo", url, args.burst, args.rate, args.seconds, workdir)
+                rows = [("echo", echo)]
+                if not args.no_floor:
+                    floor = await run_bot(
+                        "floor", url, args.burst, args.rate, args.seconds, workdir
+                    )
+                    rows.append(("floor", floor))
                 ours = await run_bot("dondoc", url, args.burst, args.rate, args.seconds, workdir)
+                rows.append(("Đôn Đốc", ours))
             finally:
                 if db == "postgres":
                     await fresh_postgres(args.pg, f"dondoc_bench_{os.getpid()}", drop=True)
-        for label, fig in (("echo", echo), ("Đôn Đốc", ours)):
+        for label, fig in rows:
             print(
                 f"{db:<11} {label:<8} {fig.burst_rate:>7.1f}"
                 f" {fig.burst_rate / echo.burst_rate:>6.2f} {fig.cpu_ms:>7.2f}"
                 f" {fig.p50:>7.1f} {fig.p99:>7.1f} {fig.missing:>5}"
+                f" {sum(fig.calls.values()):>6.2f}"
             )
+        for label, fig in rows:
+            each = ", ".join(f"{m} {n:.2f}" for m, n in sorted(fig.calls.items()))
+            print(f"  {label}: Bot API calls per update: {each}")
 
 
 if __name__ == "__main__":
