@@ -30,6 +30,10 @@ DEFERRED = (
     "pypdf",  # intake: a PDF
     "holidays",  # at the first working-day count (bot.calendar.workdays)
     "sqlalchemy.dialects.postgresql",  # on PostgreSQL only (bot.db.repositories._insert_for)
+    # bot/config.py reads the settings itself: pydantic's import and model build were ~10%
+    "pydantic",
+    "pydantic_core",
+    "pydantic_settings",
 )
 
 
