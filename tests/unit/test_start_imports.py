@@ -16,6 +16,11 @@ START = """
 import json, sys
 import bot.__main__
 from bot.app import build_application, open_runtime
+from bot.config import load_settings
+from bot.db.engine import is_sqlite
+from bot.db.instance import InstanceLock
+from bot.db.migrate import upgrade
+from bot.domain.orgfile import read_org_file
 from bot.clock import StartedClock
 from bot.serve import serve_webhook, with_health_server
 from scheduler import jobs
