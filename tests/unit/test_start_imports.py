@@ -35,6 +35,7 @@ DEFERRED = (
     "pypdf",  # intake: a PDF
     "holidays",  # at the first working-day count (bot.calendar.workdays)
     "sqlalchemy.dialects.postgresql",  # on PostgreSQL only (bot.db.repositories._insert_for)
+    "prometheus_client",  # at the first scrape of /metrics (handlers.metrics.registry)
     # bot/config.py reads the settings itself: pydantic's import and model build were ~10%
     "pydantic",
     "pydantic_core",
