@@ -87,3 +87,17 @@ def test_a_start_compiles_no_reader_pattern_at_import() -> None:
                 ):
                     eager.append(f"{module}:{node.lineno}")
     assert not eager, eager
+
+
+def test_the_tables_annotations_are_objects_not_strings() -> None:
+    # Strings would be cleaned up and evaluated by SQLAlchemy one column at a time at every
+    # start (bot/db/tables.py says why it has no `from __future__ import annotations`).
+    from bot.db import tables
+
+    strings = [
+        f"{row.__name__}.{name}"
+        for row in tables.Base.__subclasses__()
+        for name, annotation in vars(row).get("__annotations__", {}).items()
+        if isinstance(annotation, str)
+    ]
+    assert tables.Base.__subclasses__() and not strings, strings
