@@ -12,6 +12,10 @@ make every start compile Đôn Đốc's 27,000 lines while PTB's site-packages c
 --compile to measure that way.)
 
     PYTHONPATH=. .venv/bin/python bench/coldstart.py [--runs 5] [--code /path/to/checkout]
+        [--against /path/to/other/checkout]
+
+--against also starts Đôn Đốc from another checkout (the code before a change) in the same
+run, each start of the three taking its turn, so that the neighbours' load falls on all alike.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ from bot.sandbox.botapi import BotApiServer
 from bot.sandbox.state import FakeTelegram
 
 
-async def one(kind: str, url: str, workdir: Path) -> tuple[float, float]:
+async def one(kind: str, url: str, workdir: Path, code: Path | None = None) -> tuple[float, float]:
+    if code is not None:
+        tp.CODE_DIR = code
     tg = FakeTelegram(token=tp.TOKEN, bot_username="dondoc_bot")
     demo_ward.add_chats(tg, demo_ward.demo())
     server = BotApiServer(tg)
@@ -55,27 +61,49 @@ async def main() -> None:
     parser.add_argument(
         "--compile", action="store_true", help="no bytecode cache: every start compiles"
     )
+    parser.add_argument("--against", default="", help="also Đôn Đốc from this checkout")
     args = parser.parse_args()
-    if args.code:
-        tp.CODE_DIR = Path(args.code).resolve()
+    code = Path(args.code).resolve() if args.code else tp.CODE_DIR
+    kinds: dict[str, tuple[str, Path | None]] = {
+        "echo": ("echo", None),
+        "Đôn Đốc": ("dondoc", code),
+    }
+    if args.against:
+        kinds["before"] = ("dondoc", Path(args.against).resolve())
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if not args.compile:
             os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
             os.environ["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
         url = f"sqlite+aiosqlite:///{workdir / 'dondoc.db'}"
-        await one("dondoc", url, workdir)  # migrates and imports the roster: not counted
-        await one("echo", url, workdir)  # not counted either (its bytecode cache)
-        best, cpu = {}, {}
-        for kind in ("echo", "dondoc"):
-            runs = [await one(kind, url, workdir) for _ in range(args.runs)]
-            best[kind] = min(wall for wall, _ in runs)
-            cpu[kind] = min(used for _, used in runs)
+        # The first start migrates and imports the roster, and each fills its bytecode cache:
+        # not counted.
+        for kind, where in kinds.values():
+            await one(kind, url, workdir, where)
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in kinds}
+        for _ in range(args.runs):
+            for name, (kind, where) in kinds.items():
+                runs[name].append(await one(kind, url, workdir, where))
+    best = {name: min(wall for wall, _ in done) for name, done in runs.items()}
+    cpu = {name: min(used for _, used in done) for name, done in runs.items()}
     print(
-        f"start to first getUpdates, best of {args.runs}: echo {best['echo']:.2f} s,"
-        f" Đôn Đốc {best['dondoc']:.2f} s, {best['dondoc'] / best['echo']:.1f}× echo;"
-        f" CPU: echo {cpu['echo']:.2f} s, Đôn Đốc {cpu['dondoc']:.2f} s,"
-        f" {cpu['dondoc'] / cpu['echo']:.1f}× echo"
+        f"start to first getUpdates, best of {args.runs}: "
+        + ", ".join(
+            f"{name} {best[name]:.2f} s"
+            + ("" if name == "echo" else f" ({best[name] / best['echo']:.1f}× echo)")
+            for name in kinds
+        )
+        + "; CPU: "
+        + ", ".join(
+            f"{name} {cpu[name]:.2f} s"
+            + ("" if name == "echo" else f" ({cpu[name] / cpu['echo']:.1f}× echo)")
+            for name in kinds
+        )
+    )
+    worst = {n: (max(w for w, _ in done), max(c for _, c in done)) for n, done in runs.items()}
+    print(
+        "worst of each: "
+        + ", ".join(f"{n} {wall:.2f} s, CPU {used:.2f} s" for n, (wall, used) in worst.items())
     )
 
 

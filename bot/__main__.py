@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import hashlib
 import logging
 import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # PTB 22 reports retry_after as seconds unless asked for timedelta, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.config import Settings, SettingsError, configured_language, load_settings
-from bot.db.engine import is_sqlite
-from bot.db.migrate import upgrade
-from bot.domain.orgfile import OrgFileError, OrgSpec, dump_org, read_org_file
 from bot.domain.reportconfig import PeriodError
 from bot.text.catalog import t
+
+if TYPE_CHECKING:
+    from bot.domain.orgfile import OrgSpec
 
 
 def say(key: str, lang: str, **params: object) -> str:
@@ -32,6 +34,14 @@ def _no_bootstrap_traceback(record: logging.LogRecord) -> bool:
     if record.getMessage().startswith("Network Retry Loop (Bootstrap"):
         record.exc_info = None
     return True
+
+
+def upgrade(database_url: str) -> None:
+    """The schema brought up to date (imported here: `dondoc run` turns the collector off
+    before SQLAlchemy and the rest of start-up are loaded, see main)."""
+    from bot.db.migrate import upgrade as migrate
+
+    migrate(database_url)
 
 
 # The database the command works on, for a one-line account of a failure to reach or write it.
@@ -65,6 +75,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     lang = settings.language
     if token is None:
         print(say("cli.no_token", lang), file=sys.stderr)
+        gc.enable()  # the sandbox runs without post_init's freeze
         from bot.sandbox import runner
 
         return runner.run(command="run")
@@ -72,6 +83,8 @@ def cmd_run(_: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     # Several instances on one PostgreSQL behind a webhook elect the one that runs the scheduled
     # work; otherwise (polling, or SQLite) a second instance on the database refuses to start.
+    from bot.db.engine import is_sqlite
+
     elect = settings.webhook and not is_sqlite(settings.database_url)
     if not elect and (refusal := _one_instance(settings)) is not None:
         print(refusal, file=sys.stderr)
@@ -180,6 +193,8 @@ def cmd_db_upgrade(_: argparse.Namespace) -> int:
 
 def _read(path: Path, lang: str) -> OrgSpec | None:
     """The roster file, or None after saying why it is refused."""
+    from bot.domain.orgfile import OrgFileError, read_org_file
+
     try:
         spec = read_org_file(path)
     except OrgFileError as exc:
@@ -230,6 +245,7 @@ def cmd_org_export(args: argparse.Namespace) -> int:
     settings = _settings()
     upgrade(settings.database_url)
     from bot.app import open_runtime
+    from bot.domain.orgfile import dump_org
 
     async def run() -> str:
         runtime = open_runtime(settings)
@@ -625,6 +641,12 @@ def _quiet_closed_loop(args: threading.ExceptHookArgs) -> None:
 def main(argv: list[str] | None = None) -> None:
     threading.excepthook = _quiet_closed_loop
     args = parser().parse_args(argv)
+    if args.func is cmd_run:
+        # Start-up builds some 190,000 objects that live as long as the process (modules,
+        # classes, mappers, the catalog, the roster); the collector walked them again and again
+        # as they piled up, an eighth of the time to the first poll. Off until the bot runs:
+        # post_init (bot/app.py) puts what start-up built out of its sight and turns it back on.
+        gc.disable()
     try:
         code = args.func(args)
     except Exception as exc:

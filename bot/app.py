@@ -115,7 +115,8 @@ async def post_init(app: DondocApp) -> None:
     """Runs under run_polling; tests call it themselves after initialize()."""
     services = app.bot_data.services
     assert services is not None
-    me = await app.bot.get_me()
+    # initialize() has just asked getMe: one round trip to Telegram less at every start.
+    me = app.bot.bot
     core = services.core
     await core.load_org_settings()
     if app.bot_data.leader:  # one of several instances recovers on taking the lead instead
@@ -124,8 +125,10 @@ async def post_init(app: DondocApp) -> None:
     await publish_commands(app)
     # What start-up built (modules, the roster, the calendar) lives as long as the process:
     # out of the collector's sight, a full collection no longer walks it (one took ~0.15 s,
-    # stalling every update in flight).
+    # stalling every update in flight). `dondoc run` starts with the collector off (see
+    # bot.__main__.main): it is on from here.
     gc.freeze()
+    gc.enable()
     # The one start-up line a person reads, in the office's language.
     log.info(t("cli.running", core.config.language, username=me.username, id=me.id))
 

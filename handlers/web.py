@@ -119,6 +119,6 @@ class WebServer:
         age = body["last_update_age_seconds"]
         metrics.LAST_UPDATE_AGE.set(-1 if age is None else age)
         return web.Response(
-            body=generate_latest(metrics.REGISTRY),
+            body=generate_latest(metrics.registry()),
             headers={"Content-Type": CONTENT_TYPE_LATEST},
         )

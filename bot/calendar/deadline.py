@@ -45,6 +45,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.calendar.workdays import WorkCalendar
+from bot.patterns import LazyPattern, lazy
 
 RECENT_PAST_DAYS = 90
 
@@ -153,23 +154,23 @@ _TIME = (
     r"(?:\s+(?P<pd>sang|trua|chieu|toi|dem))?"
 )
 _AT = r"(?:vao\s+luc|luc|vao)"
-_TIME_FIRST = re.compile(rf"(?:{_AT}\s+)?{_TIME}\s+(?P<rest>.+)")
-_TIME_LAST = re.compile(rf"(?P<rest>.+?)\s+(?:{_AT}\s+)?{_TIME}")
-_TIME_ONLY = re.compile(rf"(?:{_AT}\s+)?{_TIME}(?:\s+(?:hom\s+nay|trong\s+ngay))?")
+_TIME_FIRST = lazy(rf"(?:{_AT}\s+)?{_TIME}\s+(?P<rest>.+)")
+_TIME_LAST = lazy(rf"(?P<rest>.+?)\s+(?:{_AT}\s+)?{_TIME}")
+_TIME_ONLY = lazy(rf"(?:{_AT}\s+)?{_TIME}(?:\s+(?:hom\s+nay|trong\s+ngay))?")
 
-_PREFIX = re.compile(
+_PREFIX = lazy(
     r"(?:hoan\s+thanh|xong|nop|thoi\s+han|han\s+chot|han|deadline|truoc|cham\s+nhat|muon\s+nhat"
     r"|den|het|la|xu\s+ly|thuc\s+hien|bao\s+cao)(?:\s+|$)"
 )
-_WITHIN = re.compile(
+_WITHIN = lazy(
     r"(?:trong\s+vong|trong\s+thoi\s+han|trong\s+thoi\s+gian|trong|khong\s+qua|khong\s+muon\s+hon"
     r"|toi\s+da)\s+"
 )
-_NO_DEADLINE = re.compile(
+_NO_DEADLINE = lazy(
     r"thuong\s+xuyen(?:\s+lien\s+tuc)?|lien\s+tuc|(?:khong|ko|k)(?:\s+co)?\s+(?:thoi\s+)?han"
     r"(?:\s+cu\s+the)?"
 )
-_HOURS = re.compile(
+_HOURS = lazy(
     rf"(?P<within>(?:trong(?:\s+vong)?|khong\s+qua|toi\s+da)\s+)?{_NUM}\s*"
     r"(?:(?P<unit>h|gio|tieng)(?P<work>\s+lam\s+viec)?)"
 )
@@ -286,12 +287,12 @@ def _advancing(make: Callable[[int], date], ctx: _Ctx) -> date:
 # -- day handlers -------------------------------------------------------------------------------
 
 _Handler = Callable[[re.Match[str], _Ctx], date]
-_RULES: list[tuple[re.Pattern[str], _Handler]] = []
+_RULES: list[tuple[LazyPattern, _Handler]] = []
 
 
 def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
     def register(handler: _Handler) -> _Handler:
-        _RULES.append((re.compile(pattern), handler))
+        _RULES.append((lazy(pattern), handler))
         return handler
 
     return register
@@ -586,7 +587,7 @@ def _time_of(m: re.Match[str]) -> time:
     return time(hour, minute)
 
 
-_SESSION = re.compile(r"(?:buoi\s+)?(?P<session>sang|chieu)\s+(?P<rest>.+)")
+_SESSION = lazy(r"(?:buoi\s+)?(?P<session>sang|chieu)\s+(?P<rest>.+)")
 
 
 def _resolve(core: str, now: datetime, cal: WorkCalendar) -> tuple[date, time | None]:
@@ -631,7 +632,7 @@ def _strip_prefixes(folded: str) -> str:
     return core
 
 
-_NEGATIVE = re.compile(r"\s*[-–—]\s*[0-9]+\s*(?:ngay|tuan|thang|nam|gio|h|tieng)\b")
+_NEGATIVE = lazy(r"\s*[-–—]\s*[0-9]+\s*(?:ngay|tuan|thang|nam|gio|h|tieng)\b")
 
 
 def parse_deadline(text: str, now: datetime, cal: WorkCalendar) -> ParsedDeadline:
@@ -695,7 +696,7 @@ def _finish(
 
 # Explicit markers announce a deadline, so an unreadable phrase after them is an error worth
 # reporting; the others ("trước", "trong", ...) are ordinary words too.
-_MARKER = re.compile(
+_MARKER = lazy(
     r"(?<![0-9a-z])(?:"
     r"(?P<explicit>thoi\s+han|han\s+chot|han|deadline)"
     r"|hoan\s+thanh\s+(?:truoc|trong|cham\s+nhat|den|vao)|hoan\s+thanh"

@@ -32,6 +32,7 @@ from enum import StrEnum
 
 from bot.calendar.deadline import _WD, _clean, _fold, _fold_for_parse, _nfc, _weekday_index
 from bot.calendar.workdays import WorkCalendar
+from bot.patterns import lazy
 
 LAST = 0  # a day of 0 means the period's last day (cuối tháng, cuối quý, cuối năm)
 
@@ -241,12 +242,12 @@ _DAY_Y = (
 )
 _DAYS = {"tuan": _DAY_W, "thang": _DAY_M, "quy": _DAY_Q, "nam": _DAY_Y}
 _FORMS = [
-    re.compile(form)
+    lazy(form)
     for w, d in _DAYS.items()
     for form in (rf"{_LEAD}{_freq(w)}\s+{_FILL}{d}", rf"{_LEAD}{d}\s+{_OF}{_freq(w)}")
 ]
-_BARE = re.compile(rf"{_LEAD}(?:dinh\s+ky\s+)?(?:hang|moi)\s+(?P<f>tuan|thang|quy|nam)")
-_TIME = re.compile(
+_BARE = lazy(rf"{_LEAD}(?:dinh\s+ky\s+)?(?:hang|moi)\s+(?P<f>tuan|thang|quy|nam)")
+_TIME = lazy(
     r"(?:(?:vao\s+luc|luc|truoc|vao)\s+)?"
     r"(?:(?P<h>[0-9]{1,2})\s*(?:h|gio)\s*(?P<m>[0-9]{2})?(?:\s*phut)?|(?P<h2>[0-9]{1,2}):(?P<m2>[0-9]{2}))"
     r"(?![0-9a-z/])"
@@ -254,7 +255,7 @@ _TIME = re.compile(
 _QUARTER_MONTH = {"dau": 1, "dau tien": 1, "thu nhat": 1, "1": 1, "thu 1": 1}
 _QUARTER_MONTH |= {"giua": 2, "thu hai": 2, "thu 2": 2, "2": 2}
 _QUARTER_MONTH |= {"cuoi": 3, "cuoi cung": 3, "thu ba": 3, "thu 3": 3, "3": 3}
-_HINT = re.compile(r"(?<![0-9a-z])(?:hang|moi)\s+(?:tuan|thang|quy|nam)(?![0-9a-z])")
+_HINT = lazy(r"(?<![0-9a-z])(?:hang|moi)\s+(?:tuan|thang|quy|nam)(?![0-9a-z])")
 
 
 def _split_time(folded: str) -> tuple[str, time | None]:
@@ -323,8 +324,8 @@ def parse_recurrence(text: str, bare_is_end: bool = False) -> Recurrence | None:
 
 
 _CONTENT_TRAILING = " \t.,;:!?…-–—("
-_WORD_START = re.compile(r"(?<!\S)\S")
-_OPENING = re.compile(r"\(?\s*(?:thoi\s+han|han|dinh\s+ky)\s")
+_WORD_START = lazy(r"(?<!\S)\S")
+_OPENING = lazy(r"\(?\s*(?:thoi\s+han|han|dinh\s+ky)\s")
 
 
 def find_recurrence(text: str) -> tuple[str, Recurrence, str] | None:

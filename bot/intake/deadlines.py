@@ -19,6 +19,7 @@ from datetime import date, datetime
 from bot.calendar.deadline import DeadlineError, DeadlineErrorCode, parse_deadline
 from bot.calendar.workdays import WorkCalendar
 from bot.intake.roles import Token, tokenize
+from bot.patterns import lazy
 
 _MARKERS = (
     "thoi gian thuc hien",
@@ -46,14 +47,14 @@ _MAX_WORDS = 20
 _OPENERS = frozenset(
     {"thoi gian thuc hien", "thoi gian hoan thanh", "thoi han hoan thanh", "tu nay den"}
 )
-_SINCE = re.compile(r"\s(?:ke|tinh)\s+tu\s+(?P<anchor>.*)$")
-_DOCUMENT_ANCHOR = re.compile(
+_SINCE = lazy(r"\s(?:ke|tinh)\s+tu\s+(?P<anchor>.*)$")
+_DOCUMENT_ANCHOR = lazy(
     r"(?:ngay\s+)?(?:ban\s+hanh|ky)(?:\s+(?:van\s+ban|thong\s+bao|cong\s+van|ket\s+luan)"
     r"(?:\s+nay)?)?"
     r"|(?:ngay\s+)?nhan\s+duoc\s+(?:van\s+ban|thong\s+bao|cong\s+van|ket\s+luan)\s+nay"
 )
-_NO_DEADLINE = re.compile(r"\b(?:thuong\s+xuyen|khong\s+(?:co\s+)?thoi\s+han)\b")
-_URGENT = re.compile(r"\b(?:khẩn trương|khan truong|hỏa tốc|ngay)\b", re.IGNORECASE)
+_NO_DEADLINE = lazy(r"\b(?:thuong\s+xuyen|khong\s+(?:co\s+)?thoi\s+han)\b")
+_URGENT = lazy(r"\b(?:khẩn trương|khan truong|hỏa tốc|ngay)\b", re.IGNORECASE)
 _WEEKDAY_WORDS = ("thứ", "chủ nhật")
 
 

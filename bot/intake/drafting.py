@@ -25,6 +25,7 @@ from bot.calendar.workdays import WorkCalendar
 from bot.domain.model import Attachment
 from bot.domain.unitnames import UnitDirectory
 from bot.intake.reading import DocumentHeader, Flag, ItemFlag, ReadDocument
+from bot.patterns import lazy
 
 DRAFT_HOURS = 24
 UNIT_FLAGS = frozenset({Flag.NO_LEAD, Flag.AMBIGUOUS_UNIT, Flag.UNIT_CLASS, Flag.OUTSIDE_UNIT})
@@ -260,12 +261,12 @@ def _fold_keep_length(text: str) -> str:
     return "".join(out)
 
 
-_NUMBERED = re.compile(
+_NUMBERED = lazy(
     r"^(?:muc\s+)?(?P<n>\d{1,3})[.)]?\s*[:\-–]?\s+"
     r"(?P<what>don\s+vi|dv|han|thoi\s+han|noi\s+dung|nd)(?=[\s:])\s*:?\s*(?P<rest>.*)$"
 )
-_REMOVE = re.compile(r"^(?:bo|xoa|loai)\s+(?:muc\s+)?(?P<list>\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*)$")
-_ADD = re.compile(r"^them\s*:?\s+(?P<rest>.+)$")
+_REMOVE = lazy(r"^(?:bo|xoa|loai)\s+(?:muc\s+)?(?P<list>\d{1,3}(?:\s*[,;\s]\s*\d{1,3})*)$")
+_ADD = lazy(r"^them\s*:?\s+(?P<rest>.+)$")
 
 
 def parse_corrections(

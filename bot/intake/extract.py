@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import zipfile
 from enum import StrEnum
+
+from bot.patterns import lazy
 
 # Telegram lets a bot download files of up to 20 MB with getFile.
 MAX_BYTES = 20 * 1024 * 1024
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Office container (.doc, .xls)
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_BLANK_RUNS = re.compile(r"\n{3,}")
+_SPACES = lazy(r"[ \t\u00a0]+")
+_BLANK_RUNS = lazy(r"\n{3,}")
 
 TEXT_EXTENSIONS = ("txt",)
 DOCX_EXTENSIONS = ("docx", "docm")

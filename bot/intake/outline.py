@@ -14,21 +14,22 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.domain.unitnames import fold
+from bot.patterns import LazyPattern, lazy
 
-_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("roman", re.compile(r"(?P<m>[IVX]{1,4})[.)]\s+")),
-    ("number", re.compile(r"(?P<m>[0-9]{1,2}(?:\.[0-9]{1,2})*)(?:\.\)|[.)])\s+")),
-    ("letter", re.compile(r"(?P<m>[a-zđ])[.)]\s+")),
-    ("dash", re.compile(r"[-–—]\s+")),
-    ("plus", re.compile(r"\+\s+")),
-    ("dot", re.compile(r"[•●▪◦*]\s*")),
+_MARKERS: tuple[tuple[str, LazyPattern], ...] = (
+    ("roman", lazy(r"(?P<m>[IVX]{1,4})[.)]\s+")),
+    ("number", lazy(r"(?P<m>[0-9]{1,2}(?:\.[0-9]{1,2})*)(?:\.\)|[.)])\s+")),
+    ("letter", lazy(r"(?P<m>[a-zđ])[.)]\s+")),
+    ("dash", lazy(r"[-–—]\s+")),
+    ("plus", lazy(r"\+\s+")),
+    ("dot", lazy(r"[•●▪◦*]\s*")),
 )
-_BLOCK_START = re.compile(r"(?:kinh\s+gui|noi\s+nhan)\b")
-_CLOSING = re.compile(
+_BLOCK_START = lazy(r"(?:kinh\s+gui|noi\s+nhan)\b")
+_CLOSING = lazy(
     r"(?:tren\s+day\s+la|nhan\s+duoc\s+(?:cong\s+van|thong\s+bao|van\s+ban)"
     r"|(?:tl|kt|tm|tuq)\s+\.?\s*chu\s+tich)"
 )
-_CLOSING_ANYWHERE = re.compile(r"\bthong\s+bao\s+(?:de|den)\b.*\b(?:biet|thuc\s+hien)\b")
+_CLOSING_ANYWHERE = lazy(r"\bthong\s+bao\s+(?:de|den)\b.*\b(?:biet|thuc\s+hien)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +52,15 @@ class Block:
 
 # -- header -------------------------------------------------------------------------------------
 
-_NUMBER_LINE = re.compile(r"^\s*s[ốo]\s*[:.]?\s*(?P<n>[0-9]+[^\s,;]*/[^\s,;]+)", re.I | re.M)
-_NUMBER_INLINE = re.compile(
+_NUMBER_LINE = lazy(r"^\s*s[ốo]\s*[:.]?\s*(?P<n>[0-9]+[^\s,;]*/[^\s,;]+)", re.I | re.M)
+_NUMBER_INLINE = lazy(
     r"(?:th[ôo]ng\s+b[áa]o|k[ếe]t\s+lu[ậa]n|c[ôo]ng\s+v[ăa]n|v[ăa]n\s+b[ảa]n)\s+s[ốo]\s+"
     r"(?P<n>[0-9]+[^\s,;]*/[^\s,;]+)(?:\s+ng[àa]y\s+(?P<d>[0-9]{1,2})\s*[/.-]\s*(?P<m>[0-9]{1,2})"
     r"\s*[/.-]\s*(?P<y>[0-9]{4}))?",
     re.I,
 )
 # "Hòa Bình, ngày 26 tháng 11 năm 2026": a place, a comma, then the date.
-_PLACE_DATE = re.compile(
+_PLACE_DATE = lazy(
     r",\s*ng[àa]y\s+(?P<d>[0-9]{1,2})\s*(?:th[áa]ng\s+(?P<m>[0-9]{1,2})\s+n[ăa]m\s+(?P<y>[0-9]{4})"
     r"|[/.-]\s*(?P<m2>[0-9]{1,2})\s*[/.-]\s*(?P<y2>[0-9]{4}))",
     re.I,

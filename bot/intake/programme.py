@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.model import Unit
 from bot.domain.unitnames import UnitDirectory, fold
+from bot.patterns import lazy
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -227,10 +228,10 @@ def _is_subheader(cells: Sequence[str]) -> bool:
     return bool(words) and all(_header_role(c) is not None for c in words)
 
 
-_COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
-_ROMAN = re.compile(r"^(?:[ivxlc]+|[a-z])[.)]?$")  # "II", "b)", not "12"
-_HEADING_TEXT = re.compile(r"^(?:[ivxlc]+|[a-z]|phan\s+\w+|chuong\s+\w+)[.):]\s")
-_TITLE_YEAR = re.compile(r"\bnam\s+(20\d\d)\b")
+_COLUMN_NUMBERS = lazy(r"^\(?\d{1,2}\)?$")
+_ROMAN = lazy(r"^(?:[ivxlc]+|[a-z])[.)]?$")  # "II", "b)", not "12"
+_HEADING_TEXT = lazy(r"^(?:[ivxlc]+|[a-z]|phan\s+\w+|chuong\s+\w+)[.):]\s")
+_TITLE_YEAR = lazy(r"\bnam\s+(20\d\d)\b")
 
 
 def _is_column_numbers(cells: Sequence[str]) -> bool:
@@ -251,35 +252,31 @@ def _title_year(grid: list[list[object]], header: int) -> int | None:
 # --- the time column -----------------------------------------------------------------------------
 
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_PREFIX = re.compile(
+_PREFIX = lazy(
     r"^(?:(?:hoan\s+thanh|thuc\s+hien|thoi\s+gian|thoi\s+han|han|cham\s+nhat|truoc|trong|vao"
     r"|den|ngay|dip|dinh\s+ky)\b[\s:,]*)+"
 )
 _YEAR_TAIL = r"(?:\s*(?:[/.-]|nam)\s*(?P<year>\d{4}))?"
-_MONTH = re.compile(rf"^(?:thang|t)?\s*(?P<month>\d{{1,2}}){_YEAR_TAIL}$")
-_MONTHS = re.compile(r"^(?:thang|t)?\s*\d{1,2}(?:\s*(?:,|;|va|\+)\s*(?:thang|t)?\s*\d{1,2})+$")
-_MONTH_RANGE = re.compile(
+_MONTH = lazy(rf"^(?:thang|t)?\s*(?P<month>\d{{1,2}}){_YEAR_TAIL}$")
+_MONTHS = lazy(r"^(?:thang|t)?\s*\d{1,2}(?:\s*(?:,|;|va|\+)\s*(?:thang|t)?\s*\d{1,2})+$")
+_MONTH_RANGE = lazy(
     rf"^(?:tu\s+)?(?:thang|t)\s*(?P<a>\d{{1,2}})\s*(?:-|–|den)\s*(?:thang|t)?\s*(?P<b>\d{{1,2}})"
     rf"{_YEAR_TAIL}$"
 )
-_QUARTER = re.compile(rf"^quy\s*(?P<q>iv|i{{1,3}}|[1-4]){_YEAR_TAIL}$")
-_QUARTERS_LIST = re.compile(
+_QUARTER = lazy(rf"^quy\s*(?P<q>iv|i{{1,3}}|[1-4]){_YEAR_TAIL}$")
+_QUARTERS_LIST = lazy(
     r"^quy\s*(?:iv|i{1,3}|[1-4])(?:\s*(?:,|;|va|\+)\s*(?:quy\s*)?(?:iv|i{1,3}|[1-4]))+$"
 )
-_DATE = re.compile(
-    r"^(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>\d{2,4}))?$"
-)
-_DATE_WORDS = re.compile(
-    r"^(?P<day>\d{1,2})\s+thang\s+(?P<month>\d{1,2})(?:\s+nam\s+(?P<year>\d{4}))?$"
-)
-_EVERY_MONTH = re.compile(
+_DATE = lazy(r"^(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})(?:\s*[/.-]\s*(?P<year>\d{2,4}))?$")
+_DATE_WORDS = lazy(r"^(?P<day>\d{1,2})\s+thang\s+(?P<month>\d{1,2})(?:\s+nam\s+(?P<year>\d{4}))?$")
+_EVERY_MONTH = lazy(
     r"^(?:hang|hanh)\s+thang(?:\s*[,;(]?\s*(?:truoc|cham\s+nhat|vao)?\s*(?:ngay)?\s*(?P<day>\d{1,2})\)?)?$"
 )
-_EVERY_QUARTER = re.compile(r"^(?:hang|hanh)\s+quy$")
-_HALF_FIRST = re.compile(r"^(?:6|sau)\s+thang\s+dau\s+nam$")
-_HALF_LAST = re.compile(r"^(?:6|sau)\s+thang\s+cuoi\s+nam$")
-_WHOLE_YEAR = re.compile(r"^(?:ca\s+nam|trong\s+nam|nam|quanh\s+nam|ca\s+nam\s+\d{4}|nam\s+\d{4})$")
-_ONGOING = re.compile(r"^(?:thuong\s+xuyen|lien\s+tuc|khong\s+thoi\s+han)$")
+_EVERY_QUARTER = lazy(r"^(?:hang|hanh)\s+quy$")
+_HALF_FIRST = lazy(r"^(?:6|sau)\s+thang\s+dau\s+nam$")
+_HALF_LAST = lazy(r"^(?:6|sau)\s+thang\s+cuoi\s+nam$")
+_WHOLE_YEAR = lazy(r"^(?:ca\s+nam|trong\s+nam|nam|quanh\s+nam|ca\s+nam\s+\d{4}|nam\s+\d{4})$")
+_ONGOING = lazy(r"^(?:thuong\s+xuyen|lien\s+tuc|khong\s+thoi\s+han)$")
 
 
 def _plain(text: str) -> str:
@@ -382,7 +379,7 @@ def _read_key(key: str, year: int) -> tuple[Period, ...] | None:
 
 # --- units ---------------------------------------------------------------------------------------
 
-_CLASS = re.compile(r"^(?:cac|nhung|toan bo)\b|\blien quan\b|\bcac (?:don vi|phong|ban|co quan)\b")
+_CLASS = lazy(r"^(?:cac|nhung|toan bo)\b|\blien quan\b|\bcac (?:don vi|phong|ban|co quan)\b")
 
 
 def _units(text: str, directory: UnitDirectory) -> tuple[list[Unit], list[str]]:

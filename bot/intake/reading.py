@@ -16,6 +16,7 @@ from bot.domain.unitnames import UnitDirectory, fold
 from bot.intake import deadlines as _dl
 from bot.intake import outline as _outline
 from bot.intake.roles import Roles, action_start, read_roles, tokenize
+from bot.patterns import lazy
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,7 @@ def _fmt(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])")
+_SENTENCE = lazy(r"(?<=[.!?])\s+(?=[^\W\d_])")
 
 
 class _Reader:

@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from bot.domain.model import Unit
 from bot.domain.unitnames import UnitDirectory, fold
+from bot.patterns import lazy
 
-_TOKEN = re.compile(r"[,;:()]|[^\s,;:()]+")
+_TOKEN = lazy(r"[,;:()]|[^\s,;:()]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,20 +73,20 @@ _TITLES = (
     "doi truong",
     "lanh dao",
 )
-_ISSUER = re.compile(
+_ISSUER = lazy(
     r"(?:(?:pho\s+)?chu\s+tich\s+)?(?:ubnd|uy\s+ban\s+nhan\s+dan)"
     r"(?:\s+(?:quan|phuong|xa|huyen|thi\s+xa|thanh\s+pho|tinh))?(?:\s+[a-z0-9]+){0,3}?$"
 )
-_CLASS = re.compile(
+_CLASS = lazy(
     r"(?:thu\s+truong\s+|lanh\s+dao\s+)?(?:cac|toan\s+the(?:\s+cac)?|tat\s+ca(?:\s+cac)?)\s+"
     r"(?:phong|ban|don\s+vi|co\s+quan|nganh|phuong|xa|truong|to\s+chuc|dia\s+phuong)"
     r"|(?:ubnd|uy\s+ban\s+nhan\s+dan|chu\s+tich\s+ubnd)\s+cac\s+(?:phuong|xa)"
 )
-_CLASS_TAIL = re.compile(
+_CLASS_TAIL = lazy(
     r"(?:\s*,?\s*(?:phong|ban|nganh|don\s+vi|co\s+quan|doan\s+the|to\s+chuc|dia\s+phuong"
     r"|lien\s+quan|thuoc\s+quan|tren\s+dia\s+ban|co\s+lien\s+quan|va))*"
 )
-_COOP = re.compile(r"phoi\s+hop(?:\s+chat\s+che)?(?:\s+(?:voi|cung))?")
+_COOP = lazy(r"phoi\s+hop(?:\s+chat\s+che)?(?:\s+(?:voi|cung))?")
 
 
 @dataclass

@@ -4,13 +4,13 @@ space. Nothing is dropped: the pieces joined again give the text back."""
 
 from __future__ import annotations
 
-import re
+from bot.patterns import lazy
 
 # Telegram counts a message's text after its HTML is parsed: 4,096 characters. The pieces leave
 # room for the header line each one carries.
 PIECE_LIMIT = 3800
 
-_SENTENCE_END = re.compile(r"[.!?…;:](?:[\"”’)\]]*)\s+")
+_SENTENCE_END = lazy(r"[.!?…;:](?:[\"”’)\]]*)\s+")
 
 
 def split_text(text: str, limit: int = PIECE_LIMIT) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from support import (
@@ -122,7 +123,7 @@ async def test_an_admin_from_the_settings_alone_can_start_and_assign(world: Worl
     installer = 900777
     world.tg.add_user(installer, "Cài", "Người")
     world.tg.join(LEADERS, installer)
-    world.settings = world.settings.model_copy(update={"admins": [ADMIN, installer]})
+    world.settings = dataclasses.replace(world.settings, admins=[ADMIN, installer])
     await world.restart()
     await world.say(installer, installer, "/start")
     assert "Quản trị viên" in world.last_text(installer)

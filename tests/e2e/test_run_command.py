@@ -52,7 +52,12 @@ async def test_run_polls_the_api_and_answers(tmp_path: Path) -> None:
         tg.send_message(CHAIRMAN, CHAIRMAN, "/start")
         reply = await tg.wait_for_bot_message(CHAIRMAN, timeout=10)
         assert "Xin chào Nguyễn Văn An" in reply["text"]
-        assert tg.calls_to("setMyCommands")
+        # What a start asks Telegram before its first poll (issue 13: each is a round trip):
+        # the bot's identity once, the menu in both languages, polling mode, then the updates.
+        first_poll = next(i for i, (method, _) in enumerate(tg.calls) if method == "getUpdates")
+        before = sorted(method for method, _ in tg.calls[:first_poll])
+        assert before == ["deleteWebhook", "getMe", "setMyCommands", "setMyCommands"]
+        assert {c.get("language_code") for c in tg.calls_to("setMyCommands")} == {None, "en"}
     finally:
         process.send_signal(signal.SIGINT)
         code = await asyncio.wait_for(process.wait(), timeout=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import time
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from bot.__main__ import _logging as configure_logging
 from bot.calendar.workdays import WorkCalendar
+from bot.config import VARIABLES as READ
 from bot.config import Settings, SettingsError, load_settings
 
 VARIABLES = (
@@ -58,7 +60,8 @@ def load() -> Settings:
 
 
 def test_every_setting_has_its_variable_listed() -> None:
-    assert {f.alias for f in Settings.model_fields.values()} == set(VARIABLES)
+    assert {variable for variable, _ in READ.values()} == set(VARIABLES)
+    assert set(READ) == {f.name for f in dataclasses.fields(Settings)}
 
 
 def test_defaults() -> None:
@@ -119,6 +122,28 @@ def test_env_file_is_read(tmp_path: Path) -> None:
     s = load_settings(_env_file=str(env))
     assert s.language == "en"
     assert s.token == "1:x"
+
+
+def test_env_file_forms_and_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # As pydantic-settings read them: python-dotenv's forms, names in any case, the environment
+    # over the file, a keyword over both, the file's own refusal said like the environment's.
+    env = tmp_path / ".env"
+    env.write_text(
+        "export DONDOC_LANGUAGE='en'\n"
+        'DONDOC_ORG_NAME="UBND # phường" # the heading\n'
+        "dondoc_org_place=Hoàn Kiếm\n"
+        "DONDOC_ADMINS=5,6\n"
+        "DONDOC_REVIEW=no\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DONDOC_ADMINS", "7")
+    s = load_settings(_env_file=str(env), DONDOC_REVIEW="yes")
+    assert (s.language, s.org_name, s.org_place) == ("en", "UBND # phường", "Hoàn Kiếm")
+    assert s.admins == [7] and s.review is True
+    env.write_text("DONDOC_TIMEZONE=Mars/Base\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"^Bad setting DONDOC_TIMEZONE: expected an IANA"):
+        load_settings(_env_file=str(env))
+    assert load_settings(_env_file=None).timezone == "Asia/Ho_Chi_Minh"
 
 
 @pytest.mark.parametrize("name", ["TELEGRAM_BOT_TOKEN", "DONDOC_ORG_FILE"])
