@@ -1312,6 +1312,7 @@ class TaskService:
                 reported_by=None,
                 result=None,
                 result_attachment=None,
+                led_since=now,
             )
             await uow.tasks.save(task, now)
             await uow.extensions.close_pending(task.id, person.id, now)
