@@ -861,6 +861,9 @@ class HandledRepository:
         )
         return claimed is not None
 
+    async def seen(self, key: str) -> bool:
+        return await self._s.scalar(select(HandledRow.key).where(HandledRow.key == key)) is not None
+
     async def release(self, *keys: str) -> None:
         """Forget keys, so that the next claim of each is a first one again."""
         await self._s.execute(delete(HandledRow).where(HandledRow.key.in_(keys)))
