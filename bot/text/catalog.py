@@ -288,6 +288,10 @@ M: dict[str, dict[str, str]] = {
     "card.coop": {"vi": "<b>Phối hợp:</b> {units}", "en": "<b>Cooperating:</b> {units}"},
     "card.assigner": {"vi": "<b>Người giao:</b> {who}", "en": "<b>Assigned by:</b> {who}"},
     "card.due": {"vi": "<b>Thời hạn:</b> {due}", "en": "<b>Deadline:</b> {due}"},
+    "card.ext_pending": {
+        "vi": "⏳ <b>Xin gia hạn:</b> đến {due}, {who} đề nghị lúc {when} ({reason}), chờ lãnh đạo cho ý kiến",
+        "en": "⏳ <b>More time asked:</b> to {due}, by {who} at {when} ({reason}), awaiting the leader's decision",
+    },
     "card.original_due": {
         "vi": "<b>Hạn ban đầu:</b> {due} (đã gia hạn {count} lần)",
         "en": "<b>Original deadline:</b> {due} (extended {count} times)",
