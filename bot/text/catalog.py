@@ -8,6 +8,7 @@ from __future__ import annotations
 import string
 
 from bot.text.catalog_chain import M_CHAIN
+from bot.text.catalog_cli import M_CLI
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_edges import M_EDGES
@@ -887,6 +888,7 @@ M.update(M_INTAKE)
 M.update(M_EDGES)
 M.update(M_CHAIN)
 M.update(M_ROSTER)
+M.update(M_CLI)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
