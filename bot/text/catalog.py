@@ -20,6 +20,7 @@ from bot.text.catalog_ops import M_OPS
 from bot.text.catalog_pilot import M_PILOT
 from bot.text.catalog_programme import M_PROGRAMME
 from bot.text.catalog_roster import M_ROSTER
+from bot.text.catalog_sandbox import M_SANDBOX
 from bot.text.catalog_series import M_SERIES
 
 LANGUAGES = ("vi", "en")
@@ -889,6 +890,7 @@ M.update(M_EDGES)
 M.update(M_CHAIN)
 M.update(M_ROSTER)
 M.update(M_CLI)
+M.update(M_SANDBOX)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

@@ -30,8 +30,8 @@ M_ROSTER: dict[str, dict[str, str]] = {
     },
     "roster.empty": {"vi": "tệp trống", "en": "the file is empty"},
     "roster.too_many_values": {
-        "vi": "tệp có hơn {limit} giá trị khi mở rộng các bí danh (*tên); hãy ghi thẳng các giá"
-        " trị",
+        "vi": "tệp có hơn {limit} giá trị khi mở rộng các bí danh (*tên); ghi thẳng các giá trị"
+        " thay cho bí danh",
         "en": "the file holds more than {limit} values once its aliases (*name) are expanded;"
         " write the values out instead",
     },

@@ -100,6 +100,12 @@ DISCOURAGED = {
 }
 
 
+def test_instructions_are_plain_not_hay() -> None:
+    # The ward's messages ask plainly ("Ghi mã đơn vị …") or address "đồng chí"; "Hãy …"
+    # orders the reader about.
+    assert [key for key in KEYS if re.search(r"\bhãy\b", M[key]["vi"], re.IGNORECASE)] == []
+
+
 def test_one_word_for_one_idea() -> None:
     found = [
         (key, word)
