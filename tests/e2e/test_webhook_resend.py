@@ -7,52 +7,34 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import aiohttp
 import pytest
 from aiohttp import web
-from support import LEADERS, ROSTER, START, TCKH_CHAT, TCKH_HEAD, TOKEN, people
-from test_one_scheduler import Runs, _until
-from test_webhook import free_port
+from support import LEADERS, ROSTER, START, TCKH_CHAT, TCKH_HEAD, TOKEN, WebhookProxy, people
+from test_one_scheduler import _until
 
 from bot.sandbox import BotApiServer, FakeTelegram
+from bot.sandbox.processes import Runs, free_port
 
 SECRET = "resend-secret-0123456789-abcdefgh"
 CHAIRMAN = 900001
 
 
-class LosesFirstAnswer:
+class LosesFirstAnswer(WebhookProxy):
     """The network between Telegram and the instances: an update's first POST goes to the first
     instance, which handles it, but the 200 is lost on the way back (502); Telegram sends the
     update again, and that goes to the second instance."""
 
     def __init__(self, first: str, second: str) -> None:
-        self.first, self.second = first, second
+        super().__init__([first, second])
         self.seen: dict[int, int] = {}  # update_id → POSTs
         self.answers: list[tuple[int, str, int]] = []  # update_id, instance, status
-        self.app = web.Application()
-        self.app.router.add_post("/telegram", self._forward)
-        self.runner: web.AppRunner | None = None
-        self.http: aiohttp.ClientSession | None = None
 
-    async def start(self, port: int) -> str:
-        self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20))
-        self.runner = web.AppRunner(self.app, access_log=None)
-        await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", port).start()
-        return f"http://127.0.0.1:{port}/telegram"
-
-    async def stop(self) -> None:
-        if self.http is not None:
-            await self.http.close()
-        if self.runner is not None:
-            await self.runner.cleanup()
-
-    async def _forward(self, request: web.Request) -> web.Response:
+    async def forward(self, request: web.Request) -> web.Response:
         assert self.http is not None
         body = await request.read()
         update_id = int(json.loads(body)["update_id"])
         posts = self.seen[update_id] = self.seen.get(update_id, 0) + 1
-        name, backend = ("first", self.first) if posts == 1 else ("second", self.second)
+        name, backend = ("first", self.backends[0]) if posts == 1 else ("second", self.backends[1])
         async with self.http.post(backend, data=body, headers=dict(request.headers)) as answer:
             status = answer.status
         self.answers.append((update_id, name, status))
