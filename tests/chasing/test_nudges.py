@@ -135,6 +135,27 @@ async def test_a_moved_task_is_not_acknowledged_from_the_move_not_from_its_creat
     assert len(nudges(world, QLDT_CHAT)) == 2
 
 
+async def test_a_unit_given_a_task_the_day_its_last_unit_was_reminded_is_reminded_too(
+    world: World,
+) -> None:
+    # TC-KH is reminded on Monday 23/11 at 15:00 and on Wednesday 25/11 at 08:00 (Tuesday is a
+    # holiday); moved to QLĐT at 09:00 on Wednesday, the task is QLĐT's to acknowledge by 15:00
+    # that day, and QLĐT hears of it then: the reminder TC-KH got that morning was not QLĐT's.
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát hộ nghèo hạn 18/12")
+    await world.at(at(23, 11, 15))
+    await world.at(at(25, 11, 8))
+    assert len(nudges(world, TCKH_CHAT)) == 2
+    world.clock.set(at(25, 11, 9))
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT")
+    await world.at(at(25, 11, 14, 59))
+    assert nudges(world, QLDT_CHAT) == []
+    await world.at(at(25, 11, 15))
+    [reminder] = nudges(world, QLDT_CHAT)
+    assert "NV-0001" in reminder and "chưa tiếp nhận" in reminder
+    await world.at(at(26, 11, 8))
+    assert len(nudges(world, QLDT_CHAT)) == 2 and len(nudges(world, TCKH_CHAT)) == 2
+
+
 async def test_quiet_hours_hold_nudges_until_the_next_opening(world: World) -> None:
     await world.say(LEADERS, CHAIRMAN, "/giao TCKH Việc hạn 01/12")
     card = world.card(TCKH_CHAT, "NV-0001")
