@@ -16,6 +16,7 @@ commits nothing (a look: /nv, /viec) leaves no key, and a resend of it is answer
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,7 +32,14 @@ class AlreadyHandled(Exception):
 class Handling:
     key: str  # HandledRow's key: "u:<update_id>:..."
     at: datetime
+    # The task handling the update. Tasks it starts (a scan kicked by /nhac, the sender's
+    # commits) inherit the context but are not the update's change: they never carry the key.
+    owner: asyncio.Task[object] | None = None
     claimed: bool = False  # this handling's change is committed with the key
+
+    def carries(self) -> bool:
+        """Whether a commit made now is the update's own, still to carry the key."""
+        return not self.claimed and asyncio.current_task() is self.owner
 
 
 CURRENT: ContextVar[Handling | None] = ContextVar("dondoc_handling", default=None)
@@ -39,8 +47,8 @@ CURRENT: ContextVar[Handling | None] = ContextVar("dondoc_handling", default=Non
 
 @contextmanager
 def handling(key: str, at: datetime) -> Iterator[Handling]:
-    """While the block runs (in this task and the tasks it starts), commits carry `key`."""
-    current = Handling(key, at)
+    """While the block runs, the first commit of this task carries `key`."""
+    current = Handling(key, at, asyncio.current_task())
     token = CURRENT.set(current)
     try:
         yield current

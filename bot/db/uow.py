@@ -115,7 +115,7 @@ class UnitOfWork:
             # exactly when the change is visible.
             await self.roster.bump()
         current = CURRENT.get()
-        if current is None or current.claimed or self.read_only:
+        if current is None or self.read_only or not current.carries():
             await self._session.commit()
             return
         # The update's key goes with its change (bot.db.once).
