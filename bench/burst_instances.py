@@ -19,9 +19,7 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import statistics
-import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -29,29 +27,23 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 
-from bot.app import open_runtime
-from bot.clock import ManualClock
-from bot.config import load_settings
-from bot.db.engine import create_engine
-from bot.db.migrate import upgrade
-from bot.domain.model import Role
 from bot.sandbox import BotApiServer, FakeTelegram
-from bot.sandbox.burst import ASSIGNED, BURST, add_due_tasks, burst_roster
+from bot.sandbox.burst import (
+    BURST,
+    add_roster_to,
+    burst_roster,
+    deliveries_by_state,
+    seed_due_tasks,
+    tasks_named,
+)
+from bot.sandbox.processes import STAND_IN_TOKEN, Runs, free_port
 
-TOKEN = "123:ABC"
 PER_BOT = 30.0
 PER_GROUP = 20
 PER_CHAT = 1.0
 SCAN_LINE = re.compile(r"due scan: (\d+) nudges .*?, (\d+) messages sent")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _admin(url: str, statement: str) -> None:
@@ -64,43 +56,9 @@ async def _admin(url: str, statement: str) -> None:
 
 
 def _stand_in(groups: int) -> FakeTelegram:
-    tg = FakeTelegram(token=TOKEN, enforce_limits=True)
-    spec = burst_roster(groups)
-    for person in spec.people:
-        tg.add_user(person.telegram_id, person.name)
-    tg.add_group(spec.leadership_chat or 0, "Lãnh đạo")
-    for unit in spec.units:
-        tg.add_group(unit.chat or 0, unit.name)
+    tg = FakeTelegram(token=STAND_IN_TOKEN, enforce_limits=True)
+    add_roster_to(tg, burst_roster(groups))
     return tg
-
-
-async def _seed(database_url: str, groups: int) -> None:
-    """`groups` units, each with its group and one acknowledged task "due today" at 08:00. The
-    heads never opened a private chat with the bot: one message per task, to its group."""
-    await asyncio.to_thread(upgrade, database_url)
-    settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=database_url, _env_file=None)
-    runtime = open_runtime(settings, clock=ManualClock(ASSIGNED))
-    try:
-        services = runtime.services
-        await services.roster.import_org(burst_roster(groups))
-        core = services.core
-        async with core.uow() as uow:
-            unit_ids = [u.id for u in await uow.units.all()]
-            [chairman] = await uow.people.with_roles([Role.CHAIRMAN])
-            await add_due_tasks(core, uow, groups, unit_ids, chairman.id)
-            await uow.commit()
-    finally:
-        await runtime.close()
-
-
-async def _states(database_url: str) -> dict[str, int]:
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(sql("SELECT state, count(*) FROM deliveries GROUP BY state"))
-            return {state: int(n) for state, n in rows}
-    finally:
-        await engine.dispose()
 
 
 def fastest(dates: dict[int, list[float]]) -> float:
@@ -130,56 +88,35 @@ async def one(pg: str, template: str, groups: int, tmp: Path) -> dict[str, Any]:
 
     tg.bot_send = bot_send  # type: ignore[method-assign]
     server = BotApiServer(tg)
-    processes: list[tuple[asyncio.subprocess.Process, Path]] = []
+    runs: Runs | None = None
     try:
         url = await server.start()
+        runs = Runs(tmp, url, database_url, name=name)
         began = time.monotonic()
-        for n in range(2):
+        for _ in range(2):
             port = free_port()
-            log = tmp / f"{name}-{n}.log"
-            env = {
-                k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DONDOC_"))
-            } | {
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_URL": url,
-                "DATABASE_URL": database_url,
-                "DONDOC_FAKE_NOW": (BURST - timedelta(seconds=3)).isoformat(),
-                "DONDOC_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-                "DONDOC_WEBHOOK_SECRET": "burst-instances-secret-0123456789",
-                "DONDOC_WEBHOOK_PORT": str(port),
-            }
-            with log.open("wb") as out:
-                process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "bot", "run", cwd=tmp, env=env,
-                    stdout=out, stderr=asyncio.subprocess.STDOUT,
-                )  # fmt: skip
-            processes.append((process, log))
+            await runs.start(
+                DONDOC_FAKE_NOW=(BURST - timedelta(seconds=3)).isoformat(),
+                DONDOC_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+                DONDOC_WEBHOOK_SECRET="burst-instances-secret-0123456789",
+                DONDOC_WEBHOOK_PORT=str(port),
+            )
         async with asyncio.timeout(900):
             while True:
                 await asyncio.sleep(0.5)
                 if sum(len(v) for v in arrivals.values()) >= groups:
-                    states = await _states(database_url)
+                    states = await deliveries_by_state(database_url)
                     if not set(states) & {"pending", "claimed", "sending"}:
                         break
         await tg.wait_idle(timeout=10)
-        for process, _ in processes:
-            process.send_signal(2)
-        for process, _ in processes:
-            await asyncio.wait_for(process.wait(), 30)
+        for run in runs.started:
+            await run.stop()
     finally:
-        for process, _ in processes:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+        if runs is not None:
+            await runs.close()
         await server.stop()
         await _admin(pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    codes: dict[str, int] = {}
-    for unit in burst_roster(groups).units:
-        for message in tg.bot_messages(unit.chat or 0):
-            for line in (message.get("text") or "").splitlines():
-                if line.startswith("• NV-"):
-                    code = line.split()[1]
-                    codes[code] = codes.get(code, 0) + 1
+    codes, _ = tasks_named(tg, burst_roster(groups))
     groups_dates = {
         c: d for c, d in arrivals.items() if c in {u.chat for u in burst_roster(groups).units}
     }
@@ -188,8 +125,9 @@ async def one(pg: str, template: str, groups: int, tmp: Path) -> dict[str, Any]:
     delivered = len(every)
     sent_by = []
     scans = []
-    for _, log in processes:
-        text = log.read_text(encoding="utf-8", errors="replace")
+    assert runs is not None
+    for run in runs.started:
+        text = run.output()
         sent_by.append(sum(int(m.group(2)) for m in SCAN_LINE.finditer(text)))
         scans.append("Traceback" in text)
     rate = (delivered - 1) / send if send else 0.0
@@ -232,7 +170,8 @@ async def main() -> None:
     template = f"dondoc_burst_seed_{os.getpid()}"
     await _admin(args.pg, f'CREATE DATABASE "{template}"')
     try:
-        await _seed(make_url(args.pg).set(database=template).render_as_string(False), args.groups)
+        seed = make_url(args.pg).set(database=template).render_as_string(False)
+        await seed_due_tasks(seed, args.groups, args.groups)
         with tempfile.TemporaryDirectory() as tmp:
             for _ in range(args.runs):
                 ratios.append(await _print(await one(args.pg, template, args.groups, Path(tmp))))

@@ -11,7 +11,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 # PTB 22 reports retry_after as seconds unless asked for timedelta, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -568,57 +568,84 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="dondoc", description="Đôn Đốc: giao và đôn đốc nhiệm vụ")
-    sub = top.add_subparsers(dest="command", required=True)
-    sub.add_parser(
-        "run", help="run the bot (polling, or a webhook with DONDOC_WEBHOOK_URL)"
-    ).set_defaults(func=cmd_run)
-    box = sub.add_parser(
-        "sandbox", help="try the bot without Telegram: a local web chat with a demo ward"
-    )
-    box.add_argument("--db", help="sandbox database (default sqlite+aiosqlite:///data/sandbox.db)")
-    box.add_argument("--host", help="web address (default $DONDOC_SANDBOX_HOST or 127.0.0.1)")
-    box.add_argument("--port", type=int, help="web port (default $DONDOC_SANDBOX_PORT or 8080)")
-    box.add_argument("--keep", action="store_true", help="keep the tasks of the last run")
+class _Formatter(argparse.HelpFormatter):
+    usage_prefix = "usage: "
+
+    def add_usage(
+        self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None
+    ) -> None:
+        # argparse passes "" to name a subcommand (its prog): only the None prefix is ours.
+        super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
+
+
+def _parser_in(lang: str) -> type[argparse.ArgumentParser]:
+    """ArgumentParser saying its own words (usage, headings, -h) in `lang`."""
+
+    class Formatter(_Formatter):
+        usage_prefix = t("cli.help.usage", lang)
+
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", Formatter)
+            super().__init__(**kwargs | {"add_help": False})
+            self._positionals.title = t("cli.help.positionals", lang)
+            self._optionals.title = t("cli.help.options", lang)
+            self.add_argument("-h", "--help", action="help", help=t("cli.help.help", lang))
+
+    return Parser
+
+
+def parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The command line, its help in `lang` (default: DONDOC_LANGUAGE, Vietnamese when unset)."""
+    lang = lang or configured_language()
+
+    def h(key: str) -> str:
+        return t(f"cli.help.{key}", lang)
+
+    top = _parser_in(lang)(prog="dondoc", description=h("description"))
+    sub = top.add_subparsers(dest="command", required=True, title=h("positionals"))
+    sub.add_parser("run", help=h("run")).set_defaults(func=cmd_run)
+    box = sub.add_parser("sandbox", help=h("sandbox"))
+    box.add_argument("--db", help=h("sandbox.db"))
+    box.add_argument("--host", help=h("sandbox.host"))
+    box.add_argument("--port", type=int, help=h("sandbox.port"))
+    box.add_argument("--keep", action="store_true", help=h("sandbox.keep"))
     box.set_defaults(func=cmd_sandbox)
-    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
-    org = sub.add_parser("org", help="the roster").add_subparsers(dest="org_command", required=True)
-    imp = org.add_parser("import", help="import the roster from a YAML file")
+    db = sub.add_parser("db", help=h("db")).add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help=h("db.upgrade")).set_defaults(func=cmd_db_upgrade)
+    org = sub.add_parser("org", help=h("org")).add_subparsers(dest="org_command", required=True)
+    imp = org.add_parser("import", help=h("org.import"))
     imp.add_argument("file")
     imp.set_defaults(func=cmd_org_import)
-    exp = org.add_parser("export", help="write the roster as YAML")
-    exp.add_argument("--out", help="file to write (default: standard output)")
+    exp = org.add_parser("export", help=h("org.export"))
+    exp.add_argument("--out", help=h("org.export.out"))
     exp.set_defaults(func=cmd_org_export)
-    bak = sub.add_parser("backup", help="back up the database (SQLite backup API or pg_dump)")
-    bak.add_argument("file", nargs="?", help="default: dondoc-YYYYMMDD-HHMMSS.db (or .dump)")
+    bak = sub.add_parser("backup", help=h("backup"))
+    bak.add_argument("file", nargs="?", help=h("backup.file"))
     bak.set_defaults(func=cmd_backup)
-    res = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    res = sub.add_parser("restore", help=h("restore"))
     res.add_argument("file")
-    res.add_argument("--yes", action="store_true", help="restore without asking (for scripts)")
+    res.add_argument("--yes", action="store_true", help=h("yes"))
     res.set_defaults(func=cmd_restore)
-    rep = sub.add_parser("report", help="write the monthly report (.xlsx)")
-    rep.add_argument("--month", required=True, help="the month, like 2026-11")
-    rep.add_argument("--out", help="file to write (default: bao-cao-nhiem-vu-YYYY-MM.xlsx)")
+    rep = sub.add_parser("report", help=h("report"))
+    rep.add_argument("--month", required=True, help=h("report.month"))
+    rep.add_argument("--out", help=h("report.out"))
     rep.set_defaults(func=cmd_report)
-    tal = sub.add_parser("tally", help="print a week's tally per lead unit")
-    tal.add_argument("--week", help="the ISO week, like 2026-W47 (default: this week)")
-    tal.add_argument("--chart", help="also draw the chart into this PNG file")
+    tal = sub.add_parser("tally", help=h("tally"))
+    tal.add_argument("--week", help=h("tally.week"))
+    tal.add_argument("--chart", help=h("tally.chart"))
     tal.set_defaults(func=cmd_tally)
-    pro = sub.add_parser("program", help="the annual work programme (.xlsx)")
+    pro = sub.add_parser("program", help=h("program"))
     prog = pro.add_subparsers(dest="program_command", required=True)
-    pim = prog.add_parser("import", help="preview the programme, then import it")
+    pim = prog.add_parser("import", help=h("program.import"))
     pim.add_argument("file")
-    pim.add_argument("--year", type=_year, help="the programme's year (default: from its title)")
-    pim.add_argument("--yes", action="store_true", help="import without asking (for scripts)")
+    pim.add_argument("--year", type=_year, help=h("program.year"))
+    pim.add_argument("--yes", action="store_true", help=h("yes"))
     pim.set_defaults(func=cmd_program_import)
-    prog.add_parser("show", help="planned tasks per unit and month").set_defaults(
-        func=cmd_program_show
-    )
-    tem = prog.add_parser("template", help="write an empty programme with the headers")
-    tem.add_argument("file", nargs="?", help="default: chuong-trinh-cong-tac.xlsx")
-    tem.add_argument("--year", type=_year, help="the year in the title (default: next year)")
+    prog.add_parser("show", help=h("program.show")).set_defaults(func=cmd_program_show)
+    tem = prog.add_parser("template", help=h("program.template"))
+    tem.add_argument("file", nargs="?", help=h("program.template.file"))
+    tem.add_argument("--year", type=_year, help=h("program.template.year"))
     tem.set_defaults(func=cmd_program_template)
     return top
 

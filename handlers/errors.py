@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Conflict, TelegramError
 
+from bot.db.once import AlreadyHandled
 from bot.text.catalog import t
 from handlers.context import Ctx
 
@@ -20,6 +21,11 @@ async def on_error(update: object, ctx: Ctx) -> None:
     if update is None and isinstance(ctx.error, TelegramError):
         # Fetching updates failed (PTB's polling loop reports here and tries again itself).
         _polling_failed(ctx, ctx.error, services.core.config.language if services else "vi")
+        return
+    if isinstance(ctx.error, AlreadyHandled):
+        # Telegram sent the update again and another handling committed it first: its change
+        # stands, and this one's is rolled back. Nothing went wrong.
+        log.info("update handled elsewhere meanwhile (%s): rolled back here", ctx.error)
         return
     log.error("error while handling an update", exc_info=ctx.error)
     if services is None:

@@ -2,7 +2,9 @@
 `/metrics` in both modes (polling: on DONDOC_HEALTH_PORT when set).
 
 The webhook answers 403 to a request without Telegram's secret header or with a wrong one, and
-200 once the update is queued: PTB's own update queue then handles it exactly as under polling.
+200 once the update is handled. An update Telegram sends again after a lost 200 (the instance
+died after its commit, or answered too late) is answered 200 without acting twice, whichever
+instance gets it (bot.db.once).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram import Update
 
+from bot.db.once import handling
 from handlers import metrics
 from handlers.context import DondocApp
 
@@ -25,6 +28,17 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE = 1024 * 1024  # an update is a few KB; files are fetched by id, never posted
 DB_TIMEOUT = 3.0  # seconds /healthz waits for the database before calling it unreachable
+
+
+def update_key(update: Update) -> str:
+    """The key an update is remembered by: its id, with what it carries (a message's chat and id,
+    a button press's id), since Telegram may reuse ids after a week without updates."""
+    if update.callback_query is not None:
+        return f"u:{update.update_id}:q{update.callback_query.id}"[:96]
+    message = update.effective_message
+    if message is not None:
+        return f"u:{update.update_id}:{message.chat_id}:{message.message_id}"
+    return f"u:{update.update_id}"
 
 
 class WebServer:
@@ -80,9 +94,16 @@ class WebServer:
         if not app.running:
             # Stopping: Telegram keeps the update and sends it again, here or to another instance.
             return web.Response(status=503, text="Service Unavailable")
+        services = app.bot_data.services
+        assert services is not None  # set in post_init, before the server starts
+        key = update_key(update)
+        if await services.ops.handled_before(key):
+            log.info("update %s was handled before: not again", update.update_id)
+            return web.Response(text="ok")
         # Handled before the 200, not merely queued: a crash meanwhile leaves the update with
         # Telegram, which sends it again. The processor keeps one chat's updates in order.
-        await app.update_processor.process_update(update, app.process_update(update))
+        with handling(key, services.core.clock.now()):
+            await app.update_processor.process_update(update, app.process_update(update))
         return web.Response(text="ok")
 
     async def health(self) -> tuple[bool, dict[str, Any]]:

@@ -11,6 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
+from aiohttp import web
+
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.sandbox import FakeTelegram
@@ -194,3 +197,31 @@ def people(tg: FakeTelegram) -> None:
     tg.add_group(TCKH_CHAT, "Phòng TC-KH", members=everyone)
     tg.add_group(QLDT_CHAT, "Phòng QLĐT", members=everyone)
     tg.add_group(-1001000000099, "Nhóm lạ", members=everyone)
+
+
+class WebhookProxy:
+    """What stands between Telegram and the instances in webhook mode (a load balancer):
+    a subclass says where each POST goes (`forward`)."""
+
+    def __init__(self, backends: list[str]) -> None:
+        self.backends = backends
+        self.app = web.Application()
+        self.app.router.add_post("/telegram", self.forward)
+        self.runner: web.AppRunner | None = None
+        self.http: aiohttp.ClientSession | None = None
+
+    async def start(self, port: int) -> str:
+        self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        self.runner = web.AppRunner(self.app, access_log=None)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", port).start()
+        return f"http://127.0.0.1:{port}/telegram"
+
+    async def stop(self) -> None:
+        if self.http is not None:
+            await self.http.close()
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    async def forward(self, request: web.Request) -> web.Response:
+        raise NotImplementedError

@@ -33,9 +33,9 @@ class ProgrammeImport:
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedItem:
-    id: int
-    import_id: int
+class NewItem:
+    """A row of the programme as read, to be stored."""
+
     row_no: int
     seq: int
     number: str | None
@@ -47,23 +47,16 @@ class PlannedItem:
     note: str | None
     active_from: datetime
     due: datetime | None
-    state: str
-    task_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
-class NewItem:
-    row_no: int
-    seq: int
-    number: str | None
-    content: str
-    lead_unit_id: int
-    cooperating: tuple[int, ...]
-    coop_text: str | None
-    leader: str | None
-    note: str | None
-    active_from: datetime
-    due: datetime | None
+class PlannedItem(NewItem):
+    """A stored row: which import it came from, and whether it became a task yet."""
+
+    id: int
+    import_id: int
+    state: str
+    task_id: int | None
 
 
 def _import(row: ProgrammeImportRow) -> ProgrammeImport:
@@ -85,21 +78,21 @@ def _import(row: ProgrammeImportRow) -> ProgrammeImport:
 
 def _item(row: ProgrammeItemRow) -> PlannedItem:
     return PlannedItem(
-        row.id,
-        row.import_id,
-        row.row_no,
-        row.seq,
-        row.number,
-        row.content,
-        row.lead_unit_id,
-        tuple(row.cooperating or ()),
-        row.coop_text,
-        row.leader,
-        row.note,
-        row.active_from,
-        row.due,
-        row.state,
-        row.task_id,
+        id=row.id,
+        import_id=row.import_id,
+        row_no=row.row_no,
+        seq=row.seq,
+        number=row.number,
+        content=row.content,
+        lead_unit_id=row.lead_unit_id,
+        cooperating=tuple(row.cooperating or ()),
+        coop_text=row.coop_text,
+        leader=row.leader,
+        note=row.note,
+        active_from=row.active_from,
+        due=row.due,
+        state=row.state,
+        task_id=row.task_id,
     )
 
 

@@ -412,6 +412,7 @@ class TaskRepository:
             document_id=row.document_id,
             series_id=row.series_id,
             series_period=row.series_period,
+            led_since=row.led_since,
         )
 
     def _select(self) -> Select[TaskRow, str | None]:
@@ -538,6 +539,7 @@ class TaskRepository:
                 completed_at=task.completed_at,
                 result=task.result,
                 result_attachment=_attachment_data(task.result_attachment),
+                led_since=task.led_since,
                 updated_at=now,
             )
             .execution_options(synchronize_session=False)
@@ -858,6 +860,9 @@ class HandledRepository:
             insert.on_conflict_do_nothing(index_elements=[HandledRow.key]).returning(HandledRow.key)
         )
         return claimed is not None
+
+    async def seen(self, key: str) -> bool:
+        return await self._s.scalar(select(HandledRow.key).where(HandledRow.key == key)) is not None
 
     async def release(self, *keys: str) -> None:
         """Forget keys, so that the next claim of each is a first one again."""

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.drafts import DocumentRepository, DraftRepository
 from bot.db.engine import READ_ONLY
 from bot.db.nudges import DeliveryRepository, NudgeRepository
+from bot.db.once import CURRENT, AlreadyHandled
 from bot.db.programme import ProgrammeRepository
 from bot.db.published import PublishedRepository
 from bot.db.reminders import ReminderRepository
@@ -113,7 +114,15 @@ class UnitOfWork:
             # In the same transaction as the change: every process's cached roster is stale
             # exactly when the change is visible.
             await self.roster.bump()
+        current = CURRENT.get()
+        if current is None or self.read_only or not current.carries():
+            await self._session.commit()
+            return
+        # The update's key goes with its change (bot.db.once).
+        if not await self.handled.claim(current.key, current.at):
+            raise AlreadyHandled(current.key)
         await self._session.commit()
+        current.claimed = True
 
 
 class WriterQueue:

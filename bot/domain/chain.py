@@ -90,6 +90,7 @@ def days_late(calendar: WorkCalendar, due: datetime, moment: datetime) -> int:
 class Chain:
     steps: tuple[ChainStep, ...]
     waits: tuple[Wait, ...] = ()
+    asked: tuple[TaskEvent, ...] = ()  # the extension requests still awaiting a decision
 
 
 def build_chain(
@@ -108,7 +109,7 @@ def build_chain(
     started: datetime | None = None  # assigned or moved: the acknowledgement runs from here
     working: datetime | None = None  # acknowledged or returned: the report runs from here
     reported: datetime | None = None  # the result awaiting a decision
-    requests: dict[object, datetime] = {}  # extension requests awaiting a decision
+    requests: dict[object, TaskEvent] = {}  # extension requests awaiting a decision
     for event in events:
         kind, at = event.kind, event.at
         if kind not in STEPS:
@@ -140,10 +141,10 @@ def build_chain(
                 working = at
             reported = None
         elif kind is EventKind.EXTENSION_REQUESTED:
-            requests[event.after.get("request_id")] = at
+            requests[event.after.get("request_id")] = event
         elif kind in (EventKind.EXTENSION_APPROVED, EventKind.EXTENSION_REFUSED):
-            asked = requests.pop(event.after.get("request_id"), None)
-            took = office(asked, at) if asked else None
+            request = requests.pop(event.after.get("request_id"), None)
+            took = office(request.at, at) if request else None
             step = ChainStep(event, took, Late.SLOW if took and took > expected else None)
             if kind is EventKind.EXTENSION_APPROVED:
                 due = _iso(event.after.get("due")) or due
@@ -167,6 +168,6 @@ def build_chain(
             waits.append(wait(Awaited.REPORT, working, overdue=True))
         elif task.status is Status.REPORTED and reported is not None:
             waits.append(wait(Awaited.REVIEW, reported))
-        for asked in requests.values():
-            waits.append(wait(Awaited.EXTENSION, asked))
-    return Chain(tuple(steps), tuple(waits))
+        for request in requests.values():
+            waits.append(wait(Awaited.EXTENSION, request.at))
+    return Chain(tuple(steps), tuple(waits), tuple(requests.values()))

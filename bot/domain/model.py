@@ -112,10 +112,18 @@ class Task:
     document_id: int | None = None  # the conclusion or directive it came from
     series_id: int | None = None  # made by a recurring series (bot/domain/series.py) ...
     series_period: str | None = None  # ... for this period of it ("2026-12")
+    # When the lead unit took it over by a move (/chuyen); None: it has led since creation.
+    led_since: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def assigned_at(self) -> datetime:
+        """When the task was last assigned to its lead unit: what the unit's acknowledgement is
+        timed from, by the reminders as by the chain of responsibility."""
+        return self.led_since or self.created_at
 
 
 @dataclass(frozen=True, slots=True)

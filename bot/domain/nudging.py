@@ -70,8 +70,15 @@ def candidates(
     if task.status not in (Status.ASSIGNED, Status.ACKNOWLEDGED):
         return out  # reported (the leader holds it), done or withdrawn: nobody to chase
     if task.status is Status.ASSIGNED:
-        at = _after_hours_then_daily(cal, task.created_at, policy.unacknowledged_after_hours, after)
-        out.append(PlannedNudge(NudgeKind.UNACKNOWLEDGED, _day_slot(at, cal), at))
+        # From the latest assignment: a unit the task was moved to starts afresh, as the chain
+        # of responsibility (bot/domain/chain.py) times its acknowledgement.
+        since = task.assigned_at
+        at = _after_hours_then_daily(cal, since, policy.unacknowledged_after_hours, after)
+        slot = _day_slot(at, cal)
+        if task.led_since is not None:
+            # The new unit's reminders are its own: one the old unit got that day is not.
+            slot = f"m{int(task.led_since.timestamp())}:{slot}"
+        out.append(PlannedNudge(NudgeKind.UNACKNOWLEDGED, slot, at))
     if task.due is None:
         step = timedelta(days=policy.no_deadline_every_days)
         anchor = task.created_at + step

@@ -10,11 +10,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
+from sqlalchemy import text as sql
+
+from bot.app import open_runtime
+from bot.clock import ManualClock
+from bot.config import Settings, load_settings
+from bot.db.engine import create_engine
+from bot.db.migrate import upgrade
 from bot.db.uow import UnitOfWork
 from bot.domain.model import Role, Status, Task
 from bot.domain.orgfile import OrgSpec, PersonSpec, UnitSpec
 from bot.sandbox.live import LiveBot
+from bot.sandbox.processes import STAND_IN_TOKEN
 from bot.sandbox.state import FakeTelegram
 from bot.services.common import Core
 from bot.services.planning import replan
@@ -147,6 +154,65 @@ async def add_due_tasks(
             )
         )
         await replan(core, uow, task, ASSIGNED)
+
+
+def add_roster_to(tg: FakeTelegram, spec: OrgSpec) -> None:
+    """The roster's people and groups, as Telegram knows them."""
+    for person in spec.people:
+        tg.add_user(person.telegram_id, person.name)
+    tg.add_group(spec.leadership_chat or 0, "Lãnh đạo")
+    for unit in spec.units:
+        tg.add_group(unit.chat or 0, unit.name)
+
+
+async def seed_due_tasks(database_url: str, units: int, tasks: int) -> None:
+    """A database for `dondoc run` processes to burst from: migrated, the roster of `units`
+    units, and `tasks` acknowledged tasks "due today" at 08:00 on the burst's day."""
+    await asyncio.to_thread(upgrade, database_url)
+    settings = load_settings(
+        TELEGRAM_BOT_TOKEN=STAND_IN_TOKEN, DATABASE_URL=database_url, _env_file=None
+    )
+    runtime = open_runtime(settings, clock=ManualClock(ASSIGNED))
+    try:
+        services = runtime.services
+        await services.roster.import_org(burst_roster(units))
+        core = services.core
+        async with core.uow() as uow:
+            unit_ids = [u.id for u in await uow.units.all()]
+            [chairman] = await uow.people.with_roles([Role.CHAIRMAN])
+            await add_due_tasks(core, uow, tasks, unit_ids, chairman.id)
+            await uow.commit()
+    finally:
+        await runtime.close()
+
+
+async def deliveries_by_state(database_url: str) -> dict[str, int]:
+    """The outbox's rows per state, read from outside the processes."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(sql("SELECT state, count(*) FROM deliveries GROUP BY state"))
+            return {state: int(n) for state, n in rows}
+    finally:
+        await engine.dispose()
+
+
+def tasks_named(
+    tg: FakeTelegram, spec: OrgSpec, mark: str | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """How often each task code was named in the units' groups ("• NV-0001 …" lines): in plain
+    messages, and in those carrying `mark` (a resend's)."""
+    plain: dict[str, int] = {}
+    marked: dict[str, int] = {}
+    for unit in spec.units:
+        for message in tg.bot_messages(unit.chat or 0):
+            text = message.get("text") or ""
+            tally = marked if mark is not None and mark in text else plain
+            for line in text.splitlines():
+                if line.startswith("• NV-"):
+                    code = line.split()[1]
+                    tally[code] = tally.get(code, 0) + 1
+    return plain, marked
 
 
 async def run_burst(

@@ -19,6 +19,11 @@ class OpsService:
         async with self.core.uow() as uow:
             return await uow.deliveries.backlog(BACKLOG_STATES)
 
+    async def handled_before(self, key: str) -> bool:
+        """Whether an update with this key committed its change already (bot.db.once)."""
+        async with self.core.uow(read_only=True) as uow:
+            return await uow.handled.seen(key)
+
     async def wake_leader(self) -> None:
         """One of several instances queued messages: the leader sends them now (PostgreSQL)."""
         async with self.core.uow() as uow:

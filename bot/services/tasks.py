@@ -1030,13 +1030,20 @@ class TaskService:
             )
             tz = core.config.tz
             texts = prompts.extension_texts(core, view, person, task.due, parsed.due, reason)
-            messages = await self._tell(
-                uow,
-                view.assigner,
-                task,
-                text_for=texts,
-                prompt=PromptSpec("ext_decide", view.assigner.id, task.id, request.id),
-                buttons_for={lg: render.extension_buttons(request.id, lg) for lg in ("vi", "en")},
+            # The cards show the request while it waits, as they show a granted extension.
+            cards = await self._refresh_cards(uow, await self._view(uow, task, events))
+            messages = (
+                await self._tell(
+                    uow,
+                    view.assigner,
+                    task,
+                    text_for=texts,
+                    prompt=PromptSpec("ext_decide", view.assigner.id, task.id, request.id),
+                    buttons_for={
+                        lg: render.extension_buttons(request.id, lg) for lg in ("vi", "en")
+                    },
+                )
+                + cards
             )
             # The decision now waits on the leader: their reminders start (planning.replan).
             await replan(self.core, uow, task, now, events)
@@ -1102,10 +1109,8 @@ class TaskService:
             )
             messages = await self._decide(uow, view, person, request, approve, granted, now, events)
             view = await self._view(uow, await uow.tasks.get(task.id) or task, events)
-            if approve:
-                # A refusal leaves the card as it was (same deadline, same status): editing it
-                # to identical content is refused by Telegram ("message is not modified").
-                messages += await self._refresh_cards(uow, view)
+            # Granted: the new deadline; refused: the request gives way to the refusal.
+            messages += await self._refresh_cards(uow, view)
             messages += await prompts.close_prompts(
                 core,
                 uow,
@@ -1312,6 +1317,7 @@ class TaskService:
                 reported_by=None,
                 result=None,
                 result_attachment=None,
+                led_since=now,
             )
             await uow.tasks.save(task, now)
             await uow.extensions.close_pending(task.id, person.id, now)

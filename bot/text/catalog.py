@@ -5,7 +5,10 @@ Values are HTML (Telegram's subset). Placeholders are filled with already-escape
 
 from __future__ import annotations
 
+import string
+
 from bot.text.catalog_chain import M_CHAIN
+from bot.text.catalog_cli import M_CLI
 from bot.text.catalog_delivery import M_DELIVERY
 from bot.text.catalog_drafts import M_DRAFTS
 from bot.text.catalog_edges import M_EDGES
@@ -17,6 +20,7 @@ from bot.text.catalog_ops import M_OPS
 from bot.text.catalog_pilot import M_PILOT
 from bot.text.catalog_programme import M_PROGRAMME
 from bot.text.catalog_roster import M_ROSTER
+from bot.text.catalog_sandbox import M_SANDBOX
 from bot.text.catalog_series import M_SERIES
 
 LANGUAGES = ("vi", "en")
@@ -288,9 +292,13 @@ M: dict[str, dict[str, str]] = {
     "card.coop": {"vi": "<b>Phối hợp:</b> {units}", "en": "<b>Cooperating:</b> {units}"},
     "card.assigner": {"vi": "<b>Người giao:</b> {who}", "en": "<b>Assigned by:</b> {who}"},
     "card.due": {"vi": "<b>Thời hạn:</b> {due}", "en": "<b>Deadline:</b> {due}"},
+    "card.ext_pending": {
+        "vi": "⏳ <b>Xin gia hạn:</b> đến {due}, {who} đề nghị lúc {when} ({reason}), chờ lãnh đạo cho ý kiến",
+        "en": "⏳ <b>More time asked:</b> to {due}, by {who} at {when} ({reason}), awaiting the leader's decision",
+    },
     "card.original_due": {
         "vi": "<b>Hạn ban đầu:</b> {due} (đã gia hạn {count} lần)",
-        "en": "<b>Original deadline:</b> {due} (extended {count} times)",
+        "en": "<b>Original deadline:</b> {due} (extended {count:time|times})",
     },
     "card.source": {"vi": "<b>Nguồn:</b> {source}", "en": "<b>Source:</b> {source}"},
     "card.attachment": {"vi": "📎 Có tệp đính kèm: {name}", "en": "📎 Attachment: {name}"},
@@ -456,7 +464,7 @@ M: dict[str, dict[str, str]] = {
     },
     "history.title": {"vi": "<b>Diễn biến xử lý</b>", "en": "<b>History</b>"},
     "history.item": {"vi": "• {when} — {who}: {what}", "en": "• {when} — {who}: {what}"},
-    "history.more": {"vi": "… và {count} bước khác.", "en": "… and {count} more steps."},
+    "history.more": {"vi": "… và {count} bước khác.", "en": "… and {count:more step|more steps}."},
     "history.system": {"vi": "Hệ thống", "en": "System"},
     "event.assigned": {
         "vi": "giao nhiệm vụ cho {unit}, hạn {due}",
@@ -490,12 +498,12 @@ M: dict[str, dict[str, str]] = {
     "nudge.unack": {"vi": "chưa tiếp nhận", "en": "not yet acknowledged"},
     "nudge.due_soon": {
         "vi": "sắp đến hạn (còn {days} ngày làm việc)",
-        "en": "due soon ({days} working days left)",
+        "en": "due soon ({days:working day|working days} left)",
     },
     "nudge.due_today": {"vi": "hôm nay đến hạn", "en": "due today"},
     "nudge.overdue": {
         "vi": "đôn đốc lần {n} — quá hạn {days} ngày làm việc",
-        "en": "reminder {n} — {days} working days late",
+        "en": "reminder {n} — {days:working day|working days} late",
     },
     "nudge.checkin": {
         "vi": "nhiệm vụ thường xuyên: đề nghị cập nhật tiến độ",
@@ -507,7 +515,7 @@ M: dict[str, dict[str, str]] = {
     },
     "nudge.manual_late": {
         "vi": "đôn đốc lần {n} — {who} nhắc — quá hạn {days} ngày làm việc",
-        "en": "reminder {n} — from {who} — {days} working days late",
+        "en": "reminder {n} — from {who} — {days:working day|working days} late",
     },
     "nudge.note": {"vi": "   💬 {note}", "en": "   💬 {note}"},
     "nudge.mention": {"vi": "👤 {who}", "en": "👤 {who}"},
@@ -518,16 +526,16 @@ M: dict[str, dict[str, str]] = {
     "escalation": {
         "vi": "⚠️ Nhiệm vụ <b>{code}</b> ({unit}) quá hạn {days} ngày làm việc, đã đôn đốc {n} lần.\n"
         "{content}\nHạn: {due}",
-        "en": "⚠️ Task <b>{code}</b> ({unit}) is {days} working days late after {n} reminders.\n"
+        "en": "⚠️ Task <b>{code}</b> ({unit}) is {days:working day|working days} late after {n:reminder|reminders}.\n"
         "{content}\nDue: {due}",
     },
     "digest.title": {
         "vi": "🚨 <b>Nhiệm vụ quá hạn</b> — {date}\nĐã đôn đốc từ {n} lần trở lên, xếp từ chậm nhất:",
-        "en": "🚨 <b>Overdue tasks</b> — {date}\nReminded {n} times or more, most overdue first:",
+        "en": "🚨 <b>Overdue tasks</b> — {date}\nReminded {n:time|times} or more, most overdue first:",
     },
     "digest.item": {
         "vi": "• <b>{code}</b> [{unit}] {content} — quá hạn {days} ngày làm việc, đôn đốc {urges} lần",
-        "en": "• <b>{code}</b> [{unit}] {content} — {days} working days late, {urges} reminders",
+        "en": "• <b>{code}</b> [{unit}] {content} — {days:working day|working days} late, {urges:reminder|reminders}",
     },
     "schedule.title": {
         "vi": "🗓 <b>Lịch đôn đốc sắp tới</b>{scope}",
@@ -602,15 +610,15 @@ M: dict[str, dict[str, str]] = {
     },
     "report.late_item": {
         "vi": "• {code} · {unit} · {days} ngày · đôn đốc {urges} lần",
-        "en": "• {code} · {unit} · {days} days · {urges} reminders",
+        "en": "• {code} · {unit} · {days:day|days} · {urges:reminder|reminders}",
     },
     "report.late_more": {
         "vi": "… và {count} nhiệm vụ quá hạn khác.",
-        "en": "… and {count} more late tasks.",
+        "en": "… and {count:more late task|more late tasks}.",
     },
     "report.units_more": {
         "vi": "… và {count} đơn vị khác (xem báo cáo Excel).",
-        "en": "… and {count} more units (see the Excel report).",
+        "en": "… and {count:more unit|more units} (see the Excel report).",
     },
     "report.empty": {
         "vi": "📊 Tổng hợp nhiệm vụ {start} – {end}{scope}: không có nhiệm vụ.",
@@ -641,7 +649,7 @@ M: dict[str, dict[str, str]] = {
     "report.chart_axis": {"vi": "Số nhiệm vụ", "en": "Tasks"},
     "report.monthly_caption": {
         "vi": "📑 Báo cáo nhiệm vụ tháng {month}: {total} nhiệm vụ, tỷ lệ đúng hạn {rate}.",
-        "en": "📑 Task report for {month}: {total} tasks, on-time rate {rate}.",
+        "en": "📑 Task report for {month}: {total:task|tasks}, on-time rate {rate}.",
     },
     "report.no_rate": {"vi": "—", "en": "—"},
     "report.cat.done_on_time": {"vi": "Đã hoàn thành đúng hạn", "en": "Done on time"},
@@ -881,6 +889,8 @@ M.update(M_INTAKE)
 M.update(M_EDGES)
 M.update(M_CHAIN)
 M.update(M_ROSTER)
+M.update(M_CLI)
+M.update(M_SANDBOX)
 
 # The command menu (setMyCommands), per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
@@ -935,9 +945,28 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
 EXAMPLE_UNITS = {"ex_unit": "KTHT", "ex_unit2": "VHXH", "ex_units": "KTHT,VHXH"}
 
 
+class _Plurals(string.Formatter):
+    """English counts with their noun: ``{days:working day|working days}`` gives "1 working
+    day", "3 working days" (the text after ``|`` for anything but one, a number given as text
+    included). Vietnamese nouns do not change with the count and never use it."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        one, bar, many = format_spec.partition("|")
+        if not bar:
+            return str(super().format_field(value, format_spec))
+        return f"{value} {one if str(value).strip() in ('1', '-1') else many}"
+
+
+_PLURALS = _Plurals()
+
+
 def t(key: str, lang: str = "vi", **params: object) -> str:
     entry = M[key]
     template = entry.get(lang) or entry["vi"]
     if "{ex_unit" in template:
         params = EXAMPLE_UNITS | params
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    if "|" in template:
+        return _PLURALS.vformat(template, (), params)
+    return template.format(**params)

@@ -40,7 +40,7 @@ M_CHAIN: dict[str, dict[str, str]] = {
     },
     "chain.more": {
         "vi": "… {count} bước khác: /nv {code}",
-        "en": "… {count} more steps: /nv {code}",
+        "en": "… {count:more step|more steps}: /nv {code}",
     },
     "chain.step.assigned": {"vi": "Giao", "en": "Assigned"},
     "chain.step.acknowledged": {"vi": "Tiếp nhận", "en": "Acknowledged"},
@@ -67,7 +67,7 @@ M_CHAIN: dict[str, dict[str, str]] = {
     },
     "chain.late.overdue": {
         "vi": " — quá hạn {days} ngày làm việc",
-        "en": " — {days} working day(s) late",
+        "en": " — {days:working day|working days} late",
     },
     "chain.wait.ack": {
         "vi": "⏳ Chờ {unit} tiếp nhận: đã {span} làm việc{late}",

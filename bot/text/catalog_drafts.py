@@ -76,7 +76,7 @@ M_DRAFTS: dict[str, dict[str, str]] = {
         "vi": "Dự thảo có hiệu lực đến {when}.",
         "en": "The draft is valid until {when}.",
     },
-    "draft.more": {"vi": "… và {count} mục khác.", "en": "… and {count} more items."},
+    "draft.more": {"vi": "… và {count} mục khác.", "en": "… and {count:more item|more items}."},
     "draft.btn.confirm": {
         "vi": "✅ Giao {count} nhiệm vụ",
         "en": "✅ Giao {count} nhiệm vụ (assign)",
@@ -84,7 +84,7 @@ M_DRAFTS: dict[str, dict[str, str]] = {
     "draft.btn.cancel": {"vi": "✖ Hủy", "en": "✖ Hủy (cancel)"},
     "draft.footer.confirmed": {
         "vi": "✅ Đã giao {count} nhiệm vụ: {codes} — {who}, {when}",
-        "en": "✅ {count} tasks assigned: {codes} — {who}, {when}",
+        "en": "✅ {count:task|tasks} assigned: {codes} — {who}, {when}",
     },
     "draft.footer.cancelled": {
         "vi": "✖ Đã hủy — {who}, {when}",
@@ -96,11 +96,11 @@ M_DRAFTS: dict[str, dict[str, str]] = {
     },
     "draft.confirmed": {
         "vi": "✅ Đã giao {count} nhiệm vụ: {codes}.",
-        "en": "✅ {count} tasks assigned: {codes}.",
+        "en": "✅ {count:task|tasks} assigned: {codes}.",
     },
     "draft.confirmed.short": {
         "vi": "✅ Đã giao {count} nhiệm vụ.",
-        "en": "✅ {count} tasks assigned.",
+        "en": "✅ {count:task|tasks} assigned.",
     },
     "draft.confirmed.document": {
         "vi": "\nVăn bản: {document} (xem tiến độ: <code>/vanban {ref}</code>)",
@@ -115,7 +115,7 @@ M_DRAFTS: dict[str, dict[str, str]] = {
     "draft.cancelled": {"vi": "Đã hủy dự thảo.", "en": "The draft was cancelled."},
     "draft.corrected": {
         "vi": "✏️ Đã sửa dự thảo ({count} sửa đổi).",
-        "en": "✏️ Draft corrected ({count} changes).",
+        "en": "✏️ Draft corrected ({count:change|changes}).",
     },
     "draft.expired": {
         "vi": "Dự thảo này đã hết hiệu lực (quá 24 giờ). Đề nghị trả lời (reply) văn bản bằng"
@@ -144,8 +144,9 @@ M_DRAFTS: dict[str, dict[str, str]] = {
     "draft.blocked": {
         "vi": "⛔ Chưa giao được, còn {count} mục cần sửa:\n{lines}\nTrả lời (reply) dự thảo để"
         " sửa, ví dụ <code>{n} đơn vị {ex_unit}</code> hoặc <code>{n} hạn {example}</code>.",
-        "en": "⛔ Not assigned: {count} items need correcting:\n{lines}\nReply to the draft to"
-        " correct them, e.g. <code>{n} đơn vị {ex_unit}</code> or <code>{n} hạn {example}</code>.",
+        "en": "⛔ Not assigned: {count:item needs|items need} correcting:\n{lines}\nReply to the"
+        " draft to correct them, e.g. <code>{n} đơn vị {ex_unit}</code> or"
+        " <code>{n} hạn {example}</code>.",
     },
     "draft.blocked.line": {"vi": "• Mục {n}: {problems}", "en": "• Item {n}: {problems}"},
     "draft.blocked.empty": {
@@ -259,7 +260,7 @@ M_DRAFTS: dict[str, dict[str, str]] = {
     },
     "vanban.summary": {
         "vi": "{total} nhiệm vụ: {done} hoàn thành, {open} đang thực hiện, {overdue} quá hạn",
-        "en": "{total} tasks: {done} done, {open} in progress, {overdue} overdue",
+        "en": "{total:task|tasks}: {done} done, {open} in progress, {overdue} overdue",
     },
     "vanban.withdrawn": {"vi": ", {count} đã rút", "en": ", {count} withdrawn"},
     "vanban.empty": {

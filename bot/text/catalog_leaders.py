@@ -22,7 +22,7 @@ M_LEADERS: dict[str, dict[str, str]] = {
     },
     "decide.age": {
         "vi": "đã chờ {age} ngày làm việc",
-        "en": "waiting {age} working days",
+        "en": "waiting {age:working day|working days}",
     },
     "decide.age0": {"vi": "từ hôm nay", "en": "since today"},
     "decide.what.review": {"vi": "duyệt kết quả", "en": "review the result"},
@@ -35,19 +35,19 @@ M_LEADERS: dict[str, dict[str, str]] = {
         "vi": "⏳ <b>Chờ lãnh đạo quyết định</b> — {date}\n"
         "Đã nhắc từ {n} lần trở lên, chờ lâu nhất trước:",
         "en": "⏳ <b>Awaiting a leader's decision</b> — {date}\n"
-        "Reminded {n} times or more, oldest first:",
+        "Reminded {n:time|times} or more, oldest first:",
     },
     "decide.digest.office_title": {
         "vi": "⏳ <b>Chờ đồng chí Chủ tịch quyết định</b> — {date}\n"
         "Đã nhắc từ {n} lần trở lên, chờ lâu nhất trước:",
         "en": "⏳ <b>Awaiting the chairman's decision</b> — {date}\n"
-        "Reminded {n} times or more, oldest first:",
+        "Reminded {n:time|times} or more, oldest first:",
     },
     "decide.digest.item": {
         "vi": "• <b>{code}</b> [{unit}] {content} — chờ {who} {what}, {days} ngày làm việc,"
         " đã nhắc {count} lần",
         "en": "• <b>{code}</b> [{unit}] {content} — waiting for {who} to {what},"
-        " {days} working days, {count} reminders",
+        " {days:working day|working days}, {count:reminder|reminders}",
     },
     "decide.list.title": {
         "vi": "⏳ <b>Chờ đồng chí quyết định</b> ({count}), chờ lâu nhất trước:",
@@ -68,7 +68,7 @@ M_LEADERS: dict[str, dict[str, str]] = {
     },
     "decide.report.item": {
         "vi": "• {who}: {count} việc, lâu nhất {days} ngày làm việc",
-        "en": "• {who}: {count}, the oldest {days} working days",
+        "en": "• {who}: {count}, the oldest {days:working day|working days}",
     },
     "decide.report.none": {
         "vi": "⏳ Không có việc nào chờ lãnh đạo quyết định.",

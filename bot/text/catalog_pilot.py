@@ -123,8 +123,8 @@ M_PILOT: dict[str, dict[str, str]] = {
     "card.full_text_note": {
         "vi": "📄 Nội dung dài {chars} ký tự: toàn văn ở {n} tin nhắn “{code} — toàn văn” gửi"
         " kèm thẻ này.",
-        "en": "📄 The content runs to {chars} characters: in full in {n} messages “{code} — full"
-        " text” sent with this card.",
+        "en": "📄 The content runs to {chars:character|characters}: in full in"
+        " {n:message|messages} “{code} — full text” sent with this card.",
     },
     "card.full_text": {
         "vi": "📄 <b>{code} — toàn văn ({n}/{of})</b>\n{text}",

@@ -42,8 +42,8 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         " {missing}. Tiêu đề cột cần có, theo thứ tự bất kỳ: Nội dung (hoặc Tên nhiệm vụ),"
         " Đơn vị chủ trì, Thời gian (hoặc Thời hạn); STT, Đơn vị phối hợp, Lãnh đạo phụ trách,"
         " Ghi chú nếu có.",
-        "en": "No table header found in the first 30 rows of “{name}”: the column(s) {missing}"
-        " are missing. Headers needed, in any order: Nội dung (or Tên nhiệm vụ), Đơn vị chủ trì,"
+        "en": "No table header found in the first 30 rows of “{name}” (missing: {missing})."
+        " Headers needed, in any order: Nội dung (or Tên nhiệm vụ), Đơn vị chủ trì,"
         " Thời gian (or Thời hạn); STT, Đơn vị phối hợp, Lãnh đạo phụ trách, Ghi chú if any.",
     },
     "programme.column.content": {"vi": "“Nội dung”", "en": "“Nội dung” (content)"},
@@ -76,9 +76,9 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         "vi": "Đọc được {rows} dòng → <b>{tasks} nhiệm vụ</b>. Nhiệm vụ chưa gửi ngay: mỗi nhiệm"
         " vụ được giao cho đơn vị (thẻ nhiệm vụ, đôn đốc) vào ngày làm việc đầu tiên của tháng"
         " bắt đầu, đầu giờ làm việc.",
-        "en": "{rows} rows read → <b>{tasks} tasks</b>. They are not posted now: each is assigned"
-        " to its unit (card, reminders) on the first working day of the month it starts, at"
-        " the start of office hours.",
+        "en": "{rows:row|rows} read → <b>{tasks:task|tasks}</b>. Nothing is posted now: each is"
+        " assigned to its unit (card, reminders) on the first working day of the month it"
+        " starts, at the start of office hours.",
     },
     "programme.per_unit": {
         "vi": "<b>Theo đơn vị chủ trì:</b> {items}",
@@ -93,8 +93,8 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
     "programme.now_due": {
         "vi": "{count} nhiệm vụ đã đến tháng bắt đầu: được giao ngay khi nhập"
         " (trong giờ làm việc).",
-        "en": "{count} tasks have reached their month: they are assigned as soon as imported"
-        " (in office hours).",
+        "en": "{count:task has reached its month: it is|tasks have reached their month: they"
+        " are} assigned as soon as imported (in office hours).",
     },
     "programme.skipped_slots": {
         "vi": "Bỏ qua {count} lượt của các việc hàng tháng/hàng quý đã qua hạn.",
@@ -102,7 +102,7 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
     },
     "programme.problems": {
         "vi": "⚠️ <b>{count} dòng không nhập</b> (sửa trong tệp rồi gửi lại nếu cần):",
-        "en": "⚠️ <b>{count} rows not imported</b> (fix them in the file and send it again if"
+        "en": "⚠️ <b>{count:row|rows} not imported</b> (fix them in the file and send it again if"
         " needed):",
     },
     "programme.problem": {"vi": "• Dòng {row}: {why}", "en": "• Row {row}: {why}"},
@@ -110,18 +110,22 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
     "programme.notes": {
         "vi": "ℹ️ <b>{count} dòng có cơ quan phối hợp không có trong danh sách đơn vị</b>: vẫn"
         " nhập; tên cơ quan được ghi vào nội dung nhiệm vụ, không giao phối hợp qua bot:",
-        "en": "ℹ️ <b>{count} rows name a cooperating body not on the roster</b>: imported all"
-        " the same; the body's name is written into the task, not made a cooperating unit:",
+        "en": "ℹ️ <b>{count:row names|rows name} a cooperating body not on the roster</b>:"
+        " imported all the same; the body's name is written into the task, not made a"
+        " cooperating unit:",
     },
     "programme.note": {
         "vi": "• Dòng {row}: “{detail}”{suggest}",
         "en": "• Row {row}: “{detail}”{suggest}",
     },
-    "programme.notes.more": {"vi": "… và {count} dòng khác.", "en": "… and {count} more rows."},
+    "programme.notes.more": {
+        "vi": "… và {count} dòng khác.",
+        "en": "… and {count:more row|more rows}.",
+    },
     "programme.problems.more": {
         "vi": "… và {count} dòng khác: sửa các dòng trên trong tệp rồi gửi lại để xem tiếp.",
-        "en": "… and {count} more rows: fix the rows above in the file and send it again to see"
-        " the rest.",
+        "en": "… and {count:more row|more rows}: fix the rows above in the file and send it"
+        " again to see the rest.",
     },
     "programme.why.no_content": {"vi": "không có nội dung", "en": "no content"},
     "programme.why.no_lead": {"vi": "không ghi đơn vị chủ trì", "en": "no lead unit"},
@@ -150,22 +154,25 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
     },
     "programme.already": {
         "vi": "Tệp này đã được nhập lúc {when} ({count} nhiệm vụ): không có gì thay đổi.",
-        "en": "This file was already imported at {when} ({count} tasks): nothing changed.",
+        "en": "This file was already imported at {when} ({count:task|tasks}): nothing changed.",
     },
     # --- deciding ------------------------------------------------------------------------------
-    "programme.button.import": {"vi": "✅ Nhập {count} nhiệm vụ", "en": "✅ Import {count} tasks"},
+    "programme.button.import": {
+        "vi": "✅ Nhập {count} nhiệm vụ",
+        "en": "✅ Import {count:task|tasks}",
+    },
     "programme.button.cancel": {"vi": "✖️ Hủy", "en": "✖️ Cancel"},
     "programme.ask": {
         "vi": "Nhập {count} nhiệm vụ? [c/K] ",
-        "en": "Import {count} tasks? [y/N] ",
+        "en": "Import {count:task|tasks}? [y/N] ",
     },
     "programme.yes_words": {"vi": "c,co,có,y,yes", "en": "y,yes"},
     "programme.imported": {
         "vi": "✅ Đã nhập {count} nhiệm vụ của chương trình công tác năm {year}. Mỗi nhiệm vụ được"
         " giao cho đơn vị vào đầu tháng của nó; xem danh sách bằng"
         " <code>dondoc program show</code>.",
-        "en": "✅ Imported {count} tasks of the {year} work programme. Each is assigned to its unit"
-        " at the start of its month; list them with <code>dondoc program show</code>.",
+        "en": "✅ Imported {count:task|tasks} of the {year} work programme. Each is assigned to"
+        " its unit at the start of its month; list them with <code>dondoc program show</code>.",
     },
     # The same, in the chat: what a chat user can do (the server's `dondoc program show` is not).
     "programme.imported.chat": {
@@ -173,14 +180,14 @@ M_PROGRAMME: dict[str, dict[str, str]] = {
         " giao cho đơn vị chủ trì đầu giờ làm việc của ngày làm việc đầu tiên trong tháng bắt"
         " đầu; từ đó nhiệm vụ có thẻ, được đôn đốc và xem được bằng <code>/viec</code> hoặc"
         " <code>/viec &lt;mã đơn vị&gt;</code>.",
-        "en": "✅ Imported {count} tasks of the {year} work programme. Each is assigned to its"
+        "en": "✅ Imported {count:task|tasks} of the {year} work programme. Each is assigned to its"
         " lead unit when the office opens on the first working day of its month; from then on it"
         " has a card, is chased, and shows in <code>/viec</code> or"
         " <code>/viec &lt;unit code&gt;</code>.",
     },
     "programme.imported.short": {
         "vi": "Đã nhập {count} nhiệm vụ.",
-        "en": "{count} tasks imported.",
+        "en": "{count:task|tasks} imported.",
     },
     "programme.cancelled": {
         "vi": "✖️ Đã hủy: chương trình trong tệp “{name}” không được nhập.",

@@ -30,8 +30,8 @@ M_ROSTER: dict[str, dict[str, str]] = {
     },
     "roster.empty": {"vi": "tệp trống", "en": "the file is empty"},
     "roster.too_many_values": {
-        "vi": "tệp có hơn {limit} giá trị khi mở rộng các bí danh (*tên); hãy ghi thẳng các giá"
-        " trị",
+        "vi": "tệp có hơn {limit} giá trị khi mở rộng các bí danh (*tên); ghi thẳng các giá trị"
+        " thay cho bí danh",
         "en": "the file holds more than {limit} values once its aliases (*name) are expanded;"
         " write the values out instead",
     },
@@ -82,11 +82,11 @@ M_ROSTER: dict[str, dict[str, str]] = {
     },
     "roster.too_long": {
         "vi": "{field} dài {length} ký tự; tối đa {limit}",
-        "en": "{field} is {length} characters long; at most {limit}",
+        "en": "{field} is {length:character|characters} long; at most {limit}",
     },
     "roster.too_long.alias": {
         "vi": "một tên khác (aliases) dài {length} ký tự; tối đa {limit}",
-        "en": "an alias is {length} characters long; at most {limit}",
+        "en": "an alias is {length:character|characters} long; at most {limit}",
     },
     "roster.bad_value": {
         "vi": "“{value}” không phải một ngày hoặc giá trị có thật",
@@ -225,7 +225,7 @@ M_ROSTER: dict[str, dict[str, str]] = {
     },
     "roster.calendar.unknown": {
         "vi": "khóa calendar không có: {names}",
-        "en": "unknown calendar key(s): {names}",
+        "en": "not a calendar key: {names}",
     },
     "roster.calendar.dates": {
         "vi": "calendar.{name} phải là danh sách ngày dạng 2026-12-31",

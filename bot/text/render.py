@@ -231,6 +231,7 @@ def card(
                 count=task.extension_count,
             )
         )
+    lines += _asked_lines(view, lang, tz)
     if view.document is not None:
         lines.append(t("card.document", lang, document=document_label(view.document, lang)))
     if view.series is not None:
@@ -260,15 +261,34 @@ def card(
     return "\n".join(lines + after)
 
 
-# The steps a card shows: extension requests and refusals change nothing on it and are not
-# edited onto it when they happen (/nv shows them).
-_OFF_CARD = frozenset({EventKind.EXTENSION_REQUESTED, EventKind.EXTENSION_REFUSED})
-
-
 def _card_steps(view: TaskView) -> list[ChainStep] | None:
-    if view.chain is None:
-        return None
-    return [s for s in view.chain.steps if s.event.kind not in _OFF_CARD]
+    return None if view.chain is None else list(view.chain.steps)
+
+
+def _iso_due(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _asked_lines(view: TaskView, lang: str, tz: ZoneInfo) -> list[str]:
+    """The extension asked for and not yet decided: the unit and the leader see on the card
+    that the deadline may move, as they see a granted extension."""
+    if view.chain is None or not view.task.is_open:
+        return []
+    lines = []
+    for event in view.chain.asked:
+        due = _iso_due(event.after.get("due"))
+        asker = view.people.get(event.actor_id) if event.actor_id is not None else None
+        lines.append(
+            t(
+                "card.ext_pending",
+                lang,
+                due=due_text(due, tz, lang) if due is not None else "—",
+                who=esc(asker.name) if asker else t("history.system", lang),
+                when=when(event.at, tz),
+                reason=esc(clip(event.note or "", 200)),
+            )
+        )
+    return lines
 
 
 def _fit_chain(

@@ -8,6 +8,7 @@ from support import (
     ADMIN,
     CHAIRMAN,
     LEADERS,
+    QLDT_CHAT,
     QLDT_HEAD,
     ROSTER,
     TCKH_CHAT,
@@ -104,6 +105,55 @@ async def test_unacknowledged_after_four_office_hours_then_daily(world: World) -
     await world.press(TCKH_CHAT, card["message_id"], TCKH_HEAD, world.button(card, "Đã nhận"))
     await world.at(at(26, 11, 8))
     assert len(nudges(world, TCKH_CHAT)) == 2
+
+
+async def test_a_moved_task_is_not_acknowledged_from_the_move_not_from_its_creation(
+    world: World,
+) -> None:
+    # Assigned to TC-KH on Monday 23/11 at 09:00, moved to QLĐT at 14:00: QLĐT's four office
+    # hours run from the move (three on Monday, one on Wednesday, Tuesday being a holiday), as
+    # the chain of responsibility that /nv shows times them; not from 09:00 (15:00 on Monday).
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát hộ nghèo hạn 18/12")
+    world.clock.set(at(23, 11, 14))
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT")
+    await world.at(at(23, 11, 15))
+    assert nudges(world, QLDT_CHAT) == [] and nudges(world, TCKH_CHAT) == []
+    await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
+    assert "tiếp nhận: đã 1 giờ làm việc\n" in world.last_text(LEADERS)
+    await world.at(at(25, 11, 8, 59))
+    assert nudges(world, QLDT_CHAT) == []
+    await world.at(at(25, 11, 9))
+    [reminder] = nudges(world, QLDT_CHAT)
+    assert "NV-0001" in reminder and "chưa tiếp nhận" in reminder
+    assert nudges(world, TCKH_CHAT) == []
+    # The reminder comes when /nv starts to call the wait slow.
+    world.clock.set(at(25, 11, 9, 1))
+    await world.say(LEADERS, CHAIRMAN, "/nv NV-0001")
+    assert "tiếp nhận: đã 4 giờ 1 phút làm việc — chậm (quá 4 giờ)" in world.last_text(LEADERS)
+    # Then daily, each working morning.
+    await world.at(at(26, 11, 8))
+    assert len(nudges(world, QLDT_CHAT)) == 2
+
+
+async def test_a_unit_given_a_task_the_day_its_last_unit_was_reminded_is_reminded_too(
+    world: World,
+) -> None:
+    # TC-KH is reminded on Monday 23/11 at 15:00 and on Wednesday 25/11 at 08:00 (Tuesday is a
+    # holiday); moved to QLĐT at 09:00 on Wednesday, the task is QLĐT's to acknowledge by 15:00
+    # that day, and QLĐT hears of it then: the reminder TC-KH got that morning was not QLĐT's.
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Rà soát hộ nghèo hạn 18/12")
+    await world.at(at(23, 11, 15))
+    await world.at(at(25, 11, 8))
+    assert len(nudges(world, TCKH_CHAT)) == 2
+    world.clock.set(at(25, 11, 9))
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT")
+    await world.at(at(25, 11, 14, 59))
+    assert nudges(world, QLDT_CHAT) == []
+    await world.at(at(25, 11, 15))
+    [reminder] = nudges(world, QLDT_CHAT)
+    assert "NV-0001" in reminder and "chưa tiếp nhận" in reminder
+    await world.at(at(26, 11, 8))
+    assert len(nudges(world, QLDT_CHAT)) == 2 and len(nudges(world, TCKH_CHAT)) == 2
 
 
 async def test_quiet_hours_hold_nudges_until_the_next_opening(world: World) -> None:

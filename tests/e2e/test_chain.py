@@ -100,7 +100,7 @@ async def test_the_chain_through_a_return_and_a_late_report(world: World) -> Non
     await world.say(TCKH_CHAT, TCKH_STAFF, "/nv NV-0001")
     english = world.last_text(TCKH_CHAT)
     assert "acknowledged · after 4 h 30 min of office time — slow (over 4 h)" in english
-    assert "· after 5 h of office time — 1 working day(s) late" in english
+    assert "· after 5 h of office time — 1 working day late" in english
 
 
 async def test_a_step_outside_office_hours_took_no_office_time(world: World) -> None:

@@ -80,6 +80,30 @@ async def test_extension_refused_keeps_the_deadline(world: World) -> None:
     assert "Hạn ban đầu" not in card["text"]
 
 
+async def test_the_card_shows_a_pending_request_and_then_its_refusal(world: World) -> None:
+    await _assign(world)
+    card = world.card(TCKH_CHAT, "NV-0001")
+    await world.say(TCKH_CHAT, TCKH_HEAD, "/giahan NV-0001 25/12 chờ số liệu từ các phường")
+    # Edited when asked: the unit and the leader see that the deadline may move, and why.
+    text = world.message(TCKH_CHAT, card["message_id"])["text"]
+    assert (
+        "⏳ Xin gia hạn: đến Thứ Sáu, 25/12/2026 17:00, Trần Thị Dung đề nghị lúc 09:00 "
+        "23/11/2026 (chờ số liệu từ các phường), chờ lãnh đạo cho ý kiến"
+    ) in text
+    assert "• Xin gia hạn đến 25/12/2026: Trần Thị Dung, 09:00 23/11/2026" in text
+    assert "Thời hạn: Thứ Ba, 15/12/2026 17:00" in text
+
+    request = _request(world)
+    world.advance(hours=1)
+    await world.press(LEADERS, request["message_id"], CHAIRMAN, world.button(request, "Từ chối"))
+    text = world.message(TCKH_CHAT, card["message_id"])["text"]
+    assert "⏳ Xin gia hạn" not in text
+    assert "• Từ chối gia hạn: Nguyễn Văn An, 10:00 23/11/2026 · sau 1 giờ làm việc" in text
+    assert "Thời hạn: Thứ Ba, 15/12/2026 17:00" in text and "Hạn ban đầu" not in text
+    # The buttons stay: the unit may ask again.
+    assert "Xin gia hạn" in " ".join(world.buttons(world.message(TCKH_CHAT, card["message_id"])))
+
+
 async def test_extension_requests_that_make_no_sense_are_refused(world: World) -> None:
     await _assign(world)
     await world.say(TCKH_CHAT, TCKH_HEAD, "/giahan NV-0001 10/12 sớm hơn")

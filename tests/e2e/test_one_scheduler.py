@@ -6,26 +6,25 @@ is one line and a clean exit."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text as sql
-from support import TOKEN, make_settings
+from support import TOKEN
 
-from bot.app import open_runtime
-from bot.clock import ManualClock
-from bot.db.engine import create_engine
-from bot.db.migrate import upgrade
-from bot.domain.model import Role
 from bot.sandbox import BotApiServer, FakeTelegram
-from bot.sandbox.burst import ASSIGNED, BURST, add_due_tasks, burst_roster
+from bot.sandbox.burst import (
+    BURST,
+    add_roster_to,
+    burst_roster,
+    deliveries_by_state,
+    seed_due_tasks,
+    tasks_named,
+)
+from bot.sandbox.processes import Runs
 from bot.services.tasks import task_code
 
 CHAIRMAN = 900001
@@ -33,69 +32,6 @@ MARK_VI = "(gửi lại — tin trước có thể chưa đến)"
 TASKS = 200
 UNITS = 200  # one task a unit: one message a task, so counts per task are counts per message
 KILL_AFTER = (40, 90, 140)  # messages the stand-in has received when each kill is prepared
-
-
-@dataclass
-class Run:
-    """One `dondoc run` process, its output in a file (a pipe nobody reads would fill up)."""
-
-    process: asyncio.subprocess.Process
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    async def wait_for(self, needle: str, timeout: float = 60) -> str:
-        async with asyncio.timeout(timeout):
-            while needle not in (out := self.output()):
-                if self.process.returncode is not None:
-                    break
-                await asyncio.sleep(0.05)
-        return out
-
-    async def stop(self) -> int:
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-        return await asyncio.wait_for(self.process.wait(), timeout=30)
-
-
-@dataclass
-class Runs:
-    tmp: Path
-    url: str
-    database_url: str
-    started: list[Run] = field(default_factory=list)
-
-    async def start(self, **settings: str) -> Run:
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DONDOC_"))
-        } | {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": self.url,
-            "DATABASE_URL": self.database_url,
-            **settings,
-        }
-        log = self.tmp / f"run-{len(self.started)}.log"
-        with log.open("wb") as out:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=self.tmp,
-                env=env,
-                stdout=out,
-                stderr=asyncio.subprocess.STDOUT,
-            )
-        run = Run(process, log)
-        self.started.append(run)
-        return run
-
-    async def close(self) -> None:
-        for run in self.started:
-            if run.process.returncode is None:
-                run.process.kill()
-                await run.process.wait()
 
 
 async def _until(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -108,35 +44,8 @@ async def _until(condition: Callable[[], bool], timeout: float, what: str) -> No
 
 async def _seed(database_url: str, tg: FakeTelegram) -> None:
     """200 acknowledged tasks in 200 units, all "due today" at 08:00 on Friday 4/12/2026."""
-    await asyncio.to_thread(upgrade, database_url)
-    runtime = open_runtime(make_settings(database_url), clock=ManualClock(ASSIGNED))
-    spec = burst_roster(UNITS)
-    for person in spec.people:
-        tg.add_user(person.telegram_id, person.name)
-    tg.add_group(spec.leadership_chat or 0, "Lãnh đạo")
-    for unit in spec.units:
-        tg.add_group(unit.chat or 0, unit.name)
-    try:
-        services = runtime.services
-        await services.roster.import_org(spec)
-        core = services.core
-        async with core.uow() as uow:
-            unit_ids = [u.id for u in await uow.units.all()]
-            [chairman] = await uow.people.with_roles([Role.CHAIRMAN])
-            await add_due_tasks(core, uow, TASKS, unit_ids, chairman.id)
-            await uow.commit()
-    finally:
-        await runtime.close()
-
-
-async def _states(database_url: str) -> dict[str, int]:
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(sql("SELECT state, count(*) FROM deliveries GROUP BY state"))
-            return {state: int(n) for state, n in rows}
-    finally:
-        await engine.dispose()
+    add_roster_to(tg, burst_roster(UNITS))
+    await seed_due_tasks(database_url, UNITS, TASKS)
 
 
 async def test_kill_9_three_times_in_the_burst_loses_nothing(
@@ -171,7 +80,7 @@ async def test_kill_9_three_times_in_the_burst_loses_nothing(
             run = await runs.start(DONDOC_FAKE_NOW=now())
         async with asyncio.timeout(90):
             while True:
-                states = await _states(database_url)
+                states = await deliveries_by_state(database_url)
                 if not set(states) & {"pending", "claimed", "sending"}:
                     break
                 await asyncio.sleep(0.2)
@@ -182,16 +91,7 @@ async def test_kill_9_three_times_in_the_burst_loses_nothing(
         await runs.close()
         await server.stop()
 
-    plain: dict[str, int] = {}
-    marked: dict[str, int] = {}
-    for unit in burst_roster(UNITS).units:
-        for message in tg.bot_messages(unit.chat or 0):
-            text = message.get("text") or ""
-            tally = marked if MARK_VI in text else plain
-            for line in text.splitlines():
-                if line.startswith("• NV-"):
-                    code = line.split()[1]
-                    tally[code] = tally.get(code, 0) + 1
+    plain, marked = tasks_named(tg, burst_roster(UNITS), MARK_VI)
     codes = {task_code(n) for n in range(1, TASKS + 1)}
     seen = set(plain) | set(marked)
     lost = codes - seen

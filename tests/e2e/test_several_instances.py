@@ -17,13 +17,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 from sqlalchemy import text as sql
-from support import TOKEN
-from test_one_scheduler import MARK_VI, TASKS, UNITS, Run, Runs, _seed, _states, _until
-from test_webhook import free_port
+from support import TOKEN, WebhookProxy
+from test_one_scheduler import MARK_VI, TASKS, UNITS, _seed, _until
 
 from bot.db.engine import create_engine
 from bot.sandbox import BotApiServer, FakeTelegram
-from bot.sandbox.burst import BURST, burst_roster
+from bot.sandbox.burst import BURST, burst_roster, deliveries_by_state, tasks_named
+from bot.sandbox.processes import Run, Runs, free_port
 from bot.services.tasks import task_code
 
 SECRET = "several-instances-secret-0123456789"
@@ -34,33 +34,16 @@ KILL_AFTER = 60  # messages the stand-in has received when the leader is killed
 GIAO = 12  # /giao commands sent through the proxy, half before the kill and half after
 
 
-class RoundRobin:
+class RoundRobin(WebhookProxy):
     """The load balancer: each POST goes to the next instance; one that does not answer is
     skipped (nginx's proxy_next_upstream)."""
 
     def __init__(self, backends: list[str]) -> None:
-        self.backends = backends
+        super().__init__(backends)
         self.handled = [0] * len(backends)
         self.turn = 0
-        self.app = web.Application()
-        self.app.router.add_post("/telegram", self._forward)
-        self.runner: web.AppRunner | None = None
-        self.http: aiohttp.ClientSession | None = None
 
-    async def start(self, port: int) -> str:
-        self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-        self.runner = web.AppRunner(self.app, access_log=None)
-        await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", port).start()
-        return f"http://127.0.0.1:{port}/telegram"
-
-    async def stop(self) -> None:
-        if self.http is not None:
-            await self.http.close()
-        if self.runner is not None:
-            await self.runner.cleanup()
-
-    async def _forward(self, request: web.Request) -> web.Response:
+    async def forward(self, request: web.Request) -> web.Response:
         assert self.http is not None
         body = await request.read()
         for _ in range(len(self.backends)):
@@ -151,7 +134,7 @@ async def test_two_instances_one_killed_in_the_burst(tmp_path: Path, database_ur
         takeover = time.monotonic() - killed
         async with asyncio.timeout(120):
             while True:
-                states = await _states(database_url)
+                states = await deliveries_by_state(database_url)
                 if not set(states) & {"pending", "claimed", "sending"} and (
                     len(await _codes(database_url)) == TASKS + GIAO
                 ):
@@ -164,16 +147,7 @@ async def test_two_instances_one_killed_in_the_burst(tmp_path: Path, database_ur
         await proxy.stop()
         await server.stop()
 
-    plain: dict[str, int] = {}
-    marked: dict[str, int] = {}
-    for unit in burst_roster(UNITS).units:
-        for message in tg.bot_messages(unit.chat or 0):
-            text = message.get("text") or ""
-            tally = marked if MARK_VI in text else plain
-            for line in text.splitlines():
-                if line.startswith("• NV-"):
-                    code = line.split()[1]
-                    tally[code] = tally.get(code, 0) + 1
+    plain, marked = tasks_named(tg, burst_roster(UNITS), MARK_VI)
     seeded = {task_code(n) for n in range(1, TASKS + 1)}
     lost = seeded - set(plain) - set(marked)
     found = re.search(r"; (\d+) were cut off while sending", follower.output())

@@ -6,26 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from pathlib import Path
 
 import aiohttp
 from support import TOKEN, make_settings
-from test_one_scheduler import Runs
 
 from bot.app import build_application, open_runtime
 from bot.sandbox import BotApiServer, FakeTelegram
+from bot.sandbox.processes import Runs, free_port
 from handlers.web import WebServer
 
 CHAIRMAN = 900001
 STRANGER = 900099
 SECRET = "s3cret-Token_for-tests-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def forged_start(update_id: int, user: int) -> dict[str, object]:

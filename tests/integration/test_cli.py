@@ -202,7 +202,7 @@ def test_env_file_in_the_working_directory_is_read(cli: Cli) -> None:
 def test_usage_error(cli: Cli) -> None:
     result = cli("org")
     assert result.returncode == 2
-    assert "usage: dondoc org" in result.stderr
+    assert "cách dùng: dondoc org" in result.stderr
 
 
 def test_report_for_a_month_not_begun_is_refused_in_one_line(cli: Cli) -> None:

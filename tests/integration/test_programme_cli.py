@@ -112,7 +112,7 @@ def test_yes_imports_without_asking_and_english_follows_the_setting(cli: Program
     assert done.returncode == 0, done.stderr
     assert "Work programme 2099" in done.stdout
     assert "Import 1 tasks?" not in done.stdout
-    assert "Imported 1 tasks of the 2099 work programme" in done.stdout
+    assert "Imported 1 task of the 2099 work programme" in done.stdout
     assert cli.planned() == [(4, 1, "planned")]
     shown = cli("program", "show", DONDOC_LANGUAGE="en")
     assert "Programme tasks not yet assigned: 1" in shown.stdout

@@ -374,6 +374,29 @@ async def test_fast_forward_answers_with_the_clock(http: aiohttp.ClientSession) 
         assert body["clock"]["label"] == "Thứ Hai, 23/11/2026 09:00"
 
 
+async def test_the_sandbox_says_its_notices_in_the_bots_language(tmp_path: Path) -> None:
+    settings = sandbox_settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}", _env_file=None, DONDOC_LANGUAGE="en"
+    )
+    box = await Sandbox.start(settings, port=0, clock=ManualClock(START))
+    try:
+        async with aiohttp.ClientSession(base_url=box.url) as http:
+            async with http.post("/api/fast-forward") as response:
+                body = await response.json()
+            assert not body["moved"]
+            assert body["text"].startswith("Nothing is scheduled yet")
+            assert body["clock"]["label"] == "Monday, 23/11/2026 09:00"
+            status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="x" * 4100)
+            assert status == 400
+            assert body["error"].startswith(
+                "The message is 4,100 characters long, over Telegram's limit of 4,096"
+            )
+            status, body = await send(http, LEADERSHIP_CHAT, KTHT_HEAD, text="chào")
+            assert status == 400 and "is not a member of the group" in body["error"]
+    finally:
+        await box.stop()
+
+
 async def test_fast_forward_runs_the_next_nudge_on_the_sandbox_clock(tmp_path: Path) -> None:
     # The sandbox's own kind of clock (time flows, ⏩ moves it forward), started on a Monday
     # morning of the test's choosing: what ⏩ reaches first must not depend on the day the test

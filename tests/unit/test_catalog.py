@@ -100,6 +100,12 @@ DISCOURAGED = {
 }
 
 
+def test_instructions_are_plain_not_hay() -> None:
+    # The ward's messages ask plainly ("Ghi mã đơn vị …") or address "đồng chí"; "Hãy …"
+    # orders the reader about.
+    assert [key for key in KEYS if re.search(r"\bhãy\b", M[key]["vi"], re.IGNORECASE)] == []
+
+
 def test_one_word_for_one_idea() -> None:
     found = [
         (key, word)
@@ -145,3 +151,21 @@ def test_the_stand_in_unit_codes_are_units_of_the_demo_ward() -> None:
     codes = set(re.findall(r"^  - code: (\S+)$", DEMO_ROSTER, re.M))
     for value in EXAMPLE_UNITS.values():
         assert set(value.split(",")) <= codes, value
+
+
+def test_english_counts_agree_with_their_nouns() -> None:
+    assert t("nudge.overdue", "en", n=1, days=1) == "reminder 1 — 1 working day late"
+    assert t("nudge.overdue", "en", n=2, days=3) == "reminder 2 — 3 working days late"
+    # The slot gives the days as text.
+    assert t("nudge.due_soon", "en", days="1") == "due soon (1 working day left)"
+    assert t("draft.blocked", "en", count=1, lines="", n=1, example="").startswith(
+        "⛔ Not assigned: 1 item needs correcting"
+    )
+    assert "(extended 1 time)" in t("card.original_due", "en", due="x", count=1)
+    assert "(extended 2 times)" in t("card.original_due", "en", due="x", count=2)
+    # Vietnamese nouns do not change with the count.
+    assert "1 ngày làm việc" in t("nudge.overdue", "vi", n=1, days=1)
+
+
+def test_no_english_message_hedges_a_plural() -> None:
+    assert [key for key in KEYS if "(s)" in M[key]["en"]] == []

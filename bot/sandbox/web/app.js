@@ -274,11 +274,11 @@ async function press(m, data, btn) {
   }
 }
 
-// The same words as the server's refusal (server.py too_long), said before anything is sent.
+// The same words as the server's refusal (catalog sandbox.too_long), said before anything is sent.
 function tooLong(length, limit) {
   const n = (x) => x.toLocaleString("vi-VN");
   return `Tin nhắn dài ${n(length)} ký tự, quá giới hạn ${n(limit)} ký tự của Telegram, nên chưa`
-    + " được gửi. Hãy chia thành nhiều tin, hoặc gửi nội dung dài dưới dạng tệp.";
+    + " được gửi. Chia thành nhiều tin, hoặc gửi nội dung dài dưới dạng tệp.";
 }
 
 function countChars() {

@@ -17,6 +17,7 @@ from bot.calendar import format_deadline
 from bot.sandbox.demo import Demo
 from bot.sandbox.live import LiveBot
 from bot.sandbox.state import JsonDict, SandboxEvent, TooLong
+from bot.text.catalog import t
 
 logger = logging.getLogger(__name__)
 
@@ -28,21 +29,15 @@ PAGES = {
     "/style.css": ("style.css", "text/css"),
 }
 LIVE_EVENTS = frozenset({"message", "edit", "delete", "callback_answer"})
-NOTHING_SCHEDULED = (
-    "Chưa có gì được hẹn giờ (chưa có nhiệm vụ nào cần nhắc), nên đồng hồ giữ nguyên. "
-    "Hãy giao một nhiệm vụ có thời hạn rồi bấm ⏩ lần nữa."
-)
 
 Stream = asyncio.Queue[SandboxEvent | None]
 
 
-def too_long(length: int, limit: int) -> str:
+def too_long(length: int, limit: int, lang: str) -> str:
     """What the page says (app.js says the same before sending) of a message over the limit."""
-    size, most = f"{length:,}".replace(",", "."), f"{limit:,}".replace(",", ".")
-    return (
-        f"Tin nhắn dài {size} ký tự, quá giới hạn {most} ký tự của Telegram, nên chưa"
-        " được gửi. Hãy chia thành nhiều tin, hoặc gửi nội dung dài dưới dạng tệp."
-    )
+    sep = "." if lang == "vi" else ","
+    size, most = f"{length:,}".replace(",", sep), f"{limit:,}".replace(",", sep)
+    return t("sandbox.too_long", lang, size=size, most=most)
 
 
 class SandboxWeb:
@@ -70,6 +65,11 @@ class SandboxWeb:
 
     # ------------------------------------------------------------------ helpers
 
+    @property
+    def lang(self) -> str:
+        """The notices' language: the bot's (DONDOC_LANGUAGE)."""
+        return self.live.runtime.settings.language
+
     def now(self) -> datetime:
         return self.live.runtime.services.core.clock.now()
 
@@ -79,7 +79,7 @@ class SandboxWeb:
         return {
             "now": now.isoformat(),
             "tz": settings.timezone,
-            "label": format_deadline(now, "vi", settings.tz),
+            "label": format_deadline(now, self.lang, settings.tz),
         }
 
     def _chat(self, chat_id: int, title: str, kind: str) -> JsonDict:
@@ -100,15 +100,14 @@ class SandboxWeb:
     def _check_actor(self, chat_id: int, user_id: int) -> str | None:
         """Why this persona may not act in this chat, or None. The stand-in refuses too; this
         says it in the page's language, with names."""
+        lang = self.lang
         if user_id not in self.people:
-            return f"không có người dùng {user_id} trong phường mẫu"
+            return t("sandbox.no_user", lang, user=user_id)
         if chat_id != user_id and chat_id not in self.groups:
-            return f"không có cuộc trò chuyện {chat_id} cho người dùng {user_id}"
+            return t("sandbox.no_chat", lang, chat=chat_id, user=user_id)
         if chat_id != user_id and user_id not in self.tg.chats[chat_id].members:
-            return (
-                f"{self._name(user_id)} không phải thành viên nhóm “{self._title(chat_id)}”, "
-                "nên không gửi tin hay bấm nút ở đó được (như trên Telegram)."
-            )
+            name, title = self._name(user_id), self._title(chat_id)
+            return t("sandbox.not_member", lang, name=name, title=title)
         return None
 
     def _name(self, user_id: int) -> str:
@@ -150,7 +149,7 @@ class SandboxWeb:
             reply_raw = str(form.get("reply_to") or "")
             reply_to = int(reply_raw) if reply_raw else None
         except (KeyError, ValueError):
-            return _error("cần chat_id, user_id (số) và reply_to (số, không bắt buộc)")
+            return _error(t("sandbox.bad_send", self.lang))
         refusal = self._check_actor(chat_id, user_id)
         if refusal:
             return _error(refusal)
@@ -168,7 +167,7 @@ class SandboxWeb:
             else:
                 message = self.tg.send_message(chat_id, user_id, text, reply_to=reply_to)
         except TooLong as exc:
-            return _error(too_long(exc.length, exc.limit))
+            return _error(too_long(exc.length, exc.limit, self.lang))
         except ValueError as exc:
             return _error(str(exc))
         return _json({"message": _message_view(message)})
@@ -179,7 +178,7 @@ class SandboxWeb:
             chat_id, message_id = int(body["chat_id"]), int(body["message_id"])
             user_id, data = int(body["user_id"]), str(body["data"])
         except (KeyError, TypeError, ValueError):
-            return _error("cần chat_id, message_id, user_id và data")
+            return _error(t("sandbox.bad_press", self.lang))
         refusal = self._check_actor(chat_id, user_id)
         if refusal:
             return _error(refusal)
@@ -196,7 +195,7 @@ class SandboxWeb:
     async def _file(self, request: web.Request) -> web.Response:
         stored = self.tg.files.get(request.match_info["file_id"])
         if stored is None:
-            raise web.HTTPNotFound(text="không có tệp này")
+            raise web.HTTPNotFound(text=t("sandbox.no_file", self.lang))
         mime = stored.mime_type or "application/octet-stream"
         name = stored.file_name or stored.file_path.rsplit("/", 1)[-1]
         inline = mime.startswith("image/") and "download" not in request.query
@@ -267,11 +266,10 @@ class SandboxWeb:
         clock = self.clock_json()
         self._broadcast({"type": "clock", "clock": clock})
         if moment is None:
-            return _json({"moved": False, "text": NOTHING_SCHEDULED, "clock": clock})
-        text = (
-            f"⏩ Đồng hồ sandbox: {clock['label']}. Bot đã gửi {counts['message']} tin nhắn"
-            f" và sửa {counts['edit']} tin nhắn"
-        )
+            text = t("sandbox.nothing_scheduled", self.lang)
+            return _json({"moved": False, "text": text, "clock": clock})
+        sent, edited = counts["message"], counts["edit"]
+        text = t("sandbox.moved", self.lang, label=clock["label"], sent=sent, edited=edited)
         text += f": {'; '.join(self._title(c) for c in where)}." if where else "."
         return _json({"moved": True, "text": text, "clock": clock, **counts})
 
@@ -279,7 +277,7 @@ class SandboxWeb:
         for group in self.demo.groups:
             if group.id == chat_id:
                 return group.title
-        return f"chat riêng của {self._name(chat_id)}"
+        return t("sandbox.private_chat", self.lang, name=self._name(chat_id))
 
     async def _close_streams(self, _: web.Application) -> None:
         for stream in self._streams:

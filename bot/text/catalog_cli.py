@@ -1,0 +1,116 @@
+"""`dondoc --help`: the command line's own help, in DONDOC_LANGUAGE (plain text, no HTML)."""
+
+from __future__ import annotations
+
+M_CLI: dict[str, dict[str, str]] = {
+    # argparse's own words: the usage line, the two headings, -h.
+    "cli.help.usage": {"vi": "cách dùng: ", "en": "usage: "},
+    "cli.help.positionals": {"vi": "tham số", "en": "positional arguments"},
+    "cli.help.options": {"vi": "tùy chọn", "en": "options"},
+    "cli.help.help": {"vi": "in phần hướng dẫn này rồi thoát", "en": "show this help and exit"},
+    "cli.help.description": {
+        "vi": "Đôn Đốc: giao và đôn đốc nhiệm vụ",
+        "en": "Đôn Đốc: assign and chase tasks",
+    },
+    "cli.help.run": {
+        "vi": "chạy bot (polling, hoặc webhook khi có DONDOC_WEBHOOK_URL)",
+        "en": "run the bot (polling, or a webhook with DONDOC_WEBHOOK_URL)",
+    },
+    "cli.help.sandbox": {
+        "vi": "dùng thử bot không cần Telegram: trang trò chuyện trên máy với một phường mẫu",
+        "en": "try the bot without Telegram: a local web chat with a demo ward",
+    },
+    "cli.help.sandbox.db": {
+        "vi": "cơ sở dữ liệu của sandbox (mặc định sqlite+aiosqlite:///data/sandbox.db)",
+        "en": "sandbox database (default sqlite+aiosqlite:///data/sandbox.db)",
+    },
+    "cli.help.sandbox.host": {
+        "vi": "địa chỉ trang (mặc định $DONDOC_SANDBOX_HOST hoặc 127.0.0.1)",
+        "en": "web address (default $DONDOC_SANDBOX_HOST or 127.0.0.1)",
+    },
+    "cli.help.sandbox.port": {
+        "vi": "cổng của trang (mặc định $DONDOC_SANDBOX_PORT hoặc 8080)",
+        "en": "web port (default $DONDOC_SANDBOX_PORT or 8080)",
+    },
+    "cli.help.sandbox.keep": {
+        "vi": "giữ các nhiệm vụ của lần chạy trước",
+        "en": "keep the tasks of the last run",
+    },
+    "cli.help.db": {"vi": "cơ sở dữ liệu", "en": "database"},
+    "cli.help.db.upgrade": {"vi": "áp dụng các bản nâng cấp (migration)", "en": "apply migrations"},
+    "cli.help.org": {"vi": "danh sách đơn vị và cán bộ", "en": "the roster"},
+    "cli.help.org.import": {
+        "vi": "nhập danh sách từ tệp YAML",
+        "en": "import the roster from a YAML file",
+    },
+    "cli.help.org.export": {"vi": "ghi danh sách ra YAML", "en": "write the roster as YAML"},
+    "cli.help.org.export.out": {
+        "vi": "tệp để ghi (mặc định: in ra màn hình)",
+        "en": "file to write (default: standard output)",
+    },
+    "cli.help.backup": {
+        "vi": "sao lưu cơ sở dữ liệu (SQLite backup API hoặc pg_dump)",
+        "en": "back up the database (SQLite backup API or pg_dump)",
+    },
+    "cli.help.backup.file": {
+        "vi": "mặc định: dondoc-YYYYMMDD-HHMMSS.db (hoặc .dump)",
+        "en": "default: dondoc-YYYYMMDD-HHMMSS.db (or .dump)",
+    },
+    "cli.help.restore": {
+        "vi": "thay cơ sở dữ liệu bằng một bản sao lưu (khi bot đã dừng)",
+        "en": "replace the database with a backup (bot stopped)",
+    },
+    "cli.help.yes": {
+        "vi": "làm luôn, không hỏi lại (cho các script)",
+        "en": "go ahead without asking (for scripts)",
+    },
+    "cli.help.report": {
+        "vi": "ghi báo cáo tháng (.xlsx)",
+        "en": "write the monthly report (.xlsx)",
+    },
+    "cli.help.report.month": {"vi": "tháng báo cáo, dạng 2026-11", "en": "the month, like 2026-11"},
+    "cli.help.report.out": {
+        "vi": "tệp để ghi (mặc định: bao-cao-nhiem-vu-YYYY-MM.xlsx)",
+        "en": "file to write (default: bao-cao-nhiem-vu-YYYY-MM.xlsx)",
+    },
+    "cli.help.tally": {
+        "vi": "in bảng tổng hợp một tuần theo đơn vị chủ trì",
+        "en": "print a week's tally per lead unit",
+    },
+    "cli.help.tally.week": {
+        "vi": "tuần ISO, dạng 2026-W47 (mặc định: tuần này)",
+        "en": "the ISO week, like 2026-W47 (default: this week)",
+    },
+    "cli.help.tally.chart": {
+        "vi": "vẽ thêm biểu đồ vào tệp PNG này",
+        "en": "also draw the chart into this PNG file",
+    },
+    "cli.help.program": {
+        "vi": "chương trình công tác năm (.xlsx)",
+        "en": "the annual work programme (.xlsx)",
+    },
+    "cli.help.program.import": {
+        "vi": "xem trước chương trình rồi nhập",
+        "en": "preview the programme, then import it",
+    },
+    "cli.help.program.year": {
+        "vi": "năm của chương trình (mặc định: theo tiêu đề tệp)",
+        "en": "the programme's year (default: from its title)",
+    },
+    "cli.help.program.show": {
+        "vi": "các nhiệm vụ dự kiến theo đơn vị và tháng",
+        "en": "planned tasks per unit and month",
+    },
+    "cli.help.program.template": {
+        "vi": "ghi một chương trình trống có sẵn tiêu đề cột",
+        "en": "write an empty programme with the headers",
+    },
+    "cli.help.program.template.file": {
+        "vi": "mặc định: chuong-trinh-cong-tac.xlsx",
+        "en": "default: chuong-trinh-cong-tac.xlsx",
+    },
+    "cli.help.program.template.year": {
+        "vi": "năm ghi ở tiêu đề (mặc định: năm sau)",
+        "en": "the year in the title (default: next year)",
+    },
+}

@@ -1,0 +1,72 @@
+"""An update's key goes with its first change (bot.db.once): the commit that makes the change
+records the key, a later handling of the same update is rolled back, and the tasks the
+handling starts (a scan, the sender) never carry it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from support import START
+
+import bot.db.migrate
+from bot.db.engine import create_engine, make_sessionmaker
+from bot.db.once import AlreadyHandled, handling
+from bot.db.tables import CounterRow, HandledRow
+from bot.db.uow import UnitOfWorkFactory
+
+KEY = "u:42:-100:7"
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
+    engine = create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def change(uow: UnitOfWorkFactory, name: str) -> None:
+    """A use case's change: a row of its own, committed."""
+    async with uow() as work:
+        await work.tasks.next_number(name)
+        await work.commit()
+
+
+async def counters(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        return set((await conn.execute(select(CounterRow.name))).scalars())
+
+
+async def keys(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(HandledRow)) or 0)
+
+
+async def test_the_first_change_carries_the_key_and_a_second_handling_is_rolled_back(
+    engine: AsyncEngine,
+) -> None:
+    uow = UnitOfWorkFactory(make_sessionmaker(engine))
+    with handling(KEY, START):
+        await change(uow, "first")
+        await change(uow, "bookkeeping")  # the same update's later commit: no key again
+        # A task the handling starts commits on its own, without the key.
+        await asyncio.create_task(change(uow, "spawned"))
+    assert await keys(engine) == 1
+    async with uow(read_only=True) as work:
+        assert await work.handled.seen(KEY)
+
+    with handling(KEY, START):
+        # Telegram's resend, handled meanwhile elsewhere: a task it starts (a scan) commits
+        # its own work all the same; the update's own change is rolled back.
+        await asyncio.create_task(change(uow, "scan"))
+        with pytest.raises(AlreadyHandled):
+            await change(uow, "again")
+    assert await counters(engine) == {"first", "bookkeeping", "spawned", "scan"}
+    await change(uow, "outside")  # no update being handled: nothing to claim
+    assert await keys(engine) == 1
