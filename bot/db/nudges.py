@@ -606,6 +606,12 @@ class DeliveryRepository:
         )
         return len(fresh)
 
+    async def existing(self, keys: Sequence[str]) -> set[str]:
+        """The keys among these already queued (or sent), in one query."""
+        if not keys:
+            return set()
+        return set(await self._s.scalars(select(DeliveryRow.key).where(DeliveryRow.key.in_(keys))))
+
     async def exists(self, key: str) -> bool:
         return (
             await self._s.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None

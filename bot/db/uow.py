@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.drafts import DocumentRepository, DraftRepository
+from bot.db.due import DueRepository
 from bot.db.engine import READ_ONLY
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.programme import ProgrammeRepository
@@ -48,6 +49,7 @@ class UnitOfWork:
     published: PublishedRepository
     reminders: ReminderRepository
     roster: RosterRepository
+    due: DueRepository
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class UnitOfWork:
         self.published = PublishedRepository(session)
         self.reminders = ReminderRepository(session)
         self.roster = RosterRepository(session)
+        self.due = DueRepository(session)
         return self
 
     async def __aexit__(

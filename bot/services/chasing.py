@@ -96,20 +96,31 @@ class ChasingService:
         Each chunk claims its rows again inside its transaction, so a crash between chunks
         leaves the rest pending for the next scan: nothing lost, nothing said twice."""
         core = self.core
-        if await core.load_org_settings():
-            await self.replan_all()  # the rules changed under us: plan by the new ones
         now = core.clock.now()
         result = ScanResult()
-        if not core.calendar.is_office_time(now):
-            return result
+        # One read transaction for what the scan needs to know first: the rules, what is
+        # due, whether today's digest is out (most scans of the day: nothing more to write).
         async with core.uow(read_only=True) as uow:
-            due = await uow.nudges.due_by_unit(now, SCAN_LIMIT)
+            changed = await core.load_org_settings(uow)
+            open_now = core.calendar.is_office_time(now)
+            due = [] if changed or not open_now else await uow.nudges.due_by_unit(now, SCAN_LIMIT)
+            digest_out = open_now and await self._digest_out(uow, now)
+        if changed:
+            await self.replan_all()  # the rules changed under us: plan by the new ones
+            if not open_now:
+                return result
+            async with core.uow(read_only=True) as uow:
+                due = await uow.nudges.due_by_unit(now, SCAN_LIMIT)
+        if not open_now:
+            return result
         for number, chunk in enumerate(_chunks(due, self.scan_chunk)):
             if number:
                 await self.between_chunks()
             async with core.uow() as uow:
                 await self._scan_chunk(uow, chunk, now, result)
                 await uow.commit()
+        if digest_out:
+            return result
         async with core.uow() as uow:
             # After every chunk: the digest counts the urges this scan just made.
             result.digests = await self._digest(uow, now)
@@ -446,6 +457,19 @@ class ChasingService:
                     )
                 )
         return out
+
+    async def _digest_out(self, uow: UnitOfWork, now: datetime) -> bool:
+        """Whether there is no digest to make now: not its time, or today's is out (read-only;
+        `_digest` asks again inside its write transaction, another instance may be first)."""
+        local = now.astimezone(self.core.config.tz)
+        if local.time() < self.core.policy.digest_at:
+            return True
+        if not self.core.calendar.is_working_day(local.date()):
+            return True
+        chat = await self.core.leadership_chat(uow)
+        return chat is not None and await uow.deliveries.exists(
+            f"digest:{local.date().isoformat()}:{chat}"
+        )
 
     async def _digest(self, uow: UnitOfWork, now: datetime) -> int:
         """The leadership group's daily "Nhiệm vụ quá hạn": once a working day, from digest_at."""

@@ -281,27 +281,38 @@ class ReportService:
         core = self.core
         now = core.clock.now()
         local = now.astimezone(core.config.tz)
+        # What is due and not queued yet, read in one transaction: on most scans, nothing.
+        weeks: list[tuple[str, datetime, list[int]]] = []
         async with core.uow(read_only=True) as uow:
             settings = await self.settings(uow)
             leaders = await core.leadership_chat(uow)
+            chats = [c for c in (leaders, settings.all_units_chat) if c is not None]
+            # This week's post, or a missed one of the weeks before (two: a week wholly off, at
+            # Tết, may lie between a post and the next working day).
+            candidates: list[tuple[str, datetime]] = []
+            for days_back in (14, 7, 0):
+                year, week, _ = (local - timedelta(days=days_back)).isocalendar()
+                moment = weekly_moment(year, week, settings, core.calendar)
+                if moment is not None and self._weekly_due(moment, now):
+                    candidates.append((f"{year}-W{week:02d}", moment))
+            monthly: str | None = None
+            moment = monthly_moment(local.year, local.month, settings, core.calendar)
+            if moment is not None and moment <= now and moment.date() == local.date() and leaders:
+                year, month_no = previous_month(local.year, local.month)
+                monthly = f"report:month:{year:04d}-{month_no:02d}:{leaders}"
+            keys = [f"report:week:{label}:{c}" for label, _ in candidates for c in chats]
+            taken = await uow.deliveries.existing(keys + ([monthly] if monthly else []))
+            for label, moment in candidates:
+                wanted = [c for c in chats if f"report:week:{label}:{c}" not in taken]
+                # A make-up speaks of a week the office was using the bot in, not of the
+                # weeks before it was installed.
+                make_up = moment.astimezone(core.config.tz).date() != local.date()
+                if wanted and (not make_up or await uow.tasks.any_before(moment)):
+                    weeks.append((label, moment, wanted))
         count = 0
-        chats = [c for c in (leaders, settings.all_units_chat) if c is not None]
-        # This week's post, or a missed one of the weeks before (two: a week wholly off, at
-        # Tết, may lie between a post and the next working day).
-        for days_back in (14, 7, 0):
-            year, week, _ = (local - timedelta(days=days_back)).isocalendar()
-            moment = weekly_moment(year, week, settings, core.calendar)
-            if moment is None or not self._weekly_due(moment, now):
-                continue
-            if moment.astimezone(core.config.tz).date() != local.date():
-                # A make-up speaks of a week the office was using the bot in, not of the weeks
-                # before it was installed.
-                async with core.uow(read_only=True) as uow:
-                    if not await uow.tasks.any_before(moment):
-                        continue
-            count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
-        moment = monthly_moment(local.year, local.month, settings, core.calendar)
-        if moment is not None and moment <= now and moment.date() == local.date() and leaders:
+        for label, moment, wanted in weeks:
+            count += await self._queue_weekly(label, moment, wanted)
+        if monthly is not None and monthly not in taken and leaders is not None:
             count += await self._queue_monthly(*previous_month(local.year, local.month), leaders)
         return count
 
@@ -323,13 +334,9 @@ class ReportService:
         following = calendar.next_working_day(day)
         return today == following and now >= calendar.start_of_office(following)
 
-    async def _queue_weekly(self, week: str, moment: datetime, chats: list[int]) -> int:
-        async with self.core.uow(read_only=True) as uow:
-            wanted = [
-                c for c in chats if not await uow.deliveries.exists(f"report:week:{week}:{c}")
-            ]
-        if not wanted:
-            return 0
+    async def _queue_weekly(self, week: str, moment: datetime, wanted: list[int]) -> int:
+        """The week's post to the chats that have not had it (`wanted`, read by the caller; the
+        delivery key keeps a second one out should another instance be first)."""
         # Numbers as of the scheduled moment, however late they are sent; the change against
         # last week's post is against what that post published.
         async with self.core.uow(read_only=True) as uow:
@@ -371,10 +378,9 @@ class ReportService:
         return count
 
     async def _queue_monthly(self, year: int, month_no: int, chat: int) -> int:
+        """The month's report file (not queued yet: read by the caller; the key keeps a second
+        one out should another instance be first)."""
         key = f"report:month:{year:04d}-{month_no:02d}:{chat}"
-        async with self.core.uow() as uow:
-            if await uow.deliveries.exists(key):
-                return 0
         report = await self.monthly_file(year, month_no)
         async with self.core.uow() as uow:
             added = await uow.deliveries.add(

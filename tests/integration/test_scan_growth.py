@@ -258,12 +258,7 @@ async def measured_scan(rt: Runtime, work: Work) -> Any:
     if sqlite:
         event.listen(rt.engine.sync_engine, "checkout", checkout)
     try:
-        services = rt.services
-        await services.series.create_due()
-        result = await services.chasing.scan()
-        await services.programme.activate_due()
-        await services.drafts.expired_edits()
-        await services.reports.queue_due_posts()
+        result = (await rt.services.due_scan.prepare()).scan
     finally:
         event.remove(rt.engine.sync_engine, "before_cursor_execute", record)
         event.remove(rt.engine.sync_engine, "commit", commit)
