@@ -16,7 +16,7 @@ from bot.services.common import Core
 from bot.services.drafts import DraftService
 from bot.services.outbox import Outgoing
 from bot.services.programme import ProgrammeService
-from bot.services.reports import ReportService
+from bot.services.reports import DuePosts, ReportService
 from bot.services.series import SeriesService
 
 log = logging.getLogger(__name__)
@@ -48,10 +48,20 @@ class DueScan:
         self.reports = reports
 
     async def prepare(self) -> Prepared:
-        """Each step but the nudges' own is guarded: one that fails must not stop the nudges."""
+        """Each step but the nudges' own is guarded: one that fails must not stop the nudges.
+        What each step has to do is read first, in one read transaction: on most scans that
+        and the claimed nudges' own chunk are all the scan does."""
         now = self.core.clock.now()
+        posts: DuePosts | None = None
         async with self.core.uow(read_only=True) as uow:
             pending = await uow.due.pending(now)
+            # A series' new task may have a nudge due at once: then the nudges are read after.
+            outlook = None if pending.series else await self.chasing.outlook(uow, now)
+            try:
+                posts = await self.reports.due_posts(uow, now)
+            except Exception:
+                log.exception("could not read the scheduled reports' settings")
+                posts = DuePosts([], None)
         if pending.series:
             try:
                 # Each period's task, made when its period begins (before the nudges, which
@@ -59,7 +69,7 @@ class DueScan:
                 await self.series.create_due()
             except Exception:
                 log.exception("could not make the recurring series' tasks")
-        prepared = Prepared(await self.chasing.scan())
+        prepared = Prepared(await self.chasing.scan(outlook))
         if pending.programme:
             try:
                 # Planned tasks of the annual programme whose month has come.
@@ -74,7 +84,7 @@ class DueScan:
                 log.exception("could not read the expired drafts")
         try:
             # The weekly post and the monthly report, queued once their moment came.
-            await self.reports.queue_due_posts()
+            await self.reports.queue_due_posts(posts)
         except Exception:
             log.exception("could not queue the scheduled reports")
         return prepared
