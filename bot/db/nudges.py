@@ -282,12 +282,18 @@ class NudgeRepository:
         # times faster than the column type for the thousands of late tasks of a province.
         raw = self._s.get_bind().dialect.name == "sqlite"
         due = type_coerce(TaskRow.due, String) if raw else TaskRow.due
+        # The late tasks are found by (status, due), then visited in id order: their urges and
+        # history sit in indexes led by task_id, so each search lands next to the previous
+        # one's pages (in deadline order each went to another page: half the time again).
+        late = select(TaskRow.id).where(
+            TaskRow.status.in_(list(statuses)),
+            TaskRow.due.is_not(None),
+            TaskRow.due < now,
+        )
         rows = await self._s.execute(
-            select(TaskRow.id, TaskRow.code, due, urged, moved).where(
-                TaskRow.status.in_(list(statuses)),
-                TaskRow.due.is_not(None),
-                TaskRow.due < now,
-            )
+            select(TaskRow.id, TaskRow.code, due, urged, moved)
+            .where(TaskRow.id.in_(late))
+            .order_by(TaskRow.id)
         )
         # Kept here rather than in a WHERE on the count: SQLite would count twice.
         found: list[tuple[int, str, datetime, int]] = []
