@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,8 @@ from bot.domain.nudging import DECISION_KINDS, URGE_KINDS, NudgeKind, PlannedNud
 # mapped classes (the ORM's bulk path) it was one statement per row.
 NUDGES = cast(Table, NudgeRow.__table__)
 DELIVERIES = cast(Table, DeliveryRow.__table__)
+
+ROWS_PART = 2000  # rows of a long result handled between two turns of the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,16 +301,20 @@ class NudgeRepository:
         # Kept here rather than in a WHERE on the count: SQLite would count twice.
         found: list[tuple[int, str, datetime, int]] = []
         recount: list[int] = []
-        for task_id, code, deadline, n, was_moved in rows:
-            if deadline is None or n < threshold:
-                continue
-            if raw:
-                deadline = datetime.fromisoformat(deadline + "+00:00")
-            elif deadline.tzinfo is None:
-                deadline = deadline.replace(tzinfo=UTC)
-            found.append((task_id, code, deadline, int(n)))
-            if was_moved:
-                recount.append(task_id)
+        # Read a part at a time, the event loop free between two: a province's late tasks are
+        # tens of thousands of rows, each made a Python row here (a /nv waited on that).
+        for part in rows.partitions(ROWS_PART):
+            for task_id, code, deadline, n, was_moved in part:
+                if deadline is None or n < threshold:
+                    continue
+                if raw:
+                    deadline = datetime.fromisoformat(deadline + "+00:00")
+                elif deadline.tzinfo is None:
+                    deadline = deadline.replace(tzinfo=UTC)
+                found.append((task_id, code, deadline, int(n)))
+                if was_moved:
+                    recount.append(task_id)
+            await asyncio.sleep(0)
         if not recount:
             return found
         since = await self.urges(recount)

@@ -43,6 +43,7 @@ STALE_HOLD = timedelta(minutes=1)
 SCAN_LIMIT = 5000
 DIGEST_PAGE = 50  # late tasks whose text the digest reads at a time, until its message is full
 SCAN_CHUNK = 200  # tasks per transaction of the due-scan: a fraction of a second of the lock
+YIELD_EVERY = 2000  # late tasks handled between two turns of the event loop
 SCAN_PAUSE = 0.1  # seconds between two chunks, for the transactions waiting on the lock
 ACTIVE = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED})
 
@@ -534,7 +535,9 @@ class ChasingService:
         tz = core.config.tz
         today = local.date()
         late: list[tuple[int, int, str, int]] = []  # (days late, urges, code, task id)
-        for task_id, code, due, urged in found:
+        for n, (task_id, code, due, urged) in enumerate(found, 1):
+            if n % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # tens of thousands at 1M tasks: others get a turn
             day = due.astimezone(tz).date()
             days = days_of.get(day)
             if days is None:
