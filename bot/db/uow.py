@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.drafts import DocumentRepository, DraftRepository
 from bot.db.due import DueRepository
 from bot.db.engine import READ_ONLY
+from bot.db.lists import ListRepository
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.programme import ProgrammeRepository
 from bot.db.published import PublishedRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
     reminders: ReminderRepository
     roster: RosterRepository
     due: DueRepository
+    lists: ListRepository
 
     def __init__(
         self,
@@ -91,6 +93,7 @@ class UnitOfWork:
         self.reminders = ReminderRepository(session)
         self.roster = RosterRepository(session)
         self.due = DueRepository(session)
+        self.lists = ListRepository(session)
         return self
 
     async def __aexit__(

@@ -32,7 +32,7 @@ from bot.domain.nudging import (
     decision_waits,
     next_decision_nudge,
 )
-from bot.domain.rules import waiting_on
+from bot.domain.rules import waiting_on, waiting_on_unit
 from bot.services.common import Core
 from bot.services.planning import plan_decisions
 from bot.text import render
@@ -40,6 +40,7 @@ from bot.text.catalog import t
 from bot.text.render import esc
 
 BATCH = 8  # decisions per reminder message, as for the units' reminders
+SECTION_SHOWN = 20  # decisions /viec reads in full: more than its part of the message holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,8 +360,25 @@ class DecisionService:
         return t("decide.schedule", lang, who=who, what=what)
 
     async def section_for(self, uow: UnitOfWork, person: Person, lang: str, now: datetime) -> str:
-        """/viec's opening: what waits on this person, the longest waiting first."""
-        mine = [p for p in await self.pending(uow, now) if person.id in {w.id for w in p.waiters}]
+        """/viec's opening: what waits on this person, the longest waiting first. Whose each
+        decision is is told from four small columns; only the first SECTION_SHOWN of this
+        person's are read in full (a province has thousands awaiting someone), the rest
+        counted in the "… and N more"."""
+        roster = await self.core.roster(uow)
+        chairs = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+        leaders = [p for p in roster.people.values() if p.active and p.role in chairs]
+        theirs: list[int] = []
+        for item in await uow.lists.awaiting():
+            assigner = roster.people.get(item.assigner_id)
+            waiters = waiting_on_unit(item.lead_unit_id, assigner, leaders)
+            if any(w.id == person.id for w in waiters):
+                theirs.append(item.task_id)
+        if not theirs:
+            return ""
+        shown = set(list(dict.fromkeys(theirs))[:SECTION_SHOWN])
+        mine = [
+            p for p in await self.pending(uow, now, shown) if person.id in {w.id for w in p.waiters}
+        ]
         if not mine:
             return ""
         units = await uow.units.by_ids(p.task.lead_unit_id for p in mine)
@@ -376,8 +394,9 @@ class DecisionService:
             )
             for item in mine
         ]
-        head = [t("decide.list.title", lang, count=len(mine))]
-        return render.fit(head, lines, lang, budget=1800, more="decide.list.more")
+        total = len(theirs) - sum(1 for i in theirs if i in shown) + len(mine)
+        head = [t("decide.list.title", lang, count=total)]
+        return render.fit(head, lines, lang, budget=1800, more="decide.list.more", total=total)
 
     # --- the weekly post and the monthly workbook -------------------------------------------
 
