@@ -83,6 +83,7 @@ class DecisionService:
     ) -> list[PendingDecision]:
         """Every decision a leader owes now, the longest waiting first (`only`: of these
         tasks)."""
+        found: dict[int, Task] = {}
         if only is None:
             reported = await uow.tasks.awaiting_review()
             requests = await uow.extensions.pending_all()
@@ -92,6 +93,7 @@ class DecisionService:
             requests = await uow.extensions.pending_of(only)
         by_task = {r.task_id: r for r in requests}
         tasks = {task.id: task for task in reported}
+        tasks.update({i: found[i] for i in by_task if i in found})  # read once, not twice
         tasks.update(await uow.tasks.by_ids(set(by_task) - set(tasks)))
         open_tasks = [task for task in tasks.values() if task.is_open]
         waiters = await self.waiters(uow, open_tasks)
