@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, union, union_all
+from sqlalchemy import case, func, literal, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.repositories import OPEN_STATUSES
@@ -22,9 +22,11 @@ class Awaiting:
     """A decision a leader owes, as little as deciding whose it is needs."""
 
     task_id: int
+    code: str
     assigner_id: int
     lead_unit_id: int
     since: datetime  # the report or the request: the longest waiting first
+    review: bool  # a result to review (else a request for more time)
 
 
 class ListRepository:
@@ -48,12 +50,13 @@ class ListRepository:
 
     async def awaiting(self) -> list[Awaiting]:
         """Every result awaiting review and every request for more time awaiting a decision, on
-        an open task: four small columns each, the longest waiting first."""
-        reported = select(
-            TaskRow.id, TaskRow.assigner_id, TaskRow.lead_unit_id, TaskRow.reported_at
-        ).where(TaskRow.status == Status.REPORTED.value, TaskRow.reported_at.is_not(None))
+        an open task: a few small columns each, the longest waiting first."""
+        columns = (TaskRow.id, TaskRow.code, TaskRow.assigner_id, TaskRow.lead_unit_id)
+        reported = select(*columns, TaskRow.reported_at, literal(1)).where(
+            TaskRow.status == Status.REPORTED.value, TaskRow.reported_at.is_not(None)
+        )
         requested = (
-            select(TaskRow.id, TaskRow.assigner_id, TaskRow.lead_unit_id, ExtensionRow.requested_at)
+            select(*columns, ExtensionRow.requested_at, literal(0))
             .join(TaskRow, TaskRow.id == ExtensionRow.task_id)
             .where(
                 ExtensionRow.status == ExtensionStatus.PENDING.value,
@@ -62,8 +65,8 @@ class ListRepository:
         )
         rows: Sequence[Any] = (await self._s.execute(union_all(reported, requested))).all()
         out = [
-            Awaiting(task_id, assigner, unit, _aware(_when(since)))
-            for task_id, assigner, unit, since in rows
+            Awaiting(task_id, code, assigner, unit, _aware(_when(since)), bool(review))
+            for task_id, code, assigner, unit, since, review in rows
             if since is not None
         ]
         out.sort(key=lambda a: (a.since, a.task_id))

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.db.lists import Awaiting
 from bot.db.nudges import Delivery, Nudge
 from bot.db.uow import UnitOfWork
 from bot.domain.model import (
@@ -363,18 +364,14 @@ class DecisionService:
 
     async def section_for(self, uow: UnitOfWork, person: Person, lang: str, now: datetime) -> str:
         """/viec's opening: what waits on this person, the longest waiting first. Whose each
-        decision is is told from four small columns; only the first SECTION_SHOWN of this
+        decision is is told from a few small columns; only the first SECTION_SHOWN of this
         person's are read in full (a province has thousands awaiting someone), the rest
         counted in the "… and N more"."""
-        roster = await self.core.roster(uow)
-        chairs = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
-        leaders = [p for p in roster.people.values() if p.active and p.role in chairs]
-        theirs: list[int] = []
-        for item in await uow.lists.awaiting():
-            assigner = roster.people.get(item.assigner_id)
-            waiters = waiting_on_unit(item.lead_unit_id, assigner, leaders)
-            if any(w.id == person.id for w in waiters):
-                theirs.append(item.task_id)
+        theirs = [
+            a.task_id
+            for a, waiters in await self._awaiting(uow)
+            if any(w.id == person.id for w in waiters)
+        ]
         if not theirs:
             return ""
         shown = set(list(dict.fromkeys(theirs))[:SECTION_SHOWN])
@@ -402,22 +399,33 @@ class DecisionService:
 
     # --- the weekly post and the monthly workbook -------------------------------------------
 
+    async def _awaiting(self, uow: UnitOfWork) -> list[tuple[Awaiting, tuple[Person, ...]]]:
+        """Every decision owed, with whom it waits on, from a few columns per decision (not
+        the tasks in full: thousands in a province)."""
+        roster = await self.core.roster(uow)
+        chairs = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+        leaders = [p for p in roster.people.values() if p.active and p.role in chairs]
+        return [
+            (a, waiting_on_unit(a.lead_unit_id, roster.people.get(a.assigner_id), leaders))
+            for a in await uow.lists.awaiting()
+        ]
+
     async def summary(self, uow: UnitOfWork, now: datetime) -> list[DecisionSummary]:
         """Per person waited on: how many decisions, of which kind, the oldest; the longest
         waiting first."""
-        rows: dict[int, list[PendingDecision]] = defaultdict(list)
+        rows: dict[int, list[Awaiting]] = defaultdict(list)
         names: dict[int, str] = {}
-        for item in await self.pending(uow, now):
-            for person in item.waiters or ():
+        for item, waiters in await self._awaiting(uow):
+            for person in waiters:
                 rows[person.id].append(item)
                 names[person.id] = person.name
         out = [
             DecisionSummary(
                 names[pid],
-                sum(1 for i in items if i.wait.kind is NudgeKind.REVIEW),
-                sum(1 for i in items if i.wait.kind is NudgeKind.EXTENSION),
-                max(i.age for i in items),
-                tuple(dict.fromkeys(i.task.code for i in items)),
+                sum(1 for i in items if i.review),
+                sum(1 for i in items if not i.review),
+                max(self.age(i.since, now) for i in items),
+                tuple(dict.fromkeys(i.code for i in items)),
             )
             for pid, items in rows.items()
         ]
