@@ -419,12 +419,13 @@ class DecisionService:
             for person in waiters:
                 rows[person.id].append(item)
                 names[person.id] = person.name
+        # Each person's oldest wait: the working days counted once, not once per decision.
         out = [
             DecisionSummary(
                 names[pid],
                 sum(1 for i in items if i.review),
                 sum(1 for i in items if not i.review),
-                max(self.age(i.since, now) for i in items),
+                self.age(min(i.since for i in items), now),
                 tuple(dict.fromkeys(i.code for i in items)),
             )
             for pid, items in rows.items()
