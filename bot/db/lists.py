@@ -4,6 +4,7 @@ urgent few of a province's tens of thousands; these say how many more there are.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,12 +64,16 @@ class ListRepository:
                 TaskRow.status.in_(OPEN_STATUSES),
             )
         )
-        rows: Sequence[Any] = (await self._s.execute(union_all(reported, requested))).all()
-        out = [
-            Awaiting(task_id, code, assigner, unit, _aware(_when(since)), bool(review))
-            for task_id, code, assigner, unit, since, review in rows
-            if since is not None
-        ]
+        rows: Any = await self._s.execute(union_all(reported, requested))
+        out: list[Awaiting] = []
+        part: Sequence[Any]
+        for part in rows.partitions(500):  # thousands in a province: others get turns
+            out.extend(
+                Awaiting(task_id, code, assigner, unit, _aware(_when(since)), bool(review))
+                for task_id, code, assigner, unit, since, review in part
+                if since is not None
+            )
+            await asyncio.sleep(0)
         out.sort(key=lambda a: (a.since, a.task_id))
         return out
 
