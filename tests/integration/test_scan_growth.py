@@ -5,7 +5,10 @@
 - on SQLite, none of their queries reads a big table (tasks, nudges, history, extension
   requests, messages) from end to end: each goes through an index (EXPLAIN QUERY PLAN);
 - the due-scan commits once per chunk, and the weekly tally is counted a chunk at a time with
-  the event loop free between two chunks (another use case runs in between).
+  the event loop free between two chunks (another use case runs in between);
+- a morning scan with nothing but ten nudges due opens one read and one write transaction and
+  makes at most 20 statements (series, programme and drafts only asked about in one probe);
+- a leader's /viec reads the most urgent tasks and decisions, not all, and counts the rest.
 
 The data is a small province shaped like bench/scan.py's: a few units, most tasks finished long
 ago, some open and late with past urges, ten nudges due."""
