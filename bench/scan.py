@@ -337,8 +337,10 @@ async def reset(engine: Any, info: dict[str, Any], scenario: str) -> None:
 
 
 async def scan_once(services: Any) -> Any:
-    """What scheduler.jobs._run does before it sends."""
-    await services.series.create_due()
+    """What scheduler.jobs._run does before it sends (the drafts' edits are Telegram's)."""
+    if hasattr(services, "due_scan"):
+        return (await services.due_scan.prepare()).scan
+    await services.series.create_due()  # a checkout from before DueScan (--code)
     result = await services.chasing.scan()
     await services.programme.activate_due()
     await services.drafts.expired_edits()

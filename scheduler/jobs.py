@@ -15,6 +15,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.db import backup
 from bot.services.chasing import ScanResult
+from bot.services.outbox import Outgoing
 from bot.text.catalog import t
 from handlers import metrics
 from handlers.context import AnyApp, Ctx, DondocApp
@@ -77,28 +78,14 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     if app.bot_data.recover_first:
         await recover(app)
         app.bot_data.recover_first = False
-    try:
-        # Recurring series: each period's task, made when its period begins (before the scan,
-        # which then plans its nudges like any task's).
-        await services.series.create_due()
-    except Exception:  # one series that cannot be made must not stop the nudges
-        log.exception("could not make the recurring series' tasks")
-    scan = await services.chasing.scan()
-    try:
-        # Planned tasks of the annual programme whose month has come: cards queued below.
-        await services.programme.activate_due()
-    except Exception:  # a planned task that cannot be made must not stop the nudges
-        log.exception("could not activate the programme's planned tasks")
+    # Series, nudges, programme, expired drafts, scheduled reports: queued as deliveries.
+    prepared = await services.due_scan.prepare()
+    scan = prepared.scan
     try:
         # Drafts nobody confirmed within a day: say so on them and take their buttons away.
-        await _expire_drafts(app)
+        await _expire_drafts(app, prepared.expired)
     except Exception:  # a draft that cannot be edited must not stop the nudges
         log.exception("could not close the expired drafts")
-    try:
-        # The weekly post and the monthly report, queued as deliveries once their moment came.
-        await services.reports.queue_due_posts()
-    except Exception:  # a report that cannot be built must not stop the nudges
-        log.exception("could not queue the scheduled reports")
     data = app.bot_data
     stats = await deliver(app.bot, services, pacer, faults, leading=lambda: data.leader)
     metrics.SENT.inc(stats.sent)
@@ -121,13 +108,13 @@ async def _run(app: AnyApp, faults: Faults | None) -> RunResult:
     return RunResult(scan, stats)
 
 
-async def _expire_drafts(app: AnyApp) -> int:
+async def _expire_drafts(app: AnyApp, expired: list[tuple[int, Outgoing | None]]) -> int:
     """Edit each expired draft to say so, then close it; one whose edit did not go out (the
     network, a 429) stays open for the next scan. Returns how many were closed."""
     services = app.bot_data.services
     assert services is not None
     closed = 0
-    for draft_id, edit in await services.drafts.expired_edits():
+    for draft_id, edit in expired:
         if edit is not None:
             try:
                 await app.bot.edit_message_text(

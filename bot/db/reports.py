@@ -3,6 +3,7 @@ pure `bot.domain.tally`. Read-only; nothing here writes."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from bot.domain.nudging import URGE_KINDS
 from bot.domain.tally import Period, Step, Steps, TaskFacts
 
 CHUNK = 5000  # ids per IN (...): well inside SQLite's and asyncpg's parameter limits
+
+FACTS_STEP = 250  # facts made between two turns of the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +182,7 @@ class ReportRepository:
                     if completed < latest_start and aware(updated_at) >= span.start:  # type: ignore[operator]
                         need.add(row[0])
             steps = await self._steps_of(sorted(need), raw)
-            out = []
+            out: list[TaskFacts] = []
             for (
                 task_id,
                 code,
@@ -196,6 +199,8 @@ class ReportRepository:
                 status,
                 updated_at,
             ) in rows:
+                if len(out) % FACTS_STEP == FACTS_STEP - 1:
+                    await asyncio.sleep(0)  # a chunk's facts are many: others get a turn
                 # A stamp equal to one already read (most original deadlines to the deadline,
                 # a result reported and approved at once) is not read twice.
                 deadline = aware(due)

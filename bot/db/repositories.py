@@ -345,6 +345,13 @@ class SettingRepository:
         row = await self._s.get(SettingRow, key)
         return row.value if row else None
 
+    async def get_many(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """The settings among `keys` that exist, in one query."""
+        rows = await self._s.execute(
+            select(SettingRow.key, SettingRow.value).where(SettingRow.key.in_(list(keys)))
+        )
+        return {key: value for key, value in rows}
+
     async def set(self, key: str, value: str | None) -> bool:
         row = await self._s.get(SettingRow, key)
         # The leadership chat is part of the roster snapshot; the other settings change rarely

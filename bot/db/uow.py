@@ -8,7 +8,9 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.drafts import DocumentRepository, DraftRepository
+from bot.db.due import DueRepository
 from bot.db.engine import READ_ONLY
+from bot.db.lists import ListRepository
 from bot.db.nudges import DeliveryRepository, NudgeRepository
 from bot.db.once import CURRENT, AlreadyHandled
 from bot.db.programme import ProgrammeRepository
@@ -49,6 +51,8 @@ class UnitOfWork:
     published: PublishedRepository
     reminders: ReminderRepository
     roster: RosterRepository
+    due: DueRepository
+    lists: ListRepository
 
     def __init__(
         self,
@@ -89,6 +93,8 @@ class UnitOfWork:
         self.published = PublishedRepository(session)
         self.reminders = ReminderRepository(session)
         self.roster = RosterRepository(session)
+        self.due = DueRepository(session)
+        self.lists = ListRepository(session)
         return self
 
     async def __aexit__(

@@ -129,12 +129,17 @@ def waiting_on(task: Task, assigner: Person | None, leaders: list[Person]) -> tu
     """Whom a decision on the task waits for: the assigner, who got the result or the request
     with its buttons; when the assigner has left, the vice-chairman supervising the lead unit
     by name, else the chairman (both may decide, see can_decide)."""
+    return waiting_on_unit(task.lead_unit_id, assigner, leaders)
+
+
+def waiting_on_unit(
+    lead_unit_id: int, assigner: Person | None, leaders: list[Person]
+) -> tuple[Person, ...]:
+    """`waiting_on` for a task known by its lead unit only (the /viec list's candidates)."""
     if assigner is not None and assigner.active:
         return (assigner,)
     active = [p for p in leaders if p.active]
-    vices = [
-        p for p in active if p.role is Role.VICE_CHAIRMAN and task.lead_unit_id in p.supervises
-    ]
+    vices = [p for p in active if p.role is Role.VICE_CHAIRMAN and lead_unit_id in p.supervises]
     if vices:
         return tuple(vices)
     return tuple(p for p in active if p.role is Role.CHAIRMAN)

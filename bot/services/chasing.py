@@ -43,6 +43,7 @@ STALE_HOLD = timedelta(minutes=1)
 SCAN_LIMIT = 5000
 DIGEST_PAGE = 50  # late tasks whose text the digest reads at a time, until its message is full
 SCAN_CHUNK = 200  # tasks per transaction of the due-scan: a fraction of a second of the lock
+YIELD_EVERY = 2000  # late tasks handled between two turns of the event loop
 SCAN_PAUSE = 0.1  # seconds between two chunks, for the transactions waiting on the lock
 ACTIVE = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED})
 
@@ -65,6 +66,17 @@ class DueItem:
     actor: Person | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What a scan found before writing anything (`ChasingService.outlook`)."""
+
+    now: datetime
+    rules_changed: bool
+    open_now: bool
+    due: list[tuple[int, int]]  # (task, lead unit) of the tasks with a nudge due
+    digest_out: bool  # no digest to make: not its time, or today's is queued
+
+
 @dataclass
 class ScanResult:
     nudges: int = 0
@@ -85,10 +97,22 @@ class ChasingService:
 
     # --- the scan: due nudges become messages --------------------------------------------------
 
-    async def scan(self) -> ScanResult:
+    async def outlook(self, uow: UnitOfWork, now: datetime) -> Outlook:
+        """What the scan needs to know first, read in the caller's read transaction (the
+        due-scan's one for all its steps): the rules, what is due, whether today's digest is
+        out (on most scans of the day: nothing more to write)."""
+        changed = await self.core.load_org_settings(uow)
+        open_now = self.core.calendar.is_office_time(now)
+        if changed or not open_now:
+            return Outlook(now, changed, open_now, [], True)
+        due = await uow.nudges.due_by_unit(now, SCAN_LIMIT)
+        return Outlook(now, changed, open_now, due, await self._digest_out(uow, now))
+
+    async def scan(self, outlook: Outlook | None = None) -> ScanResult:
         """One pass: claim the nudges that are due, plan each task's next one, and queue the
         messages. Outside office hours nothing is claimed: what is due waits for the next
-        opening and is never dropped.
+        opening and is never dropped. `outlook`: read by the caller as of the scan's moment
+        (else read here).
 
         The work is done in chunks of whole units, each its own transaction: on SQLite every
         transaction holds the one write lock, and thousands of tasks falling due at 08:00 in one
@@ -96,20 +120,27 @@ class ChasingService:
         Each chunk claims its rows again inside its transaction, so a crash between chunks
         leaves the rest pending for the next scan: nothing lost, nothing said twice."""
         core = self.core
-        if await core.load_org_settings():
-            await self.replan_all()  # the rules changed under us: plan by the new ones
-        now = core.clock.now()
         result = ScanResult()
-        if not core.calendar.is_office_time(now):
+        if outlook is None:
+            async with core.uow(read_only=True) as uow:
+                outlook = await self.outlook(uow, core.clock.now())
+        now, due = outlook.now, outlook.due
+        if outlook.rules_changed:
+            await self.replan_all()  # the rules changed under us: plan by the new ones
+            if not outlook.open_now:
+                return result
+            async with core.uow(read_only=True) as uow:
+                due = await uow.nudges.due_by_unit(now, SCAN_LIMIT)
+        if not outlook.open_now:
             return result
-        async with core.uow(read_only=True) as uow:
-            due = await uow.nudges.due_by_unit(now, SCAN_LIMIT)
         for number, chunk in enumerate(_chunks(due, self.scan_chunk)):
             if number:
                 await self.between_chunks()
             async with core.uow() as uow:
                 await self._scan_chunk(uow, chunk, now, result)
                 await uow.commit()
+        if outlook.digest_out:
+            return result
         async with core.uow() as uow:
             # After every chunk: the digest counts the urges this scan just made.
             result.digests = await self._digest(uow, now)
@@ -179,10 +210,9 @@ class ChasingService:
             task_id: next_nudge(tasks[task_id], moment, core.policy, core.calendar)
             for task_id, moment in after.items()
         }
-        known = await uow.nudges.states(
-            [(tid, m.kind, m.slot) for tid, found in missed.items() for m in found]
-            + [(tid, p.kind, p.slot) for tid, p in coming.items() if p is not None]
-        )
+        asked = {(tid, m.kind, m.slot) for tid, found in missed.items() for m in found}
+        asked.update((tid, p.kind, p.slot) for tid, p in coming.items() if p is not None)
+        known = await uow.nudges.states(asked)
 
         said: list[tuple[Task, Nudge | PlannedNudge, int | None]] = []
         for task_id, group in wanted.items():
@@ -227,12 +257,16 @@ class ChasingService:
         # Each task's next nudge, as planning.plan_after decides it one task at a time: a
         # nudge that already went out is skipped and the one after it planned.
         for _ in range(20):
+            # Only what was not asked about yet: a key asked and absent is a nudge to write.
             lookup = [
                 (tid, p.kind, p.slot)
                 for tid, p in coming.items()
-                if p is not None and (tid, p.kind, p.slot) not in known
+                if p is not None
+                and (tid, p.kind, p.slot) not in known
+                and (tid, p.kind, p.slot) not in asked
             ]
             if lookup:
+                asked.update(lookup)
                 known.update(await uow.nudges.states(lookup))
             again: dict[int, PlannedNudge | None] = {}
             for task_id, planned in coming.items():
@@ -447,6 +481,19 @@ class ChasingService:
                 )
         return out
 
+    async def _digest_out(self, uow: UnitOfWork, now: datetime) -> bool:
+        """Whether there is no digest to make now: not its time, or today's is out (read-only;
+        `_digest` asks again inside its write transaction, another instance may be first)."""
+        local = now.astimezone(self.core.config.tz)
+        if local.time() < self.core.policy.digest_at:
+            return True
+        if not self.core.calendar.is_working_day(local.date()):
+            return True
+        chat = await self.core.leadership_chat(uow)
+        return chat is not None and await uow.deliveries.exists(
+            f"digest:{local.date().isoformat()}:{chat}"
+        )
+
     async def _digest(self, uow: UnitOfWork, now: datetime) -> int:
         """The leadership group's daily "Nhiệm vụ quá hạn": once a working day, from digest_at."""
         core = self.core
@@ -488,7 +535,9 @@ class ChasingService:
         tz = core.config.tz
         today = local.date()
         late: list[tuple[int, int, str, int]] = []  # (days late, urges, code, task id)
-        for task_id, code, due, urged in found:
+        for n, (task_id, code, due, urged) in enumerate(found, 1):
+            if n % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # tens of thousands at 1M tasks: others get a turn
             day = due.astimezone(tz).date()
             days = days_of.get(day)
             if days is None:

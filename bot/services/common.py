@@ -86,13 +86,16 @@ class Core:
         uow.snapshot = roster
         return roster
 
-    async def load_org_settings(self) -> bool:
+    async def load_org_settings(self, uow: UnitOfWork | None = None) -> bool:
         """Apply the roster file's `policy:` and `calendar:` sections stored at import. True
         when they differ from what this process had (an import may come from another process,
-        such as `dondoc org import` while the bot runs)."""
-        async with self.uow(read_only=True) as uow:
-            policy = await uow.settings.get(POLICY)
-            calendar = await uow.settings.get(CALENDAR)
+        such as `dondoc org import` while the bot runs). Read in `uow` when given (the
+        due-scan's first transaction), else in a transaction of its own."""
+        if uow is None:
+            async with self.uow(read_only=True) as own:
+                return await self.load_org_settings(own)
+        found = await uow.settings.get_many((POLICY, CALENDAR))
+        policy, calendar = found.get(POLICY), found.get(CALENDAR)
         if (policy, calendar) == self._rules:
             return False
         first_load = self._rules == ("?", "?")

@@ -8,6 +8,7 @@ from bot.services.chasing import ChasingService
 from bot.services.common import Core
 from bot.services.directory import DirectoryService
 from bot.services.drafts import DraftService
+from bot.services.duescan import DueScan
 from bot.services.ops import OpsService
 from bot.services.programme import ProgrammeService
 from bot.services.reports import ReportService
@@ -28,21 +29,27 @@ class Services:
     series: SeriesService
     directory: DirectoryService
     ops: OpsService
+    due_scan: DueScan
 
     @classmethod
     def build(cls, core: Core) -> Services:
         tasks = TaskService(core)
         series = SeriesService(core, tasks)
         tasks.recurring = series  # /giao hands a recurring deadline to the series
+        chasing = ChasingService(core)
+        reports = ReportService(core)
+        programme = ProgrammeService(core, tasks)
+        drafts = DraftService(core, tasks)
         return cls(
             core=core,
             tasks=tasks,
             roster=RosterService(core),
-            chasing=ChasingService(core),
-            reports=ReportService(core),
-            programme=ProgrammeService(core, tasks),
-            drafts=DraftService(core, tasks),
+            chasing=chasing,
+            reports=reports,
+            programme=programme,
+            drafts=drafts,
             series=series,
             directory=DirectoryService(core),
             ops=OpsService(core),
+            due_scan=DueScan(core, series, chasing, programme, drafts, reports),
         )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.db.lists import Awaiting
 from bot.db.nudges import Delivery, Nudge
 from bot.db.uow import UnitOfWork
 from bot.domain.model import (
@@ -32,7 +33,7 @@ from bot.domain.nudging import (
     decision_waits,
     next_decision_nudge,
 )
-from bot.domain.rules import waiting_on
+from bot.domain.rules import waiting_on, waiting_on_unit
 from bot.services.common import Core
 from bot.services.planning import plan_decisions
 from bot.text import render
@@ -40,6 +41,7 @@ from bot.text.catalog import t
 from bot.text.render import esc
 
 BATCH = 8  # decisions per reminder message, as for the units' reminders
+SECTION_SHOWN = 20  # decisions /viec reads in full: more than its part of the message holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class DecisionService:
     ) -> list[PendingDecision]:
         """Every decision a leader owes now, the longest waiting first (`only`: of these
         tasks)."""
+        found: dict[int, Task] = {}
         if only is None:
             reported = await uow.tasks.awaiting_review()
             requests = await uow.extensions.pending_all()
@@ -91,6 +94,7 @@ class DecisionService:
             requests = await uow.extensions.pending_of(only)
         by_task = {r.task_id: r for r in requests}
         tasks = {task.id: task for task in reported}
+        tasks.update({i: found[i] for i in by_task if i in found})  # read once, not twice
         tasks.update(await uow.tasks.by_ids(set(by_task) - set(tasks)))
         open_tasks = [task for task in tasks.values() if task.is_open]
         waiters = await self.waiters(uow, open_tasks)
@@ -359,8 +363,21 @@ class DecisionService:
         return t("decide.schedule", lang, who=who, what=what)
 
     async def section_for(self, uow: UnitOfWork, person: Person, lang: str, now: datetime) -> str:
-        """/viec's opening: what waits on this person, the longest waiting first."""
-        mine = [p for p in await self.pending(uow, now) if person.id in {w.id for w in p.waiters}]
+        """/viec's opening: what waits on this person, the longest waiting first. Whose each
+        decision is is told from a few small columns; only the first SECTION_SHOWN of this
+        person's are read in full (a province has thousands awaiting someone), the rest
+        counted in the "… and N more"."""
+        theirs = [
+            a.task_id
+            for a, waiters in await self._awaiting(uow)
+            if any(w.id == person.id for w in waiters)
+        ]
+        if not theirs:
+            return ""
+        shown = set(list(dict.fromkeys(theirs))[:SECTION_SHOWN])
+        mine = [
+            p for p in await self.pending(uow, now, shown) if person.id in {w.id for w in p.waiters}
+        ]
         if not mine:
             return ""
         units = await uow.units.by_ids(p.task.lead_unit_id for p in mine)
@@ -376,27 +393,40 @@ class DecisionService:
             )
             for item in mine
         ]
-        head = [t("decide.list.title", lang, count=len(mine))]
-        return render.fit(head, lines, lang, budget=1800, more="decide.list.more")
+        total = len(theirs) - sum(1 for i in theirs if i in shown) + len(mine)
+        head = [t("decide.list.title", lang, count=total)]
+        return render.fit(head, lines, lang, budget=1800, more="decide.list.more", total=total)
 
     # --- the weekly post and the monthly workbook -------------------------------------------
+
+    async def _awaiting(self, uow: UnitOfWork) -> list[tuple[Awaiting, tuple[Person, ...]]]:
+        """Every decision owed, with whom it waits on, from a few columns per decision (not
+        the tasks in full: thousands in a province)."""
+        roster = await self.core.roster(uow)
+        chairs = (Role.CHAIRMAN, Role.VICE_CHAIRMAN)
+        leaders = [p for p in roster.people.values() if p.active and p.role in chairs]
+        return [
+            (a, waiting_on_unit(a.lead_unit_id, roster.people.get(a.assigner_id), leaders))
+            for a in await uow.lists.awaiting()
+        ]
 
     async def summary(self, uow: UnitOfWork, now: datetime) -> list[DecisionSummary]:
         """Per person waited on: how many decisions, of which kind, the oldest; the longest
         waiting first."""
-        rows: dict[int, list[PendingDecision]] = defaultdict(list)
+        rows: dict[int, list[Awaiting]] = defaultdict(list)
         names: dict[int, str] = {}
-        for item in await self.pending(uow, now):
-            for person in item.waiters or ():
+        for item, waiters in await self._awaiting(uow):
+            for person in waiters:
                 rows[person.id].append(item)
                 names[person.id] = person.name
+        # Each person's oldest wait: the working days counted once, not once per decision.
         out = [
             DecisionSummary(
                 names[pid],
-                sum(1 for i in items if i.wait.kind is NudgeKind.REVIEW),
-                sum(1 for i in items if i.wait.kind is NudgeKind.EXTENSION),
-                max(i.age for i in items),
-                tuple(dict.fromkeys(i.task.code for i in items)),
+                sum(1 for i in items if i.review),
+                sum(1 for i in items if not i.review),
+                self.age(min(i.since for i in items), now),
+                tuple(dict.fromkeys(i.code for i in items)),
             )
             for pid, items in rows.items()
         ]

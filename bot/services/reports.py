@@ -107,6 +107,18 @@ def workbook_name(year: int, month_no: int) -> str:
 TEXT_LIMIT = 4000  # Telegram takes 4096 characters of text
 
 
+@dataclass(frozen=True, slots=True)
+class DuePosts:
+    """The scheduled reports to queue now (`ReportService.due_posts`)."""
+
+    weeks: list[tuple[str, datetime, list[int]]]  # (ISO week, its moment, chats still to get it)
+    monthly: tuple[int, int, int] | None  # (year, month, chat) of a monthly report to queue
+
+
+def _month_key(year: int, month_no: int, chat: int) -> str:
+    return f"report:month:{year:04d}-{month_no:02d}:{chat}"
+
+
 class ReportService:
     def __init__(self, core: Core) -> None:
         self.core = core
@@ -271,38 +283,59 @@ class ReportService:
             year, month_no = (year + 1, 1) if month_no == 12 else (year, month_no + 1)
         return min(moments, default=None)
 
-    async def queue_due_posts(self) -> int:
-        """Queue the weekly post and the monthly report when their moment has come.
+    async def due_posts(self, uow: UnitOfWork, now: datetime) -> DuePosts:
+        """The weekly posts and the monthly report due at `now` and not queued yet, read in the
+        caller's read transaction (the due-scan's one for all its steps): on most scans,
+        nothing, found with one query of their delivery keys."""
+        core = self.core
+        local = now.astimezone(core.config.tz)
+        settings = await self.settings(uow)
+        leaders = await core.leadership_chat(uow)
+        chats = [c for c in (leaders, settings.all_units_chat) if c is not None]
+        # This week's post, or a missed one of the weeks before (two: a week wholly off, at
+        # Tết, may lie between a post and the next working day).
+        candidates: list[tuple[str, datetime]] = []
+        for days_back in (14, 7, 0):
+            year, week, _ = (local - timedelta(days=days_back)).isocalendar()
+            moment = weekly_moment(year, week, settings, core.calendar)
+            if moment is not None and self._weekly_due(moment, now):
+                candidates.append((f"{year}-W{week:02d}", moment))
+        monthly: tuple[int, int, int] | None = None
+        moment = monthly_moment(local.year, local.month, settings, core.calendar)
+        if moment is not None and moment <= now and moment.date() == local.date() and leaders:
+            monthly = (*previous_month(local.year, local.month), leaders)
+        keys = [f"report:week:{label}:{c}" for label, _ in candidates for c in chats]
+        if monthly is not None:
+            keys.append(_month_key(*monthly))
+        taken = await uow.deliveries.existing(keys)
+        weeks: list[tuple[str, datetime, list[int]]] = []
+        for label, moment in candidates:
+            wanted = [c for c in chats if f"report:week:{label}:{c}" not in taken]
+            # A make-up speaks of a week the office was using the bot in, not of the weeks
+            # before it was installed.
+            make_up = moment.astimezone(core.config.tz).date() != local.date()
+            if wanted and (not make_up or await uow.tasks.any_before(moment)):
+                weeks.append((label, moment, wanted))
+        if monthly is not None and _month_key(*monthly) in taken:
+            monthly = None
+        return DuePosts(weeks, monthly)
+
+    async def queue_due_posts(self, due: DuePosts | None = None) -> int:
+        """Queue the weekly post and the monthly report when their moment has come (`due`: as
+        `due_posts` found them, else read here).
 
         Each goes once per period and chat (the delivery key), across restarts. A monthly
         report missed while the bot was down is made up later the same day; a weekly post
         later the same day or, failing that, on the next working day from the office's opening
         (see `_weekly_due`)."""
-        core = self.core
-        now = core.clock.now()
-        local = now.astimezone(core.config.tz)
-        async with core.uow(read_only=True) as uow:
-            settings = await self.settings(uow)
-            leaders = await core.leadership_chat(uow)
+        if due is None:
+            async with self.core.uow(read_only=True) as uow:
+                due = await self.due_posts(uow, self.core.clock.now())
         count = 0
-        chats = [c for c in (leaders, settings.all_units_chat) if c is not None]
-        # This week's post, or a missed one of the weeks before (two: a week wholly off, at
-        # Tết, may lie between a post and the next working day).
-        for days_back in (14, 7, 0):
-            year, week, _ = (local - timedelta(days=days_back)).isocalendar()
-            moment = weekly_moment(year, week, settings, core.calendar)
-            if moment is None or not self._weekly_due(moment, now):
-                continue
-            if moment.astimezone(core.config.tz).date() != local.date():
-                # A make-up speaks of a week the office was using the bot in, not of the weeks
-                # before it was installed.
-                async with core.uow(read_only=True) as uow:
-                    if not await uow.tasks.any_before(moment):
-                        continue
-            count += await self._queue_weekly(f"{year}-W{week:02d}", moment, chats)
-        moment = monthly_moment(local.year, local.month, settings, core.calendar)
-        if moment is not None and moment <= now and moment.date() == local.date() and leaders:
-            count += await self._queue_monthly(*previous_month(local.year, local.month), leaders)
+        for label, moment, wanted in due.weeks:
+            count += await self._queue_weekly(label, moment, wanted)
+        if due.monthly is not None:
+            count += await self._queue_monthly(*due.monthly)
         return count
 
     def _weekly_due(self, moment: datetime, now: datetime) -> bool:
@@ -323,13 +356,9 @@ class ReportService:
         following = calendar.next_working_day(day)
         return today == following and now >= calendar.start_of_office(following)
 
-    async def _queue_weekly(self, week: str, moment: datetime, chats: list[int]) -> int:
-        async with self.core.uow(read_only=True) as uow:
-            wanted = [
-                c for c in chats if not await uow.deliveries.exists(f"report:week:{week}:{c}")
-            ]
-        if not wanted:
-            return 0
+    async def _queue_weekly(self, week: str, moment: datetime, wanted: list[int]) -> int:
+        """The week's post to the chats that have not had it (`wanted`, read by the caller; the
+        delivery key keeps a second one out should another instance be first)."""
         # Numbers as of the scheduled moment, however late they are sent; the change against
         # last week's post is against what that post published.
         async with self.core.uow(read_only=True) as uow:
@@ -371,10 +400,9 @@ class ReportService:
         return count
 
     async def _queue_monthly(self, year: int, month_no: int, chat: int) -> int:
-        key = f"report:month:{year:04d}-{month_no:02d}:{chat}"
-        async with self.core.uow() as uow:
-            if await uow.deliveries.exists(key):
-                return 0
+        """The month's report file (not queued yet: read by the caller; the key keeps a second
+        one out should another instance be first)."""
+        key = _month_key(year, month_no, chat)
         report = await self.monthly_file(year, month_no)
         async with self.core.uow() as uow:
             added = await uow.deliveries.add(

@@ -55,6 +55,8 @@ from bot.text.render import TaskView, esc
 
 TASK_PREFIX = "NV-"
 
+LIST_SHOWN = 40  # open tasks /viec reads: more than one message holds
+
 
 @dataclass(frozen=True, slots=True)
 class Replied:
@@ -1440,11 +1442,18 @@ class TaskService:
                 scope = roster.all_units.get(person.unit_id)
             if not where.private and scope is None and not unit_text.strip():
                 scope = roster.by_chat.get(where.chat_id) or scope
-            tasks = await uow.tasks.open_tasks(scope.id if scope else None)
+            # The most urgent few, what one message holds (a province has tens of thousands
+            # open), and how many there are in all: read that, not every open task.
+            now = core.clock.now()
+            tasks = await uow.tasks.open_tasks(scope.id if scope else None, limit=LIST_SHOWN)
+            total, late = await uow.lists.open_counts(scope.id if scope else None, now)
             # What waits on this person's own decision comes first, whatever the scope.
-            waiting = await self.decisions.section_for(uow, person, lang, core.clock.now())
+            waiting = await self.decisions.section_for(uow, person, lang, now)
+            narrow = render.list_narrow(scope, await core.examples(uow), lang, total, len(tasks))
+        # One message: the decisions' section (at most 1800 characters) leaves the rest.
+        budget = render.MESSAGE_BUDGET - (len(waiting) + 2 if waiting else 0)
         text = render.task_list(
-            tasks, roster.all_units, lang, core.config.tz, core.clock.now(), scope
+            tasks, roster.all_units, lang, core.config.tz, now, scope, total, late, narrow, budget
         )
         return Outcome(f"{waiting}\n\n{text}" if waiting else text)
 

@@ -458,6 +458,18 @@ M: dict[str, dict[str, str]] = {
         "en": "No open tasks{scope}.",
     },
     "list.more": {"vi": "… và {count} nhiệm vụ khác.", "en": "… and {count} more."},
+    "list.late_count": {
+        "vi": "⚠️ {late} nhiệm vụ quá hạn; hạn sớm nhất trước.",
+        "en": "⚠️ {late} overdue; earliest deadline first.",
+    },
+    "list.narrow.unit": {
+        "vi": "Xem nhiệm vụ của một đơn vị: <code>/viec {ex_unit}</code>.",
+        "en": "One unit's tasks: <code>/viec {ex_unit}</code>.",
+    },
+    "list.narrow.report": {
+        "vi": "Số liệu tổng hợp: <code>/tonghop tuần {unit}</code>.",
+        "en": "The figures: <code>/tonghop tuần {unit}</code>.",
+    },
     "list.no_unit": {
         "vi": "Đồng chí chưa thuộc đơn vị nào. Ghi mã đơn vị, ví dụ <code>/viec {ex_unit}</code>.",
         "en": "You belong to no unit. Give a unit code, for example <code>/viec {ex_unit}</code>.",

@@ -471,10 +471,21 @@ def task_list(
     tz: ZoneInfo,
     now: datetime,
     scope: Unit | None,
+    total: int | None = None,
+    late: int | None = None,
+    narrow: str = "",
+    budget: int = MESSAGE_BUDGET,
 ) -> str:
+    """The open tasks, the most urgent first. `tasks` may be the first of `total` (with
+    `late` of them overdue): the title counts them all, "… and N more" the rest, and
+    `narrow` says how to see another part; within `budget` characters."""
     scope_text = t("list.scope", lang, unit=unit_name(scope)) if scope else ""
     if not tasks:
         return t("list.empty", lang, scope=scope_text)
+    count = len(tasks) if total is None else total
+    head = [t("list.title", lang, scope=scope_text, count=count)]
+    if late:
+        head.append(t("list.late_count", lang, late=late))
     lines = []
     for task in tasks:
         item = t(
@@ -489,7 +500,23 @@ def task_list(
         if task.due is not None and task.due < now:
             item += t("list.overdue", lang)
         lines.append(item)
-    return fit([t("list.title", lang, scope=scope_text, count=len(tasks))], lines, lang)
+    if not narrow:
+        return fit(head, lines, lang, budget=budget, total=count)
+    # The hint keeps its room: the list gives up lines for it.
+    listed = fit(head, lines, lang, budget=budget - len(narrow) - 1, total=count)
+    return f"{listed}\n{narrow}"
+
+
+def list_narrow(
+    scope: Unit | None, examples: dict[str, str], lang: str, total: int, shown: int
+) -> str:
+    """How to see past the open tasks a list could hold: one unit's (from the whole), or the
+    unit's figures (from a unit's own)."""
+    if total <= shown:
+        return ""
+    if scope is None:
+        return t("list.narrow.unit", lang, **examples)
+    return t("list.narrow.report", lang, unit=esc(scope.code))
 
 
 def history(

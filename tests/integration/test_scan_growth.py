@@ -5,7 +5,10 @@
 - on SQLite, none of their queries reads a big table (tasks, nudges, history, extension
   requests, messages) from end to end: each goes through an index (EXPLAIN QUERY PLAN);
 - the due-scan commits once per chunk, and the weekly tally is counted a chunk at a time with
-  the event loop free between two chunks (another use case runs in between).
+  the event loop free between two chunks (another use case runs in between);
+- a morning scan with nothing but ten nudges due opens one read and one write transaction and
+  makes at most 20 statements (series, programme and drafts only asked about in one probe);
+- a leader's /viec reads the most urgent tasks and decisions, not all, and counts the rest.
 
 The data is a small province shaped like bench/scan.py's: a few units, most tasks finished long
 ago, some open and late with past urges, ten nudges due."""
@@ -258,12 +261,15 @@ async def measured_scan(rt: Runtime, work: Work) -> Any:
     if sqlite:
         event.listen(rt.engine.sync_engine, "checkout", checkout)
     try:
-        services = rt.services
-        await services.series.create_due()
-        result = await services.chasing.scan()
-        await services.programme.activate_due()
-        await services.drafts.expired_edits()
-        await services.reports.queue_due_posts()
+        services: Any = rt.services
+        if hasattr(services, "due_scan"):
+            result = (await services.due_scan.prepare()).scan
+        else:  # the scheduler's steps before DueScan: to compare with an older checkout
+            await services.series.create_due()
+            result = await services.chasing.scan()
+            await services.programme.activate_due()
+            await services.drafts.expired_edits()
+            await services.reports.queue_due_posts()
     finally:
         event.remove(rt.engine.sync_engine, "before_cursor_execute", record)
         event.remove(rt.engine.sync_engine, "commit", commit)
@@ -385,3 +391,90 @@ async def test_the_weekly_tally_lets_others_in_between_its_chunks(
     assert len(chunks) == 14, order
     # Someone was answered between the first chunk and the last, not only after the tally.
     assert "nv" in order[chunks[0] : chunks[-1]], order
+
+
+async def test_the_morning_scan_does_only_what_is_due(
+    province: tuple[Runtime, ManualClock],
+) -> None:
+    """Wednesday 10:00, the day's digest and Monday's post out, ten nudges due and nothing else:
+    one read transaction says so for every step, one write transaction claims the ten."""
+    rt, clock = province
+    due = await fill(rt, Ids())
+    moment = FIRST.replace(hour=10, minute=0, second=0)
+    clock.set(moment)
+    await reset(rt, due, monday_posted=True)
+    await scan(rt)  # the digest goes out on the first scan of the day
+    await reset(rt, due, monday_posted=True)
+    async with rt.engine.begin() as conn:
+        await conn.execute(
+            insert(DeliveryRow),
+            [{"key": f"digest:{moment.date().isoformat()}:{LEADERS_CHAT}",
+              "chat_id": LEADERS_CHAT, "text": "x", "buttons": [], "state": "sent",
+              "attempts": 1, "next_attempt_at": moment, "created_at": moment,
+              "resent": 0}],
+        )  # fmt: skip
+    statements, commits, result = await scan(rt)
+    assert result.nudges == 10 and result.digests == 0, result
+    text = [s for s, _ in statements]
+    writes = [s for s in text if s.startswith("BEGIN IMMEDIATE")]
+    reads = [s for s in text if s.startswith("BEGIN") and s not in writes]
+    listing = "\n".join(s[:120] for s in text)
+    # On SQLite: 2 BEGINs, the probe, the rules, the due tasks, the roster's stamp, the
+    # digest's key, the reports' setting and keys, and the chunk's 12 (35 before).
+    assert len(statements) <= 20 if is_sqlite(str(rt.engine.url)) else 18, listing
+    assert commits == 1, listing  # the chunk's; nothing else wrote
+    if is_sqlite(str(rt.engine.url)):
+        assert len(writes) == 1 and len(reads) == 1, listing
+    for table in ("FROM series", "FROM programme_items", "FROM drafts"):
+        # Only inside the probe's EXISTS: no step with nothing due opened.
+        assert sum(table in s for s in text) == 1, (table, listing)
+    if is_sqlite(str(rt.engine.url)):
+        assert await full_scans(rt, statements) == []
+
+
+async def test_viec_reads_the_most_urgent_and_counts_the_rest(
+    province: tuple[Runtime, ManualClock], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A leader's /viec in a province: the few most urgent tasks and decisions, what one
+    message holds, with how many there are in all and how to see more."""
+    from bot.services import decisions as decisions_module
+    from bot.services import tasks as tasks_module
+
+    rt, clock = province
+    await fill(rt, Ids())  # 31 open (20 late), a request for more time pending
+    async with rt.engine.begin() as conn:  # and a second one, newer
+        await conn.execute(
+            insert(ExtensionRow),
+            [{"task_id": 27, "requested_by": 17, "requested_at": BUILT + timedelta(hours=1),
+              "proposed_due": BUILT + timedelta(days=30), "reason": "y", "status": "pending"}],
+        )  # fmt: skip
+    clock.set(FIRST)
+    # (raising=False: so that the test runs, and fails, on a checkout from before them)
+    monkeypatch.setattr(tasks_module, "LIST_SHOWN", 5, raising=False)
+    monkeypatch.setattr(decisions_module, "SECTION_SHOWN", 1, raising=False)
+    work = Work()
+    seen = work.statements
+
+    def record(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(rt.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        outcome = await rt.services.tasks.open_tasks(
+            Actor(CHAIRMAN_TG, "Chủ tịch"), Where(CHAIRMAN_TG, True)
+        )
+    finally:
+        event.remove(rt.engine.sync_engine, "before_cursor_execute", record)
+    text = outcome.reply or ""
+    # Both decisions wait on the chairman (who assigned both tasks): the older one shown.
+    assert "(2)" in text and "… và 1 việc khác đang chờ." in text, text
+    assert "NV-00026" in text and "NV-00027" not in text, text
+    assert "Nhiệm vụ đang mở</b> (31)" in text and "20 nhiệm vụ quá hạn" in text, text
+    assert "… và 26 nhiệm vụ khác." in text and "<code>/viec P1</code>" in text, text
+    assert text.count("• <b>NV-") == 5 + 1, text
+    assert len(text) <= 4096
+    # Read: five tasks for the list, one for the decisions, never every open task.
+    full = [s for s, _ in seen if s.startswith("SELECT tasks.id, tasks.code, tasks.content")]
+    assert len(full) == 2, full
+    if is_sqlite(str(rt.engine.url)):
+        assert await full_scans(rt, seen) == []
