@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -34,7 +33,7 @@ from bot.db.nudges import Delivery
 from bot.services.chasing import ChasingService, Sent
 from bot.services.container import Services
 from bot.text.catalog import t
-from handlers import botapi
+from handlers import botapi, transport
 from scheduler.pacer import LANDING, Pacer
 
 log = logging.getLogger(__name__)
@@ -407,7 +406,7 @@ async def _send_one(
 
 def _never_left(exc: TelegramError) -> bool:
     """Errors that prove the request never reached Telegram: no connection, no pool slot."""
-    return isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    return transport.never_left(exc.__cause__)
 
 
 def backoff(attempts: int) -> int:
