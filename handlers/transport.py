@@ -20,6 +20,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 POOL = 256  # connections, as PTB's default: the outbox sender's requests overlap the replies'
+KEEPALIVE = 5.0  # seconds
 
 
 class AiohttpRequest(BaseRequest):
@@ -57,9 +58,17 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0),
+                connector=aiohttp.TCPConnector(
+                    limit=self._pool_size,
+                    limit_per_host=0,
+                    # httpx's keep-alive expiry: an idle connection is not reused after the
+                    # server may have closed it (a request lost on it would be ambiguous).
+                    keepalive_timeout=KEEPALIVE,
+                ),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=False,  # proxy-free, as the bot has always been
+                # Proxy-free: the bot talks to TELEGRAM_API_URL directly. (PTB over httpx
+                # would also have honoured HTTPS_PROXY/ALL_PROXY from the environment.)
+                trust_env=False,
                 skip_auto_headers=("Accept-Encoding",),
             )
 
