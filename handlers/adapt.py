@@ -10,20 +10,15 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import (
-    ForceReply,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    ReplyParameters,
-    Update,
-)
+from telegram import Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.domain.model import Attachment
 from bot.services.common import Actor, Where
 from bot.services.outbox import Outcome, Outgoing
+from handlers import botapi
+from handlers.botapi import FORCE_REPLY, JSON, keyboard
 from handlers.context import Ctx
 
 log = logging.getLogger(__name__)
@@ -128,16 +123,11 @@ def attachment_of(message: Message) -> Attachment | None:
     return None
 
 
-def _markup(out: Outgoing) -> InlineKeyboardMarkup | ForceReply | None:
+def _markup(out: Outgoing) -> JSON | None:
     if out.force_reply:
-        return ForceReply(selective=True)
+        return dict(FORCE_REPLY)
     if out.buttons:
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-                for row in out.buttons
-            ]
-        )
+        return keyboard(((b.label, b.data) for b in row) for row in out.buttons)
     return None
 
 
@@ -147,48 +137,40 @@ def counted(ctx: Ctx, chat_id: int) -> None:
         ctx.bot_data.pacer.note(chat_id)
 
 
-async def send_one(ctx: Ctx, out: Outgoing) -> Message | None:
+async def send_one(ctx: Ctx, out: Outgoing) -> int | None:
+    """Send or edit; returns the id of a message sent (None for an edit)."""
     bot = ctx.bot
     counted(ctx, out.chat_id)
     markup = _markup(out)
     if out.edit_message_id is not None:
         try:
             if out.markup_only:
-                await bot.edit_message_reply_markup(out.chat_id, out.edit_message_id)
+                await botapi.drop_buttons(bot, out.chat_id, out.edit_message_id)
             else:
-                keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
-                await bot.edit_message_text(
-                    out.text,
-                    chat_id=out.chat_id,
-                    message_id=out.edit_message_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard,
-                )
+                buttons = None if out.force_reply else markup
+                await botapi.edit_text(bot, out.chat_id, out.edit_message_id, out.text, buttons)
         except BadRequest as exc:
             # "not modified" means the card already shows this; anything else is logged only:
             # the state is committed, a stale card is not worth failing the step for.
             if "not modified" not in exc.message:
                 log.warning("could not edit %s/%s: %s", out.chat_id, out.edit_message_id, exc)
         return None
-    reply = (
-        ReplyParameters(out.reply_to, allow_sending_without_reply=True) if out.reply_to else None
-    )
     if out.document is not None:
+        reply = (
+            ReplyParameters(out.reply_to, allow_sending_without_reply=True)
+            if out.reply_to
+            else None
+        )
         send = bot.send_photo if out.document.kind == "photo" else bot.send_document
-        return await send(
+        sent = await send(
             out.chat_id,
             out.document.file_id,
             caption=out.text[:1024],
             parse_mode=ParseMode.HTML,
             reply_parameters=reply,
         )
-    return await bot.send_message(
-        out.chat_id,
-        out.text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-        reply_parameters=reply,
-    )
+        return sent.message_id
+    return await botapi.send_text(bot, out.chat_id, out.text, markup, out.reply_to or None)
 
 
 async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
@@ -210,11 +192,11 @@ async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
             continue
         if out.track is not None:
             task_id, kind = out.track
-            await services.tasks.record_message(task_id, sent.chat_id, sent.message_id, kind)
+            await services.tasks.record_message(task_id, out.chat_id, sent, kind)
         if out.prompt is not None:
-            await services.tasks.record_prompt(out.prompt, sent.chat_id, sent.message_id)
+            await services.tasks.record_prompt(out.prompt, out.chat_id, sent)
         if out.draft is not None:
-            await services.drafts.record_message(out.draft, sent.chat_id, sent.message_id)
+            await services.drafts.record_message(out.draft, out.chat_id, sent)
 
 
 async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
@@ -240,15 +222,8 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
     elif outcome.reply and update.effective_message is not None:
         message, reply = update.effective_message, outcome.reply
         counted(ctx, message.chat_id)
-        await patiently(
-            lambda: message.reply_text(
-                reply,
-                parse_mode=ParseMode.HTML,
-                reply_parameters=ReplyParameters(
-                    message.message_id, allow_sending_without_reply=True
-                ),
-            )
-        )
+        where = botapi.replying_to(message)
+        await patiently(lambda: botapi.send_text(ctx.bot, message.chat_id, reply, **where))
     await deliver(ctx, outcome.messages)
 
 

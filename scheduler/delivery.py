@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -34,6 +33,7 @@ from bot.db.nudges import Delivery
 from bot.services.chasing import ChasingService, Sent
 from bot.services.container import Services
 from bot.text.catalog import t
+from handlers import botapi, transport
 from scheduler.pacer import LANDING, Pacer
 
 log = logging.getLogger(__name__)
@@ -67,15 +67,10 @@ class Faults:
     after_send: Callable[[], Awaitable[None]] | None = None
 
 
-def _markup(delivery: Delivery) -> InlineKeyboardMarkup | None:
+def _markup(delivery: Delivery) -> botapi.JSON | None:
     if not delivery.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
-            for row in delivery.buttons
-        ]
-    )
+    return botapi.keyboard(((b["text"], b["data"]) for b in row) for row in delivery.buttons)
 
 
 class _Sender:
@@ -348,7 +343,7 @@ async def _send_one(
     chasing = services.chasing
     now = services.core.clock.now()
     try:
-        message = await _send_content(bot, row)
+        message_id = await _send_content(bot, row)
     except RetryAfter as exc:
         seconds = _seconds(exc.retry_after)
         stats.rate_limited += 1
@@ -406,12 +401,12 @@ async def _send_one(
     if faults and faults.after_send:
         await faults.after_send()
     stats.sent += 1
-    return Sent(row, message.message_id, now)
+    return Sent(row, message_id, now)
 
 
 def _never_left(exc: TelegramError) -> bool:
     """Errors that prove the request never reached Telegram: no connection, no pool slot."""
-    return isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    return transport.never_left(exc.__cause__)
 
 
 def backoff(attempts: int) -> int:
@@ -486,21 +481,18 @@ def _reason(exc: TelegramError) -> str:
     return f"{exc}: {cause!r}" if cause is not None and str(cause) != str(exc) else str(exc)
 
 
-async def _send_content(bot: Bot, row: Delivery) -> Message:
-    """The text, or a file with the text as its caption (a report's chart or workbook)."""
+async def _send_content(bot: Bot, row: Delivery) -> int:
+    """The text, or a file with the text as its caption (a report's chart or workbook); returns
+    the message's id."""
     if row.document is None:
-        return await bot.send_message(
-            row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=_markup(row)
-        )
+        return await botapi.send_text(bot, row.chat_id, row.text, _markup(row))
     name, kind, data = row.document
     caption = row.text[:1024] or None
-    if kind == "photo":
-        return await bot.send_photo(
-            row.chat_id, InputFile(data, filename=name), caption=caption, parse_mode=ParseMode.HTML
-        )
-    return await bot.send_document(
+    send = bot.send_photo if kind == "photo" else bot.send_document
+    sent = await send(
         row.chat_id, InputFile(data, filename=name), caption=caption, parse_mode=ParseMode.HTML
     )
+    return sent.message_id
 
 
 def _seconds(value: object) -> float:

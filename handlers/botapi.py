@@ -1,0 +1,79 @@
+"""Bot API calls whose answer the bot does not need as PTB objects.
+
+PTB's `send_message` and `edit_message_text` turn Telegram's answer into a `Message`: the sent
+message, the one it replies to, their chats, senders, entities and keyboard, each attribute set
+through `TelegramObject.__setattr__`. On the update path that was the largest part of PTB's CPU,
+for an answer of which the bot reads at most the message id. These calls go through the same
+`Bot._post` as PTB's own methods (its Defaults, its timeouts, its request object, and its mapping
+of Telegram's errors: RetryAfter, ChatMigrated, Forbidden, BadRequest, NetworkError), and keep
+Telegram's answer as the dict it is. Keyboards and reply parameters are passed as the JSON
+Telegram takes rather than built as PTB objects first.
+
+`Bot._post` is PTB's internal entry point (pinned to PTB 22 in pyproject.toml);
+`Bot.do_api_request`, its public twin, warns for every method PTB already has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from telegram import Bot, Message
+
+JSON = dict[str, Any]
+HTML = "HTML"
+FORCE_REPLY: JSON = {"force_reply": True, "selective": True}
+
+
+def keyboard(rows: Iterable[Iterable[tuple[str, str]]]) -> JSON:
+    """An inline keyboard from rows of (label, callback data)."""
+    return {
+        "inline_keyboard": [
+            [{"text": label, "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
+
+
+def replying_to(message: Message) -> JSON:
+    """Where a reply to `message` goes, as Message.reply_text would send it: quoting it (sent
+    even if it was deleted meanwhile), in its forum topic if it is in one."""
+    where: JSON = {
+        "reply_parameters": {"message_id": message.message_id, "allow_sending_without_reply": True}
+    }
+    if message.is_topic_message and message.message_thread_id is not None:
+        where["message_thread_id"] = message.message_thread_id
+    if message.direct_messages_topic is not None:
+        where["direct_messages_topic_id"] = message.direct_messages_topic.topic_id
+    return where
+
+
+async def send_text(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: JSON | None = None,
+    reply_to: int | None = None,
+    **extra: Any,
+) -> int:
+    """sendMessage in HTML; returns the new message's id."""
+    data: JSON = {"chat_id": chat_id, "text": text, "parse_mode": HTML, **extra}
+    if markup is not None:
+        data["reply_markup"] = markup
+    if reply_to is not None:
+        data["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+    result = await bot._post("sendMessage", data)
+    return int(result["message_id"])
+
+
+async def edit_text(
+    bot: Bot, chat_id: int, message_id: int, text: str, markup: JSON | None = None
+) -> None:
+    """editMessageText in HTML; without `markup` the buttons go (as PTB's call does)."""
+    data: JSON = {"chat_id": chat_id, "message_id": message_id, "text": text, "parse_mode": HTML}
+    if markup is not None:
+        data["reply_markup"] = markup
+    await bot._post("editMessageText", data)
+
+
+async def drop_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
+    """editMessageReplyMarkup with no markup: the message keeps its text, loses its buttons."""
+    await bot._post("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id})

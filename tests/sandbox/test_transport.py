@@ -1,0 +1,139 @@
+"""PTB over aiohttp (handlers/transport.py) behaves as PTB over httpx, against the stand-in over
+real HTTP: the same answers, the same errors, the same timeouts; and the thin calls of
+handlers/botapi.py send what PTB's methods send."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.sandbox import FakeTelegram
+from handlers import botapi
+from handlers.transport import AiohttpRequest, never_left
+
+GROUP = -1001234567890
+AN = 1001
+
+
+def _request(kind: str, **timeouts: float) -> BaseRequest:
+    return AiohttpRequest(**timeouts) if kind == "aiohttp" else HTTPXRequest(**timeouts)  # type: ignore[arg-type]
+
+
+async def _bot(url: str, kind: str, **timeouts: float) -> Bot:
+    bot = Bot(
+        "123:ABC",
+        base_url=f"{url}/bot",
+        base_file_url=f"{url}/file/bot",
+        request=_request(kind, **timeouts),
+        get_updates_request=_request(kind),
+    )
+    await bot.initialize()
+    return bot
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+async def bot(request: pytest.FixtureRequest, url: str, tg: FakeTelegram) -> AsyncIterator[Bot]:
+    tg.add_user(AN, "An", "Nguyễn")
+    tg.add_group(GROUP, "UBND xã", members=[AN])
+    tg.open_private_chat(AN)
+    made = await _bot(url, request.param)
+    try:
+        yield made
+    finally:
+        await made.shutdown()
+
+
+async def test_messages_keyboards_and_files_go_through(bot: Bot, tg: FakeTelegram) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Đã nhận", callback_data="ack:7")]])
+    sent = await bot.send_message(GROUP, "<b>Việc</b> 7", parse_mode="HTML", reply_markup=keyboard)
+    assert sent.text == "Việc 7" and sent.reply_markup == keyboard
+    photo = await bot.send_document(
+        GROUP, InputFile(b"%PDF-1.4 x", filename="bao-cao.pdf"), caption="Báo cáo"
+    )
+    assert photo.document is not None and photo.document.file_name == "bao-cao.pdf"
+    assert tg.calls_to("sendDocument")[0]["document"]["upload"] == "bao-cao.pdf"
+    updates = await bot.get_updates(timeout=0)
+    assert updates == ()
+
+
+async def test_errors_map_as_under_httpx(bot: Bot, tg: FakeTelegram) -> None:
+    tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
+    with pytest.raises(RetryAfter):
+        await bot.send_message(GROUP, "x")
+    tg.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    with pytest.raises(Forbidden):
+        await bot.send_message(AN, "x")
+    with pytest.raises(BadRequest, match="not modified"):
+        message_id = await botapi.send_text(bot, GROUP, "a")
+        await botapi.edit_text(bot, GROUP, message_id, "a")
+    tg.fail_next("sendMessage", 500, "Internal Server Error")
+    with pytest.raises(NetworkError) as caught:
+        await bot.send_message(GROUP, "x")
+    assert not isinstance(caught.value, BadRequest)
+
+
+async def test_a_late_answer_is_a_timeout_after_the_message_went_out(
+    url: str, tg: FakeTelegram
+) -> None:
+    tg.add_group(GROUP, "UBND xã", members=[])
+    for kind in ("httpx", "aiohttp"):
+        bot = await _bot(url, kind, read_timeout=0.3)
+        try:
+            tg.delay_next("sendMessage", 1.5)
+            with pytest.raises(TimedOut) as caught:
+                await botapi.send_text(bot, GROUP, kind)
+            # It may have arrived: the sender must not take it for a request that never left.
+            assert not never_left(caught.value.__cause__), kind
+        finally:
+            await bot.shutdown()
+    assert [m["text"] for m in tg.bot_messages(GROUP)] == ["httpx", "aiohttp"]
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+async def test_no_connection_is_an_error_that_never_left(kind: str) -> None:
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    request = _request(kind)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as caught:
+            await request.post(f"http://127.0.0.1:{port}/bot123:ABC/getMe")
+    finally:
+        await request.shutdown()
+    assert never_left(caught.value.__cause__)
+
+
+async def test_thin_calls_send_what_ptb_sends(bot: Bot, tg: FakeTelegram) -> None:
+    """The same parameters reach Telegram as from PTB's own methods; only the answer is kept
+    as a dict (its message id)."""
+    keyboard = [[("Đã nhận", "ack:7"), ("Báo cáo", "rep:7")]]
+    ptb = await bot.send_message(
+        GROUP,
+        "<b>Việc</b>",
+        parse_mode="HTML",
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t, callback_data=d) for t, d in row] for row in keyboard]
+        ),
+        reply_parameters={"message_id": 1, "allow_sending_without_reply": True},  # type: ignore[arg-type]
+    )
+    ours = await botapi.send_text(bot, GROUP, "<b>Việc</b>", botapi.keyboard(keyboard), reply_to=1)
+    first, second = tg.calls_to("sendMessage")
+    assert ours == ptb.message_id + 1
+    assert first == second
+    await botapi.edit_text(bot, GROUP, ours, "<i>Đã nhận</i>")
+    found = tg.find_message(GROUP, ours)
+    assert found is not None and found["text"] == "Đã nhận" and not found.get("reply_markup")
+    await botapi.send_text(bot, GROUP, "hỏi", dict(botapi.FORCE_REPLY))
+    await botapi.drop_buttons(bot, GROUP, ptb.message_id)
+    found = tg.find_message(GROUP, ptb.message_id)
+    assert found is not None and not found.get("reply_markup", {}).get("inline_keyboard")
+    tg.migrate_group(GROUP, -1009999999999)
+    with pytest.raises(ChatMigrated) as caught:
+        await botapi.send_text(bot, GROUP, "x")
+    assert caught.value.new_chat_id == -1009999999999
