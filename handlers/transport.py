@@ -12,6 +12,8 @@ own; the write and read limits together bound the whole exchange once connected.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 import httpx
@@ -29,6 +31,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
         "_read_timeout",
         "_session",
         "_write_timeout",
@@ -50,6 +53,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # "scheme://host" → its proxy, or None
 
     @property
     def read_timeout(self) -> float | None:
@@ -66,8 +70,8 @@ class AiohttpRequest(BaseRequest):
                     keepalive_timeout=KEEPALIVE,
                 ),
                 headers={"User-Agent": self.USER_AGENT},
-                # Proxy-free: the bot talks to TELEGRAM_API_URL directly. (PTB over httpx
-                # would also have honoured HTTPS_PROXY/ALL_PROXY from the environment.)
+                # The environment's proxies are looked up once per host (`_proxy`), not on
+                # every request as trust_env=True would.
                 trust_env=False,
                 skip_auto_headers=("Accept-Encoding",),
             )
@@ -118,7 +122,9 @@ class AiohttpRequest(BaseRequest):
             sock_read=read,
         )
         try:
-            async with session.request(method, url, data=body, timeout=timeout) as response:
+            async with session.request(
+                method, url, data=body, timeout=timeout, proxy=self._proxy(url)
+            ) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as err:
             raise TimedOut(
@@ -128,6 +134,20 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy that HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (and NO_PROXY) name for this
+        URL's host, as PTB over httpx would have used: an office that reaches Telegram only
+        through its proxy keeps reaching it."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._proxies:
+            found = getproxies()
+            proxy = found.get(parts.scheme) or found.get("all")
+            if proxy and parts.hostname and proxy_bypass(parts.hostname):
+                proxy = None
+            self._proxies[origin] = proxy or None
+        return self._proxies[origin]
 
 
 def _sum(*limits: float | None) -> float | None:

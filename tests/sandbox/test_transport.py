@@ -4,6 +4,7 @@ handlers/botapi.py send what PTB's methods send."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 
@@ -137,3 +138,56 @@ async def test_thin_calls_send_what_ptb_sends(bot: Bot, tg: FakeTelegram) -> Non
     with pytest.raises(ChatMigrated) as caught:
         await botapi.send_text(bot, GROUP, "x")
     assert caught.value.new_chat_id == -1009999999999
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+async def test_the_environments_proxy_is_used_unless_the_host_is_exempt(
+    kind: str, url: str, tg: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An office that reaches Telegram only through its proxy (HTTPS_PROXY / HTTP_PROXY in the
+    environment, as PTB over httpx honours them) keeps reaching it; NO_PROXY exempts a host."""
+    seen: list[bytes] = []
+    answer = b'{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Proxy"}}'
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head.split(b"\r\n", 1)[0])
+        length = next(
+            (
+                int(h.split(b":")[1])
+                for h in head.split(b"\r\n")
+                if h.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
+        await reader.readexactly(length)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer)
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    try:
+        through = await _bot(url, kind)
+        try:
+            assert (await through.get_me()).first_name == "Proxy"
+        finally:
+            await through.shutdown()
+        assert seen and seen[0].startswith(b"POST http://127.0.0.1:")  # the absolute form
+        through_proxy = len(seen)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        direct = await _bot(url, kind)
+        try:
+            assert (await direct.get_me()).first_name != "Proxy"
+        finally:
+            await direct.shutdown()
+        assert len(seen) == through_proxy
+    finally:
+        server.close()
+        await server.wait_closed()
