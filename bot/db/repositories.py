@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Select,
     String,
     cast,
@@ -17,11 +19,13 @@ from sqlalchemy import (
     insert,
     select,
     true,
+    type_coerce,
     union,
     update,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import bindparam
 
 from bot.db.engine import SCHEMA_LOCK
 from bot.db.hints import (
@@ -362,8 +366,75 @@ class SettingRepository:
         return True
 
 
-# A task with its cooperating units, the roster's stamp, a pending extension and reminders.
-_HintedSelect = Select[TaskRow, str | None, int | None, bool, bool]
+_TASK = TaskRow.__table__.c
+_EVENT = TaskEventRow.__table__.c
+_TASK_COLUMNS = tuple(_TASK)
+_N = len(_TASK_COLUMNS)
+
+
+def _cooperating() -> Any:
+    """The task's cooperating units as "3,7", a column of the task's own query."""
+    return (
+        select(func.aggregate_strings(cast(TaskUnitRow.unit_id, String), ","))
+        .where(TaskUnitRow.task_id == _TASK.id)
+        .scalar_subquery()
+    )
+
+
+def _history(dialect: str) -> Any:
+    """The task's history as one JSON column, [[id, kind, actor_id, at, before, after, note],
+    ...] in no particular order: the use case's chain is built from it without a statement
+    of its own."""
+    e = _EVENT
+    if dialect == "sqlite":
+        item = func.json_array(
+            e.id, e.kind, e.actor_id, e.at, func.json(e.before), func.json(e.after), e.note
+        )
+        every = func.json_group_array(item)
+    else:
+        item = func.json_build_array(e.id, e.kind, e.actor_id, e.at, e.before, e.after, e.note)
+        every = func.json_agg(item)
+    return type_coerce(select(every).where(e.task_id == _TASK.id).scalar_subquery(), JSON)
+
+
+@cache
+def _use_case_query(dialect: str, by_code: bool, lock: bool) -> Select[Any]:
+    """One task (by id or code, the `ref` parameter) as a use case loads it: with its
+    cooperating units, and what the use case would otherwise ask in statements of its own
+    (bot.db.hints): the roster's stamp, whether an extension request is pending, (`lock`: a
+    use case that changes the task) whether any sent reminder carries the task's buttons, and
+    its history. A look (/nv) does not search the reminders: that search grows with the
+    messages sent since the task began. Built once per shape (SQLAlchemy then finds its
+    compiled form by a cache key it has already computed)."""
+    stamp = select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
+    pending = exists().where(
+        ExtensionRow.task_id == _TASK.id,
+        ExtensionRow.status == ExtensionStatus.PENDING.value,
+    )
+    carried = reminders_exist(TaskRow.id, TaskRow.created_at) if lock else true()
+    key = _TASK.code if by_code else _TASK.id
+    query = select(
+        *_TASK_COLUMNS, _cooperating(), stamp, pending, carried, _history(dialect)
+    ).where(key == bindparam("ref"))
+    return query.with_for_update(of=TaskRow.__table__) if lock else query
+
+
+_EVENTS = select(*_EVENT).where(_EVENT.task_id == bindparam("task_id")).order_by(_EVENT.id)
+
+
+def _event(task_id: int, item: Sequence[Any]) -> TaskEvent:
+    """One event of the JSON history (_history)."""
+    event_id, kind, actor_id, at, before, after, note = item
+    return TaskEvent(
+        id=event_id,
+        task_id=task_id,
+        kind=EventKind(kind),
+        actor_id=actor_id,
+        at=datetime.fromisoformat(at).replace(tzinfo=UTC),
+        before=dict(before or {}),
+        after=dict(after or {}),
+        note=note,
+    )
 
 
 class TaskRepository:
@@ -372,6 +443,8 @@ class TaskRepository:
         # Cooperating units as loaded in this unit of work: save() rewrites them only when
         # they changed.
         self._loaded: dict[int, tuple[int, ...]] = {}
+        # Histories read with the task (`hints`) in this unit of work, until an event is added.
+        self._history: dict[int, list[TaskEvent]] = {}
 
     async def next_number(self, name: str = "task") -> int:
         # One statement that also creates the counter without racing: two first-ever
@@ -386,7 +459,7 @@ class TaskRepository:
         return int(result.scalar_one())
 
     @staticmethod
-    def _task(row: TaskRow, coop: tuple[int, ...]) -> Task:
+    def _task(row: Any, coop: tuple[int, ...]) -> Task:
         return Task(
             id=row.id,
             code=row.code,
@@ -414,41 +487,26 @@ class TaskRepository:
             series_period=row.series_period,
         )
 
-    def _select(self) -> Select[TaskRow, str | None]:
-        """Tasks with their cooperating units in the same query, as "3,7" (one round trip)."""
-        coop = (
-            select(func.aggregate_strings(cast(TaskUnitRow.unit_id, String), ","))
-            .where(TaskUnitRow.task_id == TaskRow.id)
-            .scalar_subquery()
-        )
-        return select(TaskRow, coop)
+    def _select(self) -> Select[Any]:
+        """Tasks (as rows, not objects the session tracks) with their cooperating units in
+        the same query, as "3,7" (one round trip)."""
+        return select(*_TASK_COLUMNS, _cooperating())
 
-    def _select_for_use_case(self, reminders: bool) -> _HintedSelect:
-        """The same, plus what the use case would otherwise ask in statements of its own
-        (bot.db.hints): the roster's stamp, whether an extension request is pending, and
-        (`reminders`: a use case that changes the task) whether any sent reminder carries the
-        task's buttons. A look (/nv) does not search the reminders: that search grows with
-        the messages sent since the task began."""
-        stamp = select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
-        pending = exists().where(
-            ExtensionRow.task_id == TaskRow.id,
-            ExtensionRow.status == ExtensionStatus.PENDING.value,
-        )
-        carried = reminders_exist(TaskRow.id, TaskRow.created_at) if reminders else true()
-        return self._select().add_columns(stamp, pending, carried)
-
-    async def _load(self, query: Select[TaskRow, str | None] | _HintedSelect) -> list[Task]:
+    async def _load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[Task]:
         out = []
-        for row, coop_text, *hints in (await self._s.execute(query)).all():
+        for row in (await self._s.execute(query, params)).all():
+            task_id, coop_text = row[0], row[_N]
             coop = tuple(sorted(int(u) for u in coop_text.split(","))) if coop_text else ()
-            self._loaded[row.id] = coop
-            if hints:
-                stamp, pending, reminders = hints
+            self._loaded[task_id] = coop
+            if len(row) > _N + 1:
+                stamp, pending, reminders, history = row[_N + 1 :]
                 self._s.info[ROSTER_STAMP_SEEN] = int(stamp or 0)
                 if not pending:
-                    learn_none(self._s, NO_PENDING_EXTENSION, row.id)
+                    learn_none(self._s, NO_PENDING_EXTENSION, task_id)
                 if not reminders:
-                    learn_none(self._s, NO_REMINDERS, row.id)
+                    learn_none(self._s, NO_REMINDERS, task_id)
+                events = sorted(history or (), key=lambda item: item[0])
+                self._history[task_id] = [_event(task_id, item) for item in events]
             out.append(self._task(row, coop))
         return out
 
@@ -488,12 +546,14 @@ class TaskRepository:
         """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
         already serializes writers), so two people deciding at once are taken one at a time.
         `hints`: the use case's own load, which also learns what bot.db.hints keeps (whether
-        reminders carry the task's buttons only with `lock`: a use case that changes it)."""
-        select_ = self._select_for_use_case(lock) if hints else self._select()
-        query = select_.where(TaskRow.id == task_id).execution_options(populate_existing=True)
-        if lock:
-            query = query.with_for_update(of=TaskRow)
-        found = await self._load(query)
+        reminders carry the task's buttons only with `lock`: a use case that changes it) and
+        the task's history (`events` then needs no statement)."""
+        if hints:
+            query = _use_case_query(self._dialect(), False, lock)
+            found = await self._load(query, {"ref": task_id})
+        else:
+            plain = self._select().where(_TASK.id == task_id)
+            found = await self._load(plain.with_for_update(of=TaskRow.__table__) if lock else plain)
         return found[0] if found else None
 
     async def any_before(self, moment: datetime) -> bool:
@@ -512,12 +572,16 @@ class TaskRepository:
         return out
 
     async def by_code(self, code: str, lock: bool = False, hints: bool = False) -> Task | None:
-        select_ = self._select_for_use_case(lock) if hints else self._select()
-        query = select_.where(TaskRow.code == code)
-        if lock:
-            query = query.with_for_update(of=TaskRow)
-        found = await self._load(query)
+        if hints:
+            query = _use_case_query(self._dialect(), True, lock)
+            found = await self._load(query, {"ref": code})
+        else:
+            plain = self._select().where(_TASK.code == code)
+            found = await self._load(plain.with_for_update(of=TaskRow.__table__) if lock else plain)
         return found[0] if found else None
+
+    def _dialect(self) -> str:
+        return self._s.get_bind().dialect.name
 
     async def save(self, task: Task, now: datetime) -> None:
         # One UPDATE, without loading the row again (the session holds loaded rows weakly).
@@ -598,6 +662,7 @@ class TaskRepository:
     ) -> None:
         # A Core insert: the history is append-only, so there is no object for the ORM to track
         # (its flush costs several times the statement).
+        self._history.pop(task_id, None)
         await self._s.execute(
             insert(TaskEventRow).values(
                 task_id=task_id,
@@ -611,9 +676,12 @@ class TaskRepository:
         )
 
     async def events(self, task_id: int) -> list[TaskEvent]:
-        rows = await self._s.scalars(
-            select(TaskEventRow).where(TaskEventRow.task_id == task_id).order_by(TaskEventRow.id)
-        )
+        """The task's history, oldest first: as the use case's load read it (`hints`), or read
+        now."""
+        known = self._history.get(task_id)
+        if known is not None:
+            return list(known)
+        rows = await self._s.execute(_EVENTS, {"task_id": task_id})
         return [
             TaskEvent(
                 id=r.id,
