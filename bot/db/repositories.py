@@ -7,11 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from typing import cast as cast_type
 
 from sqlalchemy import (
     JSON,
     Select,
     String,
+    Table,
     cast,
     delete,
     exists,
@@ -38,6 +40,7 @@ from bot.db.hints import (
 )
 from bot.db.reminders import reminders_exist
 from bot.db.tables import (
+    Base,
     CounterRow,
     ExtensionRow,
     HandledRow,
@@ -80,11 +83,65 @@ def _roster_changed(session: AsyncSession) -> None:
 def _insert_for(session: AsyncSession) -> Any:
     """The dialect's INSERT (for ON CONFLICT). PostgreSQL's is imported only where it is used:
     its dialect costs a SQLite deployment's start a tenth of a second."""
-    if session.get_bind().dialect.name == "postgresql":
+    return insert_of(session.get_bind().dialect.name)
+
+
+def insert_of(dialect: str) -> Any:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert
     return sqlite_insert
+
+
+# The statements of every update (/giao, a button, /xong) are built once, on the tables (Core:
+# the ORM's bulk-insert machinery is not needed for rows no object stands for), their values
+# given when executed; SQLAlchemy then finds their compiled form without rebuilding them.
+def table(row: type[Base]) -> Table:
+    return cast_type(Table, row.__table__)
+
+
+_ADD_TASK = insert(table(TaskRow)).returning(table(TaskRow).c.id)
+_SAVE_TASK = update(table(TaskRow)).where(table(TaskRow).c.id == bindparam("task_key"))
+_ADD_EVENT = insert(table(TaskEventRow))
+_ADD_PROMPT = insert(table(PromptRow))
+_MESSAGE = TaskMessageRow.__table__.c
+_MESSAGES = (
+    select(_MESSAGE.chat_id, _MESSAGE.message_id, _MESSAGE.kind)
+    .where(_MESSAGE.task_id == bindparam("task_id"))
+    .order_by(_MESSAGE.id)
+)
+_MESSAGES_OF_KIND = (
+    select(_MESSAGE.chat_id, _MESSAGE.message_id, _MESSAGE.kind)
+    .where(_MESSAGE.task_id == bindparam("task_id"), _MESSAGE.kind == bindparam("kind"))
+    .order_by(_MESSAGE.id)
+)
+
+
+@cache
+def _next_number(dialect: str) -> Any:
+    # One statement that also creates the counter without racing: two first-ever transactions
+    # on PostgreSQL would otherwise both insert it, and one would fail on the primary key. ON
+    # CONFLICT waits for the other and then increments.
+    c = CounterRow.__table__.c
+    upsert = insert_of(dialect)(CounterRow.__table__)
+    return upsert.on_conflict_do_update(
+        index_elements=[c.name], set_={"value": c.value + 1}
+    ).returning(c.value)
+
+
+@cache
+def _add_message(dialect: str) -> Any:
+    return insert_of(dialect)(TaskMessageRow.__table__).on_conflict_do_nothing(
+        index_elements=[_MESSAGE.chat_id, _MESSAGE.message_id]
+    )
+
+
+@cache
+def _claim(dialect: str) -> Any:
+    c = HandledRow.__table__.c
+    claim = insert_of(dialect)(HandledRow.__table__).on_conflict_do_nothing(index_elements=[c.key])
+    return claim.returning(c.key)
 
 
 def _unit(row: UnitRow) -> Unit:
@@ -447,15 +504,7 @@ class TaskRepository:
         self._history: dict[int, list[TaskEvent]] = {}
 
     async def next_number(self, name: str = "task") -> int:
-        # One statement that also creates the counter without racing: two first-ever
-        # transactions on PostgreSQL would otherwise both insert it, and one would fail on the
-        # primary key. ON CONFLICT waits for the other and then increments.
-        insert = _insert_for(self._s)(CounterRow).values(name=name, value=1)
-        result = await self._s.execute(
-            insert.on_conflict_do_update(
-                index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
-            ).returning(CounterRow.value)
-        )
+        result = await self._s.execute(_next_number(self._dialect()), {"name": name, "value": 1})
         return int(result.scalar_one())
 
     @staticmethod
@@ -529,11 +578,7 @@ class TaskRepository:
             series_id=task.series_id,
             series_period=task.series_period,
         )
-        task_id = int(
-            (
-                await self._s.execute(insert(TaskRow).values(values).returning(TaskRow.id))
-            ).scalar_one()
-        )
+        task_id = int((await self._s.execute(_ADD_TASK, values)).scalar_one())
         if task.cooperating_unit_ids:
             await self._s.execute(
                 insert(TaskUnitRow),
@@ -586,9 +631,9 @@ class TaskRepository:
     async def save(self, task: Task, now: datetime) -> None:
         # One UPDATE, without loading the row again (the session holds loaded rows weakly).
         result = await self._s.execute(
-            update(TaskRow)
-            .where(TaskRow.id == task.id)
-            .values(
+            _SAVE_TASK,
+            dict(
+                task_key=task.id,
                 content=task.content,
                 lead_unit_id=task.lead_unit_id,
                 status=task.status.value,
@@ -603,8 +648,7 @@ class TaskRepository:
                 result=task.result,
                 result_attachment=_attachment_data(task.result_attachment),
                 updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
+            ),
         )
         if not getattr(result, "rowcount", 1):
             raise LookupError(task.code)
@@ -664,7 +708,8 @@ class TaskRepository:
         # (its flush costs several times the statement).
         self._history.pop(task_id, None)
         await self._s.execute(
-            insert(TaskEventRow).values(
+            _ADD_EVENT,
+            dict(
                 task_id=task_id,
                 kind=kind.value,
                 actor_id=actor_id,
@@ -672,7 +717,7 @@ class TaskRepository:
                 before=before or {},
                 after=after or {},
                 note=note,
-            )
+            ),
         )
 
     async def events(self, task_id: int) -> list[TaskEvent]:
@@ -697,21 +742,17 @@ class TaskRepository:
         ]
 
     async def add_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
-        insert = _insert_for(self._s)(TaskMessageRow).values(
-            task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind
-        )
         await self._s.execute(
-            insert.on_conflict_do_nothing(
-                index_elements=[TaskMessageRow.chat_id, TaskMessageRow.message_id]
-            )
+            _add_message(self._dialect()),
+            dict(task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind),
         )
 
     async def messages(self, task_id: int, kind: str | None = None) -> list[tuple[int, int, str]]:
-        query = select(TaskMessageRow).where(TaskMessageRow.task_id == task_id)
-        if kind is not None:
-            query = query.where(TaskMessageRow.kind == kind)
-        rows = await self._s.scalars(query.order_by(TaskMessageRow.id))
-        return [(r.chat_id, r.message_id, r.kind) for r in rows]
+        if kind is None:
+            rows = await self._s.execute(_MESSAGES, {"task_id": task_id})
+        else:
+            rows = await self._s.execute(_MESSAGES_OF_KIND, {"task_id": task_id, "kind": kind})
+        return [(chat_id, message_id, kind) for chat_id, message_id, kind in rows]
 
     async def retire_messages(self, task_id: int) -> None:
         """After a reassignment the old unit's cards are history: stop refreshing them."""
@@ -863,8 +904,9 @@ class PromptRepository:
         extension_id: int | None = None,
         person_id: int | None = None,
     ) -> None:
-        self._s.add(
-            PromptRow(
+        await self._s.execute(
+            _ADD_PROMPT,
+            dict(
                 chat_id=chat_id,
                 message_id=message_id,
                 kind=kind,
@@ -872,9 +914,8 @@ class PromptRepository:
                 extension_id=extension_id,
                 person_id=person_id,
                 created_at=at,
-            )
+            ),
         )
-        await self._s.flush()
 
     async def for_extension(self, extension_id: int) -> list[Prompt]:
         rows = await self._s.scalars(
@@ -921,10 +962,8 @@ class HandledRepository:
     async def claim(self, key: str, at: datetime) -> bool:
         """True the first time a key is seen; False after. A concurrent claim of the same key
         (PostgreSQL) waits for the first transaction and then sees it."""
-        insert = _insert_for(self._s)(HandledRow).values(key=key, at=at)
-        claimed = await self._s.scalar(
-            insert.on_conflict_do_nothing(index_elements=[HandledRow.key]).returning(HandledRow.key)
-        )
+        dialect = self._s.get_bind().dialect.name
+        claimed = await self._s.scalar(_claim(dialect), {"key": key, "at": at})
         return claimed is not None
 
     async def release(self, *keys: str) -> None:
