@@ -105,6 +105,22 @@ def patiently(call: Callable[[], T]) -> T:
             await_(asyncio.sleep(min(pause, deadline - now)))
 
 
+async def in_thread(connection: sqlite3.Connection, call: Callable[[], T]) -> T:
+    """`call()` (a statement on `connection`) in a worker thread. Cancelled meanwhile, the
+    statement is interrupted and waited for before the cancellation goes on: whatever comes
+    next (a rollback, the connection's close) must not meet it still running."""
+    future = asyncio.get_running_loop().run_in_executor(None, call)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        while not future.done():  # an interrupt before the statement starts is lost: again
+            connection.interrupt()
+            await asyncio.wait([future], timeout=0.01)
+        if not future.cancelled():
+            future.exception()  # retrieved: "interrupted", or the statement's own outcome
+        raise
+
+
 class WriteLock:
     """This process's (this engine's) turn at SQLite's write lock."""
 
@@ -172,7 +188,9 @@ class InlineCursor:
             self._conn.begin_write(self._cursor)
             rows: list[Any] = []
         elif _off_loop.get():
-            rows = await_(asyncio.to_thread(self._run, operation, parameters))
+            raw = self._conn.raw
+            run = self._run
+            rows = patiently(lambda: await_(in_thread(raw, lambda: run(operation, parameters))))
         else:
             rows = patiently(lambda: self._run(operation, parameters))
             await_(_DONE)
@@ -270,10 +288,18 @@ class InlineConnection(AdaptedConnection):
             self._let_go()
 
     def close(self) -> None:
+        raw = self.raw
         try:
-            self.raw.close()
+            # A connection dropped mid-transaction (SQLAlchemy invalidates it when a use case
+            # is cancelled) is closed without a rollback; and while a statement of it is not
+            # finalized, SQLite keeps it open, write lock and all. Roll back first.
+            if raw.in_transaction:
+                raw.rollback()
         finally:
-            self._let_go(closing=True)
+            try:
+                raw.close()
+            finally:
+                self._let_go(closing=True)
 
     def terminate(self) -> None:
         self.close()

@@ -173,3 +173,37 @@ async def test_a_long_read_runs_off_the_loop(engine: AsyncEngine) -> None:
         ticks.stop()
     assert inline <= 1
     assert beside > 10
+
+
+async def test_a_cancelled_long_read_is_interrupted_before_the_connection_moves_on(
+    engine: AsyncEngine,
+) -> None:
+    """A scan cancelled at shutdown while its statement runs in the worker thread: the
+    statement is stopped and waited for, then the session rolls back and the connection goes
+    back to the pool, never while the statement still runs on it."""
+    endless = text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    )
+    sessions = make_sessionmaker(engine)
+    started = asyncio.Event()
+
+    async def scan() -> None:
+        async with sessions() as session:
+            await session.execute(text("UPDATE counter SET value = value + 1"))
+            started.set()
+            with off_loop():
+                await session.execute(endless)
+
+    ticks = Ticks()
+    try:
+        task = asyncio.create_task(scan())
+        await started.wait()
+        await ticks.after(50)  # the loop runs while the endless count does
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        ticks.stop()
+    assert await total(engine) == 0  # rolled back
+    await add_one(sessions, 1)  # and the write turn was given up
+    assert await total(engine) == 1
