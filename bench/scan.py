@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -337,14 +338,20 @@ async def reset(engine: Any, info: dict[str, Any], scenario: str) -> None:
 
 
 async def scan_once(services: Any) -> Any:
-    """What scheduler.jobs._run does before it sends (the drafts' edits are Telegram's)."""
-    if hasattr(services, "due_scan"):
-        return (await services.due_scan.prepare()).scan
-    await services.series.create_due()  # a checkout from before DueScan (--code)
-    result = await services.chasing.scan()
-    await services.programme.activate_due()
-    await services.drafts.expired_edits()
-    await services.reports.queue_due_posts()
+    """What scheduler.jobs._run does before it sends (the drafts' edits are Telegram's), with its
+    statements off the event loop where the code measured does that (scheduler.jobs.run_once)."""
+    try:
+        from bot.db.inline import off_loop
+    except ImportError:  # --code: a checkout from before bot.db.inline
+        off_loop = contextlib.nullcontext
+    with off_loop():
+        if hasattr(services, "due_scan"):
+            return (await services.due_scan.prepare()).scan
+        await services.series.create_due()  # a checkout from before DueScan (--code)
+        result = await services.chasing.scan()
+        await services.programme.activate_due()
+        await services.drafts.expired_edits()
+        await services.reports.queue_due_posts()
     return result
 
 

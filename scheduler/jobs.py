@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.db import backup
+from bot.db.inline import off_loop
 from bot.services.chasing import ScanResult
 from bot.services.outbox import Outgoing
 from bot.text.catalog import t
@@ -33,9 +34,12 @@ class RunResult:
 
 
 async def run_once(app: AnyApp, faults: Faults | None = None) -> RunResult:
-    """One due-scan and send; scans never overlap (the job and /nhac share one lock)."""
+    """One due-scan and send; scans never overlap (the job and /nhac share one lock). On
+    SQLite its statements run in a worker thread (bot.db.inline): over a province's tasks
+    some take long enough to hold up the replies to people, which run on the event loop."""
     async with app.bot_data.scan_lock:
-        return await _run(app, faults)
+        with off_loop():
+            return await _run(app, faults)
 
 
 async def kick(app: AnyApp) -> None:

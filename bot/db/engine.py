@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -13,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from bot.db.inline import InlineConnection
 
 READ_ONLY = "dondoc_read_only"  # an execution option: this transaction only reads
 
@@ -33,10 +36,21 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+# SQLite run on the event loop's thread (bot.db.inline), chosen for `sqlite+aiosqlite` URLs.
+INLINE_DRIVER = "dondoc_inline"
+registry.register(f"sqlite.{INLINE_DRIVER}", "bot.db.inline", "InlineDialect")
+
+
+def create_engine(url: str, inline: bool = True, **kwargs: Any) -> AsyncEngine:
+    """`inline`: on SQLite, run the statements on the event loop's thread (bot.db.inline)
+    rather than in aiosqlite's thread; False keeps aiosqlite (for comparison)."""
     ensure_sqlite_dir(url)
-    engine = create_async_engine(url, **kwargs)
-    if is_sqlite(url):
+    parsed = make_url(url)
+    sqlite = is_sqlite(url)
+    if sqlite and inline and parsed.get_driver_name() == "aiosqlite":
+        parsed = parsed.set(drivername=f"sqlite+{INLINE_DRIVER}")
+    engine = create_async_engine(parsed, **kwargs)
+    if sqlite:
         _harden_sqlite(engine)
     return engine
 
@@ -48,9 +62,12 @@ def _harden_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # Inline connections never sleep in SQLite's busy handler: that would hold the event
+        # loop. They retry after an asyncio.sleep instead, for as long (bot.db.inline).
+        inline = isinstance(dbapi_connection, InlineConnection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA busy_timeout=0" if inline else "PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

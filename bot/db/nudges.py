@@ -6,13 +6,14 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import String, Table, func, insert, or_, select, type_coerce, update
+from sqlalchemy import String, Table, bindparam, func, insert, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.hints import NO_REMINDERS, forget
-from bot.db.repositories import _insert_for
+from bot.db.repositories import insert_of, table
 from bot.db.tables import DeliveryRow, ExtensionRow, NudgeRow, TaskEventRow, TaskRow
 from bot.domain.model import EventKind, ExtensionStatus, Status
 from bot.domain.nudging import DECISION_KINDS, URGE_KINDS, NudgeKind, PlannedNudge, anchor_of
@@ -125,6 +126,30 @@ def _delivery(row: DeliveryRow) -> Delivery:
     )
 
 
+_NUDGE = table(NudgeRow).c
+_CANCEL_PENDING = (
+    update(table(NudgeRow))
+    .where(
+        _NUDGE.task_id == bindparam("task_key"),
+        _NUDGE.state == "pending",
+        _NUDGE.kind != NudgeKind.MANUAL.value,
+    )
+    .values(state="cancelled", done_at=bindparam("now", type_=_NUDGE.done_at.type))
+)
+
+
+@cache
+def _plan(dialect: str) -> Any:
+    """Make (task, kind, slot) pending at its time, built once (bot.db.repositories)."""
+    upsert = insert_of(dialect)(table(NudgeRow))
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[_NUDGE.task_id, _NUDGE.kind, _NUDGE.slot],
+        set_={"state": "pending", "due_at": upsert.excluded.due_at, "done_at": None},
+        where=_NUDGE.state.not_in(("done", "merged")),
+    )
+    return upsert.returning(_NUDGE.id)
+
+
 class NudgeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -141,22 +166,19 @@ class NudgeRepository:
         """Make (task, kind, slot) pending at the planned time and return its id; None when
         that very nudge already went out (the caller then plans the one after it). One
         statement: a cancelled plan comes back when the task returns to the same footing."""
-        upsert = _insert_for(self._s)(NudgeRow).values(
-            task_id=task_id,
-            kind=planned.kind.value,
-            slot=planned.slot,
-            due_at=planned.at,
-            state="pending",
-            created_at=now,
-            actor_id=actor_id,
-            note=note,
+        nudge_id = await self._s.scalar(
+            _plan(self._s.get_bind().dialect.name),
+            dict(
+                task_id=task_id,
+                kind=planned.kind.value,
+                slot=planned.slot,
+                due_at=planned.at,
+                state="pending",
+                created_at=now,
+                actor_id=actor_id,
+                note=note,
+            ),
         )
-        upsert = upsert.on_conflict_do_update(
-            index_elements=[NudgeRow.task_id, NudgeRow.kind, NudgeRow.slot],
-            set_={"state": "pending", "due_at": planned.at, "done_at": None},
-            where=NudgeRow.state.not_in(("done", "merged")),
-        )
-        nudge_id = await self._s.scalar(upsert.returning(NudgeRow.id))
         return None if nudge_id is None else int(nudge_id)
 
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Nudge]:
@@ -193,15 +215,7 @@ class NudgeRepository:
     async def cancel_pending(self, task_id: int, now: datetime) -> int:
         """Drop the planned schedule. A leader's /nhac stays: the scan decides, when it is due,
         whether the task still needs it."""
-        result = await self._s.execute(
-            update(NudgeRow)
-            .where(
-                NudgeRow.task_id == task_id,
-                NudgeRow.state == "pending",
-                NudgeRow.kind != NudgeKind.MANUAL.value,
-            )
-            .values(state="cancelled", done_at=now)
-        )
+        result = await self._s.execute(_CANCEL_PENDING, {"task_key": task_id, "now": now})
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def due(self, now: datetime, limit: int) -> list[Nudge]:

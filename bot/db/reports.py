@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, DateTime, String, and_, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.inline import off_loop
 from bot.db.tables import (
     DocumentRow,
     ExtensionRow,
@@ -77,9 +78,34 @@ def _as_utc(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=UTC)
 
 
-class ReportRepository:
+class _OffLoop:
+    """The session's reads, each run under `off_loop()`."""
+
     def __init__(self, session: AsyncSession) -> None:
-        self._s = session
+        self._session = session
+
+    def get_bind(self) -> Any:
+        return self._session.get_bind()
+
+    async def execute(self, statement: Any) -> Any:
+        with off_loop():
+            return await self._session.execute(statement)
+
+    async def scalars(self, statement: Any) -> Any:
+        with off_loop():
+            return await self._session.scalars(statement)
+
+    async def scalar(self, statement: Any) -> Any:
+        with off_loop():
+            return await self._session.scalar(statement)
+
+
+class ReportRepository:
+    """The reads behind reports: over a province's tasks, each can take long enough to hold up
+    other updates, so on SQLite they run in a worker thread (bot.db.inline `off_loop`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = _OffLoop(session)
 
     async def facts(self, periods: Sequence[Period]) -> list[TaskFacts]:
         """The facts of every task of any of `periods`, in one list (see `fact_chunks`)."""

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
+from typing import cast as cast_type
 
 from sqlalchemy import (
+    JSON,
     Select,
     String,
+    Table,
     cast,
     delete,
     exists,
@@ -17,11 +21,13 @@ from sqlalchemy import (
     insert,
     select,
     true,
+    type_coerce,
     union,
     update,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import bindparam
 
 from bot.db.engine import SCHEMA_LOCK
 from bot.db.hints import (
@@ -34,6 +40,7 @@ from bot.db.hints import (
 )
 from bot.db.reminders import reminders_exist
 from bot.db.tables import (
+    Base,
     CounterRow,
     ExtensionRow,
     HandledRow,
@@ -76,11 +83,65 @@ def _roster_changed(session: AsyncSession) -> None:
 def _insert_for(session: AsyncSession) -> Any:
     """The dialect's INSERT (for ON CONFLICT). PostgreSQL's is imported only where it is used:
     its dialect costs a SQLite deployment's start a tenth of a second."""
-    if session.get_bind().dialect.name == "postgresql":
+    return insert_of(session.get_bind().dialect.name)
+
+
+def insert_of(dialect: str) -> Any:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert
     return sqlite_insert
+
+
+# The statements of every update (/giao, a button, /xong) are built once, on the tables (Core:
+# the ORM's bulk-insert machinery is not needed for rows no object stands for), their values
+# given when executed; SQLAlchemy then finds their compiled form without rebuilding them.
+def table(row: type[Base]) -> Table:
+    return cast_type(Table, row.__table__)
+
+
+_ADD_TASK = insert(table(TaskRow)).returning(table(TaskRow).c.id)
+_SAVE_TASK = update(table(TaskRow)).where(table(TaskRow).c.id == bindparam("task_key"))
+_ADD_EVENT = insert(table(TaskEventRow))
+_ADD_PROMPT = insert(table(PromptRow))
+_MESSAGE = TaskMessageRow.__table__.c
+_MESSAGES = (
+    select(_MESSAGE.chat_id, _MESSAGE.message_id, _MESSAGE.kind)
+    .where(_MESSAGE.task_id == bindparam("task_id"))
+    .order_by(_MESSAGE.id)
+)
+_MESSAGES_OF_KIND = (
+    select(_MESSAGE.chat_id, _MESSAGE.message_id, _MESSAGE.kind)
+    .where(_MESSAGE.task_id == bindparam("task_id"), _MESSAGE.kind == bindparam("kind"))
+    .order_by(_MESSAGE.id)
+)
+
+
+@cache
+def _next_number(dialect: str) -> Any:
+    # One statement that also creates the counter without racing: two first-ever transactions
+    # on PostgreSQL would otherwise both insert it, and one would fail on the primary key. ON
+    # CONFLICT waits for the other and then increments.
+    c = CounterRow.__table__.c
+    upsert = insert_of(dialect)(CounterRow.__table__)
+    return upsert.on_conflict_do_update(
+        index_elements=[c.name], set_={"value": c.value + 1}
+    ).returning(c.value)
+
+
+@cache
+def _add_message(dialect: str) -> Any:
+    return insert_of(dialect)(TaskMessageRow.__table__).on_conflict_do_nothing(
+        index_elements=[_MESSAGE.chat_id, _MESSAGE.message_id]
+    )
+
+
+@cache
+def _claim(dialect: str) -> Any:
+    c = HandledRow.__table__.c
+    claim = insert_of(dialect)(HandledRow.__table__).on_conflict_do_nothing(index_elements=[c.key])
+    return claim.returning(c.key)
 
 
 def _unit(row: UnitRow) -> Unit:
@@ -369,8 +430,75 @@ class SettingRepository:
         return True
 
 
-# A task with its cooperating units, the roster's stamp, a pending extension and reminders.
-_HintedSelect = Select[TaskRow, str | None, int | None, bool, bool]
+_TASK = TaskRow.__table__.c
+_EVENT = TaskEventRow.__table__.c
+_TASK_COLUMNS = tuple(_TASK)
+_N = len(_TASK_COLUMNS)
+
+
+def _cooperating() -> Any:
+    """The task's cooperating units as "3,7", a column of the task's own query."""
+    return (
+        select(func.aggregate_strings(cast(TaskUnitRow.unit_id, String), ","))
+        .where(TaskUnitRow.task_id == _TASK.id)
+        .scalar_subquery()
+    )
+
+
+def _history(dialect: str) -> Any:
+    """The task's history as one JSON column, [[id, kind, actor_id, at, before, after, note],
+    ...] in no particular order: the use case's chain is built from it without a statement
+    of its own."""
+    e = _EVENT
+    if dialect == "sqlite":
+        item = func.json_array(
+            e.id, e.kind, e.actor_id, e.at, func.json(e.before), func.json(e.after), e.note
+        )
+        every = func.json_group_array(item)
+    else:
+        item = func.json_build_array(e.id, e.kind, e.actor_id, e.at, e.before, e.after, e.note)
+        every = func.json_agg(item)
+    return type_coerce(select(every).where(e.task_id == _TASK.id).scalar_subquery(), JSON)
+
+
+@cache
+def _use_case_query(dialect: str, by_code: bool, lock: bool) -> Select[Any]:
+    """One task (by id or code, the `ref` parameter) as a use case loads it: with its
+    cooperating units, and what the use case would otherwise ask in statements of its own
+    (bot.db.hints): the roster's stamp, whether an extension request is pending, (`lock`: a
+    use case that changes the task) whether any sent reminder carries the task's buttons, and
+    its history. A look (/nv) does not search the reminders: that search grows with the
+    messages sent since the task began. Built once per shape (SQLAlchemy then finds its
+    compiled form by a cache key it has already computed)."""
+    stamp = select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
+    pending = exists().where(
+        ExtensionRow.task_id == _TASK.id,
+        ExtensionRow.status == ExtensionStatus.PENDING.value,
+    )
+    carried = reminders_exist(TaskRow.id, TaskRow.created_at) if lock else true()
+    key = _TASK.code if by_code else _TASK.id
+    query = select(
+        *_TASK_COLUMNS, _cooperating(), stamp, pending, carried, _history(dialect)
+    ).where(key == bindparam("ref"))
+    return query.with_for_update(of=TaskRow.__table__) if lock else query
+
+
+_EVENTS = select(*_EVENT).where(_EVENT.task_id == bindparam("task_id")).order_by(_EVENT.id)
+
+
+def _event(task_id: int, item: Sequence[Any]) -> TaskEvent:
+    """One event of the JSON history (_history)."""
+    event_id, kind, actor_id, at, before, after, note = item
+    return TaskEvent(
+        id=event_id,
+        task_id=task_id,
+        kind=EventKind(kind),
+        actor_id=actor_id,
+        at=datetime.fromisoformat(at).replace(tzinfo=UTC),
+        before=dict(before or {}),
+        after=dict(after or {}),
+        note=note,
+    )
 
 
 class TaskRepository:
@@ -379,21 +507,15 @@ class TaskRepository:
         # Cooperating units as loaded in this unit of work: save() rewrites them only when
         # they changed.
         self._loaded: dict[int, tuple[int, ...]] = {}
+        # Histories read with the task (`hints`) in this unit of work, until an event is added.
+        self._history: dict[int, list[TaskEvent]] = {}
 
     async def next_number(self, name: str = "task") -> int:
-        # One statement that also creates the counter without racing: two first-ever
-        # transactions on PostgreSQL would otherwise both insert it, and one would fail on the
-        # primary key. ON CONFLICT waits for the other and then increments.
-        insert = _insert_for(self._s)(CounterRow).values(name=name, value=1)
-        result = await self._s.execute(
-            insert.on_conflict_do_update(
-                index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
-            ).returning(CounterRow.value)
-        )
+        result = await self._s.execute(_next_number(self._dialect()), {"name": name, "value": 1})
         return int(result.scalar_one())
 
     @staticmethod
-    def _task(row: TaskRow, coop: tuple[int, ...]) -> Task:
+    def _task(row: Any, coop: tuple[int, ...]) -> Task:
         return Task(
             id=row.id,
             code=row.code,
@@ -422,41 +544,26 @@ class TaskRepository:
             led_since=row.led_since,
         )
 
-    def _select(self) -> Select[TaskRow, str | None]:
-        """Tasks with their cooperating units in the same query, as "3,7" (one round trip)."""
-        coop = (
-            select(func.aggregate_strings(cast(TaskUnitRow.unit_id, String), ","))
-            .where(TaskUnitRow.task_id == TaskRow.id)
-            .scalar_subquery()
-        )
-        return select(TaskRow, coop)
+    def _select(self) -> Select[Any]:
+        """Tasks (as rows, not objects the session tracks) with their cooperating units in
+        the same query, as "3,7" (one round trip)."""
+        return select(*_TASK_COLUMNS, _cooperating())
 
-    def _select_for_use_case(self, reminders: bool) -> _HintedSelect:
-        """The same, plus what the use case would otherwise ask in statements of its own
-        (bot.db.hints): the roster's stamp, whether an extension request is pending, and
-        (`reminders`: a use case that changes the task) whether any sent reminder carries the
-        task's buttons. A look (/nv) does not search the reminders: that search grows with
-        the messages sent since the task began."""
-        stamp = select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
-        pending = exists().where(
-            ExtensionRow.task_id == TaskRow.id,
-            ExtensionRow.status == ExtensionStatus.PENDING.value,
-        )
-        carried = reminders_exist(TaskRow.id, TaskRow.created_at) if reminders else true()
-        return self._select().add_columns(stamp, pending, carried)
-
-    async def _load(self, query: Select[TaskRow, str | None] | _HintedSelect) -> list[Task]:
+    async def _load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[Task]:
         out = []
-        for row, coop_text, *hints in (await self._s.execute(query)).all():
+        for row in (await self._s.execute(query, params)).all():
+            task_id, coop_text = row[0], row[_N]
             coop = tuple(sorted(int(u) for u in coop_text.split(","))) if coop_text else ()
-            self._loaded[row.id] = coop
-            if hints:
-                stamp, pending, reminders = hints
+            self._loaded[task_id] = coop
+            if len(row) > _N + 1:
+                stamp, pending, reminders, history = row[_N + 1 :]
                 self._s.info[ROSTER_STAMP_SEEN] = int(stamp or 0)
                 if not pending:
-                    learn_none(self._s, NO_PENDING_EXTENSION, row.id)
+                    learn_none(self._s, NO_PENDING_EXTENSION, task_id)
                 if not reminders:
-                    learn_none(self._s, NO_REMINDERS, row.id)
+                    learn_none(self._s, NO_REMINDERS, task_id)
+                events = sorted(history or (), key=lambda item: item[0])
+                self._history[task_id] = [_event(task_id, item) for item in events]
             out.append(self._task(row, coop))
         return out
 
@@ -479,11 +586,7 @@ class TaskRepository:
             series_id=task.series_id,
             series_period=task.series_period,
         )
-        task_id = int(
-            (
-                await self._s.execute(insert(TaskRow).values(values).returning(TaskRow.id))
-            ).scalar_one()
-        )
+        task_id = int((await self._s.execute(_ADD_TASK, values)).scalar_one())
         if task.cooperating_unit_ids:
             await self._s.execute(
                 insert(TaskUnitRow),
@@ -496,12 +599,14 @@ class TaskRepository:
         """`lock`: hold the row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE
         already serializes writers), so two people deciding at once are taken one at a time.
         `hints`: the use case's own load, which also learns what bot.db.hints keeps (whether
-        reminders carry the task's buttons only with `lock`: a use case that changes it)."""
-        select_ = self._select_for_use_case(lock) if hints else self._select()
-        query = select_.where(TaskRow.id == task_id).execution_options(populate_existing=True)
-        if lock:
-            query = query.with_for_update(of=TaskRow)
-        found = await self._load(query)
+        reminders carry the task's buttons only with `lock`: a use case that changes it) and
+        the task's history (`events` then needs no statement)."""
+        if hints:
+            query = _use_case_query(self._dialect(), False, lock)
+            found = await self._load(query, {"ref": task_id})
+        else:
+            plain = self._select().where(_TASK.id == task_id)
+            found = await self._load(plain.with_for_update(of=TaskRow.__table__) if lock else plain)
         return found[0] if found else None
 
     async def any_before(self, moment: datetime) -> bool:
@@ -520,19 +625,23 @@ class TaskRepository:
         return out
 
     async def by_code(self, code: str, lock: bool = False, hints: bool = False) -> Task | None:
-        select_ = self._select_for_use_case(lock) if hints else self._select()
-        query = select_.where(TaskRow.code == code)
-        if lock:
-            query = query.with_for_update(of=TaskRow)
-        found = await self._load(query)
+        if hints:
+            query = _use_case_query(self._dialect(), True, lock)
+            found = await self._load(query, {"ref": code})
+        else:
+            plain = self._select().where(_TASK.code == code)
+            found = await self._load(plain.with_for_update(of=TaskRow.__table__) if lock else plain)
         return found[0] if found else None
+
+    def _dialect(self) -> str:
+        return self._s.get_bind().dialect.name
 
     async def save(self, task: Task, now: datetime) -> None:
         # One UPDATE, without loading the row again (the session holds loaded rows weakly).
         result = await self._s.execute(
-            update(TaskRow)
-            .where(TaskRow.id == task.id)
-            .values(
+            _SAVE_TASK,
+            dict(
+                task_key=task.id,
                 content=task.content,
                 lead_unit_id=task.lead_unit_id,
                 status=task.status.value,
@@ -548,8 +657,7 @@ class TaskRepository:
                 result_attachment=_attachment_data(task.result_attachment),
                 led_since=task.led_since,
                 updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
+            ),
         )
         if not getattr(result, "rowcount", 1):
             raise LookupError(task.code)
@@ -607,8 +715,10 @@ class TaskRepository:
     ) -> None:
         # A Core insert: the history is append-only, so there is no object for the ORM to track
         # (its flush costs several times the statement).
+        self._history.pop(task_id, None)
         await self._s.execute(
-            insert(TaskEventRow).values(
+            _ADD_EVENT,
+            dict(
                 task_id=task_id,
                 kind=kind.value,
                 actor_id=actor_id,
@@ -616,13 +726,16 @@ class TaskRepository:
                 before=before or {},
                 after=after or {},
                 note=note,
-            )
+            ),
         )
 
     async def events(self, task_id: int) -> list[TaskEvent]:
-        rows = await self._s.scalars(
-            select(TaskEventRow).where(TaskEventRow.task_id == task_id).order_by(TaskEventRow.id)
-        )
+        """The task's history, oldest first: as the use case's load read it (`hints`), or read
+        now."""
+        known = self._history.get(task_id)
+        if known is not None:
+            return list(known)
+        rows = await self._s.execute(_EVENTS, {"task_id": task_id})
         return [
             TaskEvent(
                 id=r.id,
@@ -638,21 +751,17 @@ class TaskRepository:
         ]
 
     async def add_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
-        insert = _insert_for(self._s)(TaskMessageRow).values(
-            task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind
-        )
         await self._s.execute(
-            insert.on_conflict_do_nothing(
-                index_elements=[TaskMessageRow.chat_id, TaskMessageRow.message_id]
-            )
+            _add_message(self._dialect()),
+            dict(task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind),
         )
 
     async def messages(self, task_id: int, kind: str | None = None) -> list[tuple[int, int, str]]:
-        query = select(TaskMessageRow).where(TaskMessageRow.task_id == task_id)
-        if kind is not None:
-            query = query.where(TaskMessageRow.kind == kind)
-        rows = await self._s.scalars(query.order_by(TaskMessageRow.id))
-        return [(r.chat_id, r.message_id, r.kind) for r in rows]
+        if kind is None:
+            rows = await self._s.execute(_MESSAGES, {"task_id": task_id})
+        else:
+            rows = await self._s.execute(_MESSAGES_OF_KIND, {"task_id": task_id, "kind": kind})
+        return [(chat_id, message_id, kind) for chat_id, message_id, kind in rows]
 
     async def retire_messages(self, task_id: int) -> None:
         """After a reassignment the old unit's cards are history: stop refreshing them."""
@@ -804,8 +913,9 @@ class PromptRepository:
         extension_id: int | None = None,
         person_id: int | None = None,
     ) -> None:
-        self._s.add(
-            PromptRow(
+        await self._s.execute(
+            _ADD_PROMPT,
+            dict(
                 chat_id=chat_id,
                 message_id=message_id,
                 kind=kind,
@@ -813,9 +923,8 @@ class PromptRepository:
                 extension_id=extension_id,
                 person_id=person_id,
                 created_at=at,
-            )
+            ),
         )
-        await self._s.flush()
 
     async def for_extension(self, extension_id: int) -> list[Prompt]:
         rows = await self._s.scalars(
@@ -862,10 +971,8 @@ class HandledRepository:
     async def claim(self, key: str, at: datetime) -> bool:
         """True the first time a key is seen; False after. A concurrent claim of the same key
         (PostgreSQL) waits for the first transaction and then sees it."""
-        insert = _insert_for(self._s)(HandledRow).values(key=key, at=at)
-        claimed = await self._s.scalar(
-            insert.on_conflict_do_nothing(index_elements=[HandledRow.key]).returning(HandledRow.key)
-        )
+        dialect = self._s.get_bind().dialect.name
+        claimed = await self._s.scalar(_claim(dialect), {"key": key, "at": at})
         return claimed is not None
 
     async def seen(self, key: str) -> bool:

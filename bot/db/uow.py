@@ -135,9 +135,11 @@ class WriterQueue:
     """SQLite has one writer at a time. Writers of this process wait their turn here, handed
     over at once, rather than in SQLite's busy handler, which sleeps and retries with growing
     pauses (up to 100 ms): with updates handled concurrently, that was most of the tail
-    latency. Other processes still meet SQLite's lock and its busy_timeout. Re-entrant for
-    the task that holds it, so a unit of work opened inside another one does not wait for
-    itself (SQLite would then decide, as before)."""
+    latency. Other processes still meet SQLite's lock (bot.db.inline waits for them with
+    the loop running; it also queues this process's writers that come without a unit of
+    work, at their BEGIN IMMEDIATE). Re-entrant for the task that holds it, so a unit of
+    work opened inside another one does not wait for itself (SQLite would then decide, as
+    before)."""
 
     def __init__(self) -> None:
         self._lock = asyncio.Lock()

@@ -157,7 +157,7 @@ async def test_a_second_run_on_the_same_database_refuses_and_names_the_first(
         # Once the first has stopped, the lock is free again.
         third = await runs.start(DONDOC_LANGUAGE="en")
         assert "is running" in await third.wait_for("is running"), third.output()
-        assert await third.stop() == 0
+        assert await third.stop() == 0, third.output()
     finally:
         await runs.close()
         await server.stop()

@@ -252,8 +252,8 @@ async def measured_scan(rt: Runtime, work: Work) -> Any:
         commits[0] += 1
 
     def checkout(dbapi_connection: Any, *_: Any) -> None:
-        # aiosqlite's connection, then sqlite3's: counted in SQLite's own thread as it runs.
-        dbapi_connection._connection._conn.set_progress_handler(work.step, 100)
+        # sqlite3's connection (bot.db.inline): counted by SQLite itself as it runs.
+        dbapi_connection.driver_connection.set_progress_handler(work.step, 100)
 
     sqlite = is_sqlite(str(rt.engine.url))
     event.listen(rt.engine.sync_engine, "before_cursor_execute", record)

@@ -12,21 +12,20 @@ from typing import Any
 from sqlalchemy import event
 from support import CHAIRMAN, LEADERS, TCKH_CHAT, TCKH_HEAD, World
 
-# The issue asked for a button press ≤ 6. It took 6 before the chain of responsibility on the
-# cards (issue 10, point 4) added one read of the task's history to every action (/xong too);
-# /nv already read it. Without that read: the task (with its cooperating units, the
-# roster's stamp, and whether an extension request is pending or a sent reminder carries its
-# buttons: bot.db.hints), its update, its history event, its cards to edit, the old plan
-# cancelled and the next nudge planned. The pending extension and the reminders are read only
-# when that first statement found some. /xong is the same plus the message claimed against
-# duplicates and the leader's review prompt; /nv reads the task (stamp included) and its
-# history. /viec: the stamp, the open tasks, and main's "what waits on your decision" section
-# (the reported tasks and the pending extensions).
+# The issue asked for a button press ≤ 6. The task's statement reads what the use case would
+# otherwise ask next (bot.db.hints): its cooperating units, the roster's stamp, whether an
+# extension request is pending or a sent reminder carries its buttons (those are read only when
+# it found some), and its history, from which the chain of responsibility on the cards is built.
+# Then the task's update, its history event, its cards to edit, the old plan cancelled and the
+# next nudge planned. /xong is the same plus the message claimed against duplicates and the
+# leader's review prompt; /nv is the task's statement alone. /viec: the stamp, the open tasks,
+# and main's "what waits on your decision" section (the reported tasks and the pending
+# extensions).
 BUDGET = {
     "/giao": 7,
-    "Đã nhận": 7,
-    "/xong": 9,
-    "/nv": 2,
+    "Đã nhận": 6,
+    "/xong": 8,
+    "/nv": 1,
     "/viec": 4,
 }
 

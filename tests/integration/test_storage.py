@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from support import QLDT_CHAT, START, TCKH_CHAT, TCKH_HEAD
@@ -17,7 +17,7 @@ import bot.db.migrate
 from bot.db.engine import create_engine, make_sessionmaker
 from bot.db.tables import Base, CounterRow, HandledRow, UnitRow
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
-from bot.domain.model import Role
+from bot.domain.model import EventKind, Role, Status, Task
 
 BIG_CHAT = -1001000000010
 BIG_USER = 7_000_000_001  # Telegram user ids no longer fit in 32 bits
@@ -263,3 +263,57 @@ async def test_sqlite_transactions_begin_immediate(sqlite_url: str) -> None:
             assert await session.scalar(select(CounterRow.value)) == 20
     finally:
         await engine.dispose()
+
+
+async def test_the_history_read_with_the_task_is_the_history(uow: UnitOfWorkFactory) -> None:
+    """The use case's load brings the task's history in its own statement (a JSON column, built
+    differently on each database); it must be what the history's own statement reads: times
+    to the microsecond and aware, dictionaries, missing actors and notes, in order."""
+    hanoi = timezone(timedelta(hours=7))
+    at = datetime(2026, 11, 23, 9, 0, 0, 123456, tzinfo=hanoi)
+    async with uow() as work:
+        unit, _ = await work.units.upsert("TCKH", "Phòng Tài chính - Kế hoạch", [], TCKH_CHAT)
+        person, _ = await work.people.upsert(TCKH_HEAD, "Trưởng phòng", Role.HEAD, unit.id)
+        task = await work.tasks.add(
+            Task(
+                id=0,
+                code="NV-0001",
+                content="Báo cáo",
+                lead_unit_id=unit.id,
+                cooperating_unit_ids=(),
+                assigner_id=person.id,
+                status=Status.ASSIGNED,
+                created_at=at,
+                original_due=None,
+                due=None,
+            )
+        )
+        steps: list[tuple[EventKind, int | None, datetime, dict[str, object], str | None]] = [
+            (EventKind.ASSIGNED, person.id, at, {"due": None, "cooperating": []}, "Báo cáo"),
+            (EventKind.ACKNOWLEDGED, person.id, at + timedelta(seconds=1), {}, None),
+            (EventKind.PROGRESS, None, at + timedelta(hours=1, microseconds=7), {"n": 1}, "“x”"),
+            (EventKind.REPORTED, person.id, at.replace(microsecond=0), {"status": "done"}, "80%"),
+        ]
+        for kind, actor, when, after, note in steps:
+            await work.tasks.add_event(task.id, kind, actor, when, {"s": "a"}, after, note)
+        await work.commit()
+    async with uow() as work:
+        await work.tasks.by_code("NV-0001")
+        read = await work.tasks.events(task.id)  # by its own statement
+    async with uow() as work:
+        statements: list[str] = []
+
+        def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            statements.append(statement)
+
+        await work.tasks.by_code("NV-0001", lock=True, hints=True)
+        bind = work.tasks._s.get_bind()
+        event.listen(bind, "before_cursor_execute", count)
+        try:
+            brought = await work.tasks.events(task.id)
+        finally:
+            event.remove(bind, "before_cursor_execute", count)
+    assert statements == []
+    assert brought == read
+    assert [(e.kind, e.actor_id, e.at, e.after, e.note) for e in read] == steps
+    assert all(e.at.tzinfo is UTC for e in brought)
