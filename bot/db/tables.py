@@ -145,7 +145,7 @@ class TaskRow(Base):
     # so a restart or a second scan can never make two.
     series_id: Mapped[int | None] = mapped_column(Id, ForeignKey("series.id"))
     series_period: Mapped[str | None] = mapped_column(String(16))
-    # When the lead unit took the task over by a move (migration 0016); NULL: since created_at.
+    # When the lead unit took the task over by a move (migration 0014); NULL: since created_at.
     # The unacknowledged reminder is timed from it.
     led_since: Mapped[datetime | None] = mapped_column()
     __table_args__ = (

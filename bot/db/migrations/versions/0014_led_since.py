@@ -4,7 +4,7 @@ The reminder that a task is not acknowledged is timed from it, as the chain of r
 times the acknowledgement; before, it ran from the task's creation and a unit the task was moved
 to was reminded at once. Filled from the latest reassignment in each task's history.
 
-Revision ID: 0016
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-30
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
