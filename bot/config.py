@@ -208,7 +208,7 @@ def _port(lowest: int) -> Callable[[object, Mapping[str, object]], int]:
 
 def _text(value: object, _: Mapping[str, object]) -> str:
     if not isinstance(value, str):
-        raise _Form("settings.other", value)
+        raise _Form("settings.text", value)
     return value
 
 
@@ -305,10 +305,7 @@ def _bool(value: object, _: Mapping[str, object]) -> bool:
 def _visibility(value: object, _: Mapping[str, object]) -> str:
     text = _text(value, {})
     if text.strip().lower() not in ("public", "unit"):
-        raise ValueError(
-            "expected public (everyone on the roster reads every unit's tasks) or unit "
-            "(a unit's people read their own unit's; leaders and the office read all)"
-        )
+        raise _Bad("settings.visibility")
     return text.strip().lower()
 
 
@@ -357,7 +354,7 @@ def _day_off_rule(value: object, _: Mapping[str, object]) -> DayOffRule:
         return value
     word = _text(value, {}).strip().lower()
     if word not in {rule.value for rule in DayOffRule}:
-        raise ValueError(f"expected next or previous, got {value!r}")
+        raise _Bad("settings.day_off_rule", got=repr(value))
     return DayOffRule(word)
 
 
@@ -376,9 +373,9 @@ def _fake_now(value: object, _: Mapping[str, object]) -> datetime | None:
     try:
         moment = datetime.fromisoformat(_text(value, {}).strip())
     except ValueError:
-        raise ValueError("expected a moment like 2026-12-04T08:00:00+07:00") from None
+        raise _Bad("settings.fake_now") from None
     if moment.tzinfo is None:
-        raise ValueError("expected a moment with its offset, like 2026-12-04T08:00+07:00")
+        raise _Bad("settings.fake_now_offset")
     return moment
 
 
@@ -392,9 +389,7 @@ def _webhook_url(value: object, before: Mapping[str, object]) -> str | None:
     https_only = api.startswith("https://api.telegram.org")
     schemes = ("https://",) if https_only else ("https://", "http://")
     if not text.startswith(schemes) or len(text) <= len(schemes[0]):
-        raise ValueError(
-            "expected the bot's public HTTPS address, like https://bot.example.gov.vn/telegram"
-        )
+        raise _Bad("settings.webhook_url")
     return text.rstrip("/") if text.count("/") > 3 else text
 
 
@@ -403,16 +398,11 @@ def _webhook_secret(value: object, before: Mapping[str, object]) -> Secret | Non
         return value
     if value is None or _blank(value):
         if before.get("webhook_url"):
-            raise ValueError(
-                "must be set with DONDOC_WEBHOOK_URL: 32 or more random letters, digits,"
-                " _ or -, like the output of `openssl rand -hex 32`"
-            )
+            raise _Bad("settings.webhook_secret_missing")
         return None
     text = _text(value, {})
     if not _SECRET.fullmatch(text.strip()):
-        raise ValueError(
-            "expected 16 to 256 letters, digits, _ or -, like the output of `openssl rand -hex 32`"
-        )
+        raise _Bad("settings.webhook_secret")
     return Secret(text.strip())
 
 
@@ -425,7 +415,7 @@ def _health_port(value: object, before: Mapping[str, object]) -> int | None:
 def _backup_keep(value: object, _: Mapping[str, object]) -> int:
     number = _as_int(value)
     if number < 1:
-        raise ValueError("expected how many nightly backups to keep, 1 or more, like 7")
+        raise _Bad("settings.backup_keep")
     return number
 
 
@@ -434,7 +424,7 @@ def _backup_at(value: object, _: Mapping[str, object]) -> str:
     try:
         _parse_time(text)
     except ValueError:
-        raise ValueError("expected a time like 02:00") from None
+        raise _Bad("settings.backup_at") from None
     return text
 
 
@@ -528,10 +518,6 @@ def load_settings(**overrides: object) -> Settings:
         except _Bad as exc:
             raise SettingsError(variable, exc.key, exc.params) from None
         except _Form as exc:
-            if exc.key == "settings.other":
-                raise SettingsError(
-                    variable, exc.key, {"detail": f"expected text, got {exc.got!r}"}
-                ) from None
             raise SettingsError(variable, exc.key, {"got": repr(exc.got)}) from None
         except ValueError as exc:
             raise SettingsError(variable, "settings.other", {"detail": str(exc)}) from None

@@ -239,6 +239,50 @@ M_PILOT: dict[str, dict[str, str]] = {
         "en": "expected a number from 0 to 65535, got {got}",
     },
     "settings.other": {"vi": "{detail}", "en": "{detail}"},
+    "settings.visibility": {
+        "vi": "cần public (mọi người trong danh sách xem được nhiệm vụ của mọi đơn vị) hoặc unit"
+        " (cán bộ đơn vị xem nhiệm vụ của đơn vị mình; lãnh đạo và Văn phòng xem tất cả)",
+        "en": "expected public (everyone on the roster reads every unit's tasks) or unit"
+        " (a unit's people read their own unit's; leaders and the office read all)",
+    },
+    "settings.day_off_rule": {
+        "vi": "cần next (hạn rơi vào ngày nghỉ thì dời sang ngày làm việc kế tiếp) hoặc previous"
+        " (lùi về ngày làm việc liền trước), không phải {got}",
+        "en": "expected next or previous, got {got}",
+    },
+    "settings.fake_now": {
+        "vi": "cần một thời điểm dạng 2026-12-04T08:00:00+07:00",
+        "en": "expected a moment like 2026-12-04T08:00:00+07:00",
+    },
+    "settings.fake_now_offset": {
+        "vi": "cần thời điểm kèm múi giờ, dạng 2026-12-04T08:00+07:00",
+        "en": "expected a moment with its offset, like 2026-12-04T08:00+07:00",
+    },
+    "settings.webhook_url": {
+        "vi": "cần địa chỉ HTTPS công khai của bot, dạng https://bot.example.gov.vn/telegram",
+        "en": "expected the bot's public HTTPS address, like https://bot.example.gov.vn/telegram",
+    },
+    "settings.webhook_secret_missing": {
+        "vi": "phải đặt cùng DONDOC_WEBHOOK_URL: từ 32 ký tự ngẫu nhiên trở lên gồm chữ, số, _"
+        " hoặc -, như kết quả của lệnh `openssl rand -hex 32`",
+        "en": "must be set with DONDOC_WEBHOOK_URL: 32 or more random letters, digits, _ or -,"
+        " like the output of `openssl rand -hex 32`",
+    },
+    "settings.webhook_secret": {
+        "vi": "cần từ 16 đến 256 ký tự gồm chữ, số, _ hoặc -, như kết quả của lệnh"
+        " `openssl rand -hex 32`",
+        "en": "expected 16 to 256 letters, digits, _ or -, like the output of"
+        " `openssl rand -hex 32`",
+    },
+    "settings.backup_keep": {
+        "vi": "cần số bản sao lưu hằng đêm được giữ lại, từ 1 trở lên, ví dụ 7",
+        "en": "expected how many nightly backups to keep, 1 or more, like 7",
+    },
+    "settings.backup_at": {"vi": "cần giờ dạng 02:00", "en": "expected a time like 02:00"},
+    "settings.text": {
+        "vi": "cần một chuỗi chữ, không phải {got}",
+        "en": "expected text, got {got}",
+    },
     # --- the command line (plain text) ---------------------------------------------------------
     "cli.no_token": {
         "vi": "Chưa có TELEGRAM_BOT_TOKEN: mở sandbox, Telegram giả lập trên máy này với một phường"

@@ -127,6 +127,7 @@ ENGLISH = re.compile(
 ENGLISH_ALLOWED = {
     "programme.yes_words",  # the answers the prompt takes, English ones included
     "settings.log_level",  # the level names DONDOC_LOG_LEVEL takes (DEBUG … ERROR)
+    "settings.visibility",  # the values DONDOC_VISIBILITY takes (public, unit)
     "roster.units_not_list",  # the roster file's keys, written as they are in the file
     "roster.person_no_unit",
 }

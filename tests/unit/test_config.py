@@ -437,3 +437,32 @@ def test_the_env_example_loads_as_it_is() -> None:
     lines = example.read_text(encoding="utf-8").splitlines()
     named = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
     assert named <= set(VARIABLES)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DONDOC_VISIBILITY": "everyone"},
+        {"DONDOC_DAY_OFF_RULE": "sideways"},
+        {"DONDOC_FAKE_NOW": "tomorrow"},
+        {"DONDOC_FAKE_NOW": "2026-12-04T08:00"},
+        {"DONDOC_WEBHOOK_URL": "bot.example.gov.vn"},
+        {"DONDOC_WEBHOOK_URL": "https://bot.example.gov.vn/telegram", "DONDOC_WEBHOOK_SECRET": ""},
+        {"DONDOC_WEBHOOK_URL": "https://bot.example.gov.vn/telegram", "DONDOC_WEBHOOK_SECRET": "x"},
+        {"DONDOC_BACKUP_KEEP": "0"},
+        {"DONDOC_BACKUP_AT": "2am"},
+    ],
+)
+def test_every_refused_setting_is_said_in_vietnamese_too(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    """An office's administrator reads the start's refusal in Vietnamese: no setting falls back
+    to an English sentence."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load()
+    line = caught.value.line("vi")
+    assert line.startswith(f"Cấu hình sai {list(env)[-1]}: "), line
+    assert "expected" not in line and "must" not in line, line
+    assert str(caught.value).startswith(f"Bad setting {list(env)[-1]}: "), str(caught.value)
