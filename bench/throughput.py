@@ -16,8 +16,8 @@ over its groups and private chats. The tasks that "Đã nhận" and /xong act on
 beforehand (not timed). Đôn Đốc runs as `dondoc run` does (its production settings, system
 clock, due-scan on); the echo bot is PTB's defaults: one handler replying with the text, one
 answering button presses. The floor bot (bench/echo_bot.py floor) makes, for each kind of
-update, the Bot API calls Đôn Đốc makes, concurrently and with no database: how far PTB's own
-request and parsing costs let any bot built on it go. The stand-in does not enforce Telegram's
+update, the Bot API calls Đôn Đốc makes, with PTB's defaults and no database: what PTB's own
+request and parsing path costs for that work. The stand-in does not enforce Telegram's
 flood limits here: the bots would be capped at 30 replies/s, which would measure Telegram, not
 the bots.
 """
@@ -457,7 +457,7 @@ async def main() -> None:
         f"{where}; burst: {args.burst} updates queued at once; steady: {args.rate:g} updates/s for"
         f" {args.seconds:g} s. Mix: /giao, Đã nhận, /xong, /nv, /viec in equal parts.\n"
         "floor: a bare PTB bot making the Bot API calls Đôn Đốc makes for each kind of update,"
-        " concurrently, with no database (bench/echo_bot.py);\n"
+        " with PTB's defaults and no database (bench/echo_bot.py);\n"
         "upd/s: burst updates / seconds to the last answer; ×echo: ratio to the echo bot in the"
         " same run;\nCPU ms: the bot process's CPU per burst update; p50/p99 ms: latency from"
         " the update being queued to the answer, at the steady rate;\nlost: updates unanswered"
