@@ -5,30 +5,18 @@ handling starts (a scan, the sender) never carry it."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from support import START
 
-import bot.db.migrate
-from bot.db.engine import create_engine, make_sessionmaker
+from bot.db.engine import make_sessionmaker
 from bot.db.once import AlreadyHandled, handling
 from bot.db.tables import CounterRow, HandledRow
 from bot.db.uow import UnitOfWorkFactory
 
 KEY = "u:42:-100:7"
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
-    engine = create_engine(database_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
 
 
 async def change(uow: UnitOfWorkFactory, name: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -21,16 +20,6 @@ from bot.domain.model import EventKind, Role, Status, Task
 
 BIG_CHAT = -1001000000010
 BIG_USER = 7_000_000_001  # Telegram user ids no longer fit in 32 bits
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
-    engine = create_engine(database_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture
