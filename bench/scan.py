@@ -4,7 +4,7 @@ SQLite and, with --pg, on PostgreSQL.
 
     PYTHONPATH=. .venv/bin/python bench/scan.py [--sizes 10000,100000,1000000] [--units 600]
         [--dir /tmp/dondoc-scan] [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/test]
-        [--repeat 3] [--code /path/to/checkout]
+        [--repeat 3] [--code /path/to/checkout] [--pg-prefix dondoc_scan] [--drop]
 
 Three scans, each with exactly 10 nudges due, so that what grows is the scan's fixed cost:
 - morning: Wednesday 10:00, the day's digest already out;
@@ -21,7 +21,8 @@ Baseline in the same run: every open task read as domain objects (`open_tasks`),
 grows with the table does (the digest used to).
 
 Databases are built once (1M tasks: a few minutes) under --dir (PostgreSQL: a database per size
-next to the one in --pg) and reused while their recipe matches.
+next to the one in --pg, named --pg-prefix_TASKS_UNITS, filled by COPY) and reused while their
+recipe matches; --drop drops the PostgreSQL ones at the end.
 """
 
 from __future__ import annotations
@@ -118,10 +119,14 @@ def build(url: str, tasks: int, units: int) -> dict[str, Any]:
     def flush(conn: Any, final: bool = False) -> None:
         for table, data in rows.items():
             if data and (final or len(data) >= 20_000):
-                run(conn, insert(table), data)
+                if copy is not None:
+                    copy(conn, table, data)
+                else:
+                    run(conn, insert(table), data)
                 data.clear()
 
     engine, run, done = _connect(url, sync_url)
+    copy = _copier(_LOOPS[0]) if "+asyncpg" in url and _LOOPS else None
     conn = engine
     run(conn, insert(UnitRow), [
         {"id": u, "code": f"P{u:03d}", "name": f"Phòng số {u}", "aliases": [f"PS{u}"],
@@ -253,6 +258,40 @@ def build(url: str, tasks: int, units: int) -> dict[str, Any]:
             "probe_task": f"NV-{chosen[0]:07d}"}  # fmt: skip
 
 
+_LOOPS: list[asyncio.AbstractEventLoop] = []  # the private loop of _connect's async connection
+
+
+def _copier(loop: asyncio.AbstractEventLoop) -> Any:
+    """copy(conn, table, rows) by COPY (asyncpg's copy_records_to_table): on PostgreSQL 1M tasks'
+    rows through executemany took most of an hour; each value goes through its column's own bind
+    processing (naive UTC times, JSON as text), as an INSERT's would."""
+    from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+
+    dialect = asyncpg_dialect()
+
+    def copy(c: Any, table: Any, data: list[dict[str, Any]]) -> None:
+        given = data[0].keys()  # the others take their server defaults (serial ids), as INSERT
+        columns = [col for col in table.__table__.columns if col.key in given]
+        procs = [col.type.dialect_impl(dialect).bind_processor(dialect) for col in columns]
+        records = [
+            tuple(
+                (proc(row.get(col.key)) if proc else row.get(col.key))
+                for col, proc in zip(columns, procs, strict=True)
+            )
+            for row in data
+        ]
+
+        async def go() -> None:
+            raw = await c.get_raw_connection()
+            await raw.driver_connection.copy_records_to_table(
+                table.__tablename__, records=records, columns=[col.name for col in columns]
+            )
+
+        loop.run_until_complete(go())
+
+    return copy
+
+
 def _connect(url: str, sync_url: str) -> tuple[Any, Any, Any]:
     """(connection, run(conn, statement, rows), done(conn)): a synchronous connection when the
     database has a synchronous driver here, else the async one driven from a private loop."""
@@ -281,6 +320,7 @@ def _connect(url: str, sync_url: str) -> tuple[Any, Any, Any]:
     aengine = create_async(url)
     aconn = loop.run_until_complete(aengine.connect())
     loop.run_until_complete(aconn.begin())
+    _LOOPS[:] = [loop]
 
     def arun(c: Any, statement: Any, data: Any) -> Any:
         async def go() -> Any:
@@ -504,10 +544,32 @@ def ensure_sqlite(folder: Path, tasks: int, units: int) -> tuple[str, dict[str, 
     return url, info
 
 
-def ensure_pg(base: str, tasks: int, units: int) -> tuple[str, dict[str, Any]]:
+def pg_name(prefix: str, tasks: int, units: int) -> str:
+    return f"{prefix}_{tasks}_{units}"
+
+
+def drop_pg(base: str, names: list[str]) -> None:
+    """The scratch databases built here, dropped (--drop)."""
+    import asyncpg
     from sqlalchemy.engine import make_url
 
-    name = f"dondoc_scan_{tasks}_{units}"
+    async def go() -> None:
+        admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+        conn = await asyncpg.connect(admin)
+        try:
+            for name in names:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                print(f"dropped {name}")
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
+
+
+def ensure_pg(base: str, tasks: int, units: int, prefix: str) -> tuple[str, dict[str, Any]]:
+    from sqlalchemy.engine import make_url
+
+    name = pg_name(prefix, tasks, units)
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     wanted = {"tasks": tasks, "units": units, "recipe": RECIPE}
 
@@ -586,6 +648,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="scans per process (the median)")
     parser.add_argument("--code", default=str(ROOT), help="the checkout whose bot is measured")
     parser.add_argument("--only", choices=["sqlite", "pg"])
+    parser.add_argument(
+        "--pg-prefix", default="dondoc_scan",
+        help="the scratch databases' names: PREFIX_TASKS_UNITS, next to the one in --pg",
+    )  # fmt: skip
+    parser.add_argument(
+        "--drop", action="store_true", help="drop the PostgreSQL scratch databases at the end"
+    )
     parser.add_argument("--scenarios", default="morning,first,monday,naive")
     parser.add_argument("--measure")
     parser.add_argument("--url")
@@ -612,7 +681,7 @@ def main() -> None:
             if backend == "sqlite":
                 url, info = ensure_sqlite(Path(args.dir), size, args.units)
             else:
-                url, info = ensure_pg(args.pg, size, args.units)
+                url, info = ensure_pg(args.pg, size, args.units, args.pg_prefix)
             results[size] = {}
             for scenario in scenarios:
                 r = run_child(scenario, url, args.repeat, info, code)
@@ -631,6 +700,8 @@ def main() -> None:
                     flush=True,
                 )
         report(backend, sizes, scenarios, results)
+    if args.drop and args.pg:
+        drop_pg(args.pg, [pg_name(args.pg_prefix, size, args.units) for size in sizes])
 
 
 def report(

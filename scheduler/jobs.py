@@ -25,6 +25,7 @@ from scheduler.pacer import Pacer
 
 log = logging.getLogger(__name__)
 SCAN_EVERY = 20  # seconds
+MAINTENANCE_AT = clock_time(2, 30)  # in the bot's time zone: after the night's backup (02:00)
 
 
 @dataclass
@@ -152,6 +153,27 @@ def schedule(app: DondocApp) -> None:
         name="due-scan",
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
+    app.job_queue.run_daily(_maintenance, time=MAINTENANCE_AT, name="nightly-maintenance")
+
+
+async def _maintenance(ctx: Ctx) -> None:
+    await nightly_maintenance(ctx.application)
+
+
+async def nightly_maintenance(app: AnyApp) -> int:
+    """What the database gathers and nothing else removes: the keys of handled updates older
+    than two days (bot.db.once). By the leader only; returns how many rows went."""
+    if not app.bot_data.leader:
+        return 0
+    services = app.bot_data.services
+    assert services is not None
+    try:
+        pruned = await services.ops.prune_handled()
+    except Exception:
+        log.exception("nightly maintenance failed")
+        return 0
+    log.info("nightly maintenance: %s handled updates' keys forgotten", pruned)
+    return pruned
 
 
 async def nightly_backup(app: AnyApp, database_url: str, folder: Path, keep: int) -> Path | None:

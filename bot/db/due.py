@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import DraftRow, ProgrammeItemRow, SeriesRow
+from bot.db.tables import DraftRow, HandledRow, ProgrammeItemRow, SeriesRow
 from bot.domain.series import SeriesState
 from bot.intake.drafting import DraftState
 
@@ -40,3 +40,10 @@ class DueRepository:
         drafts = exists().where(DraftRow.state == DraftState.OPEN.value, DraftRow.expires_at <= now)
         row = (await self._s.execute(select(series, planned, drafts))).one()
         return Pending(bool(row[0]), bool(row[1]), bool(row[2]))
+
+    async def prune_handled(self, before: datetime) -> int:
+        """Forget the updates handled before `before` (bot.db.once): Telegram gives up
+        resending an update within a day, so an older key guards nothing; kept, one row per
+        change made through the webhook would pile up for ever."""
+        result = await self._s.execute(delete(HandledRow).where(HandledRow.at < before))
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -3,11 +3,15 @@ how many messages wait to go out."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.db.instance import WAKE_CHANNEL
 from bot.services.common import Core
 
 # Rows of the outbox not yet through: queued, claimed by the sender, or on their way.
 BACKLOG_STATES = ("pending", "claimed", "sending")
+# How long an update's key is kept (bot.db.once): Telegram resends an update for up to 24 hours.
+HANDLED_KEPT = timedelta(days=2)
 
 
 class OpsService:
@@ -29,3 +33,11 @@ class OpsService:
         async with self.core.uow() as uow:
             await uow.deliveries.wake_leader(WAKE_CHANNEL)
             await uow.commit()
+
+    async def prune_handled(self) -> int:
+        """The nightly clean-up: the keys of updates handled more than HANDLED_KEPT ago
+        forgotten; how many."""
+        async with self.core.uow() as uow:
+            pruned = await uow.due.prune_handled(self.core.clock.now() - HANDLED_KEPT)
+            await uow.commit()
+        return pruned

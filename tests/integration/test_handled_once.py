@@ -5,9 +5,10 @@ handling starts (a scan, the sender) never carry it."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from support import START
 
@@ -58,3 +59,39 @@ async def test_the_first_change_carries_the_key_and_a_second_handling_is_rolled_
     assert await counters(engine) == {"first", "bookkeeping", "spawned", "scan"}
     await change(uow, "outside")  # no update being handled: nothing to claim
     assert await keys(engine) == 1
+
+
+async def test_the_nightly_job_forgets_keys_older_than_two_days(database_url: str) -> None:
+    """The keys pile up with every change made through the webhook; the leader's nightly job
+    drops those older than two days (Telegram resends for a day) and keeps the recent ones."""
+    from support import TOKEN, make_settings
+
+    from bot.app import build_application, open_runtime
+    from bot.clock import ManualClock
+    from bot.db.migrate import upgrade
+    from scheduler import jobs
+
+    await asyncio.to_thread(upgrade, database_url)
+    now = START + timedelta(days=10)
+    runtime = open_runtime(make_settings(database_url), clock=ManualClock(now))
+    app = build_application(runtime, TOKEN, "http://127.0.0.1:9", schedule=False)
+    ages = {"u:1": timedelta(days=9), "u:2": timedelta(days=2, minutes=1)}
+    ages |= {"u:3": timedelta(days=1, hours=23), "u:4": timedelta(minutes=5)}
+    try:
+        async with runtime.engine.begin() as conn:
+            await conn.execute(
+                insert(HandledRow), [{"key": k, "at": now - age} for k, age in ages.items()]
+            )
+        app.bot_data.leader = False  # another instance leads: it does the clean-up
+        assert await jobs.nightly_maintenance(app) == 0
+        assert await keys(runtime.engine) == 4
+        app.bot_data.leader = True
+        assert await jobs.nightly_maintenance(app) == 2
+        async with runtime.services.core.uow(read_only=True) as work:
+            assert [await work.handled.seen(k) for k in ages] == [False, False, True, True]
+        assert await jobs.nightly_maintenance(app) == 0
+    finally:
+        await runtime.close()
+    scheduled = build_application(runtime, TOKEN, "http://127.0.0.1:9")
+    assert scheduled.job_queue is not None  # every bot runs it, with or without backups
+    assert "nightly-maintenance" in [j.name for j in scheduled.job_queue.jobs()]

@@ -73,7 +73,10 @@ def _task(
            "lead_unit_id": unit, "assigner_id": 1, "status": "acknowledged",
            "created_at": created, "original_due": due, "due": due, "extension_count": 0,
            "acknowledged_at": created + timedelta(hours=2), "acknowledged_by": 10 + unit,
-           "updated_at": created + timedelta(hours=2)}  # fmt: skip
+           "updated_at": created + timedelta(hours=2), "reported_at": None,
+           "reported_by": None, "completed_at": None}  # fmt: skip
+    # Every row the same keys: an INSERT of many rows takes its columns from the first row's,
+    # and a key only a later row has is dropped without a word (a report's reported_at was).
     row.update(over)
     return row
 
@@ -466,9 +469,11 @@ async def test_viec_reads_the_most_urgent_and_counts_the_rest(
     finally:
         event.remove(rt.engine.sync_engine, "before_cursor_execute", record)
     text = outcome.reply or ""
-    # Both decisions wait on the chairman (who assigned both tasks): the older one shown.
-    assert "(2)" in text and "… và 1 việc khác đang chờ." in text, text
-    assert "NV-00026" in text and "NV-00027" not in text, text
+    # Three decisions wait on the chairman (who assigned the tasks): the result to review
+    # (reported the day before the first request) shown, the two requests for more time counted.
+    assert "(3)" in text and "… và 2 việc khác đang chờ." in text, text
+    assert "NV-00031" in text and "chờ duyệt" in text, text
+    assert "NV-00026" not in text and "NV-00027" not in text, text
     assert "Nhiệm vụ đang mở</b> (31)" in text and "20 nhiệm vụ quá hạn" in text, text
     assert "… và 26 nhiệm vụ khác." in text and "<code>/viec P1</code>" in text, text
     assert text.count("• <b>NV-") == 5 + 1, text
