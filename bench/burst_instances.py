@@ -4,7 +4,8 @@ which enforces Telegram's limits (30 msg/s per bot, 20/min per group, 1/s per ch
 and answers 429 beyond them. 2,000 units, one task each due at 08:00: one reminder per group.
 
     PYTHONPATH=. .venv/bin/python bench/burst_instances.py \\
-        --pg postgresql+asyncpg://postgres@127.0.0.1:5432/test [--groups 2000] [--runs 1]
+        --pg postgresql+asyncpg://postgres@127.0.0.1:5432/test [--groups 2000] [--runs 1] \\
+        [--prefix dondoc_burst]
 
 Prints, per run: the reminders delivered, the 429s, the duplicates (a task named in more than
 one group message), the leader's scan, the send time (first reminder to last, as the stand-in
@@ -74,8 +75,8 @@ def fastest(dates: dict[int, list[float]]) -> float:
     return floor
 
 
-async def one(pg: str, template: str, groups: int, tmp: Path) -> dict[str, Any]:
-    name = f"dondoc_burst_{os.getpid()}_{int(time.time())}"
+async def one(pg: str, template: str, groups: int, tmp: Path, prefix: str) -> dict[str, Any]:
+    name = f"{prefix}_{os.getpid()}_{int(time.time())}"
     await _admin(pg, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     database_url = make_url(pg).set(database=name).render_as_string(hide_password=False)
     tg = _stand_in(groups)
@@ -152,6 +153,7 @@ async def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL", ""))
     parser.add_argument("--groups", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--prefix", default="dondoc_burst", help="the scratch databases' names")
     args = parser.parse_args()
     if not args.pg.startswith("postgresql"):
         raise SystemExit("give a PostgreSQL server: --pg postgresql+asyncpg://user@host/db")
@@ -167,14 +169,15 @@ async def main() -> None:
     )
     ratios = []
     # Seeded once, copied for each run (CREATE DATABASE … TEMPLATE).
-    template = f"dondoc_burst_seed_{os.getpid()}"
+    template = f"{args.prefix}_seed_{os.getpid()}"
     await _admin(args.pg, f'CREATE DATABASE "{template}"')
     try:
         seed = make_url(args.pg).set(database=template).render_as_string(False)
         await seed_due_tasks(seed, args.groups, args.groups)
         with tempfile.TemporaryDirectory() as tmp:
             for _ in range(args.runs):
-                ratios.append(await _print(await one(args.pg, template, args.groups, Path(tmp))))
+                result = await one(args.pg, template, args.groups, Path(tmp), args.prefix)
+                ratios.append(await _print(result))
     finally:
         await _admin(args.pg, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
     if len(ratios) > 1:

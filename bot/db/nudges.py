@@ -9,7 +9,19 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import String, Table, bindparam, func, insert, or_, select, type_coerce, update
+from sqlalchemy import (
+    DateTime,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.hints import NO_REMINDERS, forget
@@ -273,9 +285,11 @@ class NudgeRepository:
         # last extension or reassignment (task_id, kind, at). Only a task moved that way and
         # urged often enough in all is counted again from that moment (`urges`); counting
         # from it inside this query took a search per urge, several per task.
+        # count(*), not count(id): counted in the (task_id, state, kind) index alone, without
+        # a visit to each nudge's row (PostgreSQL; on SQLite every index holds the id).
         kinds = [k.value for k in URGE_KINDS]
         urged = (
-            select(func.count(NudgeRow.id))
+            select(func.count())
             .where(
                 NudgeRow.task_id == TaskRow.id,
                 NudgeRow.state == "done",
@@ -284,8 +298,11 @@ class NudgeRepository:
             .correlate(TaskRow)
             .scalar_subquery()
         )
+        # A first row or none, searched per late task in (task_id, kind, at) alone. As an
+        # EXISTS, PostgreSQL hashed the whole history's extensions and moves once instead: at
+        # 1M tasks 92k events, 36k pages read, 0.7 s of the first scan of the day.
         moved = (
-            select(TaskEventRow.id)
+            select(literal(1))
             .where(
                 TaskEventRow.task_id == TaskRow.id,
                 TaskEventRow.kind.in_(
@@ -293,12 +310,15 @@ class NudgeRepository:
                 ),
             )
             .correlate(TaskRow)
-            .exists()
+            .limit(1)
+            .scalar_subquery()
         )
         # SQLite keeps times as text: read as text and parsed here (fromisoformat), several
         # times faster than the column type for the thousands of late tasks of a province.
+        # PostgreSQL: read without the column type's conversion to an aware time, made below
+        # for the tasks kept only (a fraction of the tens of thousands read).
         raw = self._s.get_bind().dialect.name == "sqlite"
-        due = type_coerce(TaskRow.due, String) if raw else TaskRow.due
+        due = type_coerce(TaskRow.due, String if raw else DateTime())
         late = (
             TaskRow.status.in_(list(statuses)),
             TaskRow.due.is_not(None),

@@ -125,7 +125,8 @@ class TaskRow(Base):
     attachment: Mapped[dict[str, Any] | None] = mapped_column()
     lead_unit_id: Mapped[int] = mapped_column(Id, ForeignKey("units.id"), index=True)
     assigner_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id"))
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    # Searched by (status, due): ix_tasks_status_due below (migration 0015).
+    status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column()
     original_due: Mapped[datetime | None] = mapped_column()
     due: Mapped[datetime | None] = mapped_column(index=True)
