@@ -451,6 +451,7 @@ async def measure(scenario: str, url: str, repeat: int, info: dict[str, Any]) ->
     times: list[float] = []
     waits: list[float] = []
     counts: list[int] = []
+    cpus: list[float] = []  # the bot process's own CPU time (not the database server's)
     out: dict[str, Any] = {}
     for _ in range(repeat):
         await reset(rt.engine, info, scenario)
@@ -465,9 +466,10 @@ async def measure(scenario: str, url: str, repeat: int, info: dict[str, Any]) ->
         # Timed alone (its statements counted), then again beside the /nv calls.
         event.listen(rt.engine.sync_engine, "before_cursor_execute", count)
         statements[0] = 0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = await scan_once(services)
         times.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
         event.remove(rt.engine.sync_engine, "before_cursor_execute", count)
         counts.append(statements[0])
         out["nudges"] = result.nudges
@@ -484,7 +486,9 @@ async def measure(scenario: str, url: str, repeat: int, info: dict[str, Any]) ->
         stop.set()
         waits.append(max(await prober))
     await rt.close()
-    out.update({"times": times, "waits": waits, "statements": counts, "idle_nv": idle})
+    out.update(
+        {"times": times, "cpus": cpus, "waits": waits, "statements": counts, "idle_nv": idle}
+    )
     return out
 
 
@@ -689,6 +693,7 @@ def main() -> None:
                 extra = ""
                 if scenario != "naive":
                     extra = (
+                        f" (CPU {ms(r['cpus']):.1f} ms)"
                         f", /nv max wait {ms(r['waits']):.0f} ms (alone {ms(r['idle_nv']):.1f}"
                         f" ms), {statistics.median(r['statements']):.0f} statements,"
                         f" {r['nudges']} nudges, {r['queued']} messages queued"
