@@ -8,10 +8,11 @@ import gc
 import hashlib
 import logging
 import os
+import re
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 # PTB 22 reports retry_after as seconds unless asked for timedelta, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -96,7 +97,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     from bot.app import build_application, open_runtime
     from bot.clock import StartedClock
     from bot.db.instance import InstanceLock
-    from bot.serve import follow_lock, serve_webhook, with_health_server
+    from bot.serve import follow_lock, serve_polling, serve_webhook, with_health_server
     from scheduler import jobs
 
     clock = StartedClock(settings.fake_now) if settings.fake_now is not None else None
@@ -125,7 +126,6 @@ def cmd_run(_: argparse.Namespace) -> int:
     with_health_server(app, settings)
     if isinstance(_LOCK, InstanceLock):
         follow_lock(app, _LOCK)
-    app.bot_data.stop_on_conflict = True
 
     def no_cleanup_after_conflict(record: logging.LogRecord) -> bool:
         # Stopping, PTB polls once more to confirm the last update; after a 409 that call
@@ -134,7 +134,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     logging.getLogger("telegram.ext.Updater").addFilter(no_cleanup_after_conflict)
     try:
-        app.run_polling(drop_pending_updates=False)
+        asyncio.run(serve_polling(app))
     except InvalidToken:
         print(say("cli.bad_token", lang, url=settings.telegram_api_url), file=sys.stderr)
         return 1
@@ -592,7 +592,95 @@ def _parser_in(lang: str) -> type[argparse.ArgumentParser]:
             self._optionals.title = t("cli.help.options", lang)
             self.add_argument("-h", "--help", action="help", help=t("cli.help.help", lang))
 
+        def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+            # argparse blames words left over on the top command; the one they followed
+            # (`dondoc run x`: `run`) gives the example that helps.
+            parsed, extras = self.parse_known_args(args, namespace)
+            if extras:
+                _chosen(self, parsed).error(f"unrecognized arguments: {' '.join(extras)}")
+            return parsed
+
+        def error(self, message: str) -> NoReturn:
+            self.exit(2, _argument_error(self, message, lang) + "\n")
+
     return Parser
+
+
+def _commands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[Any] | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return None
+
+
+def _chosen(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost (sub)command named on the line."""
+    while (commands := _commands(parser)) is not None:
+        name = getattr(parsed, commands.dest, None)
+        if name not in commands.choices:
+            break
+        parser = commands.choices[name]
+    return parser
+
+
+# argparse's own messages (English whatever the locale: Python ships no translation of them),
+# each read back into the problem it names.
+_ARGPARSE_ERRORS = (
+    ("missing", re.compile(r"the following arguments are required: ([^,]+)")),
+    ("unknown", re.compile(r"unrecognized arguments: (.+)")),
+    ("choice", re.compile(r"argument (\S+): invalid choice: (.+?) \(choose from")),
+    ("value", re.compile(r"argument (\S+): expected one argument")),
+    ("number", re.compile(r"argument (\S+): invalid \w+ value: (.+)")),
+    ("no_value", re.compile(r"argument (\S+): ignored explicit argument (.+)")),
+    ("ambiguous", re.compile(r"ambiguous option: (\S+?)(?:=\S*)? could match (.+)")),
+    ("own", re.compile(r"argument (\S+): (.+)")),
+)
+
+
+def _unquoted(text: str) -> str:
+    """argparse quotes a word with repr: 'x'."""
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+def _argument_error(parser: argparse.ArgumentParser, message: str, lang: str) -> str:
+    """argparse's complaint as one line in `lang`: what is wrong, and the command written right."""
+    commands = _commands(parser)
+    choices = ", ".join(commands.choices) if commands is not None else ""
+    problem = message
+    for kind, pattern in _ARGPARSE_ERRORS:
+        if (found := pattern.match(message.strip())) is None:
+            continue
+        name = found.group(1).split("/")[-1]
+        if kind == "missing":
+            if commands is not None and name == commands.dest:
+                problem = say("cli.error.no_command", lang, choices=choices)
+            elif name.startswith("-"):
+                problem = say("cli.error.missing_option", lang, option=name)
+            else:
+                problem = say("cli.error.no_file", lang)
+        elif kind == "unknown":
+            if name.startswith("-"):
+                option = name.split()[0].split("=")[0]
+                problem = say("cli.error.unknown_option", lang, option=option)
+            else:
+                problem = say("cli.error.extra", lang, words=name)
+        elif kind == "choice":
+            word = _unquoted(found.group(2))
+            problem = say("cli.error.no_such_command", lang, word=word, choices=choices)
+        elif kind == "value":
+            problem = say("cli.error.needs_value", lang, option=name)
+        elif kind == "number":
+            problem = say("cli.error.not_a_number", lang, option=name, text=_unquoted(found[2]))
+        elif kind == "no_value":
+            problem = say("cli.error.takes_no_value", lang, option=name, text=_unquoted(found[2]))
+        elif kind == "ambiguous":
+            problem = say("cli.error.ambiguous", lang, option=name, options=found.group(2))
+        else:
+            problem = f"{name}: {found.group(2)}"
+        break
+    path = parser.prog.split()[1:]
+    example = say("cli.example." + (".".join(path) or "dondoc"), lang)
+    return say("cli.error.line", lang, prog=parser.prog, problem=problem, example=example)
 
 
 def parser(lang: str | None = None) -> argparse.ArgumentParser:

@@ -119,7 +119,7 @@ def build_application(
 
 
 async def post_init(app: DondocApp) -> None:
-    """Runs under run_polling; tests call it themselves after initialize()."""
+    """Runs under serve_polling or serve_webhook; tests call it themselves after initialize()."""
     services = app.bot_data.services
     assert services is not None
     # initialize() has just asked getMe: one round trip to Telegram less at every start.

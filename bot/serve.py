@@ -12,6 +12,8 @@ import asyncio
 import logging
 import signal
 
+from telegram.error import TelegramError
+
 from bot.config import Settings
 from bot.db.instance import Election, InstanceLock
 from handlers.context import DondocApp
@@ -72,6 +74,45 @@ def _lead(app: DondocApp, leading: bool) -> None:
     else:
         data.leader = False
         log.warning("this instance no longer runs the scheduled work (not the leader)")
+
+
+async def serve_polling(app: DondocApp) -> None:
+    """Polling until SIGINT or SIGTERM, or another program polling the bot (409).
+
+    By hand, in one asyncio.run, rather than with PTB's run_polling: that runs each start-up
+    step in a run_until_complete of its own and stops on a signal by raising SystemExit out of
+    the loop. A signal that came in the loop turn in which a step finished left that step's
+    loop.stop() queued, and the next run_until_complete (the shutdown's updater.stop) ended at
+    once: "Event loop stopped before Future completed", a traceback and exit code 1 instead of
+    a clean stop (seen under load when Ctrl-C came right after the start)."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    app.bot_data.stop = stop.set  # handlers/errors.py: a 409 ends the run
+    updater = app.updater
+    assert updater is not None
+
+    def fetch_failed(exc: TelegramError) -> None:
+        # As run_polling: a failed getUpdates goes to the error handler (the 409 above).
+        app.create_task(app.process_error(error=exc, update=None))
+
+    try:
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        if not stop.is_set():
+            await updater.start_polling(drop_pending_updates=False, error_callback=fetch_failed)
+            await app.start()
+            await stop.wait()
+    finally:
+        if updater.running:
+            await updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
 
 
 async def serve_webhook(app: DondocApp, settings: Settings, elect: bool) -> None:

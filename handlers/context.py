@@ -29,7 +29,8 @@ class BotData:
         self.saved_updates: deque[int] = deque(maxlen=1000)
         # Telegram answered 409 Conflict (another program polls this bot): the run stops.
         self.conflict = False
-        self.stop_on_conflict = False  # under run_polling (`dondoc run`), not in tests' loops
+        # Ends `dondoc run`'s polling (bot/serve.py serve_polling); None in tests' loops.
+        self.stop: Callable[[], None] | None = None
         # Several instances on one PostgreSQL: only the leader runs the scheduled work (due-scan,
         # sender, reports, backup); a single instance always leads. A new leader first takes
         # back what the one before left claimed or in flight (scheduler/jobs.py).

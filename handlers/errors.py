@@ -62,7 +62,7 @@ def _polling_failed(ctx: Ctx, error: TelegramError, lang: str) -> None:
         if not ctx.bot_data.conflict:
             ctx.bot_data.conflict = True
             log.error(t("instance.conflict", lang))
-            if ctx.bot_data.stop_on_conflict:
-                ctx.application.stop_running()
+            if ctx.bot_data.stop is not None:
+                ctx.bot_data.stop()
         return
     log.warning("could not fetch updates from Telegram (%s): trying again", error)

@@ -4,7 +4,8 @@
 The webhook answers 403 to a request without Telegram's secret header or with a wrong one, and
 200 once the update is handled. An update Telegram sends again after a lost 200 (the instance
 died after its commit, or answered too late) is answered 200 without acting twice, whichever
-instance gets it (bot.db.once).
+instance gets it (bot.db.once); one that only looked (/nv, /viec) without answering twice
+when it comes back to the instance that answered it (ANSWERED).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE = 1024 * 1024  # an update is a few KB; files are fetched by id, never posted
 DB_TIMEOUT = 3.0  # seconds /healthz waits for the database before calling it unreachable
+# Updates this instance remembers having handled. A look (/nv, /viec, /baocao) commits nothing,
+# so leaves no key in the database (bot.db.once): remembered here, its resend to this instance
+# is not answered twice, at no cost to the database. A resend to another instance, or after a
+# restart, is answered again, which a look allows (a change never acts twice: its key is in
+# the database). Telegram resends within minutes: a few thousand cover hours of a ward's load.
+ANSWERED = 4096
 
 
 def update_key(update: Update) -> str:
@@ -62,6 +69,8 @@ class WebServer:
         self.web.router.add_get("/healthz", self._healthz)
         self.web.router.add_get("/metrics", self._metrics)
         self._runner: web.AppRunner | None = None
+        self._answered: dict[str, None] = {}  # update keys handled here, oldest first
+        self._handling: dict[str, asyncio.Future[bool]] = {}  # being handled: True once done
 
     async def start(self) -> int:
         """Listen; returns the port (the one the system chose when asked for 0)."""
@@ -97,13 +106,32 @@ class WebServer:
         services = app.bot_data.services
         assert services is not None  # set in post_init, before the server starts
         key = update_key(update)
-        if await services.ops.handled_before(key):
+        first = self._handling.get(key)
+        if first is not None and await asyncio.shield(first):
+            # Sent again while this instance was still handling it (Telegram gave up waiting
+            # for the first 200): answered once that handling is done, not handled twice.
+            log.info("update %s was handled meanwhile: not again", update.update_id)
+            return web.Response(text="ok")
+        if key in self._answered or await services.ops.handled_before(key):
             log.info("update %s was handled before: not again", update.update_id)
             return web.Response(text="ok")
-        # Handled before the 200, not merely queued: a crash meanwhile leaves the update with
-        # Telegram, which sends it again. The processor keeps one chat's updates in order.
-        with handling(key, services.core.clock.now()):
-            await app.update_processor.process_update(update, app.process_update(update))
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._handling[key] = done
+        handled = False
+        try:
+            # Handled before the 200, not merely queued: a crash meanwhile leaves the update
+            # with Telegram, which sends it again. The processor keeps one chat's updates in
+            # order.
+            with handling(key, services.core.clock.now()):
+                await app.update_processor.process_update(update, app.process_update(update))
+            handled = True
+        finally:
+            del self._handling[key]
+            done.set_result(handled)
+        if handled:
+            self._answered[key] = None
+            if len(self._answered) > ANSWERED:
+                del self._answered[next(iter(self._answered))]
         return web.Response(text="ok")
 
     async def health(self) -> tuple[bool, dict[str, Any]]:

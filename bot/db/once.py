@@ -11,7 +11,9 @@ rolled back with `AlreadyHandled`.
 
 Only the first commit carries the key: the later ones of the same update (the message ids of
 what it sent, a prompt to reply to) are bookkeeping of the change already made. An update that
-commits nothing (a look: /nv, /viec) leaves no key, and a resend of it is answered again.
+commits nothing (a look: /nv, /viec) leaves no key: the instance that answered it remembers it
+in memory instead (handlers/web.py, ANSWERED), so a resend to it is not answered twice; one to
+another instance, or after a restart, is answered again, which a look allows.
 """
 
 from __future__ import annotations

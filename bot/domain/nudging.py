@@ -80,8 +80,10 @@ def candidates(
             slot = f"m{int(task.led_since.timestamp())}:{slot}"
         out.append(PlannedNudge(NudgeKind.UNACKNOWLEDGED, slot, at))
     if task.due is None:
+        # From the latest assignment too: a unit the task was moved to is asked for progress
+        # a full interval after it took the task over, not when the one before would have been.
         step = timedelta(days=policy.no_deadline_every_days)
-        anchor = task.created_at + step
+        anchor = task.assigned_at + step
         while cal.next_office_opening(anchor) <= after:
             anchor += step
         at = cal.next_office_opening(anchor)

@@ -123,15 +123,21 @@ class Demo:
     """The leadership group first, then one group per unit in roster order."""
 
 
+def role_of(spec: OrgSpec, person: PersonSpec, lang: str = "vi") -> str:
+    """A person's role in `lang`, with the unit for unit staff: "Trưởng đơn vị, Công an phường"
+    (the unit's name is the roster's, in any language)."""
+    role = t(f"role.{person.role.value}", lang)
+    if person.unit:
+        unit = next(u for u in spec.units if u.code == person.unit)
+        role = f"{role}, {unit.name}"
+    return role
+
+
 def demo() -> Demo:
     spec = parse_org(DEMO_ROSTER, "demo.yaml")
-    units = {u.code: u for u in spec.units}
-    personas = []
-    for p in spec.people:
-        role = t(f"role.{p.role.value}", "vi")
-        if p.unit:
-            role = f"{role}, {units[p.unit].name}"
-        personas.append(Persona(p.telegram_id, p.name, role, p.role in LEADERS))
+    personas = [
+        Persona(p.telegram_id, p.name, role_of(spec, p), p.role in LEADERS) for p in spec.people
+    ]
     groups = [ChatInfo(LEADERSHIP_CHAT, LEADERSHIP_TITLE)]
     groups += [ChatInfo(u.chat, u.name) for u in spec.units if u.chat is not None]
     return Demo(WARD, spec, tuple(personas), tuple(groups))

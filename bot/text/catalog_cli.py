@@ -113,4 +113,93 @@ M_CLI: dict[str, dict[str, str]] = {
         "vi": "năm ghi ở tiêu đề (mặc định: năm sau)",
         "en": "the year in the title (default: next year)",
     },
+    # A command line written wrong (argparse's complaints): one line, exit code 2.
+    "cli.error.line": {
+        "vi": "{prog}: {problem}. Ví dụ: {example} (hướng dẫn: {prog} --help)",
+        "en": "{prog}: {problem}. For example: {example} (help: {prog} --help)",
+    },
+    "cli.error.no_command": {
+        "vi": "thiếu lệnh, chọn một trong: {choices}",
+        "en": "a command is missing, one of: {choices}",
+    },
+    "cli.error.no_such_command": {
+        "vi": "không có lệnh “{word}”, chọn một trong: {choices}",
+        "en": "there is no command “{word}”, choose one of: {choices}",
+    },
+    "cli.error.no_file": {"vi": "thiếu tên tệp", "en": "the file name is missing"},
+    "cli.error.missing_option": {
+        "vi": "thiếu {option}, tùy chọn này bắt buộc",
+        "en": "{option} is required",
+    },
+    "cli.error.unknown_option": {
+        "vi": "không có tùy chọn {option}",
+        "en": "there is no option {option}",
+    },
+    "cli.error.extra": {
+        "vi": "thừa “{words}”: lệnh này không nhận thêm",
+        "en": "unexpected “{words}”: the command takes nothing more",
+    },
+    "cli.error.needs_value": {
+        "vi": "{option} cần một giá trị ngay sau nó",
+        "en": "{option} needs a value right after it",
+    },
+    "cli.error.not_a_number": {
+        "vi": "{option} cần một số, không phải “{text}”",
+        "en": "{option} takes a number, not “{text}”",
+    },
+    "cli.error.takes_no_value": {
+        "vi": "{option} không nhận giá trị (“{text}”): chỉ ghi {option}",
+        "en": "{option} takes no value (“{text}”): write just {option}",
+    },
+    "cli.error.ambiguous": {
+        "vi": "{option} có thể là {options}: ghi đầy đủ",
+        "en": "{option} could be {options}: write it in full",
+    },
+    # The example each command's error line ends with (prog without "dondoc", dots between).
+    "cli.example.dondoc": {"vi": "dondoc run", "en": "dondoc run"},
+    "cli.example.run": {"vi": "dondoc run", "en": "dondoc run"},
+    "cli.example.sandbox": {"vi": "dondoc sandbox --port 8080", "en": "dondoc sandbox --port 8080"},
+    "cli.example.db": {"vi": "dondoc db upgrade", "en": "dondoc db upgrade"},
+    "cli.example.db.upgrade": {"vi": "dondoc db upgrade", "en": "dondoc db upgrade"},
+    "cli.example.org": {
+        "vi": "dondoc org import danh-sach.yaml",
+        "en": "dondoc org import roster.yaml",
+    },
+    "cli.example.org.import": {
+        "vi": "dondoc org import danh-sach.yaml",
+        "en": "dondoc org import roster.yaml",
+    },
+    "cli.example.org.export": {
+        "vi": "dondoc org export --out danh-sach.yaml",
+        "en": "dondoc org export --out roster.yaml",
+    },
+    "cli.example.backup": {
+        "vi": "dondoc backup sao-luu.db",
+        "en": "dondoc backup backup.db",
+    },
+    "cli.example.restore": {
+        "vi": "dondoc restore dondoc-20261130-080000.db",
+        "en": "dondoc restore dondoc-20261130-080000.db",
+    },
+    "cli.example.report": {
+        "vi": "dondoc report --month 2026-11",
+        "en": "dondoc report --month 2026-11",
+    },
+    "cli.example.tally": {
+        "vi": "dondoc tally --week 2026-W47",
+        "en": "dondoc tally --week 2026-W47",
+    },
+    "cli.example.program": {
+        "vi": "dondoc program import chuong-trinh-cong-tac.xlsx",
+        "en": "dondoc program import work-programme.xlsx",
+    },
+    "cli.example.program.import": {
+        "vi": "dondoc program import chuong-trinh-cong-tac.xlsx --year 2027",
+        "en": "dondoc program import work-programme.xlsx --year 2027",
+    },
+    "cli.example.program.show": {"vi": "dondoc program show", "en": "dondoc program show"},
+    "cli.example.program.template": {
+        "vi": "dondoc program template chuong-trinh-cong-tac.xlsx --year 2027",
+        "en": "dondoc program template work-programme.xlsx --year 2027",
+    },
 }

@@ -377,3 +377,54 @@ async def test_the_sandbox_on_a_phone(sandbox: Sandbox) -> None:
 async def act_as_on_a_phone(page: Any, person: int, chat: str) -> None:
     await page.select_option("#persona", str(person))
     await expect(page.locator(".chat-name", has_text=chat)).to_be_visible()
+
+
+async def test_the_page_speaks_english_with_dondoc_language_en(tmp_path: Path) -> None:
+    """DONDOC_LANGUAGE=en: the page's own words are English too, not only the bot's."""
+    settings = sandbox_settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}", _env_file=None, DONDOC_LANGUAGE="en"
+    )
+    box = await Sandbox.start(settings, port=0, clock=ManualClock(START))
+    try:
+        async with open_page(box.url) as page:
+            help_panel = page.locator("#help")
+            await expect(help_panel).to_be_visible()
+            await expect(help_panel).to_contain_text("Try Đôn Đốc without Telegram")
+            await expect(help_panel).to_contain_text("✅ Đã nhận (acknowledge)")
+            await shot(page, "en-01-help")
+            await page.locator("#help code.try", has_text="/viec").click()
+            await expect(help_panel).to_be_hidden()
+            await expect(page.locator("#send")).to_have_text("Send")
+            await expect(page.locator("#offline")).to_have_text(
+                "Lost the connection to the sandbox — trying again…"
+            )
+            await expect(page.locator("#clock")).to_contain_text("Monday")
+            await expect(page.locator("#clock")).to_contain_text("23/11/2026")
+            labels = await page.eval_on_selector_all(
+                "#persona optgroup", "(g) => g.map(x => x.label)"
+            )
+            assert labels == ["Leaders, office", "Units"]
+            await expect(page.locator("#persona option").first).to_have_text(
+                "Nguyễn Văn Hùng — Chairman"
+            )
+
+            await act_as(page, CHAIRMAN, "private chat")
+            await expect(page.locator("#chat-title")).to_have_text("🤖 Đôn Đốc (private chat)")
+            await expect(page.locator("#chat-sub")).to_have_text("Nguyễn Văn Hùng’s")
+            await expect(page.locator(".msg .reply").first).to_have_text("↩ Reply")
+            await act_as(page, CHAIRMAN, "Lãnh đạo UBND phường")
+            await expect(page.locator("#chat-sub")).to_have_text("group")
+
+            await page.fill("#text", "Report " + "x" * 4093)
+            await expect(page.locator("#count")).to_have_text("4,100 / 4,096 characters")
+            await page.press("#text", "Enter")
+            await expect(page.locator("#toast")).to_contain_text(
+                "The message is 4,100 characters long, over Telegram's limit of 4,096"
+            )
+            await shot(page, "en-02-too-long")
+            await page.fill("#text", "")
+
+            await page.click("#ff")
+            await expect(page.locator("#alert")).to_contain_text("Nothing is scheduled yet")
+    finally:
+        await box.stop()

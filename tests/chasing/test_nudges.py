@@ -270,3 +270,30 @@ async def test_deputies_come_in_from_the_first_overdue_urge(world: World) -> Non
     late = world.last(TCKH_CHAT)
     assert "đôn đốc lần 2" in late["text"]
     assert f"tg://user?id={DEPUTY}" in late["html"]
+
+
+async def test_a_moved_task_without_deadline_is_asked_for_progress_from_the_move(
+    world: World,
+) -> None:
+    # An ongoing task given to TC-KH on Monday 23/11, moved to QLĐT on Monday 7/12: QLĐT is
+    # first asked for progress 30 days after it took the task over (Wednesday 6/1/2027), as
+    # its acknowledgement is timed from the move; not 30 days after the task was created
+    # (Wednesday 23/12), two weeks into its work.
+    checkin = "nhiệm vụ thường xuyên: đề nghị cập nhật tiến độ"
+
+    def asked(chat: int) -> list[str]:
+        return [text for text in nudges(world, chat) if checkin in text]
+
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Theo dõi vỉa hè hạn thường xuyên")
+    world.clock.set(at(7, 12, 14))
+    await world.say(LEADERS, CHAIRMAN, "/chuyen NV-0001 QLDT")
+    assert "QLĐT" in world.last_text(LEADERS) or "Quản lý đô thị" in world.last_text(LEADERS)
+    card = world.card(QLDT_CHAT, "NV-0001")
+    await world.press(QLDT_CHAT, card["message_id"], QLDT_HEAD, world.button(card, "Đã nhận"))
+    for moment in (at(23, 12, 8), at(23, 12, 10), at(24, 12, 9), at(5, 1, 16, year=2027)):
+        await world.at(moment)
+        assert asked(QLDT_CHAT) == [] and asked(TCKH_CHAT) == [], moment
+    await world.at(at(6, 1, 15, year=2027))
+    [reminder] = asked(QLDT_CHAT)
+    assert "NV-0001" in reminder
+    assert asked(TCKH_CHAT) == []

@@ -6,6 +6,7 @@ is one line and a clean exit."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import time
@@ -161,6 +162,51 @@ async def test_a_second_run_on_the_same_database_refuses_and_names_the_first(
     finally:
         await runs.close()
         await server.stop()
+
+
+# Loaded by the `dondoc run` below (sitecustomize): the stop signal comes in the loop turn in
+# which the Application's start finishes, as it did now and then under load.
+SIGNAL_AS_START_ENDS = """
+import asyncio, signal
+from telegram.ext import Application
+
+started = Application.start
+
+
+async def start(self):
+    await started(self)
+    signal.raise_signal(signal.SIGINT)
+    # The loop reads the signal in the next turn and queues its handle behind start's last
+    # step; start's end then queues its loop.stop() behind the signal's handle.
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+
+
+Application.start = start
+"""
+
+
+async def test_a_stop_signal_as_the_start_ends_is_a_clean_stop(tmp_path: Path) -> None:
+    """Ctrl-C (or SIGTERM) right as the bot starts polling: a clean stop, exit code 0. Under
+    PTB's run_polling it left a stale loop.stop() behind and the shutdown ended in "Event loop
+    stopped before Future completed" (this file's second-run case failed so under load)."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SIGNAL_AS_START_ENDS, encoding="utf-8")
+    tg = FakeTelegram(token=TOKEN)
+    server = BotApiServer(tg)
+    runs = Runs(tmp_path, await server.start(), f"sqlite+aiosqlite:///{tmp_path / 'dondoc.db'}")
+    path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH")) if p)
+    try:
+        run = await runs.start(DONDOC_LANGUAGE="en", PYTHONPATH=path)
+        code = await asyncio.wait_for(run.process.wait(), timeout=60)
+    finally:
+        await runs.close()
+        await server.stop()
+    out = run.output()
+    assert "is running" in out, out  # it did start
+    assert code == 0, out
+    assert "Traceback" not in out, out
 
 
 async def test_another_program_polling_the_bot_is_one_line_and_exit_1(tmp_path: Path) -> None:

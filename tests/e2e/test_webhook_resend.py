@@ -119,3 +119,47 @@ async def test_an_update_resent_after_a_lost_200_does_not_act_again_on_another_i
     assert len(answers) == 2, answers
     for run in started:
         assert "Traceback" not in run.output(), run.output()
+
+
+async def test_a_look_resent_to_the_instance_that_answered_it_is_not_answered_twice(
+    tmp_path: Path,
+) -> None:
+    """/viec and /nv commit nothing, so leave no key in the database; the one instance (SQLite)
+    that answered them remembers them, and a resend after a lost 200 is not answered again."""
+    tg = FakeTelegram(token=TOKEN)
+    people(tg)
+    org = tmp_path / "org.yaml"
+    org.write_text(ROSTER, encoding="utf-8")
+    server = BotApiServer(tg)
+    runs = Runs(tmp_path, await server.start(), f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    port = free_port()
+    backend = f"http://127.0.0.1:{port}/telegram"
+    proxy = LosesFirstAnswer(backend, backend)  # the resend comes back to the same instance
+    hook = await proxy.start(free_port())
+    try:
+        run = await runs.start(
+            DONDOC_FAKE_NOW=START.isoformat(),
+            DONDOC_ORG_FILE=str(org),
+            DONDOC_WEBHOOK_URL=hook,
+            DONDOC_WEBHOOK_SECRET=SECRET,
+            DONDOC_WEBHOOK_PORT=str(port),
+        )
+        assert "webhook: " in await run.wait_for("webhook: "), run.output()
+        tg.send_message(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 15/12")
+        await _until(lambda: proxy.settled(1), 30, "the /giao and its resend")
+        before = len(tg.bot_messages(LEADERS))
+        tg.send_message(LEADERS, CHAIRMAN, "/viec")
+        await _until(lambda: proxy.settled(2), 30, "the /viec and its resend")
+        tg.send_message(LEADERS, CHAIRMAN, "/nv NV-0001")
+        await _until(lambda: proxy.settled(3), 30, "the /nv and its resend")
+        await tg.wait_idle(timeout=10)
+        assert await run.stop() == 0
+    finally:
+        await runs.close()
+        await proxy.stop()
+        await server.stop()
+    assert [n for _, n, _ in proxy.answers].count("second") == 3, proxy.answers
+    answers = [m.get("text") or "" for m in tg.bot_messages(LEADERS)][before:]
+    assert len(answers) == 2, answers  # one list, one task's card: each once
+    assert "NV-0001" in answers[0] and "NV-0001" in answers[1]
+    assert "Traceback" not in run.output(), run.output()

@@ -201,8 +201,18 @@ def test_env_file_in_the_working_directory_is_read(cli: Cli) -> None:
 
 def test_usage_error(cli: Cli) -> None:
     result = cli("org")
-    assert result.returncode == 2
-    assert "cách dùng: dondoc org" in result.stderr
+    assert (result.returncode, result.stdout) == (2, "")
+    # One line in DONDOC_LANGUAGE with an example, not argparse's usage and English error.
+    assert result.stderr == (
+        "dondoc org: thiếu lệnh, chọn một trong: import, export. Ví dụ: dondoc org import "
+        "danh-sach.yaml (hướng dẫn: dondoc org --help)\n"
+    )
+    en = cli("report", "--month", DONDOC_LANGUAGE="en")
+    assert (en.returncode, en.stdout) == (2, "")
+    assert en.stderr == (
+        "dondoc report: --month needs a value right after it. For example: dondoc report "
+        "--month 2026-11 (help: dondoc report --help)\n"
+    )
 
 
 def test_report_for_a_month_not_begun_is_refused_in_one_line(cli: Cli) -> None:

@@ -397,6 +397,82 @@ async def test_the_sandbox_says_its_notices_in_the_bots_language(tmp_path: Path)
         await box.stop()
 
 
+VIETNAMESE = re.compile(
+    "[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]", re.I
+)
+
+
+def strings_of(page: str) -> Json:
+    """The table of app.js's words the server puts in the page."""
+    found = re.search(r'<script id="strings" type="application/json">(.*?)</script>', page, re.S)
+    assert found is not None, page
+    table: Json = json.loads(found.group(1))
+    return table
+
+
+async def test_the_page_follows_the_bots_language(tmp_path: Path) -> None:
+    """The page's own words (index.html, app.js) come from the catalog in DONDOC_LANGUAGE,
+    as the bot's messages and the server's notices do: English when asked, Vietnamese else."""
+    pages = {}
+    for lang in ("vi", "en"):
+        settings = sandbox_settings(
+            f"sqlite+aiosqlite:///{tmp_path / lang}.db", _env_file=None, DONDOC_LANGUAGE=lang
+        )
+        box = await Sandbox.start(settings, port=0, clock=ManualClock(START))
+        try:
+            async with aiohttp.ClientSession(base_url=box.url) as http:
+                async with http.get("/") as response:
+                    pages[lang] = await response.text()
+                snapshot = await state(http)
+                async with http.get("/app.js") as response:
+                    script = await response.text()
+        finally:
+            await box.stop()
+        personas = {p["id"]: p["role"] for p in snapshot["personas"]}
+        if lang == "en":
+            assert personas[CHAIRMAN] == "Chairman"
+            assert personas[KTHT_HEAD] == "Unit head, Phòng Kinh tế, Hạ tầng và Đô thị"
+        else:
+            assert personas[CHAIRMAN] == "Chủ tịch"
+    vi, en = pages["vi"], pages["en"]
+    assert '<html lang="vi">' in vi and '<html lang="en">' in en
+    assert "{{" not in vi and "{{" not in en  # every slot filled
+    assert "Thử Đôn Đốc không cần Telegram" in vi and "Đóng vai" in vi
+    assert "Mất kết nối với sandbox — đang thử lại…" in vi
+    assert "Try Đôn Đốc without Telegram" in en and "Acting as" in en
+    assert "Lost the connection to the sandbox — trying again…" in en
+    assert 'placeholder="Type a message or a command, like /giao KTHT' in en
+    # The buttons the help names are the bot's own words in that language.
+    assert "<b>✅ Đã nhận (acknowledge)</b>" in en and "<b>✅ Đã nhận</b>" in vi
+    # The help's samples stay commands the bot takes as they are.
+    assert '<code class="try">/giao KTHT Review the pavement encroachments' in en
+    # Nothing Vietnamese is left in the English page but names, units, buttons and commands.
+    words = re.sub(r"<script.*?</script>|<code.*?</code>", "", en, flags=re.S)
+    for name in (
+        "Đôn Đốc",
+        "Nguyễn Văn Hùng",
+        "Đỗ Văn Nam",
+        "Lãnh đạo UBND",
+        "phường",
+        "Phòng Kinh tế, Hạ tầng và Đô thị",
+        "Đã nhận",
+        "Báo cáo kết quả",
+        "Duyệt",
+        "/giao KTHT … hạn 15/12",
+    ):
+        words = words.replace(name, "")
+    assert not VIETNAMESE.search(words), VIETNAMESE.findall(words)
+    vi_strings, en_strings = strings_of(vi), strings_of(en)
+    assert set(vi_strings) == set(en_strings)
+    assert vi_strings["private"] == "🤖 {bot} (chat riêng)"
+    assert en_strings["private"] == "🤖 {bot} (private chat)"
+    assert en_strings["locale"] == "en-GB" and vi_strings["locale"] == "vi-VN"
+    assert en_strings["too_long"].startswith("The message is {size} characters long")
+    # app.js holds no words of its own: all come from the table.
+    assert "Đôn Đốc" in script.splitlines()[0]
+    assert not VIETNAMESE.search("\n".join(script.splitlines()[1:]))
+
+
 async def test_fast_forward_runs_the_next_nudge_on_the_sandbox_clock(tmp_path: Path) -> None:
     # The sandbox's own kind of clock (time flows, ⏩ moves it forward), started on a Monday
     # morning of the test's choosing: what ⏩ reaches first must not depend on the day the test

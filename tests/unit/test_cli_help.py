@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,136 @@ def test_help_follows_dondoc_language(
     assert "cách dùng" not in top and "tùy chọn" not in top
     sub = help_of(["report"], capsys)
     assert "--month MONTH" in sub and "the month, like 2026-11" in sub
+
+
+def error_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """What a command line written wrong says: one line on standard error, exit code 2."""
+    with pytest.raises(SystemExit) as exited:
+        parser().parse_args(argv)
+    assert exited.value.code == 2
+    said = capsys.readouterr()
+    assert said.out == ""
+    lines = said.err.splitlines()
+    assert len(lines) == 1, said.err
+    return lines[0]
+
+
+WRONG_VI = [
+    (
+        [],
+        "dondoc: thiếu lệnh, chọn một trong: run, sandbox, db, org, backup, restore, report, "
+        "tally, program. Ví dụ: dondoc run (hướng dẫn: dondoc --help)",
+    ),
+    (
+        ["chay"],
+        "dondoc: không có lệnh “chay”, chọn một trong: run, sandbox, db, org, backup, restore, "
+        "report, tally, program. Ví dụ: dondoc run (hướng dẫn: dondoc --help)",
+    ),
+    (
+        ["report"],
+        "dondoc report: thiếu --month, tùy chọn này bắt buộc. Ví dụ: dondoc report --month "
+        "2026-11 (hướng dẫn: dondoc report --help)",
+    ),
+    (
+        ["report", "--month"],
+        "dondoc report: --month cần một giá trị ngay sau nó. Ví dụ: dondoc report --month "
+        "2026-11 (hướng dẫn: dondoc report --help)",
+    ),
+    (
+        ["restore"],
+        "dondoc restore: thiếu tên tệp. Ví dụ: dondoc restore dondoc-20261130-080000.db "
+        "(hướng dẫn: dondoc restore --help)",
+    ),
+    (
+        ["backup", "--quiet"],
+        "dondoc backup: không có tùy chọn --quiet. Ví dụ: dondoc backup sao-luu.db "
+        "(hướng dẫn: dondoc backup --help)",
+    ),
+    (
+        ["run", "now"],
+        "dondoc run: thừa “now”: lệnh này không nhận thêm. Ví dụ: dondoc run "
+        "(hướng dẫn: dondoc run --help)",
+    ),
+    (
+        ["sandbox", "--port", "tám"],
+        "dondoc sandbox: --port cần một số, không phải “tám”. Ví dụ: dondoc sandbox --port 8080 "
+        "(hướng dẫn: dondoc sandbox --help)",
+    ),
+    (
+        ["restore", "--yes=1", "a.db"],
+        "dondoc restore: --yes không nhận giá trị (“1”): chỉ ghi --yes. Ví dụ: dondoc restore "
+        "dondoc-20261130-080000.db (hướng dẫn: dondoc restore --help)",
+    ),
+    (
+        ["program", "import", "a.xlsx", "--y", "2027"],
+        "dondoc program import: --y có thể là --year, --yes: ghi đầy đủ. Ví dụ: dondoc program "
+        "import chuong-trinh-cong-tac.xlsx --year 2027 (hướng dẫn: dondoc program import --help)",
+    ),
+    (
+        ["program", "import", "a.xlsx", "--year", "27"],
+        "dondoc program import: --year: “27” không phải một năm (ví dụ 2027). Ví dụ: dondoc "
+        "program import chuong-trinh-cong-tac.xlsx --year 2027 "
+        "(hướng dẫn: dondoc program import --help)",
+    ),
+    (
+        ["org"],
+        "dondoc org: thiếu lệnh, chọn một trong: import, export. Ví dụ: dondoc org import "
+        "danh-sach.yaml (hướng dẫn: dondoc org --help)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "line"), WRONG_VI)
+def test_a_command_line_written_wrong_is_one_vietnamese_line_with_an_example(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    line: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DONDOC_LANGUAGE", raising=False)
+    assert error_of(argv, capsys) == line
+
+
+def test_a_command_line_written_wrong_follows_dondoc_language(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DONDOC_LANGUAGE", "en")
+    assert error_of(["report", "--month"], capsys) == (
+        "dondoc report: --month needs a value right after it. For example: dondoc report "
+        "--month 2026-11 (help: dondoc report --help)"
+    )
+    assert error_of(["org", "import"], capsys) == (
+        "dondoc org import: the file name is missing. For example: dondoc org import "
+        "roster.yaml (help: dondoc org import --help)"
+    )
+    assert error_of(["tally", "--week", "2026-W47", "extra"], capsys) == (
+        "dondoc tally: unexpected “extra”: the command takes nothing more. For example: "
+        "dondoc tally --week 2026-W47 (help: dondoc tally --help)"
+    )
+
+
+def test_every_command_has_an_example(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each (sub)command's error line names an example of its own, in both languages."""
+    monkeypatch.chdir(tmp_path)
+    commands: list[list[str]] = []
+
+    def walk(found: argparse.ArgumentParser, path: list[str]) -> None:
+        commands.append(path)
+        for action in found._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, [*path, name])
+
+    walk(parser(), [])
+    assert len(commands) == 16
+    for lang in ("vi", "en"):
+        monkeypatch.setenv("DONDOC_LANGUAGE", lang)
+        for path in commands:
+            line = error_of([*path, "--no-such-option"], capsys)
+            example = line.split(". Ví dụ: " if lang == "vi" else ". For example: ")[1]
+            assert example.startswith(" ".join(["dondoc", *path[:1]])), line

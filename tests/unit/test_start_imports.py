@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# What cmd_run imports on its way to run_polling (bot/__main__.py).
+# What cmd_run imports on its way to polling (bot/__main__.py).
 START = """
 import json, sys
 import bot.__main__
@@ -23,7 +23,7 @@ from bot.db.instance import InstanceLock
 from bot.db.migrate import upgrade
 from bot.domain.orgfile import read_org_file
 from bot.clock import StartedClock
-from bot.serve import serve_webhook, with_health_server
+from bot.serve import serve_polling, serve_webhook, with_health_server
 from scheduler import jobs
 print(json.dumps(sorted(sys.modules)))
 """

@@ -5,6 +5,14 @@ const $ = (id) => document.getElementById(id);
 // Telegram's limits on what a person sends, in UTF-16 code units (a JavaScript string's length).
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
+// The page's words in DONDOC_LANGUAGE: the server puts them in index.html (bot/sandbox/web/server.py).
+const TEXT = JSON.parse($("strings").textContent);
+const LOCALE = TEXT.locale;
+
+function say(key, params = {}) {
+  return TEXT[key].replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
 const state = {
   bot: null, personas: [], chats: new Map(), persona: null, current: null,
   replyTo: null, file: null, unread: new Map(), clockOffset: 0, tz: "Asia/Ho_Chi_Minh",
@@ -105,7 +113,7 @@ function connect() {
   source.onmessage = (e) => onEvent(JSON.parse(e.data));
   source.onopen = () => {
     $("offline").hidden = true;
-    loadState().catch((err) => toast(`Không tải được sandbox: ${err.message}`, true));
+    loadState().catch((err) => toast(say("load_failed", { error: err.message }), true));
   };
   source.onerror = () => { $("offline").hidden = false; };
 }
@@ -118,7 +126,7 @@ function visibleChats() {
 }
 
 function chatTitle(chat) {
-  return chat.type === "private" ? `🤖 ${chat.title} (chat riêng)` : chat.title;
+  return chat.type === "private" ? say("private", { bot: chat.title }) : chat.title;
 }
 
 function renderAll() {
@@ -140,7 +148,7 @@ function renderChats() {
     title.textContent = chatTitle(chat);
     const preview = document.createElement("div");
     preview.className = "chat-preview";
-    preview.textContent = last ? plain(last).slice(0, 70) : "Chưa có tin nhắn";
+    preview.textContent = last ? plain(last).slice(0, 70) : say("no_messages");
     item.append(title, preview);
     const unread = state.unread.get(chat.id);
     if (unread) {
@@ -155,7 +163,7 @@ function renderChats() {
 }
 
 function plain(m) {
-  return m.text || m.caption || (m.document ? `📎 ${m.document.file_name || "tệp"}` : m.photo ? "🖼 Ảnh" : "");
+  return m.text || m.caption || (m.document ? `📎 ${m.document.file_name || say("file")}` : m.photo ? say("photo") : "");
 }
 
 function senderName(user) {
@@ -166,7 +174,7 @@ function senderName(user) {
 }
 
 function time(ts) {
-  return new Date(ts * 1000).toLocaleTimeString("vi-VN", { timeZone: state.tz, hour: "2-digit", minute: "2-digit" });
+  return new Date(ts * 1000).toLocaleTimeString(LOCALE, { timeZone: state.tz, hour: "2-digit", minute: "2-digit" });
 }
 
 function renderMessages() {
@@ -174,7 +182,7 @@ function renderMessages() {
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   $("chat-title").textContent = chatTitle(chat);
-  $("chat-sub").textContent = chat.type === "private" ? `của ${senderName({ id: state.persona })}` : "nhóm";
+  $("chat-sub").textContent = chat.type === "private" ? say("private_of", { name: senderName({ id: state.persona }) }) : say("group");
   box.replaceChildren(...[...chat.messages.values()].map(renderMessage));
   if (atBottom || box.dataset.chat !== String(chat.id)) box.scrollTop = box.scrollHeight;
   box.dataset.chat = chat.id;
@@ -202,7 +210,7 @@ function renderMessage(m) {
     link.className = "doc";
     link.href = `/api/files/${encodeURIComponent(m.document.file_id)}?download=1`;
     link.download = m.document.file_name || "";
-    link.textContent = `📎 ${m.document.file_name || "tệp"} (${size(m.document.file_size)})`;
+    link.textContent = `📎 ${m.document.file_name || say("file")} (${size(m.document.file_size)})`;
     el.append(link);
   }
   const body = document.createElement("div");
@@ -214,11 +222,11 @@ function renderMessage(m) {
   if (markup.inline_keyboard) el.append(keyboard(m, markup.inline_keyboard));
   const meta = document.createElement("div");
   meta.className = "meta";
-  meta.textContent = time(m.date) + (m.edit_date ? " · đã sửa" : "");
+  meta.textContent = time(m.date) + (m.edit_date ? say("edited") : "");
   const reply = document.createElement("button");
   reply.type = "button";
   reply.className = "reply" + (markup.force_reply ? " force" : "");
-  reply.textContent = markup.force_reply ? "↩ Trả lời tin nhắn này" : "↩ Trả lời";
+  reply.textContent = say(markup.force_reply ? "reply_force" : "reply");
   reply.addEventListener("click", () => setReply(m));
   meta.append(reply);
   el.append(meta);
@@ -228,7 +236,7 @@ function renderMessage(m) {
 function image(fileId) {
   const img = document.createElement("img");
   img.src = `/api/files/${encodeURIComponent(fileId)}`;
-  img.alt = "ảnh";
+  img.alt = say("photo_alt");
   img.loading = "lazy";
   return img;
 }
@@ -274,11 +282,9 @@ async function press(m, data, btn) {
   }
 }
 
-// The same words as the server's refusal (catalog sandbox.too_long), said before anything is sent.
+// The server's refusal (catalog sandbox.too_long), said before anything is sent.
 function tooLong(length, limit) {
-  const n = (x) => x.toLocaleString("vi-VN");
-  return `Tin nhắn dài ${n(length)} ký tự, quá giới hạn ${n(limit)} ký tự của Telegram, nên chưa`
-    + " được gửi. Chia thành nhiều tin, hoặc gửi nội dung dài dưới dạng tệp.";
+  return say("too_long", { size: length.toLocaleString(LOCALE), most: limit.toLocaleString(LOCALE) });
 }
 
 function countChars() {
@@ -286,7 +292,7 @@ function countChars() {
   const limit = state.file ? MAX_CAPTION : MAX_TEXT;
   const count = $("count");
   count.hidden = length < limit * 0.9;
-  count.textContent = `${length.toLocaleString("vi-VN")} / ${limit.toLocaleString("vi-VN")} ký tự`;
+  count.textContent = say("count", { length: length.toLocaleString(LOCALE), limit: limit.toLocaleString(LOCALE) });
   count.classList.toggle("over", length > limit);
 }
 
@@ -377,7 +383,7 @@ function setPersona(id) {
 
 function fillPersonas() {
   const select = $("persona");
-  const groups = [["Lãnh đạo, Văn phòng", true], ["Các đơn vị", false]];
+  const groups = [[say("leaders"), true], [say("units"), false]];
   for (const [label, leader] of groups) {
     const group = document.createElement("optgroup");
     group.label = label;
@@ -399,7 +405,7 @@ function setClock(clock) {
 
 function tick() {
   const now = new Date(Date.now() + state.clockOffset);
-  $("clock").textContent = now.toLocaleString("vi-VN", {
+  $("clock").textContent = now.toLocaleString(LOCALE, {
     timeZone: state.tz, weekday: "long", day: "2-digit", month: "2-digit", year: "numeric",
     hour: "2-digit", minute: "2-digit",
   });
@@ -439,7 +445,7 @@ function init() {
     $("help").hidden = true;
     localStorage.setItem("dondoc.help", "seen");
   });
-  // Trying a sample command closes the help as "Bắt đầu" does, so it is seen too.
+  // Trying a sample command closes the help as its button does, so it is seen too.
   document.querySelectorAll("code.try").forEach((c) => c.addEventListener("click", () => {
     $("text").value = c.textContent;
     $("help").hidden = true;

@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from datetime import datetime
+from html import escape as html_escape
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
@@ -14,10 +16,10 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.calendar import format_deadline
-from bot.sandbox.demo import Demo
+from bot.sandbox.demo import Demo, role_of
 from bot.sandbox.live import LiveBot
 from bot.sandbox.state import JsonDict, SandboxEvent, TooLong
-from bot.text.catalog import t
+from bot.text.catalog import M, t
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,33 @@ def too_long(length: int, limit: int, lang: str) -> str:
     sep = "." if lang == "vi" else ","
     size, most = f"{length:,}".replace(",", sep), f"{limit:,}".replace(",", sep)
     return t("sandbox.too_long", lang, size=size, most=most)
+
+
+_SLOT = re.compile(r"\{\{(\w+)\}\}")
+
+
+def page_in(html: str, lang: str) -> str:
+    """index.html in `lang`: each {{name}} is the catalog's sandbox.page.name (escaped, but for
+    the help's own HTML), {{strings}} app.js's words as a JSON table (sandbox.js.*, and the
+    too-long refusal the server says too)."""
+    strings = {
+        key.removeprefix("sandbox.js."): t(key, lang) for key in M if key.startswith("sandbox.js.")
+    }
+    strings["too_long"] = t("sandbox.too_long", lang)
+    buttons = {name: t(f"btn.{name}", lang) for name in ("ack", "report", "approve")}
+
+    def fill(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name == "lang":
+            return lang
+        if name == "strings":
+            # Inside <script>: no "</" may end it early.
+            return json.dumps(strings, ensure_ascii=False).replace("<", "\\u003c")
+        if name == "help_html":
+            return t("sandbox.page.help_html", lang, **buttons)
+        return html_escape(t(f"sandbox.page.{name}", lang))
+
+    return _SLOT.sub(fill, html)
 
 
 class SandboxWeb:
@@ -118,6 +147,8 @@ class SandboxWeb:
     async def _page(self, request: web.Request) -> web.Response:
         name, content_type = PAGES[request.path]
         body = resources.files(__package__).joinpath(name).read_bytes()
+        if name == "index.html":
+            body = page_in(body.decode("utf-8"), self.lang).encode("utf-8")
         return web.Response(
             body=body,
             content_type=content_type,
@@ -128,12 +159,14 @@ class SandboxWeb:
     async def _state(self, request: web.Request) -> web.Response:
         chats = [self._chat(g.id, g.title, "group") for g in self.demo.groups]
         chats += [self._chat(p.id, self.tg.bot.first_name, "private") for p in self.demo.personas]
+        spec = self.demo.spec
+        roles = {p.telegram_id: role_of(spec, p, self.lang) for p in spec.people}
         return _json(
             {
                 "ward": self.demo.ward,
                 "bot": self.tg.bot.to_api(),
                 "personas": [
-                    {"id": p.id, "name": p.name, "role": p.role, "leader": p.leader}
+                    {"id": p.id, "name": p.name, "role": roles[p.id], "leader": p.leader}
                     for p in self.demo.personas
                 ],
                 "chats": chats,
