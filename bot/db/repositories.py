@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import bindparam
 
+from bot.db import direct
 from bot.db.engine import SCHEMA_LOCK
 from bot.db.hints import (
     NO_PENDING_EXTENSION,
@@ -511,8 +512,9 @@ class TaskRepository:
         self._history: dict[int, list[TaskEvent]] = {}
 
     async def next_number(self, name: str = "task") -> int:
-        result = await self._s.execute(_next_number(self._dialect()), {"name": name, "value": 1})
-        return int(result.scalar_one())
+        number = _next_number(self._dialect())
+        found = await direct.execute(self._s, number, {"name": name, "value": 1})
+        return int(found.scalar_one())
 
     @staticmethod
     def _task(row: Any, coop: tuple[int, ...]) -> Task:
@@ -549,9 +551,16 @@ class TaskRepository:
         the same query, as "3,7" (one round trip)."""
         return select(*_TASK_COLUMNS, _cooperating())
 
-    async def _load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[Task]:
+    async def _load(
+        self, query: Select[Any], params: dict[str, Any] | None = None, built_once: bool = False
+    ) -> list[Task]:
+        """`built_once`: the query is one of the cached shapes (bot.db.direct runs it)."""
+        if built_once:
+            rows = (await direct.execute(self._s, query, params)).rows
+        else:
+            rows = (await self._s.execute(query, params)).all()
         out = []
-        for row in (await self._s.execute(query, params)).all():
+        for row in rows:
             task_id, coop_text = row[0], row[_N]
             coop = tuple(sorted(int(u) for u in coop_text.split(","))) if coop_text else ()
             self._loaded[task_id] = coop
@@ -586,7 +595,7 @@ class TaskRepository:
             series_id=task.series_id,
             series_period=task.series_period,
         )
-        task_id = int((await self._s.execute(_ADD_TASK, values)).scalar_one())
+        task_id = int((await direct.execute(self._s, _ADD_TASK, values)).scalar_one())
         if task.cooperating_unit_ids:
             await self._s.execute(
                 insert(TaskUnitRow),
@@ -603,7 +612,7 @@ class TaskRepository:
         the task's history (`events` then needs no statement)."""
         if hints:
             query = _use_case_query(self._dialect(), False, lock)
-            found = await self._load(query, {"ref": task_id})
+            found = await self._load(query, {"ref": task_id}, built_once=True)
         else:
             plain = self._select().where(_TASK.id == task_id)
             found = await self._load(plain.with_for_update(of=TaskRow.__table__) if lock else plain)
@@ -627,7 +636,7 @@ class TaskRepository:
     async def by_code(self, code: str, lock: bool = False, hints: bool = False) -> Task | None:
         if hints:
             query = _use_case_query(self._dialect(), True, lock)
-            found = await self._load(query, {"ref": code})
+            found = await self._load(query, {"ref": code}, built_once=True)
         else:
             plain = self._select().where(_TASK.code == code)
             found = await self._load(plain.with_for_update(of=TaskRow.__table__) if lock else plain)
@@ -638,7 +647,8 @@ class TaskRepository:
 
     async def save(self, task: Task, now: datetime) -> None:
         # One UPDATE, without loading the row again (the session holds loaded rows weakly).
-        result = await self._s.execute(
+        result = await direct.execute(
+            self._s,
             _SAVE_TASK,
             dict(
                 task_key=task.id,
@@ -659,7 +669,7 @@ class TaskRepository:
                 updated_at=now,
             ),
         )
-        if not getattr(result, "rowcount", 1):
+        if not result.rowcount:
             raise LookupError(task.code)
         if self._loaded.get(task.id) == task.cooperating_unit_ids:
             return
@@ -716,7 +726,8 @@ class TaskRepository:
         # A Core insert: the history is append-only, so there is no object for the ORM to track
         # (its flush costs several times the statement).
         self._history.pop(task_id, None)
-        await self._s.execute(
+        await direct.execute(
+            self._s,
             _ADD_EVENT,
             dict(
                 task_id=task_id,
@@ -751,16 +762,18 @@ class TaskRepository:
         ]
 
     async def add_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
-        await self._s.execute(
+        await direct.execute(
+            self._s,
             _add_message(self._dialect()),
             dict(task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind),
         )
 
     async def messages(self, task_id: int, kind: str | None = None) -> list[tuple[int, int, str]]:
         if kind is None:
-            rows = await self._s.execute(_MESSAGES, {"task_id": task_id})
+            rows = await direct.execute(self._s, _MESSAGES, {"task_id": task_id})
         else:
-            rows = await self._s.execute(_MESSAGES_OF_KIND, {"task_id": task_id, "kind": kind})
+            wanted = {"task_id": task_id, "kind": kind}
+            rows = await direct.execute(self._s, _MESSAGES_OF_KIND, wanted)
         return [(chat_id, message_id, kind) for chat_id, message_id, kind in rows]
 
     async def retire_messages(self, task_id: int) -> None:
@@ -913,7 +926,8 @@ class PromptRepository:
         extension_id: int | None = None,
         person_id: int | None = None,
     ) -> None:
-        await self._s.execute(
+        await direct.execute(
+            self._s,
             _ADD_PROMPT,
             dict(
                 chat_id=chat_id,
@@ -972,8 +986,8 @@ class HandledRepository:
         """True the first time a key is seen; False after. A concurrent claim of the same key
         (PostgreSQL) waits for the first transaction and then sees it."""
         dialect = self._s.get_bind().dialect.name
-        claimed = await self._s.scalar(_claim(dialect), {"key": key, "at": at})
-        return claimed is not None
+        claimed = await direct.execute(self._s, _claim(dialect), {"key": key, "at": at})
+        return claimed.scalar() is not None
 
     async def seen(self, key: str) -> bool:
         return await self._s.scalar(select(HandledRow.key).where(HandledRow.key == key)) is not None
@@ -984,6 +998,7 @@ class HandledRepository:
 
 
 ROSTER_STAMP = "roster"  # the counters row every roster change bumps
+_STAMP = select(table(CounterRow).c.value).where(table(CounterRow).c.name == ROSTER_STAMP)
 IMPORTED = "roster_file_imported"  # settings key: "<file's fingerprint>:<stamp after import>"
 
 
@@ -1010,9 +1025,7 @@ class RosterRepository:
         seen = self._s.info.get(ROSTER_STAMP_SEEN)
         if seen is not None:
             return int(seen)  # read with the task, in this same transaction (bot.db.hints)
-        value = await self._s.scalar(
-            select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP)
-        )
+        value = (await direct.execute(self._s, _STAMP)).scalar()
         return int(value or 0)
 
     async def imported(self) -> str | None:

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import direct
 from bot.db.drafts import DocumentRepository, DraftRepository
 from bot.db.due import DueRepository
 from bot.db.engine import READ_ONLY
@@ -104,6 +105,7 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._session is not None
+        direct.forget(self._session)
         try:
             await self._session.rollback()  # no-op after commit; undoes a half-done use case
         finally:
@@ -122,11 +124,13 @@ class UnitOfWork:
             await self.roster.bump()
         current = CURRENT.get()
         if current is None or self.read_only or not current.carries():
+            direct.forget(self._session)
             await self._session.commit()
             return
         # The update's key goes with its change (bot.db.once).
         if not await self.handled.claim(current.key, current.at):
             raise AlreadyHandled(current.key)
+        direct.forget(self._session)
         await self._session.commit()
         current.claimed = True
 
