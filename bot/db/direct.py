@@ -178,14 +178,25 @@ class Direct:
         self.dialect = connection.dialect
 
 
+async def begin(session: AsyncSession, options: Mapping[str, Any] | None = None) -> Direct:
+    """The session's transaction begun now (with these execution options), and kept for the
+    statements of this module."""
+    connection = (await session.connection(execution_options=options)).sync_connection
+    assert connection is not None
+    return _keep(session, connection)
+
+
 async def _direct(session: AsyncSession) -> Direct:
     sync = session.sync_session
     found: Direct | None = sync.info.get(SESSION_KEY)
     transaction = sync.get_transaction()
     if found is not None and transaction is not None and found.transaction is transaction:
         return found
-    connection = (await session.connection()).sync_connection
-    assert connection is not None
+    return await begin(session)
+
+
+def _keep(session: AsyncSession, connection: Connection) -> Direct:
+    sync = session.sync_session
     raw = None
     if isinstance(connection.dialect, InlineDialect):
         raw = connection.connection.driver_connection
