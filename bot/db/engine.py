@@ -86,7 +86,17 @@ def _harden_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Any) -> None:
         # Readers begin deferred: under WAL they read a snapshot and never wait for a writer.
         read_only = conn.get_execution_options().get(READ_ONLY, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        dbapi_connection = conn.connection.dbapi_connection
+        if not isinstance(dbapi_connection, InlineConnection):
+            conn.exec_driver_sql(begin)
+            return
+        # Straight to the driver: SQLAlchemy's execution of a statement that returns nothing
+        # cost more than SQLite's BEGIN, once per unit of work. The engine's listeners still
+        # see it, as they would.
+        for listener in conn.dispatch.before_cursor_execute:
+            listener(conn, None, begin, (), None, False)
+        dbapi_connection.cursor().execute(begin)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

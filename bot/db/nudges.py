@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import direct
 from bot.db.hints import NO_REMINDERS, forget
 from bot.db.repositories import insert_of, table
 from bot.db.tables import DeliveryRow, ExtensionRow, NudgeRow, TaskEventRow, TaskRow
@@ -178,7 +179,8 @@ class NudgeRepository:
         """Make (task, kind, slot) pending at the planned time and return its id; None when
         that very nudge already went out (the caller then plans the one after it). One
         statement: a cancelled plan comes back when the task returns to the same footing."""
-        nudge_id = await self._s.scalar(
+        planned_id = await direct.execute(
+            self._s,
             _plan(self._s.get_bind().dialect.name),
             dict(
                 task_id=task_id,
@@ -191,6 +193,7 @@ class NudgeRepository:
                 note=note,
             ),
         )
+        nudge_id = planned_id.scalar()
         return None if nudge_id is None else int(nudge_id)
 
     async def by_ids(self, ids: Iterable[int]) -> dict[int, Nudge]:
@@ -227,8 +230,8 @@ class NudgeRepository:
     async def cancel_pending(self, task_id: int, now: datetime) -> int:
         """Drop the planned schedule. A leader's /nhac stays: the scan decides, when it is due,
         whether the task still needs it."""
-        result = await self._s.execute(_CANCEL_PENDING, {"task_key": task_id, "now": now})
-        return int(getattr(result, "rowcount", 0) or 0)
+        result = await direct.execute(self._s, _CANCEL_PENDING, {"task_key": task_id, "now": now})
+        return int(result.rowcount or 0)
 
     async def due(self, now: datetime, limit: int) -> list[Nudge]:
         query = (

@@ -11,6 +11,7 @@ from typing import cast as cast_type
 
 from sqlalchemy import (
     JSON,
+    Integer,
     Select,
     String,
     Table,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    null,
     select,
     true,
     type_coerce,
@@ -29,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import bindparam
 
+from bot.db import direct
 from bot.db.engine import SCHEMA_LOCK
 from bot.db.hints import (
     NO_PENDING_EXTENSION,
@@ -461,14 +464,27 @@ def _history(dialect: str) -> Any:
     return type_coerce(select(every).where(e.task_id == _TASK.id).scalar_subquery(), JSON)
 
 
+def _messages_column(dialect: str) -> Any:
+    """The task's sent messages (cards, notices) as one JSON column, [[id, chat_id, message_id,
+    kind], ...] in no particular order: the cards a changing use case edits are found without
+    a statement of their own."""
+    m = _MESSAGE
+    if dialect == "sqlite":
+        every = func.json_group_array(func.json_array(m.id, m.chat_id, m.message_id, m.kind))
+    else:
+        every = func.json_agg(func.json_build_array(m.id, m.chat_id, m.message_id, m.kind))
+    return type_coerce(select(every).where(m.task_id == _TASK.id).scalar_subquery(), JSON)
+
+
 @cache
 def _use_case_query(dialect: str, by_code: bool, lock: bool) -> Select[Any]:
     """One task (by id or code, the `ref` parameter) as a use case loads it: with its
     cooperating units, and what the use case would otherwise ask in statements of its own
     (bot.db.hints): the roster's stamp, whether an extension request is pending, (`lock`: a
     use case that changes the task) whether any sent reminder carries the task's buttons, and
-    its history. A look (/nv) does not search the reminders: that search grows with the
-    messages sent since the task began. Built once per shape (SQLAlchemy then finds its
+    its history; and (`lock`) the messages sent about it, whose cards it edits. A look (/nv)
+    does not search the reminders (that search grows with the messages sent since the task
+    began) nor read the messages. Built once per shape (SQLAlchemy then finds its
     compiled form by a cache key it has already computed)."""
     stamp = select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP).scalar_subquery()
     pending = exists().where(
@@ -476,11 +492,28 @@ def _use_case_query(dialect: str, by_code: bool, lock: bool) -> Select[Any]:
         ExtensionRow.status == ExtensionStatus.PENDING.value,
     )
     carried = reminders_exist(TaskRow.id, TaskRow.created_at) if lock else true()
+    sent = _messages_column(dialect) if lock else null()
     key = _TASK.code if by_code else _TASK.id
     query = select(
-        *_TASK_COLUMNS, _cooperating(), stamp, pending, carried, _history(dialect)
+        *_TASK_COLUMNS, _cooperating(), stamp, pending, carried, _history(dialect), sent
     ).where(key == bindparam("ref"))
     return query.with_for_update(of=TaskRow.__table__) if lock else query
+
+
+@cache
+def _open_tasks_query(of_unit: bool) -> Select[Any]:
+    """Open tasks (`of_unit`: of the unit given as `unit`), the first `limit`; built once."""
+    query = select(*_TASK_COLUMNS, _cooperating()).where(_TASK.status.in_(OPEN_STATUSES))
+    if of_unit:
+        # The unit's own tasks by key (two index searches), then their rows: an OR over
+        # the open tasks would read every open task of every unit.
+        unit = bindparam("unit", type_=Integer)
+        lead = select(_TASK.id).where(_TASK.lead_unit_id == unit, _TASK.status.in_(OPEN_STATUSES))
+        coop = select(TaskUnitRow.task_id).where(TaskUnitRow.unit_id == unit)
+        query = query.where(_TASK.id.in_(union(lead, coop)))
+    # Tasks without a deadline last, then the most urgent first.
+    order = (_TASK.due.is_(None), _TASK.due, _TASK.id)
+    return query.order_by(*order).limit(bindparam("limit", type_=Integer))
 
 
 _EVENTS = select(*_EVENT).where(_EVENT.task_id == bindparam("task_id")).order_by(_EVENT.id)
@@ -509,10 +542,13 @@ class TaskRepository:
         self._loaded: dict[int, tuple[int, ...]] = {}
         # Histories read with the task (`hints`) in this unit of work, until an event is added.
         self._history: dict[int, list[TaskEvent]] = {}
+        # Messages read with the task (`hints`, `lock`), until one is added or retired.
+        self._messages: dict[int, list[tuple[int, int, str]]] = {}
 
     async def next_number(self, name: str = "task") -> int:
-        result = await self._s.execute(_next_number(self._dialect()), {"name": name, "value": 1})
-        return int(result.scalar_one())
+        number = _next_number(self._dialect())
+        found = await direct.execute(self._s, number, {"name": name, "value": 1})
+        return int(found.scalar_one())
 
     @staticmethod
     def _task(row: Any, coop: tuple[int, ...]) -> Task:
@@ -549,14 +585,21 @@ class TaskRepository:
         the same query, as "3,7" (one round trip)."""
         return select(*_TASK_COLUMNS, _cooperating())
 
-    async def _load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[Task]:
+    async def _load(
+        self, query: Select[Any], params: dict[str, Any] | None = None, built_once: bool = False
+    ) -> list[Task]:
+        """`built_once`: the query is one of the cached shapes (bot.db.direct runs it)."""
+        if built_once:
+            rows = (await direct.execute(self._s, query, params)).rows
+        else:
+            rows = (await self._s.execute(query, params)).all()
         out = []
-        for row in (await self._s.execute(query, params)).all():
+        for row in rows:
             task_id, coop_text = row[0], row[_N]
             coop = tuple(sorted(int(u) for u in coop_text.split(","))) if coop_text else ()
             self._loaded[task_id] = coop
             if len(row) > _N + 1:
-                stamp, pending, reminders, history = row[_N + 1 :]
+                stamp, pending, reminders, history, sent = row[_N + 1 :]
                 self._s.info[ROSTER_STAMP_SEEN] = int(stamp or 0)
                 if not pending:
                     learn_none(self._s, NO_PENDING_EXTENSION, task_id)
@@ -564,6 +607,9 @@ class TaskRepository:
                     learn_none(self._s, NO_REMINDERS, task_id)
                 events = sorted(history or (), key=lambda item: item[0])
                 self._history[task_id] = [_event(task_id, item) for item in events]
+                if sent is not None:
+                    ordered = sorted(sent, key=lambda item: item[0])
+                    self._messages[task_id] = [(c, m, k) for _, c, m, k in ordered]
             out.append(self._task(row, coop))
         return out
 
@@ -586,7 +632,7 @@ class TaskRepository:
             series_id=task.series_id,
             series_period=task.series_period,
         )
-        task_id = int((await self._s.execute(_ADD_TASK, values)).scalar_one())
+        task_id = int((await direct.execute(self._s, _ADD_TASK, values)).scalar_one())
         if task.cooperating_unit_ids:
             await self._s.execute(
                 insert(TaskUnitRow),
@@ -603,7 +649,7 @@ class TaskRepository:
         the task's history (`events` then needs no statement)."""
         if hints:
             query = _use_case_query(self._dialect(), False, lock)
-            found = await self._load(query, {"ref": task_id})
+            found = await self._load(query, {"ref": task_id}, built_once=True)
         else:
             plain = self._select().where(_TASK.id == task_id)
             found = await self._load(plain.with_for_update(of=TaskRow.__table__) if lock else plain)
@@ -627,7 +673,7 @@ class TaskRepository:
     async def by_code(self, code: str, lock: bool = False, hints: bool = False) -> Task | None:
         if hints:
             query = _use_case_query(self._dialect(), True, lock)
-            found = await self._load(query, {"ref": code})
+            found = await self._load(query, {"ref": code}, built_once=True)
         else:
             plain = self._select().where(_TASK.code == code)
             found = await self._load(plain.with_for_update(of=TaskRow.__table__) if lock else plain)
@@ -638,7 +684,8 @@ class TaskRepository:
 
     async def save(self, task: Task, now: datetime) -> None:
         # One UPDATE, without loading the row again (the session holds loaded rows weakly).
-        result = await self._s.execute(
+        result = await direct.execute(
+            self._s,
             _SAVE_TASK,
             dict(
                 task_key=task.id,
@@ -659,7 +706,7 @@ class TaskRepository:
                 updated_at=now,
             ),
         )
-        if not getattr(result, "rowcount", 1):
+        if not result.rowcount:
             raise LookupError(task.code)
         if self._loaded.get(task.id) == task.cooperating_unit_ids:
             return
@@ -681,18 +728,9 @@ class TaskRepository:
         return await self._load(query)
 
     async def open_tasks(self, unit_id: int | None = None, limit: int = 200) -> list[Task]:
-        query = self._select().where(TaskRow.status.in_(OPEN_STATUSES))
-        if unit_id is not None:
-            # The unit's own tasks by key (two index searches), then their rows: an OR over
-            # the open tasks would read every open task of every unit.
-            lead = select(TaskRow.id).where(
-                TaskRow.lead_unit_id == unit_id, TaskRow.status.in_(OPEN_STATUSES)
-            )
-            coop = select(TaskUnitRow.task_id).where(TaskUnitRow.unit_id == unit_id)
-            query = query.where(TaskRow.id.in_(union(lead, coop)))
-        # Tasks without a deadline last, then the most urgent first.
-        query = query.order_by(TaskRow.due.is_(None), TaskRow.due, TaskRow.id).limit(limit)
-        return await self._load(query)
+        query = _open_tasks_query(unit_id is not None)
+        params = {"limit": limit} if unit_id is None else {"limit": limit, "unit": unit_id}
+        return await self._load(query, params, built_once=True)
 
     async def awaiting_review(self) -> list[Task]:
         """Open tasks whose result awaits the leader's review, the oldest report first."""
@@ -716,7 +754,8 @@ class TaskRepository:
         # A Core insert: the history is append-only, so there is no object for the ORM to track
         # (its flush costs several times the statement).
         self._history.pop(task_id, None)
-        await self._s.execute(
+        await direct.execute(
+            self._s,
             _ADD_EVENT,
             dict(
                 task_id=task_id,
@@ -751,20 +790,29 @@ class TaskRepository:
         ]
 
     async def add_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
-        await self._s.execute(
+        self._messages.pop(task_id, None)
+        await direct.execute(
+            self._s,
             _add_message(self._dialect()),
             dict(task_id=task_id, chat_id=chat_id, message_id=message_id, kind=kind),
         )
 
     async def messages(self, task_id: int, kind: str | None = None) -> list[tuple[int, int, str]]:
+        """The task's sent messages, oldest first: as the use case's load read them (`hints`),
+        or read now."""
+        known = self._messages.get(task_id)
+        if known is not None:
+            return [m for m in known if kind is None or m[2] == kind]
         if kind is None:
-            rows = await self._s.execute(_MESSAGES, {"task_id": task_id})
+            rows = await direct.execute(self._s, _MESSAGES, {"task_id": task_id})
         else:
-            rows = await self._s.execute(_MESSAGES_OF_KIND, {"task_id": task_id, "kind": kind})
+            wanted = {"task_id": task_id, "kind": kind}
+            rows = await direct.execute(self._s, _MESSAGES_OF_KIND, wanted)
         return [(chat_id, message_id, kind) for chat_id, message_id, kind in rows]
 
     async def retire_messages(self, task_id: int) -> None:
         """After a reassignment the old unit's cards are history: stop refreshing them."""
+        self._messages.pop(task_id, None)
         await self._s.execute(
             update(TaskMessageRow)
             .where(TaskMessageRow.task_id == task_id, TaskMessageRow.kind.like("card%"))
@@ -913,7 +961,8 @@ class PromptRepository:
         extension_id: int | None = None,
         person_id: int | None = None,
     ) -> None:
-        await self._s.execute(
+        await direct.execute(
+            self._s,
             _ADD_PROMPT,
             dict(
                 chat_id=chat_id,
@@ -972,8 +1021,8 @@ class HandledRepository:
         """True the first time a key is seen; False after. A concurrent claim of the same key
         (PostgreSQL) waits for the first transaction and then sees it."""
         dialect = self._s.get_bind().dialect.name
-        claimed = await self._s.scalar(_claim(dialect), {"key": key, "at": at})
-        return claimed is not None
+        claimed = await direct.execute(self._s, _claim(dialect), {"key": key, "at": at})
+        return claimed.scalar() is not None
 
     async def seen(self, key: str) -> bool:
         return await self._s.scalar(select(HandledRow.key).where(HandledRow.key == key)) is not None
@@ -984,6 +1033,7 @@ class HandledRepository:
 
 
 ROSTER_STAMP = "roster"  # the counters row every roster change bumps
+_STAMP = select(table(CounterRow).c.value).where(table(CounterRow).c.name == ROSTER_STAMP)
 IMPORTED = "roster_file_imported"  # settings key: "<file's fingerprint>:<stamp after import>"
 
 
@@ -1010,9 +1060,7 @@ class RosterRepository:
         seen = self._s.info.get(ROSTER_STAMP_SEEN)
         if seen is not None:
             return int(seen)  # read with the task, in this same transaction (bot.db.hints)
-        value = await self._s.scalar(
-            select(CounterRow.value).where(CounterRow.name == ROSTER_STAMP)
-        )
+        value = (await direct.execute(self._s, _STAMP)).scalar()
         return int(value or 0)
 
     async def imported(self) -> str | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import direct
 from bot.db.drafts import DocumentRepository, DraftRepository
 from bot.db.due import DueRepository
 from bot.db.engine import READ_ONLY
@@ -30,6 +32,29 @@ from bot.db.repositories import (
 )
 from bot.db.series import SeriesRepository
 from bot.domain.roster import Roster
+
+_REPOSITORIES: dict[str, Any] = {
+    "units": UnitRepository,
+    "people": PersonRepository,
+    "settings": SettingRepository,
+    "tasks": TaskRepository,
+    "extensions": ExtensionRepository,
+    "prompts": PromptRepository,
+    "invites": InviteRepository,
+    "handled": HandledRepository,
+    "nudges": NudgeRepository,
+    "deliveries": DeliveryRepository,
+    "reports": ReportRepository,
+    "programme": ProgrammeRepository,
+    "drafts": DraftRepository,
+    "documents": DocumentRepository,
+    "series": SeriesRepository,
+    "published": PublishedRepository,
+    "reminders": ReminderRepository,
+    "roster": RosterRepository,
+    "due": DueRepository,
+    "lists": ListRepository,
+}
 
 
 class UnitOfWork:
@@ -71,31 +96,23 @@ class UnitOfWork:
             await self._writers.acquire()
         session = self._sessionmaker()
         self._session = session
+        for name in _REPOSITORIES.keys() & self.__dict__.keys():  # entered again: a new session
+            del self.__dict__[name]
         if self.read_only:
             # Begins the transaction now, with the option the SQLite "begin" hook reads: a
             # deferred BEGIN, so a reader never queues for the write lock (bot.db.engine).
-            await session.connection(execution_options={READ_ONLY: True})
-        self.units = UnitRepository(session)
-        self.people = PersonRepository(session)
-        self.settings = SettingRepository(session)
-        self.tasks = TaskRepository(session)
-        self.extensions = ExtensionRepository(session)
-        self.prompts = PromptRepository(session)
-        self.invites = InviteRepository(session)
-        self.handled = HandledRepository(session)
-        self.nudges = NudgeRepository(session)
-        self.deliveries = DeliveryRepository(session)
-        self.reports = ReportRepository(session)
-        self.programme = ProgrammeRepository(session)
-        self.drafts = DraftRepository(session)
-        self.documents = DocumentRepository(session)
-        self.series = SeriesRepository(session)
-        self.published = PublishedRepository(session)
-        self.reminders = ReminderRepository(session)
-        self.roster = RosterRepository(session)
-        self.due = DueRepository(session)
-        self.lists = ListRepository(session)
+            await direct.begin(session, {READ_ONLY: True})
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        # A repository is made when the use case first reaches for it: most use a handful
+        # of the twenty, and making them all cost more than some of their statements.
+        make = _REPOSITORIES.get(name)
+        if make is None or self._session is None:
+            raise AttributeError(name)
+        repository = make(self._session)
+        setattr(self, name, repository)
+        return repository
 
     async def __aexit__(
         self,
@@ -104,15 +121,15 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._session is not None
+        direct.forget(self._session)
         try:
-            await self._session.rollback()  # no-op after commit; undoes a half-done use case
+            # Rolls back a half-done use case (nothing, after the commit) and gives the
+            # connection back: one step, where a rollback first cost a second.
+            await self._session.close()
         finally:
-            try:
-                await self._session.close()
-            finally:
-                self._session = None
-                if self._writers is not None:
-                    self._writers.release()
+            self._session = None
+            if self._writers is not None:
+                self._writers.release()
 
     async def commit(self) -> None:
         assert self._session is not None
@@ -122,11 +139,13 @@ class UnitOfWork:
             await self.roster.bump()
         current = CURRENT.get()
         if current is None or self.read_only or not current.carries():
+            direct.forget(self._session)
             await self._session.commit()
             return
         # The update's key goes with its change (bot.db.once).
         if not await self.handled.claim(current.key, current.at):
             raise AlreadyHandled(current.key)
+        direct.forget(self._session)
         await self._session.commit()
         current.claimed = True
 
