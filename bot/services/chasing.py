@@ -4,8 +4,10 @@ digest, manual urges and the schedule. Sending is the scheduler's job; this deci
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -46,6 +48,18 @@ SCAN_CHUNK = 200  # tasks per transaction of the due-scan: a fraction of a secon
 YIELD_EVERY = 2000  # late tasks handled between two turns of the event loop
 SCAN_PAUSE = 0.1  # seconds between two chunks, for the transactions waiting on the lock
 ACTIVE = frozenset({Status.ASSIGNED, Status.ACKNOWLEDGED})
+
+
+def most_urgent_first(late: list[tuple[int, int, str, int]]) -> Iterator[tuple[int, int, str, int]]:
+    """The digest's late tasks in order, the first two pages picked from all without sorting
+    all: one message holds about 20 lines, and sorting the 27k late tasks of 1M held the event
+    loop for one long turn; the rest is sorted only if read."""
+    first = 2 * DIGEST_PAGE
+    if len(late) <= first:
+        yield from sorted(late)
+        return
+    yield from heapq.nsmallest(first, late)
+    yield from sorted(late)[first:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,7 +548,8 @@ class ChasingService:
         days_of: dict[date, int] = {}
         tz = core.config.tz
         today = local.date()
-        late: list[tuple[int, int, str, int]] = []  # (days late, urges, code, task id)
+        # (-days late, -urges, code, task id): in order as they are, no key to call per item
+        late: list[tuple[int, int, str, int]] = []
         for n, (task_id, code, due, urged) in enumerate(found, 1):
             if n % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # tens of thousands at 1M tasks: others get a turn
@@ -542,8 +557,7 @@ class ChasingService:
             days = days_of.get(day)
             if days is None:
                 days = days_of[day] = max(1, core.calendar.working_days_between(day, today))
-            late.append((days, urged, code, task_id))
-        late.sort(key=lambda x: (-x[0], -x[1], x[2]))
+            late.append((-days, -urged, code, task_id))
         roster = await core.roster(uow)
         lang = core.config.language
         date_text = local.strftime("%d/%m/%Y")
@@ -559,11 +573,12 @@ class ChasingService:
         lines: list[str] = []
         size = sum(len(line) + 1 for line in head)
         budget = render.MESSAGE_BUDGET
-        for start in range(0, len(late), DIGEST_PAGE):
-            page = late[start : start + DIGEST_PAGE]
+        ordered = most_urgent_first(late)
+        while page := list(itertools.islice(ordered, DIGEST_PAGE)):
             tasks = await uow.tasks.by_ids(task_id for _, _, _, task_id in page)
             units = roster.units_by_ids(task.lead_unit_id for task in tasks.values())
-            for days, urged, _, task_id in page:
+            for minus_days, minus_urged, _, task_id in page:
+                days, urged = -minus_days, -minus_urged
                 task = tasks[task_id]
                 line = t(
                     "digest.item",
