@@ -82,6 +82,18 @@ async def drop_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
     )
 
 
+async def answer_button(
+    bot: Bot, query_id: str, text: str | None = None, show_alert: bool | None = None
+) -> None:
+    """answerCallbackQuery, as CallbackQuery.answer sends it (what is None is left out)."""
+    data: JSON = {"callback_query_id": query_id}
+    if text is not None:
+        data["text"] = text
+    if show_alert is not None:
+        data["show_alert"] = show_alert
+    await bot._post("answerCallbackQuery", _wire(data))
+
+
 def _wire(data: JSON) -> JSON:
     """Each value as the text PTB would put on the wire (its `RequestParameter.json_value`:
     JSON, a string as it is), made here in one pass: PTB then takes every value as a ready

@@ -127,6 +127,15 @@ async def test_thin_calls_send_what_ptb_sends(bot: Bot, tg: FakeTelegram) -> Non
     first, second = tg.calls_to("sendMessage")
     assert ours == ptb.message_id + 1
     assert first == second
+    pressed = [tg.press_button(GROUP, ours, AN, "ack:7") for _ in range(4)]
+    await bot.answer_callback_query(pressed[0], text="Đã nhận", show_alert=False)
+    await botapi.answer_button(bot, pressed[1], "Đã nhận", show_alert=False)
+    await bot.answer_callback_query(pressed[2])
+    await botapi.answer_button(bot, pressed[3])
+    answered = tg.calls_to("answerCallbackQuery")
+    assert answered[0] == dict(answered[1], callback_query_id=pressed[0])
+    assert answered[2] == dict(answered[3], callback_query_id=pressed[2])
+    assert answered[0]["text"] == "Đã nhận" and "text" not in answered[2]
     await botapi.edit_text(bot, GROUP, ours, "<i>Đã nhận</i>")
     found = tg.find_message(GROUP, ours)
     assert found is not None and found["text"] == "Đã nhận" and not found.get("reply_markup")
