@@ -83,8 +83,21 @@ _TRAILING = " \t.,;:!?…-–—"
 
 def _nfc(text: str) -> str:
     # Stray combining marks that NFC could not attach would break the one-char-per-char folding.
-    composed = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in composed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", text).translate(_STRAY_MARKS)
+
+
+class _StrayMarks(dict[int, str | None]):
+    """str.translate's table for _nfc: combining marks dropped, anything else kept; filled as
+    characters are first seen, and only for the lower planes (see _FoldTable)."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = None if unicodedata.combining(chr(code)) else chr(code)
+        if code < 0x3000:
+            self[code] = kept
+        return kept
+
+
+_STRAY_MARKS = _StrayMarks()
 
 
 class _FoldTable(dict[int, str]):
