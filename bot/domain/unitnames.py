@@ -44,12 +44,22 @@ class _Marks(dict[int, str | None]):
 _MARKS = _Marks()
 
 
-@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Lowercase, strip Vietnamese accents (đ included) and abbreviation punctuation.
+    """Lowercase, strip Vietnamese accents (đ included) and abbreviation punctuation."""
+    # Reading a unit list folds the same words and phrases many times over (each longer phrase
+    # is tried first), and the roster's names at every change: short texts are remembered.
+    return _fold_short(text) if len(text) <= CACHED_FOLD else _fold(text)
 
-    Cached: reading a unit list folds the same words and phrases many times over (each longer
-    phrase is tried first), and the roster's names at every change."""
+
+CACHED_FOLD = 100  # characters: the cache holds at most 4,096 texts this long
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     bare = unicodedata.normalize("NFD", text).translate(_MARKS)
     bare = _DROP.sub(" ", bare.lower())
