@@ -208,7 +208,7 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
         text = outcome.reply
         if text is not None and len(text) > CALLBACK_ANSWER_LIMIT:
             # Too long for an alert: say it to the person privately, not in front of the group.
-            await query.answer()
+            await botapi.answer_button(ctx.bot, query.id)
             try:
                 counted(ctx, query.from_user.id)
                 await ctx.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
@@ -218,7 +218,9 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
                         query.message.chat.id, text, parse_mode=ParseMode.HTML
                     )
         else:
-            await query.answer(_plain(text) if text else None, show_alert=outcome.alert)
+            await botapi.answer_button(
+                ctx.bot, query.id, _plain(text) if text else None, show_alert=outcome.alert
+            )
     elif outcome.reply and update.effective_message is not None:
         message, reply = update.effective_message, outcome.reply
         counted(ctx, message.chat_id)

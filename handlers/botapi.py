@@ -14,6 +14,7 @@ Telegram takes rather than built as PTB objects first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -60,7 +61,7 @@ async def send_text(
         data["reply_markup"] = markup
     if reply_to is not None:
         data["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-    result = await bot._post("sendMessage", data)
+    result = await bot._post("sendMessage", _wire(data))
     return int(result["message_id"])
 
 
@@ -71,9 +72,37 @@ async def edit_text(
     data: JSON = {"chat_id": chat_id, "message_id": message_id, "text": text, "parse_mode": HTML}
     if markup is not None:
         data["reply_markup"] = markup
-    await bot._post("editMessageText", data)
+    await bot._post("editMessageText", _wire(data))
 
 
 async def drop_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
     """editMessageReplyMarkup with no markup: the message keeps its text, loses its buttons."""
-    await bot._post("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id})
+    await bot._post(
+        "editMessageReplyMarkup", {"chat_id": str(chat_id), "message_id": str(message_id)}
+    )
+
+
+async def answer_button(
+    bot: Bot, query_id: str, text: str | None = None, show_alert: bool | None = None
+) -> None:
+    """answerCallbackQuery, as CallbackQuery.answer sends it (what is None is left out)."""
+    data: JSON = {"callback_query_id": query_id}
+    if text is not None:
+        data["text"] = text
+    if show_alert is not None:
+        data["show_alert"] = show_alert
+    await bot._post("answerCallbackQuery", _wire(data))
+
+
+def _wire(data: JSON) -> JSON:
+    """Each value as the text PTB would put on the wire (its `RequestParameter.json_value`:
+    JSON, a string as it is), made here in one pass: PTB then takes every value as a ready
+    string instead of calling json.dumps on each number and keyboard itself."""
+    return {
+        key: value
+        if isinstance(value, str)
+        else str(value)
+        if type(value) is int
+        else json.dumps(value)
+        for key, value in data.items()
+    }

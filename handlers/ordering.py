@@ -47,7 +47,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             async with self._running:
                 await coroutine
             return
-        lock = self._locks.setdefault(key, asyncio.Lock())
+        lock = self._locks.get(key)
+        if lock is None:  # not made for every update only to be thrown away
+            lock = self._locks[key] = asyncio.Lock()
         self._holders[key] = self._holders.get(key, 0) + 1
         try:
             async with lock, self._running:

@@ -36,6 +36,7 @@ Decisions on points the written forms leave open:
 from __future__ import annotations
 
 import calendar as _stdcal
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -82,8 +83,41 @@ _TRAILING = " \t.,;:!?…-–—"
 
 def _nfc(text: str) -> str:
     # Stray combining marks that NFC could not attach would break the one-char-per-char folding.
-    composed = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in composed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", text).translate(_STRAY_MARKS)
+
+
+class _StrayMarks(dict[int, str | None]):
+    """str.translate's table for _nfc: combining marks dropped, anything else kept; filled as
+    characters are first seen, and only for the lower planes (see _FoldTable)."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = None if unicodedata.combining(chr(code)) else chr(code)
+        if code < 0x3000:
+            self[code] = kept
+        return kept
+
+
+_STRAY_MARKS = _StrayMarks()
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate's table for _fold, filled as characters are first seen (the lookup is in
+    C; normalising each character anew was a Python loop over the whole message). Only the
+    lower planes are kept, so text from a hostile client cannot grow it without end."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in "đĐÐ":
+            out = "d"
+        else:
+            base = unicodedata.normalize("NFD", ch)[0]
+            out = base.lower()[:1] or base
+        if code < 0x3000:
+            self[code] = out
+        return out
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def _fold(text: str) -> str:
@@ -91,14 +125,7 @@ def _fold(text: str) -> str:
 
     Keeping the length lets extract_deadline find a phrase in the folded copy and cut the original.
     """
-    out = []
-    for ch in text:
-        if ch in "đĐÐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower()[:1] or base)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 def _clean(text: str) -> str:
@@ -825,5 +852,12 @@ def format_deadline(due: datetime, lang: str = "vi", tz: ZoneInfo | None = None)
     if due.tzinfo is None or due.utcoffset() is None:
         raise ValueError("an aware datetime is required")
     local = due if tz is None else due.astimezone(tz)
-    names = _WEEKDAYS["en" if lang.lower().startswith("en") else "vi"]
-    return f"{names[local.weekday()]}, {local:%d/%m/%Y %H:%M}"
+    return _shown(local.replace(tzinfo=None), lang.lower().startswith("en"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shown(wall: datetime, english: bool) -> str:
+    # By the local wall time alone: a list of tasks shows the same few deadlines over and over,
+    # and strftime is the dearest part.
+    names = _WEEKDAYS["en" if english else "vi"]
+    return f"{names[wall.weekday()]}, {wall:%d/%m/%Y %H:%M}"

@@ -6,6 +6,7 @@ Matching is case- and accent-insensitive and ignores the punctuation inside abbr
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,11 +28,40 @@ _PLACE_SUFFIXES = (" quan", " phuong", " huyen", " xa")
 _PHRASE_BREAKS = frozenset({";", ":", "(", ")", ".", "\n"})
 
 
+class _Marks(dict[int, str | None]):
+    """str.translate's table dropping combining marks (category Mn), filled as characters are
+    first seen: the lookup is in C, where a generator asked unicodedata for every character.
+    Only the lower planes are kept (Latin, Vietnamese and their marks live there), so text
+    from a hostile client cannot grow it without end."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = None if unicodedata.category(chr(code)) == "Mn" else chr(code)
+        if code < 0x3000:
+            self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Lowercase, strip Vietnamese accents (đ included) and abbreviation punctuation."""
+    # Reading a unit list folds the same words and phrases many times over (each longer phrase
+    # is tried first), and the roster's names at every change: short texts are remembered.
+    return _fold_short(text) if len(text) <= CACHED_FOLD else _fold(text)
+
+
+CACHED_FOLD = 100  # characters: the cache holds at most 4,096 texts this long
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    bare = unicodedata.normalize("NFD", text).translate(_MARKS)
     bare = _DROP.sub(" ", bare.lower())
     return _SPACE.sub(" ", bare).strip()
 

@@ -5,6 +5,7 @@ handlers/botapi.py send what PTB's methods send."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
 
@@ -127,6 +128,15 @@ async def test_thin_calls_send_what_ptb_sends(bot: Bot, tg: FakeTelegram) -> Non
     first, second = tg.calls_to("sendMessage")
     assert ours == ptb.message_id + 1
     assert first == second
+    pressed = [tg.press_button(GROUP, ours, AN, "ack:7") for _ in range(4)]
+    await bot.answer_callback_query(pressed[0], text="Đã nhận", show_alert=False)
+    await botapi.answer_button(bot, pressed[1], "Đã nhận", show_alert=False)
+    await bot.answer_callback_query(pressed[2])
+    await botapi.answer_button(bot, pressed[3])
+    answered = tg.calls_to("answerCallbackQuery")
+    assert answered[0] == dict(answered[1], callback_query_id=pressed[0])
+    assert answered[2] == dict(answered[3], callback_query_id=pressed[2])
+    assert answered[0]["text"] == "Đã nhận" and "text" not in answered[2]
     await botapi.edit_text(bot, GROUP, ours, "<i>Đã nhận</i>")
     found = tg.find_message(GROUP, ours)
     assert found is not None and found["text"] == "Đã nhận" and not found.get("reply_markup")
@@ -191,3 +201,45 @@ async def test_the_environments_proxy_is_used_unless_the_host_is_exempt(
     finally:
         server.close()
         await server.wait_closed()
+
+
+async def test_a_call_without_a_file_goes_as_json_one_with_a_file_as_a_form() -> None:
+    """A call without a file is sent as a JSON body whose values are the texts PTB's form
+    carried (the Bot API reads both alike); one with a file stays multipart."""
+    from aiohttp import web
+
+    seen: list[tuple[str, bytes]] = []
+    answer = {
+        "ok": True,
+        "result": {"message_id": 5, "date": 0, "chat": {"id": 1, "type": "group"}},
+    }
+
+    async def record(request: web.Request) -> web.Response:
+        if request.match_info["method"] == "getMe":
+            me = {"id": 1, "is_bot": True, "first_name": "Đôn Đốc", "username": "dondoc_bot"}
+            return web.json_response({"ok": True, "result": me})
+        seen.append((request.content_type, await request.read()))
+        return web.json_response(answer)
+
+    app = web.Application()
+    app.router.add_post("/bot123:ABC/{method}", record)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    bot = Bot("123:ABC", base_url=f"http://127.0.0.1:{port}/bot", request=AiohttpRequest())
+    try:
+        await bot.initialize()
+        keyboard = botapi.keyboard([[("Đã nhận", "ack:7")]])
+        await botapi.send_text(bot, GROUP, "Rà soát <b>số liệu</b> đợt 2", keyboard, reply_to=3)
+        await bot.send_document(GROUP, InputFile(b"%PDF-1.4 x", filename="bao-cao.pdf"))
+    finally:
+        await bot.shutdown()
+        await runner.cleanup()
+    (kind, body), (file_kind, _) = seen
+    assert kind == "application/json" and file_kind == "multipart/form-data"
+    sent = json.loads(body)
+    assert sent["chat_id"] == str(GROUP) and sent["text"] == "Rà soát <b>số liệu</b> đợt 2"
+    assert json.loads(sent["reply_markup"]) == keyboard
+    assert json.loads(sent["reply_parameters"])["message_id"] == 3
