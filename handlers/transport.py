@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import logging
 import ssl
 import threading
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     # Bound at run time by `load`, which every use of it comes after.
     import aiohttp
 
+log = logging.getLogger("dondoc")
 POOL = 256  # connections, as PTB's default: the outbox sender's requests overlap the replies'
 KEEPALIVE = 5.0  # seconds
 
@@ -231,7 +233,11 @@ class Handover:
             self._task = asyncio.get_running_loop().create_task(self._move(), name="to-aiohttp")
 
     async def _move(self) -> None:
-        await asyncio.to_thread(load)
+        try:
+            await asyncio.to_thread(load)
+        except Exception:
+            log.exception("aiohttp could not be loaded: the Bot API calls stay on httpx")
+            return
         self.moved = True
         for request in self.requests:
             await request.switch()
