@@ -220,19 +220,23 @@ class Handover:
     once the first getUpdates is on its way: aiohttp is imported in a thread meanwhile, while
     the bot waits for updates, instead of before it asks for any."""
 
+    # How long after the first getUpdates the import begins: the request is out by then (a
+    # connection and TLS handshake with Telegram take a few tenths of a second at most), and
+    # the import's thread does not make it wait for the GIL on its way.
+    AFTER = 0.5  # seconds
+
     def __init__(self) -> None:
         self.requests: list[SwitchingRequest] = []
         self.moved = False
         self._task: asyncio.Task[None] | None = None
 
     def begin(self) -> None:
-        """At the first getUpdates, its call already a task: the handover's first step, which
-        starts the import's thread, runs after the call's first, which sends the request (or
-        begins to connect); the request does not wait for the import."""
+        """At the first getUpdates, as its call begins."""
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._move(), name="to-aiohttp")
 
     async def _move(self) -> None:
+        await asyncio.sleep(self.AFTER)
         try:
             await asyncio.to_thread(load)
         except Exception:
