@@ -11,8 +11,9 @@ own; the write and read limits together bound the whole exchange once connected.
 aiohttp is not loaded at start, though: importing its client (with the two SSL contexts it
 builds at import) was ~130 ms of the ~0.57 s from process start to the first getUpdates (issue
 13). A polling bot's start-up calls (getMe, setMyCommands, deleteWebhook, the first getUpdates)
-go over PTB's own HTTPXRequest, httpx being loaded by PTB anyway; the first getUpdates begins
-the import in a thread, and every call made once it is done goes over aiohttp (`Handover`).
+go over PTB's own HTTPXRequest, httpx being loaded by PTB anyway; half a second after the first
+getUpdates, aiohttp is imported in a thread, and every call made once it is done goes over
+aiohttp (`Handover`).
 """
 
 from __future__ import annotations
@@ -217,8 +218,8 @@ def prepare() -> None:
 
 class Handover:
     """A bot's two requests (its calls, its getUpdates) moved from httpx to aiohttp together,
-    once the first getUpdates is on its way: aiohttp is imported in a thread meanwhile, while
-    the bot waits for updates, instead of before it asks for any."""
+    once the first getUpdates is out: aiohttp is imported in a thread while the bot waits for
+    updates, instead of before it asks for any."""
 
     # How long after the first getUpdates the import begins: the request is out by then (a
     # connection and TLS handshake with Telegram take a few tenths of a second at most), and
