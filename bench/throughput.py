@@ -108,7 +108,15 @@ PROFILE: Path | None = None  # --profile: cProfile Đôn Đốc's process into t
 CODE_DIR = ROOT  # --code: run Đôn Đốc from another checkout (the figures before a change)
 
 
-def spawn(kind: str, api: str, database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
+def spawn(
+    kind: str,
+    api: str,
+    database_url: str,
+    workdir: Path,
+    wrap: tuple[list[str], list[str]] = ([], []),
+) -> subprocess.Popen[bytes]:
+    """`wrap`: what goes before the interpreter (valgrind) and just after it (-c …): see
+    bench/coldstart.py --callgrind."""
     env = dict(os.environ, PYTHONPATH=str(CODE_DIR if kind == "dondoc" else ROOT))
     if kind in ("echo", "floor"):
         argv = [sys.executable, str(Path(__file__).with_name("echo_bot.py")), api, kind]
@@ -125,6 +133,8 @@ def spawn(kind: str, api: str, database_url: str, workdir: Path) -> subprocess.P
         argv = [sys.executable, "-m", "bot", "run"]
         if PROFILE:
             argv[1:1] = ["-m", "cProfile", "-o", str(PROFILE)]
+    before, options = wrap
+    argv = [*before, argv[0], *options, *argv[1:]]
     log = (workdir / f"{kind}.log").open("wb")
     return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
 

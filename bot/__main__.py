@@ -80,6 +80,11 @@ def cmd_run(_: argparse.Namespace) -> int:
         from bot.sandbox import runner
 
         return runner.run(command="run")
+    if not settings.webhook:
+        # The start's TLS context is made in a thread meanwhile (handlers.transport.prepare).
+        from handlers.transport import prepare
+
+        prepare()
     # Migrations run their own event loop, so they go before the bot's.
     upgrade(settings.database_url)
     # Several instances on one PostgreSQL behind a webhook elect the one that runs the scheduled

@@ -25,7 +25,7 @@ from handlers import metrics
 from handlers.context import BotData, Ctx, DondocApp
 from handlers.ordering import ChatOrderedProcessor
 from handlers.setup import publish_commands, register
-from handlers.transport import AiohttpRequest
+from handlers.transport import AiohttpRequest, Handover, SwitchingRequest
 from scheduler import jobs
 
 log = logging.getLogger("dondoc")
@@ -92,10 +92,19 @@ def build_application(
     # out in handlers.adapt.
     options.setdefault("concurrent_updates", ChatOrderedProcessor())
     # PTB's requests over aiohttp (handlers/transport.py): the same timeouts and pool sizes as
-    # PTB's own HTTPXRequest, about a third of its CPU per call.
+    # PTB's own HTTPXRequest, about a third of its CPU per call. A polling bot starts over httpx
+    # and moves to aiohttp once its first getUpdates is out, so that no start waits for
+    # aiohttp's import (~130 ms); a webhook's server loads aiohttp anyway.
     timeouts = {k: options.pop(k) for k in TIMEOUTS if k in options}
-    options.setdefault("request", AiohttpRequest(**timeouts))
-    options.setdefault("get_updates_request", AiohttpRequest(connection_pool_size=1))
+    if runtime.settings.webhook:
+        options.setdefault("request", AiohttpRequest(**timeouts))
+        options.setdefault("get_updates_request", AiohttpRequest(connection_pool_size=1))
+    else:
+        handover = Handover()
+        options.setdefault("request", SwitchingRequest(handover, **timeouts))
+        options.setdefault(
+            "get_updates_request", SwitchingRequest(handover, polls=True, connection_pool_size=1)
+        )
     builder = (
         ApplicationBuilder()
         .token(token)

@@ -7,23 +7,39 @@ in a burst of updates. aiohttp parses HTTP in C. Everything above the transport 
 Timeouts mean what they mean in HTTPXRequest: waiting for a free connection (pool), opening one
 (connect), sending (write) and waiting for the answer (read). aiohttp has no write timeout of its
 own; the write and read limits together bound the whole exchange once connected.
+
+aiohttp is not loaded at start, though: importing its client (with the two SSL contexts it
+builds at import) was ~130 ms of the ~0.57 s from process start to the first getUpdates (issue
+13). A polling bot's start-up calls (getMe, setMyCommands, deleteWebhook, the first getUpdates)
+go over PTB's own HTTPXRequest, httpx being loaded by PTB anyway; half a second after the first
+getUpdates, aiohttp is imported in a thread, and every call made once it is done goes over
+aiohttp (`Handover`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import importlib
 import json
-from typing import Any
+import logging
+import ssl
+import threading
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
-import aiohttp
 import httpx
-from aiohttp.payload import BytesPayload
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
+if TYPE_CHECKING:
+    # Bound at run time by `load`, which every use of it comes after.
+    import aiohttp
+
+log = logging.getLogger("dondoc")
 POOL = 256  # connections, as PTB's default: the outbox sender's requests overlap the replies'
 KEEPALIVE = 5.0  # seconds
 JSON_TYPE = "application/json"
@@ -67,6 +83,7 @@ class AiohttpRequest(BaseRequest):
         return self._read_timeout
 
     async def initialize(self) -> None:
+        load()
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(
@@ -119,7 +136,7 @@ class AiohttpRequest(BaseRequest):
             # percent-quoting the text byte by byte in Python: half of aiohttp's CPU per call.
             # Each value is the string PTB would have put in the form, which the Bot API reads
             # the same from either body.
-            body = BytesPayload(
+            body = aiohttp.payload.BytesPayload(
                 json.dumps(fields, ensure_ascii=False).encode(), content_type=JSON_TYPE
             )
         elif files:
@@ -185,13 +202,207 @@ def _sum(*limits: float | None) -> float | None:
 
 def never_left(cause: BaseException | None) -> bool:
     """A transport error that proves the request never reached Telegram: no connection could be
-    had (none free in time, or none could be opened). httpx's too, for a bot built with PTB's
-    own HTTPXRequest."""
-    return isinstance(
-        cause,
-        aiohttp.ConnectionTimeoutError
-        | aiohttp.ClientConnectorError
-        | httpx.ConnectError
-        | httpx.ConnectTimeout
-        | httpx.PoolTimeout,
+    had (none free in time, or none could be opened). httpx's too: the start's calls go over
+    PTB's own HTTPXRequest (`SwitchingRequest`)."""
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    client = globals().get("aiohttp")  # not loaded yet: none of its errors can have been raised
+    return client is not None and isinstance(
+        cause, client.ConnectionTimeoutError | client.ClientConnectorError
     )
+
+
+def load() -> None:
+    """aiohttp's client imported (once), for AiohttpRequest."""
+    if "aiohttp" not in globals():
+        globals()["aiohttp"] = importlib.import_module("aiohttp")
+
+
+_ssl: list[ssl.SSLContext] = []
+_ssl_lock = threading.Lock()
+
+
+def _ssl_context() -> ssl.SSLContext:
+    """One SSL context for both of the start's httpx clients (PTB builds one for each), as
+    httpx makes it: certifi's roots, or SSL_CERT_FILE / SSL_CERT_DIR."""
+    with _ssl_lock:
+        if not _ssl:
+            _ssl.append(httpx.create_ssl_context())
+        return _ssl[0]
+
+
+def prepare() -> None:
+    """At the start of a polling bot: the SSL context is made in a thread while the rest of the
+    bot is loaded. Reading the CA file (~140 certificates) was 7.7% of the instructions of a
+    start (callgrind), and CPython lets go of the GIL while OpenSSL reads it: on a second core,
+    off the start's path. A failure here is left for the start itself to meet and say."""
+
+    def make() -> None:
+        with contextlib.suppress(Exception):
+            _ssl_context()
+
+    threading.Thread(target=make, name="ssl-context", daemon=True).start()
+
+
+class Handover:
+    """A bot's two requests (its calls, its getUpdates) moved from httpx to aiohttp together,
+    once the first getUpdates is out: aiohttp is imported in a thread while the bot waits for
+    updates, instead of before it asks for any."""
+
+    # How long after the first getUpdates the import begins: the request is out by then (a
+    # connection and TLS handshake with Telegram take a few tenths of a second at most), and
+    # the import's thread does not make it wait for the GIL on its way.
+    AFTER = 0.5  # seconds
+
+    def __init__(self) -> None:
+        self.requests: list[SwitchingRequest] = []
+        self.moved = False
+        self._task: asyncio.Task[None] | None = None
+
+    def begin(self) -> None:
+        """At the first getUpdates, as its call begins."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._move(), name="to-aiohttp")
+
+    async def _move(self) -> None:
+        await asyncio.sleep(self.AFTER)
+        try:
+            await asyncio.to_thread(load)
+        except Exception:
+            log.exception("aiohttp could not be loaded: the Bot API calls stay on httpx")
+            return
+        self.moved = True
+        for request in self.requests:
+            await request.switch()
+
+    async def done(self) -> None:
+        """Until the requests have moved (at once if they have, or have not begun to)."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    def cancel(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+
+class SwitchingRequest(BaseRequest):
+    """PTB's HTTPXRequest until the bot's first getUpdates, AiohttpRequest after it, with the
+    same timeouts, pool size and proxies (`Handover`). A call in flight over httpx when the
+    switch comes (the first getUpdates, polling for up to its timeout) finishes there, and its
+    client is closed at shutdown instead of at the switch; httpx lets its idle connections go
+    after 5 s meanwhile."""
+
+    __slots__ = ("_busy", "_current", "_handover", "_httpx", "_httpx_options", "_later", "_polls")
+
+    def __init__(
+        self,
+        handover: Handover,
+        polls: bool = False,
+        connection_pool_size: int = POOL,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        limits: dict[str, Any] = {
+            "connection_pool_size": connection_pool_size,
+            "read_timeout": read_timeout,
+            "write_timeout": write_timeout,
+            "connect_timeout": connect_timeout,
+            "pool_timeout": pool_timeout,
+            "media_write_timeout": media_write_timeout,
+        }
+        self._handover = handover
+        self._polls = polls  # the getUpdates request: its first call begins the handover
+        self._later = AiohttpRequest(**limits)
+        self._httpx_options = limits
+        self._httpx: HTTPXRequest | None = None
+        self._current: BaseRequest | None = None
+        self._busy = 0  # calls in flight over httpx
+        handover.requests.append(self)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._later.read_timeout
+
+    @property
+    def switched(self) -> bool:
+        """Whether the calls go over aiohttp now."""
+        return self._current is self._later
+
+    async def initialize(self) -> None:
+        if self._current is not None:
+            return
+        if self._handover.moved:
+            await self.switch()
+            return
+        self._httpx = HTTPXRequest(**self._httpx_options, httpx_kwargs={"verify": _ssl_context()})
+        await self._httpx.initialize()
+        self._current = self._httpx
+
+    async def switch(self) -> None:
+        if self._current is self._later:
+            return
+        await self._later.initialize()
+        self._current = self._later
+        if not self._busy:
+            await self._close_httpx()
+
+    async def shutdown(self) -> None:
+        self._handover.cancel()
+        self._current = None
+        await self._close_httpx()
+        await self._later.shutdown()
+
+    async def _close_httpx(self) -> None:
+        if self._httpx is not None:
+            closing, self._httpx = self._httpx, None
+            await closing.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        current = self._current
+        if current is self._later:
+            return await current.do_request(
+                url,
+                method,
+                request_data,
+                read_timeout,
+                write_timeout,
+                connect_timeout,
+                pool_timeout,
+            )
+        if current is None:
+            raise RuntimeError("This SwitchingRequest is not initialized!")
+        # A task of its own: a stop signal during the start makes PTB close its start-up
+        # coroutine (run_polling's updater_coroutine.close()), and GeneratorExit thrown through
+        # httpx's stack outside a task fails in sniffio ("unknown async library") and reads as
+        # an unreachable Telegram. Cancelled instead, the call ends inside its task.
+        call = asyncio.ensure_future(
+            current.do_request(
+                url,
+                method,
+                request_data,
+                read_timeout,
+                write_timeout,
+                connect_timeout,
+                pool_timeout,
+            )
+        )
+        if self._polls:
+            self._handover.begin()  # its first step comes after the call's
+        self._busy += 1
+        try:
+            return await call
+        finally:
+            call.cancel()
+            self._busy -= 1

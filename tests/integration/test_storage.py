@@ -49,6 +49,20 @@ async def test_migrations_are_idempotent(database_url: str) -> None:
     await asyncio.to_thread(bot.db.migrate.upgrade, database_url)
 
 
+async def test_a_start_on_sqlite_checks_the_revision_without_an_engine(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the question is asked with the standard library's driver (issue 13: an engine
+    and an event loop for one query were a tenth of the check)."""
+    await asyncio.to_thread(bot.db.migrate.upgrade, sqlite_url)
+
+    async def no_engine(url: str) -> set[str]:
+        raise AssertionError("an engine was made")
+
+    monkeypatch.setattr(bot.db.migrate, "_revisions", no_engine)
+    assert await asyncio.to_thread(bot.db.migrate.at_head, sqlite_url)
+
+
 async def test_a_start_at_head_checks_the_revision_without_alembic(database_url: str) -> None:
     """Every restart asks one question (bot.db.migrate.at_head) instead of loading Alembic: the
     newest revision read from the migration files must be Alembic's own, and a database one

@@ -16,7 +16,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.sandbox import FakeTelegram
 from handlers import botapi
-from handlers.transport import AiohttpRequest, never_left
+from handlers.transport import AiohttpRequest, Handover, SwitchingRequest, never_left
 
 GROUP = -1001234567890
 AN = 1001
@@ -243,3 +243,106 @@ async def test_a_call_without_a_file_goes_as_json_one_with_a_file_as_a_form() ->
     assert sent["chat_id"] == str(GROUP) and sent["text"] == "Rà soát <b>số liệu</b> đợt 2"
     assert json.loads(sent["reply_markup"]) == keyboard
     assert json.loads(sent["reply_parameters"])["message_id"] == 3
+
+
+async def test_a_start_goes_over_httpx_and_the_calls_after_its_first_poll_over_aiohttp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`dondoc run` polling (bot/app.py): the start's calls go over PTB's httpx, aiohttp being
+    imported meanwhile (issue 13); from the first getUpdates on, the calls move to aiohttp,
+    both through the environment's proxy. A call in flight over httpx at the move ends there."""
+    seen: list[tuple[str, str]] = []  # (method, transport) in the order they reached the proxy
+    held, release = asyncio.Event(), asyncio.Event()
+    answers = {
+        b"getMe": b'{"id":1,"is_bot":true,"first_name":"Proxy","username":"proxy_bot"}',
+        b"getUpdates": b"[]",
+        b"sendMessage": b'{"message_id":5,"date":0,"chat":{"id":1,"type":"private"},"text":"x"}',
+    }
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        method = lines[0].split(b" ")[1].rsplit(b"/", 1)[1]
+        # httpx asks for a compressed answer; AiohttpRequest does not (skip_auto_headers).
+        compressed = any(h.lower().startswith(b"accept-encoding:") for h in lines)
+        seen.append((method.decode(), "httpx" if compressed else "aiohttp"))
+        length = next(
+            (int(h.split(b":")[1]) for h in lines if h.lower().startswith(b"content-length:")), 0
+        )
+        await reader.readexactly(length)
+        if method == b"sendMessage":
+            held.set()
+            await release.wait()
+        answer = b'{"ok":true,"result":%s}' % answers[method]
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer)
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    handover = Handover()
+    calls = SwitchingRequest(handover)
+    polls = SwitchingRequest(handover, polls=True, connection_pool_size=1)
+    bot = Bot(
+        "123:ABC",
+        base_url="http://telegram.invalid/bot",  # reached only through the proxy
+        request=calls,
+        get_updates_request=polls,
+    )
+    try:
+        await bot.initialize()  # getMe
+        sending = asyncio.create_task(bot.send_message(1, "x"))
+        await held.wait()
+        assert not calls.switched and not polls.switched
+        assert await bot.get_updates(timeout=0) == ()
+        await handover.done()
+        assert calls.switched and polls.switched
+        assert (await bot.get_me()).first_name == "Proxy"
+        release.set()
+        assert (await sending).message_id == 5
+    finally:
+        release.set()
+        await bot.shutdown()
+        server.close()
+        await server.wait_closed()
+    assert seen == [
+        ("getMe", "httpx"),
+        ("sendMessage", "httpx"),
+        ("getUpdates", "httpx"),
+        ("getMe", "aiohttp"),
+    ]
+
+
+async def test_a_start_call_closed_by_a_stop_signal_ends_quietly() -> None:
+    """Ctrl-C during the start: PTB's run_polling closes its start-up coroutine, a call over
+    httpx in it. Thrown through httpx's stack outside a task, GeneratorExit failed in sniffio
+    and PTB reported an unreachable Telegram (exit 1, not 0)."""
+    arrived = asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        arrived.set()
+        await reader.read()  # never answers; returns when the client lets go
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = SwitchingRequest(Handover())
+    await request.initialize()
+    starting = request.post(f"http://127.0.0.1:{port}/bot123:ABC/deleteWebhook")
+    running = asyncio.ensure_future(starting)
+    try:
+        await arrived.wait()
+        starting.close()  # as PTB's updater_coroutine.close(): must not raise
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await request.shutdown()
+        server.close()
+        await server.wait_closed()

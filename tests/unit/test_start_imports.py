@@ -29,9 +29,9 @@ print(json.dumps(sorted(sys.modules)))
 """
 DEFERRED = (
     "alembic",  # only when the schema is not at head (bot.db.migrate.at_head)
-    # aiohttp's client carries the Bot API requests (handlers/transport.py) from the first
-    # getMe; its web server only with DONDOC_HEALTH_PORT or a webhook (bot.serve).
-    "aiohttp.web",
+    # aiohttp's client carries the Bot API requests once polling has begun (handlers/transport.py:
+    # the start's calls go over httpx); its web server only with DONDOC_HEALTH_PORT or a webhook.
+    "aiohttp",
     "openpyxl",  # the monthly workbook
     "matplotlib",  # the weekly chart
     "docx",  # intake: a .docx
