@@ -88,7 +88,10 @@ class Plan:
             sample = {name: None for name in keys}
             expanded = compiled.construct_expanded_state(sample)
             sql, positions = expanded.statement, expanded.positiontup or ()
-            constants, processors = expanded.parameters, expanded.processors
+            # The expanded state's processors are only those of the parameters it expanded:
+            # SQLAlchemy's execution context lays them over the compiled ones, as here.
+            constants = expanded.parameters
+            processors = {**compiled._bind_processors, **expanded.processors}
         else:
             constants = compiled.construct_params(_check=False)
         defaults = {column.key: _default(column.default) for column in compiled.insert_prefetch} | {
