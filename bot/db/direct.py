@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from bot.db.inline import PATIENCE, PAUSES, InlineDialect, _off_loop, busy
+from bot.db.inline import InlineDialect, Patience, _off_loop
 
 SESSION_KEY = "dondoc_direct"  # session.info: the transaction's raw connection (Direct)
 
@@ -246,22 +246,15 @@ async def _patiently(
 ) -> sqlite3.Cursor:
     """As bot.db.inline's `patiently`, for a coroutine: while another process holds the lock,
     again after a pause on the loop."""
-    deadline: float | None = None
-    attempt = 0
+    patience = Patience()
     while True:
         try:
             return raw.execute(sql, parameters)
         except sqlite3.OperationalError as error:
-            if not busy(error):
+            wait = patience.pause(error)
+            if wait is None:
                 raise
-            now = asyncio.get_running_loop().time()
-            if deadline is None:
-                deadline = now + PATIENCE
-            if now >= deadline:
-                raise
-            pause = PAUSES[min(attempt, len(PAUSES) - 1)]
-            attempt += 1
-            await asyncio.sleep(min(pause, deadline - now))
+            await asyncio.sleep(wait)
 
 
 async def fallback(

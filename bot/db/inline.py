@@ -85,24 +85,42 @@ def busy(exc: BaseException) -> bool:
     )
 
 
+class Patience:
+    """The pauses between attempts while another process holds SQLite's write lock: growing
+    (PAUSES), for PATIENCE seconds in all from the first refusal."""
+
+    __slots__ = ("_attempt", "_deadline")
+
+    def __init__(self) -> None:
+        self._deadline: float | None = None
+        self._attempt = 0
+
+    def pause(self, error: sqlite3.OperationalError) -> float | None:
+        """Seconds to wait before trying again; None when `error` is not another process's
+        lock, or patience is spent (the caller then raises it)."""
+        if not busy(error):
+            return None
+        now = asyncio.get_running_loop().time()
+        if self._deadline is None:
+            self._deadline = now + PATIENCE
+        if now >= self._deadline:
+            return None
+        pause = PAUSES[min(self._attempt, len(PAUSES) - 1)]
+        self._attempt += 1
+        return min(pause, self._deadline - now)
+
+
 def patiently(call: Callable[[], T]) -> T:
     """`call()`, again after a pause on the loop while another process holds the lock."""
-    deadline: float | None = None
-    attempt = 0
+    patience = Patience()
     while True:
         try:
             return call()
         except sqlite3.OperationalError as exc:
-            if not busy(exc):
+            wait = patience.pause(exc)
+            if wait is None:
                 raise
-            now = asyncio.get_running_loop().time()
-            if deadline is None:
-                deadline = now + PATIENCE
-            if now >= deadline:
-                raise
-            pause = PAUSES[min(attempt, len(PAUSES) - 1)]
-            attempt += 1
-            await_(asyncio.sleep(min(pause, deadline - now)))
+            await_(asyncio.sleep(wait))
 
 
 async def in_thread(connection: sqlite3.Connection, call: Callable[[], T]) -> T:

@@ -26,6 +26,30 @@ def _request(kind: str, **timeouts: float) -> BaseRequest:
     return AiohttpRequest(**timeouts) if kind == "aiohttp" else HTTPXRequest(**timeouts)  # type: ignore[arg-type]
 
 
+async def _answer(writer: asyncio.StreamWriter, answer: bytes) -> None:
+    """A stand-in proxy's one answer: Telegram's JSON, then the connection closed."""
+    writer.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer)
+    )
+    await writer.drain()
+    writer.close()
+
+
+async def _read_body(reader: asyncio.StreamReader, lines: list[bytes]) -> None:
+    length = next(
+        (int(h.split(b":")[1]) for h in lines if h.lower().startswith(b"content-length:")), 0
+    )
+    await reader.readexactly(length)
+
+
+def _only_http_proxy(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    """The environment names this port's proxy for http:// URLs, and nothing else."""
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+
+
 async def _bot(url: str, kind: str, **timeouts: float) -> Bot:
     bot = Bot(
         "123:ABC",
@@ -162,27 +186,12 @@ async def test_the_environments_proxy_is_used_unless_the_host_is_exempt(
     async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
         seen.append(head.split(b"\r\n", 1)[0])
-        length = next(
-            (
-                int(h.split(b":")[1])
-                for h in head.split(b"\r\n")
-                if h.lower().startswith(b"content-length:")
-            ),
-            0,
-        )
-        await reader.readexactly(length)
-        writer.write(
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
-            b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer)
-        )
-        await writer.drain()
-        writer.close()
+        await _read_body(reader, head.split(b"\r\n"))
+        await _answer(writer, answer)
 
     server = await asyncio.start_server(proxy, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    _only_http_proxy(monkeypatch, port)
     try:
         through = await _bot(url, kind)
         try:
@@ -266,26 +275,15 @@ async def test_a_start_goes_over_httpx_and_the_calls_after_its_first_poll_over_a
         # httpx asks for a compressed answer; AiohttpRequest does not (skip_auto_headers).
         compressed = any(h.lower().startswith(b"accept-encoding:") for h in lines)
         seen.append((method.decode(), "httpx" if compressed else "aiohttp"))
-        length = next(
-            (int(h.split(b":")[1]) for h in lines if h.lower().startswith(b"content-length:")), 0
-        )
-        await reader.readexactly(length)
+        await _read_body(reader, lines)
         if method == b"sendMessage":
             held.set()
             await release.wait()
-        answer = b'{"ok":true,"result":%s}' % answers[method]
-        writer.write(
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
-            b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer)
-        )
-        await writer.drain()
-        writer.close()
+        await _answer(writer, b'{"ok":true,"result":%s}' % answers[method])
 
     server = await asyncio.start_server(proxy, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    _only_http_proxy(monkeypatch, port)
     handover = Handover()
     calls = SwitchingRequest(handover)
     polls = SwitchingRequest(handover, polls=True, connection_pool_size=1)
