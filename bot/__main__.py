@@ -592,7 +592,9 @@ def _parser_in(lang: str) -> type[argparse.ArgumentParser]:
     class Parser(argparse.ArgumentParser):
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("formatter_class", Formatter)
-            super().__init__(**kwargs | {"add_help": False})
+            # argparse would take `--y` for `--yes`: `dondoc restore --y FILE` replaced the
+            # database. Options are written in full; subcommands share this class.
+            super().__init__(**kwargs | {"add_help": False, "allow_abbrev": False})
             self._positionals.title = t("cli.help.positionals", lang)
             self._optionals.title = t("cli.help.options", lang)
             self.add_argument("-h", "--help", action="help", help=t("cli.help.help", lang))
@@ -604,6 +606,18 @@ def _parser_in(lang: str) -> type[argparse.ArgumentParser]:
             if extras:
                 _chosen(self, parsed).error(f"unrecognized arguments: {' '.join(extras)}")
             return parsed
+
+        def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+            # A shortened option is named as such before argparse says what else is missing
+            # (`dondoc report --mon 2026-11` would be told that --month is required).
+            if _commands(self) is None:
+                for word in sys.argv[1:] if args is None else args:
+                    if word == "--":
+                        break
+                    option = word.split("=")[0]
+                    if option not in self._option_string_actions and _completions(self, option):
+                        self.error(f"unrecognized arguments: {word}")
+            return super().parse_known_args(args, namespace)
 
         def error(self, message: str) -> NoReturn:
             self.exit(2, _argument_error(self, message, lang) + "\n")
@@ -637,7 +651,6 @@ _ARGPARSE_ERRORS = (
     ("value", re.compile(r"argument (\S+): expected one argument")),
     ("number", re.compile(r"argument (\S+): invalid \w+ value: (.+)")),
     ("no_value", re.compile(r"argument (\S+): ignored explicit argument (.+)")),
-    ("ambiguous", re.compile(r"ambiguous option: (\S+?)(?:=\S*)? could match (.+)")),
     ("own", re.compile(r"argument (\S+): (.+)")),
 )
 
@@ -645,6 +658,18 @@ _ARGPARSE_ERRORS = (
 def _unquoted(text: str) -> str:
     """argparse quotes a word with repr: 'x'."""
     return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+def _completions(parser: argparse.ArgumentParser, option: str) -> list[str]:
+    """The long options `option` is the start of: what a shortened option was meant to be."""
+    if not option.startswith("--") or len(option) < 3:
+        return []
+    return sorted(
+        name
+        for action in parser._actions
+        for name in action.option_strings
+        if name.startswith(option) and name != option
+    )
 
 
 def _argument_error(parser: argparse.ArgumentParser, message: str, lang: str) -> str:
@@ -666,7 +691,12 @@ def _argument_error(parser: argparse.ArgumentParser, message: str, lang: str) ->
         elif kind == "unknown":
             if name.startswith("-"):
                 option = name.split()[0].split("=")[0]
-                problem = say("cli.error.unknown_option", lang, option=option)
+                meant = _completions(parser, option)
+                if meant:
+                    joined = say("cli.error.or", lang).join(meant)
+                    problem = say("cli.error.abbreviated", lang, option=option, options=joined)
+                else:
+                    problem = say("cli.error.unknown_option", lang, option=option)
             else:
                 problem = say("cli.error.extra", lang, words=name)
         elif kind == "choice":
@@ -678,8 +708,6 @@ def _argument_error(parser: argparse.ArgumentParser, message: str, lang: str) ->
             problem = say("cli.error.not_a_number", lang, option=name, text=_unquoted(found[2]))
         elif kind == "no_value":
             problem = say("cli.error.takes_no_value", lang, option=name, text=_unquoted(found[2]))
-        elif kind == "ambiguous":
-            problem = say("cli.error.ambiguous", lang, option=name, options=found.group(2))
         else:
             problem = f"{name}: {found.group(2)}"
         break

@@ -151,10 +151,11 @@ M_CLI: dict[str, dict[str, str]] = {
         "vi": "{option} không nhận giá trị (“{text}”): chỉ ghi {option}",
         "en": "{option} takes no value (“{text}”): write just {option}",
     },
-    "cli.error.ambiguous": {
-        "vi": "{option} có thể là {options}: ghi đầy đủ",
-        "en": "{option} could be {options}: write it in full",
+    "cli.error.abbreviated": {
+        "vi": "không nhận tùy chọn viết tắt {option}: ghi đầy đủ {options}",
+        "en": "options are not abbreviated: write {options} in full, not {option}",
     },
+    "cli.error.or": {"vi": " hoặc ", "en": " or "},
     # The example each command's error line ends with (prog without "dondoc", dots between).
     "cli.example.dondoc": {"vi": "dondoc run", "en": "dondoc run"},
     "cli.example.run": {"vi": "dondoc run", "en": "dondoc run"},

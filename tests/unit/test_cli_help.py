@@ -108,11 +108,6 @@ WRONG_VI = [
         "dondoc-20261130-080000.db (hướng dẫn: dondoc restore --help)",
     ),
     (
-        ["program", "import", "a.xlsx", "--y", "2027"],
-        "dondoc program import: --y có thể là --year, --yes: ghi đầy đủ. Ví dụ: dondoc program "
-        "import chuong-trinh-cong-tac.xlsx --year 2027 (hướng dẫn: dondoc program import --help)",
-    ),
-    (
         ["program", "import", "a.xlsx", "--year", "27"],
         "dondoc program import: --year: “27” không phải một năm (ví dụ 2027). Ví dụ: dondoc "
         "program import chuong-trinh-cong-tac.xlsx --year 2027 "
@@ -180,3 +175,71 @@ def test_every_command_has_an_example(
             line = error_of([*path, "--no-such-option"], capsys)
             example = line.split(". Ví dụ: " if lang == "vi" else ". For example: ")[1]
             assert example.startswith(" ".join(["dondoc", *path[:1]])), line
+
+
+ABBREVIATED = [
+    (
+        ["restore", "--y", "a.db"],
+        "vi",
+        "dondoc restore: không nhận tùy chọn viết tắt --y: ghi đầy đủ --yes. Ví dụ: dondoc "
+        "restore dondoc-20261130-080000.db (hướng dẫn: dondoc restore --help)",
+    ),
+    (
+        ["restore", "a.db", "--ye"],
+        "en",
+        "dondoc restore: options are not abbreviated: write --yes in full, not --ye. For "
+        "example: dondoc restore dondoc-20261130-080000.db (help: dondoc restore --help)",
+    ),
+    (
+        ["program", "import", "a.xlsx", "--y", "2027"],
+        "vi",
+        "dondoc program import: không nhận tùy chọn viết tắt --y: ghi đầy đủ --year hoặc --yes. "
+        "Ví dụ: dondoc program import chuong-trinh-cong-tac.xlsx --year 2027 "
+        "(hướng dẫn: dondoc program import --help)",
+    ),
+    (
+        ["report", "--mon", "2026-11"],
+        "vi",
+        "dondoc report: không nhận tùy chọn viết tắt --mon: ghi đầy đủ --month. Ví dụ: dondoc "
+        "report --month 2026-11 (hướng dẫn: dondoc report --help)",
+    ),
+    (
+        ["sandbox", "--ke"],
+        "en",
+        "dondoc sandbox: options are not abbreviated: write --keep in full, not --ke. For "
+        "example: dondoc sandbox --port 8080 (help: dondoc sandbox --help)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "lang", "line"), ABBREVIATED)
+def test_a_shortened_option_is_refused_not_guessed(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    lang: str,
+    line: str,
+) -> None:
+    """`dondoc restore --y FILE` replaced the database as `--yes` would: a command that destroys
+    must be asked for in full. No (sub)command guesses an option from its first letters."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DONDOC_LANGUAGE", lang)
+    assert error_of(argv, capsys) == line
+
+
+def test_no_parser_allows_abbreviations(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    seen = 0
+
+    def walk(found: argparse.ArgumentParser) -> None:
+        nonlocal seen
+        seen += 1
+        assert found.allow_abbrev is False, found.prog
+        for action in found._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    walk(sub)
+
+    walk(parser())
+    assert seen == 16
