@@ -15,7 +15,8 @@ async def _send(update: Update, ctx: Ctx, result: Answer) -> None:
     message = update.effective_message
     assert message is not None
     reply = ReplyParameters(message.message_id, allow_sending_without_reply=True)
-    for file in result.files:
+    files = [*result.files, *(await result.later() if result.later is not None else [])]
+    for file in files:
         upload = InputFile(file.data, filename=file.name)
         if file.kind == "photo":
             await ctx.bot.send_photo(

@@ -76,8 +76,12 @@ class LiveBot:
         await app.updater.start_polling(poll_interval=0, timeout=poll_timeout)
         return cls(tg=tg, server=server, runtime=runtime, app=app, url=url, processor=processor)
 
-    async def settled(self, timeout: float = 10.0) -> None:
-        """Wait until Telegram has nothing queued for the bot and the bot is handling nothing."""
+    async def settled(self, timeout: float = 60.0) -> None:
+        """Wait until Telegram has nothing queued for the bot and the bot is handling nothing.
+
+        `timeout` only catches a bot that hangs: a handler may rightly wait seconds on a child
+        process (/tonghop's chart: a new interpreter loading matplotlib took 9 to 11 s at a
+        load of 10 on two cores, and 10 s was the limit here)."""
         async with asyncio.timeout(timeout):
             while True:
                 await self.tg.wait_idle(timeout=timeout)

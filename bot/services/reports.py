@@ -12,7 +12,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -66,6 +66,9 @@ class Answer:
 
     outcome: Outcome
     files: list[ReportFile] = field(default_factory=list)
+    # Files made after the text has gone out: a chart is drawn by a Python process of its own,
+    # seconds on a busy host, and the figures should not wait for their picture.
+    later: Callable[[], Awaitable[list[ReportFile]]] | None = None
 
 
 _pauses = 0  # reports reading facts now
@@ -493,13 +496,20 @@ class ReportService:
             )
         if published is not None:
             report.note = self._as_published(report, published, lang)
-        text, chart = await self.texts(report, lang)
-        files = []
-        if chart is not None:
-            start, end = period_bounds(period, self.core.config.tz)
+        tz = self.core.config.tz
+        answer = Answer(Outcome(tally_text(report, lang, tz)))
+        if report.tally.total.total:
+            start, end = period_bounds(period, tz)
             caption = t("report.chart_caption", lang, start=start, end=end)
-            files.append(ReportFile("tong-hop.png", chart, "photo", caption))
-        return Answer(Outcome(text), files)
+
+            async def chart() -> list[ReportFile]:
+                from bot.reports.drawing import chart_png
+
+                png = await chart_png(report.tally, report.units, lang, tz)
+                return [ReportFile("tong-hop.png", png, "photo", caption)]
+
+            answer.later = chart
+        return answer
 
     async def _posted_week(self, arg: str, now: datetime) -> AskedPeriod | None:
         """ "tuần 48[/2026] [đơn vị]": the week the weekly post of ISO week 48 spoke of (the

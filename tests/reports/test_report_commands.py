@@ -247,3 +247,27 @@ async def test_reports_may_be_asked_for_in_the_all_units_group(world: World) -> 
     unit_visibility(world)
     await world.say(all_units, QLDT_HEAD, "/baocao")
     assert "Chỉ lãnh đạo UBND, Văn phòng và quản trị viên" in world.last_text(all_units)
+
+
+async def test_tonghop_says_the_figures_before_the_chart_is_drawn(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart is drawn by a Python process of its own that loads matplotlib: seconds on a
+    busy host. The figures go out first; the chart is drawn and follows."""
+    from bot.reports import drawing
+
+    said_when_drawn: list[str] = []
+    real = drawing.chart_png
+
+    async def chart_png(*args: Any) -> bytes:
+        said_when_drawn.append(world.last_text(LEADERS))
+        return await real(*args)
+
+    monkeypatch.setattr(drawing, "chart_png", chart_png)
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+    world.clock.set(at(27, 11, 10))
+    await world.say(LEADERS, CHAIRMAN, "/tonghop")
+    [before] = said_when_drawn
+    assert before.startswith("📊 Tổng hợp nhiệm vụ theo đơn vị chủ trì"), before
+    [chart] = photos(world, LEADERS)
+    assert chart["caption"].startswith("📈 Nhiệm vụ theo đơn vị chủ trì")
