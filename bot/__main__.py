@@ -729,7 +729,7 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     box = sub.add_parser("sandbox", help=h("sandbox"))
     box.add_argument("--db", help=h("sandbox.db"))
     box.add_argument("--host", help=h("sandbox.host"))
-    box.add_argument("--port", type=int, help=h("sandbox.port"))
+    box.add_argument("--port", type=_port, help=h("sandbox.port"))
     box.add_argument("--keep", action="store_true", help=h("sandbox.keep"))
     box.set_defaults(func=cmd_sandbox)
     db = sub.add_parser("db", help=h("db")).add_subparsers(dest="db_command", required=True)
@@ -775,6 +775,15 @@ def _year(text: str) -> int:
     if not text.isdigit() or not 2000 <= int(text) <= 2100:
         raise argparse.ArgumentTypeError(say("cli.not_a_year", configured_language(), text=text))
     return int(text)
+
+
+def _port(text: str) -> int:
+    # 99999 was taken as 34463 (the socket keeps 16 bits) and -5 reached the resolver, which
+    # answered in English: a port is refused here, as DONDOC_SANDBOX_PORT is (bot.config).
+    number = int(text)  # ValueError: argparse says a number is needed
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(say("cli.not_a_port", configured_language(), text=text))
+    return number
 
 
 def _quiet_closed_loop(args: threading.ExceptHookArgs) -> None:

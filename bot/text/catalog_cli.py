@@ -156,6 +156,10 @@ M_CLI: dict[str, dict[str, str]] = {
         "en": "options are not abbreviated: write {options} in full, not {option}",
     },
     "cli.error.or": {"vi": " hoặc ", "en": " or "},
+    "cli.not_a_port": {
+        "vi": "“{text}” không phải một cổng (0 đến 65535)",
+        "en": "not a port: “{text}” (0 to 65535)",
+    },
     # The example each command's error line ends with (prog without "dondoc", dots between).
     "cli.example.dondoc": {"vi": "dondoc run", "en": "dondoc run"},
     "cli.example.run": {"vi": "dondoc run", "en": "dondoc run"},

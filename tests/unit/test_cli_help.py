@@ -103,6 +103,16 @@ WRONG_VI = [
         "(hướng dẫn: dondoc sandbox --help)",
     ),
     (
+        ["sandbox", "--port", "99999"],
+        "dondoc sandbox: --port: “99999” không phải một cổng (0 đến 65535). Ví dụ: dondoc "
+        "sandbox --port 8080 (hướng dẫn: dondoc sandbox --help)",
+    ),
+    (
+        ["sandbox", "--port", "-5"],
+        "dondoc sandbox: --port: “-5” không phải một cổng (0 đến 65535). Ví dụ: dondoc "
+        "sandbox --port 8080 (hướng dẫn: dondoc sandbox --help)",
+    ),
+    (
         ["restore", "--yes=1", "a.db"],
         "dondoc restore: --yes không nhận giá trị (“1”): chỉ ghi --yes. Ví dụ: dondoc restore "
         "dondoc-20261130-080000.db (hướng dẫn: dondoc restore --help)",
