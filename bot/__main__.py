@@ -20,6 +20,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from bot.config import Settings, SettingsError, configured_language, load_settings
 from bot.domain.reportconfig import PeriodError
 from bot.text.catalog import t
+from bot.text.said import Said, in_language, os_reason
 
 if TYPE_CHECKING:
     from bot.domain.orgfile import OrgSpec
@@ -282,8 +283,13 @@ def _write(path: Path, data: bytes, lang: str) -> str | None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        return say("cli.write.failed", lang, path=path, reason=exc.strerror or exc)
+        return say("cli.write.failed", lang, path=path, reason=_reason(exc, lang))
     return None
+
+
+def _reason(exc: OSError, lang: str) -> str:
+    reason = os_reason(exc)
+    return reason.said(lang) if isinstance(reason, Said) else reason
 
 
 def _period_error(exc: PeriodError, lang: str) -> str:
@@ -415,7 +421,7 @@ def cmd_program_import(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        _say(t("programme.cli.unreadable_file", lang, path=path, error=exc.strerror or exc), True)
+        _say(t("programme.cli.unreadable_file", lang, path=path, error=_reason(exc, lang)), True)
         return 2
     upgrade(settings.database_url)
     from bot.app import open_runtime
@@ -528,7 +534,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         size = backup.backup(url, target)
     except backup.BackupError as exc:
-        _say(t(exc.key, lang, **exc.params), err=True)
+        _say(t(exc.key, lang, **in_language(exc.params, lang)), err=True)
         return 1
     _say(t("ops.backup.done", lang, path=target, size=_size(size)))
     return 0
@@ -547,7 +553,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         backup.check_file(url, source)
         held = backup.hold(url)
     except backup.BackupError as exc:
-        _say(t(exc.key, lang, **exc.params), err=True)
+        _say(t(exc.key, lang, **in_language(exc.params, lang)), err=True)
         return 1
     if isinstance(held, backup.Busy):
         holder = held.holder
@@ -565,7 +571,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         try:
             backup.restore(url, source)
         except backup.BackupError as exc:
-            _say(t(exc.key, lang, **exc.params), err=True)
+            _say(t(exc.key, lang, **in_language(exc.params, lang)), err=True)
             return 1
     finally:
         held.release()

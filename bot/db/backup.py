@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bot.db.engine import is_sqlite
 from bot.db.instance import Holder, InstanceLock, LockError, acquire, others
+from bot.text.said import os_reason
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -124,7 +125,7 @@ def backup(database_url: str, target: Path) -> int:
     except sqlite3.Error as exc:
         raise BackupError("ops.backup.failed", error=exc) from None
     except OSError as exc:
-        raise BackupError("ops.backup.failed", error=exc.strerror or exc) from None
+        raise BackupError("ops.backup.failed", error=os_reason(exc)) from None
     finally:
         partial.unlink(missing_ok=True)
     return target.stat().st_size
@@ -136,9 +137,7 @@ def check_file(database_url: str, source: Path) -> None:
         with source.open("rb") as f:
             head = f.read(16)
     except OSError as exc:
-        raise BackupError(
-            "ops.restore.unreadable", path=source, error=exc.strerror or exc
-        ) from None
+        raise BackupError("ops.restore.unreadable", path=source, error=os_reason(exc)) from None
     if is_sqlite(database_url):
         if head != SQLITE_MAGIC:
             raise BackupError("ops.restore.not_backup", path=source, kind="SQLite")

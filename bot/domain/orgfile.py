@@ -17,7 +17,7 @@ from bot.domain.model import UNIT_ROLES, Role
 from bot.domain.policy import PolicyError, calendar_overrides, policy_from
 from bot.domain.reportconfig import ReportSettingsError, report_settings_from
 from bot.domain.unitnames import derived_keys, fold, written_keys
-from bot.text.said import Said
+from bot.text.said import Said, os_reason
 
 # Sections read by the scheduling and reporting features; kept as they are by import and export.
 FUTURE_KEYS = ("policy", "calendar", "reports")
@@ -471,7 +471,7 @@ def read_org_file(path: Path) -> OrgSpec:
             raise OrgFileError([Said("roster.too_big", str(path), limit=limit)])
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise OrgFileError([Said("roster.unreadable", str(path), reason=exc.strerror)]) from None
+        raise OrgFileError([Said("roster.unreadable", str(path), reason=os_reason(exc))]) from None
     except UnicodeDecodeError:
         raise OrgFileError([Said("roster.not_utf8", f"{path}:1")]) from None
     return parse_org(text, str(path))

@@ -160,6 +160,16 @@ M_CLI: dict[str, dict[str, str]] = {
         "vi": "“{text}” không phải một cổng (0 đến 65535)",
         "en": "not a port: “{text}” (0 to 65535)",
     },
+    # An operating system's common refusals (Python gives them in English only).
+    "os.no_such_file": {"vi": "không có tệp hoặc thư mục này", "en": "no such file or folder"},
+    "os.permission": {"vi": "không có quyền", "en": "permission denied"},
+    "os.is_folder": {"vi": "đó là một thư mục", "en": "it is a folder"},
+    "os.not_a_folder": {
+        "vi": "một phần của đường dẫn không phải thư mục",
+        "en": "part of the path is not a folder",
+    },
+    "os.disk_full": {"vi": "ổ đĩa đã đầy", "en": "the disk is full"},
+    "os.read_only": {"vi": "ổ đĩa chỉ cho đọc", "en": "the disk is read-only"},
     # The example each command's error line ends with (prog without "dondoc", dots between).
     "cli.example.dondoc": {"vi": "dondoc run", "en": "dondoc run"},
     "cli.example.run": {"vi": "dondoc run", "en": "dondoc run"},

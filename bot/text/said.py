@@ -7,7 +7,20 @@ database's one-line failures are made of these, so the core needs no language of
 
 from __future__ import annotations
 
+import errno
+
 from bot.text.catalog import t
+
+# Python's reasons (strerror) are English whatever the locale: the common ones, said by us.
+_OS_REASONS = {
+    errno.ENOENT: "os.no_such_file",
+    errno.EACCES: "os.permission",
+    errno.EPERM: "os.permission",
+    errno.EISDIR: "os.is_folder",
+    errno.ENOTDIR: "os.not_a_folder",
+    errno.ENOSPC: "os.disk_full",
+    errno.EROFS: "os.read_only",
+}
 
 
 class Said(str):
@@ -40,5 +53,16 @@ def _rebuilt(key: str, where: str, params: dict[str, object]) -> Said:
 
 
 def _line(where: str, key: str, lang: str, params: dict[str, object]) -> str:
-    text = t(key, lang, **params)
+    text = t(key, lang, **in_language(params, lang))
     return f"{where}: {text}" if where else text
+
+
+def in_language(params: dict[str, object], lang: str) -> dict[str, object]:
+    """Parameters that are themselves Said (an OS error's reason) said in `lang` too."""
+    return {k: v.said(lang) if isinstance(v, Said) else v for k, v in params.items()}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, as a Said when it is a common reason."""
+    key = _OS_REASONS.get(exc.errno or 0)
+    return Said(key) if key is not None else str(exc.strerror or exc)

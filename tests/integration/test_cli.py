@@ -69,7 +69,7 @@ def test_invalid_file_is_refused_and_nothing_is_written(cli: Cli) -> None:
 def test_missing_file(cli: Cli) -> None:
     result = cli("org", "import", "missing.yaml")
     assert result.returncode == 1
-    assert "missing.yaml: không đọc được tệp (No such file or directory)" in result.stderr
+    assert "missing.yaml: không đọc được tệp (không có tệp hoặc thư mục này)" in result.stderr
     assert "Traceback" not in result.stderr
 
 

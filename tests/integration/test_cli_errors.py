@@ -263,3 +263,24 @@ def test_roster_and_database_lines_follow_dondoc_language(tmp_path: Path) -> Non
     assert en.stderr.splitlines()[1] == (
         f"  {roster}:5: a person with role head needs a unit, like 'unit: KTHT'"
     )
+
+
+def test_a_missing_file_is_said_in_vietnamese(tmp_path: Path) -> None:
+    """Python's reason for a missing file ("No such file or directory") is English whatever the
+    locale; in the Vietnamese default the whole line is Vietnamese."""
+    vi = Cli(tmp_path)
+    assert vi("db", "upgrade").returncode == 0
+    lines = {
+        ("org", "import", "khong-co.yaml"): "  khong-co.yaml: không đọc được tệp (không có tệp "
+        "hoặc thư mục này)",
+        ("program", "import", "khong-co.xlsx"): "Không đọc được tệp khong-co.xlsx: không có tệp "
+        "hoặc thư mục này",
+        ("restore", "khong-co.db", "--yes"): "Không đọc được khong-co.db: không có tệp hoặc "
+        "thư mục này",
+    }
+    for argv, line in lines.items():
+        said = vi(*argv)
+        assert said.returncode in (1, 2), said
+        assert "Traceback" not in said.stderr
+        assert line in said.stderr.splitlines(), said.stderr
+        assert "No such file" not in said.stderr

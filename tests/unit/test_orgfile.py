@@ -438,7 +438,7 @@ def test_read_org_file_missing(tmp_path: Path) -> None:
     path = tmp_path / "missing.yaml"
     with pytest.raises(OrgFileError) as caught:
         read_org_file(path)
-    assert caught.value.problems == [f"{path}: cannot read (No such file or directory)"]
+    assert caught.value.problems == [f"{path}: cannot read (no such file or folder)"]
 
 
 def test_one_name_for_two_units_is_refused() -> None:
