@@ -20,6 +20,20 @@ M_SANDBOX: dict[str, dict[str, str]] = {
         "vi": "cần chat_id, user_id (số) và reply_to (số, không bắt buộc)",
         "en": "chat_id and user_id (numbers) are needed, and reply_to (a number) may be given",
     },
+    "sandbox.empty_message": {
+        "vi": "Tin nhắn trống: hãy gõ nội dung hoặc đính kèm tệp.",
+        "en": "The message is empty: type something or attach a file.",
+    },
+    "sandbox.reply_gone": {
+        "vi": "Không còn tin nhắn {message} trong cuộc trò chuyện này để trả lời.",
+        "en": "Message {message} is not in this chat any more: nothing to reply to.",
+    },
+    "sandbox.button_gone": {
+        "vi": "Nút này không còn trên tin nhắn {message} (tin nhắn đã đổi hoặc không còn): "
+        "hãy bấm trên tin nhắn như đang hiển thị.",
+        "en": "That button is no longer on message {message} (it changed or is gone): "
+        "press one on the message as it shows now.",
+    },
     "sandbox.bad_press": {
         "vi": "cần chat_id, message_id, user_id và data",
         "en": "chat_id, message_id, user_id and data are needed",

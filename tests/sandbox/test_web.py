@@ -329,7 +329,7 @@ async def test_bad_requests_are_refused_with_a_reason(http: aiohttp.ClientSessio
     status, body = await send(http, KTHT_HEAD, CHAIRMAN, text="chat riêng của người khác")
     assert status == 400
     status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN)
-    assert status == 400 and "text" in body["error"]
+    assert status == 400 and "Tin nhắn trống" in body["error"]
     # Not a member of the group: refused with who and where, and nothing reaches the chat.
     before = len(chat(await state(http), KTHT_CHAT)["messages"])
     status, body = await send(http, KTHT_CHAT, CHAIRMAN, text="/viec")
@@ -615,3 +615,37 @@ async def test_a_port_taken_by_another_program_is_reported_with_a_free_one(tmp_p
     assert int(found.group(1)) > port
     assert "Traceback" not in text
     assert not (tmp_path / "data").exists()  # refused before any database was touched
+
+
+async def test_a_button_pressed_twice_or_an_empty_message_is_refused_in_vietnamese(
+    http: aiohttp.ClientSession, events: Events
+) -> None:
+    """Two tabs, or a double tap: the second press finds the button gone from the edited card.
+    The page showed the stand-in's English ("message 7 has no button with callback_data ...")."""
+    await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="/giao KTHT Kiểm tra hạn 15/12")
+    card = (await events.wait_for(lambda e: e["type"] == "message" and is_card("NV-0001")(e)))[
+        "message"
+    ]
+    payload = {
+        "chat_id": KTHT_CHAT,
+        "message_id": card["message_id"],
+        "user_id": KTHT_HEAD,
+        "data": button(card, "Đã nhận"),
+    }
+    async with http.post("/api/press", json=payload) as response:
+        assert response.status == 200
+    await events.wait_for(lambda e: e["type"] == "edit" and is_card("NV-0001")(e))
+    async with http.post("/api/press", json=payload) as response:
+        assert response.status == 400
+        error = (await response.json())["error"]
+    assert error == (
+        f"Nút này không còn trên tin nhắn {card['message_id']} (tin nhắn đã đổi hoặc không còn): "
+        "hãy bấm trên tin nhắn như đang hiển thị."
+    )
+    status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="  ")
+    assert (status, body["error"]) == (400, "Tin nhắn trống: hãy gõ nội dung hoặc đính kèm tệp.")
+    status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="Vâng", reply_to="99999")
+    assert (status, body["error"]) == (
+        400,
+        "Không còn tin nhắn 99999 trong cuộc trò chuyện này để trả lời.",
+    )

@@ -192,6 +192,8 @@ class SandboxWeb:
         if isinstance(upload, web.FileField):
             data = upload.file.read()
             document = (upload.filename or "tep", data, upload.content_type or None)
+        if text is None and document is None:
+            return _error(t("sandbox.empty_message", self.lang))
         try:
             if document is not None:
                 message = self.tg.send_message(
@@ -201,8 +203,10 @@ class SandboxWeb:
                 message = self.tg.send_message(chat_id, user_id, text, reply_to=reply_to)
         except TooLong as exc:
             return _error(too_long(exc.length, exc.limit, self.lang))
-        except ValueError as exc:
-            return _error(str(exc))
+        except ValueError:
+            # Who may write where was checked above: what is left is a reply to a message that
+            # is not there (the stand-in says so in English).
+            return _error(t("sandbox.reply_gone", self.lang, message=reply_to))
         return _json({"message": _message_view(message)})
 
     async def _press(self, request: web.Request) -> web.Response:
@@ -217,8 +221,10 @@ class SandboxWeb:
             return _error(refusal)
         try:
             query_id = self.tg.press_button(chat_id, message_id, user_id, data)
-        except ValueError as exc:
-            return _error(str(exc))
+        except ValueError:
+            # Membership was checked above: the message, or this button on it, is gone (pressed
+            # again from a second tab after the card was edited).
+            return _error(t("sandbox.button_gone", self.lang, message=message_id))
         try:
             answer: JsonDict | None = await self.tg.wait_for_callback_answer(query_id, timeout=15)
         except TimeoutError:
