@@ -33,7 +33,9 @@ compiled = 0  # pieces compiled in this process (the rest came from the file): f
 
 
 def _path() -> Path:
-    return Path(importlib.util.cache_from_source(str(Path(__file__).with_name("_dataclasses.py"))))
+    # Named as a module's bytecode would be, but not .pyc: no tool takes it for a module's.
+    pyc = importlib.util.cache_from_source(str(Path(__file__).with_name("_dataclasses.py")))
+    return Path(pyc).with_suffix(".code")
 
 
 def _exec(source: object, globals: Any = None, locals: Any = None, /) -> None:
