@@ -17,10 +17,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 # PTB 22 reports retry_after as seconds unless asked for timedelta, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot.config import Settings, SettingsError, configured_language, load_settings
-from bot.domain.reportconfig import PeriodError
-from bot.text.catalog import t
-from bot.text.said import Said, in_language, os_reason
+from bot import dataclass_cache
+
+dataclass_cache.install()  # before the first dataclass is made
+
+from bot.config import Settings, SettingsError, configured_language, load_settings  # noqa: E402
+from bot.domain.reportconfig import PeriodError  # noqa: E402
+from bot.text.catalog import t  # noqa: E402
+from bot.text.said import Said, in_language, os_reason  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.domain.orgfile import OrgSpec
@@ -106,6 +110,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     from bot.serve import follow_lock, serve_polling, serve_webhook, with_health_server
     from scheduler import jobs
 
+    dataclass_cache.save()  # what the start's imports compiled, for the next start
     clock = StartedClock(settings.fake_now) if settings.fake_now is not None else None
     runtime = open_runtime(settings, clock=clock)
     app = build_application(runtime, token, settings.telegram_api_url)
