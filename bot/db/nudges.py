@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.collector import collector_paused
 from bot.db import direct
 from bot.db.hints import NO_REMINDERS, forget
 from bot.db.repositories import insert_of, table
@@ -301,21 +302,23 @@ class NudgeRepository:
             .correlate(TaskRow)
             .scalar_subquery()
         )
+
         # A first row or none, searched per late task in (task_id, kind, at) alone. As an
         # EXISTS, PostgreSQL hashed the whole history's extensions and moves once instead: at
         # 1M tasks 92k events, 36k pages read, 0.7 s of the first scan of the day.
-        moved = (
-            select(literal(1))
-            .where(
-                TaskEventRow.task_id == TaskRow.id,
-                TaskEventRow.kind.in_(
-                    [EventKind.EXTENSION_APPROVED.value, EventKind.REASSIGNED.value]
-                ),
+        def moved(task_id: Any) -> Any:
+            return (
+                select(literal(1))
+                .where(
+                    TaskEventRow.task_id == task_id,
+                    TaskEventRow.kind.in_(
+                        [EventKind.EXTENSION_APPROVED.value, EventKind.REASSIGNED.value]
+                    ),
+                )
+                .limit(1)
+                .scalar_subquery()
             )
-            .correlate(TaskRow)
-            .limit(1)
-            .scalar_subquery()
-        )
+
         # SQLite keeps times as text: read as text and parsed here (fromisoformat), several
         # times faster than the column type for the thousands of late tasks of a province.
         # PostgreSQL: read without the column type's conversion to an aware time, made below
@@ -327,7 +330,7 @@ class NudgeRepository:
             TaskRow.due.is_not(None),
             TaskRow.due < now,
         )
-        query = select(TaskRow.id, TaskRow.code, due, urged, moved)
+        query = select(TaskRow.id, TaskRow.code, due, urged, moved(TaskRow.id))
         if raw:
             # SQLite: the late tasks found by (status, due), then visited in id order: their
             # urges and history sit in indexes led by task_id, so each search lands next to
@@ -336,25 +339,39 @@ class NudgeRepository:
             query = query.where(TaskRow.id.in_(select(TaskRow.id).where(*late)))
             query = query.order_by(TaskRow.id)
         else:
-            query = query.where(*late)
-        rows = await self._s.execute(query)
-        # Kept here rather than in a WHERE on the count: SQLite would count twice.
+            # PostgreSQL: the tasks urged too few times left out in SQL (about half of the 27k
+            # late ones at 1M tasks): neither sent over nor made Python rows here, nor searched
+            # for a move. OFFSET 0 keeps the count in its own subquery, counted once; pulled
+            # up, the WHERE and the select list would each count.
+            counted = (
+                select(TaskRow.id, TaskRow.code, due.label("due"), urged.label("urged"))
+                .where(*late)
+                .offset(0)
+                .subquery()
+            )
+            query = select(
+                counted.c.id, counted.c.code, counted.c.due, counted.c.urged, moved(counted.c.id)
+            ).where(counted.c.urged >= threshold)
         found: list[tuple[int, str, datetime, int]] = []
         recount: list[int] = []
-        # Read a part at a time, the event loop free between two: a province's late tasks are
-        # tens of thousands of rows, each made a Python row here (a /nv waited on that).
-        for part in rows.partitions(ROWS_PART):
-            for task_id, code, deadline, n, was_moved in part:
-                if deadline is None or n < threshold:
-                    continue
-                if raw:
-                    deadline = datetime.fromisoformat(deadline + "+00:00")
-                elif deadline.tzinfo is None:
-                    deadline = deadline.replace(tzinfo=UTC)
-                found.append((task_id, code, deadline, int(n)))
-                if was_moved:
-                    recount.append(task_id)
-            await asyncio.sleep(0)
+        # The rows' objects out of the cyclic collector's way while they are read (bot.collector).
+        with collector_paused():
+            rows = await self._s.execute(query)
+            # SQLite: kept here rather than in a WHERE on the count, which it would count twice.
+            # Read a part at a time, the event loop free between two: a province's late tasks
+            # are thousands of rows, each made a Python row here (a /nv waited on that).
+            for part in rows.partitions(ROWS_PART):
+                for task_id, code, deadline, n, was_moved in part:
+                    if deadline is None or n < threshold:
+                        continue
+                    if raw:
+                        deadline = datetime.fromisoformat(deadline + "+00:00")
+                    elif deadline.tzinfo is None:
+                        deadline = deadline.replace(tzinfo=UTC)
+                    found.append((task_id, code, deadline, int(n)))
+                    if was_moved:
+                        recount.append(task_id)
+                await asyncio.sleep(0)
         if not recount:
             return found
         since = await self.urges(recount)

@@ -154,7 +154,9 @@ class TaskRow(Base):
         # /viec <unit>: the unit's open tasks as lead (migration 0012).
         Index("ix_tasks_lead_unit_id_status", "lead_unit_id", "status"),
         # The digest's late open tasks; a report's unfinished and recently touched tasks
-        # (migration 0013).
+        # (migration 0013). On PostgreSQL migration 0016 adds INCLUDE (id, code), which the
+        # digest reads without the table; not said here, where postgresql_include would load
+        # SQLAlchemy's PostgreSQL dialect at every start (tests/unit/test_start_imports.py).
         Index("ix_tasks_status_due", "status", "due"),
         Index("ix_tasks_completed_at_status", "completed_at", "status"),
         Index("ix_tasks_updated_at", "updated_at"),
