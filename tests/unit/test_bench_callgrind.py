@@ -55,3 +55,6 @@ def test_bots_start_under_callgrind_with_counting_off(
         assert argv[:3] == ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
         assert argv[3] == f"--callgrind-out-file={tmp_path / f'callgrind.out.{kind}'}"
         assert argv[4] == sys.executable
+    # Đôn Đốc's due-scan, on the wall clock, is kept out of the count.
+    assert started[1][5:9] == ["-c", throughput.KEEP_SCAN_OUT, "-m", "bot"]
+    assert started[0][5:6] == [str(BENCH.with_name("echo_bot.py"))]
