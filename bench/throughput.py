@@ -8,7 +8,15 @@ updates. Prints, for SQLite and (with --pg) PostgreSQL, measured in the same run
   update being queued to the bot's answer (its reply, or the button's callback answer).
 
     PYTHONPATH=. .venv/bin/python bench/throughput.py [--burst 400] [--rate 20] [--seconds 15]
-        [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/test]
+        [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/test] [--callgrind [--keep DIR]]
+
+--callgrind runs each bot under valgrind's callgrind with counting off, switches it on
+(callgrind_control -i on) just before the burst and off once the bot has made its last Bot API
+call for it, and prints the instructions per burst update, with the ratio to echo's in the same
+run: a count the neighbours' load does not change (Đôn Đốc's due-scan, every 20 s of wall clock,
+is kept out of it: see KEEP_SCAN_OUT). valgrind runs Python some fifty times slower,
+so the burst is 50 updates by default there and the steady part is skipped. --keep DIR keeps
+each bot's callgrind.out file there, for `callgrind_annotate --inclusive=yes`.
 
 The mix, in equal parts: /giao (a new task), the "Đã nhận" button on a task's card, /xong on an
 acknowledged task, /nv on a task, /viec in a unit's group; from the sandbox's demo ward, spread
@@ -31,6 +39,7 @@ import functools
 import math
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -105,6 +114,7 @@ STEADY_PATIENCE = 60.0  # after the last steady update
 
 
 PROFILE: Path | None = None  # --profile: cProfile Đôn Đốc's process into this file
+CALLGRIND: Path | None = None  # --callgrind: run each bot under callgrind, its file here
 CODE_DIR = ROOT  # --code: run Đôn Đốc from another checkout (the figures before a change)
 
 
@@ -134,9 +144,75 @@ def spawn(
         if PROFILE:
             argv[1:1] = ["-m", "cProfile", "-o", str(PROFILE)]
     before, options = wrap
+    if CALLGRIND is not None and not before:
+        before = callgrind_argv(CALLGRIND / f"callgrind.out.{kind}")
+        if kind == "dondoc":
+            options = ["-c", KEEP_SCAN_OUT]
     argv = [*before, argv[0], *options, *argv[1:]]
     log = (workdir / f"{kind}.log").open("wb")
     return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
+
+
+# Đôn Đốc under --callgrind: `python -c KEEP_SCAN_OUT -m bot run`. Its due-scan runs every 20 s
+# of wall clock, so the slower valgrind ran the burst the more scans it would count: the scan
+# runs at start (not counted) and not again, and the count is the updates' alone.
+KEEP_SCAN_OUT = """
+import runpy, sys
+import scheduler.jobs
+scheduler.jobs.SCAN_EVERY = 10**6
+del sys.argv[:2]
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+"""
+
+
+def callgrind_argv(out: Path) -> list[str]:
+    """valgrind counting nothing until told: the start-up and the preparation are not counted."""
+    return ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
+
+
+def collected(log: str) -> int:
+    """The instructions callgrind counted, from the summary it writes as the process ends."""
+    found = re.findall(r"^==\d+== Collected : (\d+)", log, re.MULTILINE)
+    if not found:
+        raise RuntimeError("no callgrind summary in the bot's log")
+    return int(found[-1])
+
+
+async def instrument(pid: int, on: bool) -> None:
+    """Switch callgrind's counting in process `pid` on or off; returns once valgrind has."""
+    argv = ["callgrind_control", "-i", "on" if on else "off", str(pid)]
+    done = await asyncio.to_thread(subprocess.run, argv, capture_output=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)}: {done.stdout!r} {done.stderr!r}")
+
+
+async def wait_or_quiet(
+    tg: FakeTelegram, watch: Watch, keys: list[Any], calls: int, quiet: float = 120.0
+) -> bool:
+    """Under valgrind: until every update is answered, or the bot has made no Bot API call but
+    getUpdates for `quiet` seconds. On a loaded host valgrind's slowness can make a request
+    time out and its update go unanswered: that is counted as lost, not waited on for hours."""
+    seen, since = -1, time.perf_counter()
+    while not await watch.wait(keys, timeout=5.0):
+        made = sum(1 for m, _ in tg.calls[calls:] if m != "getUpdates")
+        if made != seen:
+            seen, since = made, time.perf_counter()
+        elif time.perf_counter() - since >= quiet:
+            return False
+    return True
+
+
+async def settle(tg: FakeTelegram, calls: int, quiet: float = 2.0) -> None:
+    """Until the bot has made no Bot API call but getUpdates for `quiet` seconds: the burst's
+    cards and notices follow its answers."""
+    seen, since = -1, time.perf_counter()
+    while True:
+        made = sum(1 for m, _ in tg.calls[calls:] if m != "getUpdates")
+        if made != seen:
+            seen, since = made, time.perf_counter()
+        elif time.perf_counter() - since >= quiet:
+            return
+        await asyncio.sleep(0.1)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -146,7 +222,7 @@ def cpu_seconds(pid: int) -> float:
 
 async def stop(process: subprocess.Popen[bytes]) -> None:
     process.send_signal(signal.SIGINT)
-    for _ in range(100):
+    for _ in range(100 * (30 if CALLGRIND else 1)):  # valgrind writes its file as it ends
         if process.poll() is not None:
             return
         await asyncio.sleep(0.1)
@@ -311,6 +387,7 @@ class Figures:
     p99: float
     missing: int
     calls: dict[str, float] = field(default_factory=dict)  # Bot API calls per burst update
+    instructions: float = 0.0  # per burst update, under --callgrind
 
 
 async def measure(
@@ -322,13 +399,21 @@ async def measure(
     rate: float,
     forged: bool,
 ) -> Figures:
-    cpu0 = cpu_seconds(pid)
     calls0 = len(tg.calls)
+    if CALLGRIND is not None:
+        await instrument(pid, True)
+    cpu0 = cpu_seconds(pid)
     t0 = time.perf_counter()
     keys = [put(tg, watch, s, forged) for s in burst]
-    ok = await watch.wait(keys, timeout=BURST_PATIENCE)
+    if CALLGRIND is not None:
+        ok = await wait_or_quiet(tg, watch, keys, calls0)
+    else:
+        ok = await watch.wait(keys, timeout=BURST_PATIENCE)
     last = max((watch.answered.get(k, 0.0) for k in keys), default=t0)
     cpu = cpu_seconds(pid) - cpu0
+    if CALLGRIND is not None:
+        await settle(tg, calls0)
+        await instrument(pid, False)
     answered = sum(1 for k in keys if k in watch.answered)
     # Unanswered after BURST_PATIENCE seconds: the rate is what was answered by then.
     burst_rate = answered / ((last if ok else time.perf_counter()) - t0)
@@ -363,7 +448,7 @@ async def measure(
 
 
 async def wait_polling(tg: FakeTelegram, process: subprocess.Popen[bytes], calls: int) -> None:
-    for _ in range(600):
+    for _ in range(600 * (30 if CALLGRIND else 1)):
         if process.poll() is not None:
             raise RuntimeError(f"the bot exited with {process.returncode}")
         if sum(1 for m, _ in tg.calls[calls:] if m == "getUpdates") >= 2:
@@ -413,14 +498,18 @@ async def run_bot(
             await asyncio.sleep(1.0)
         else:
             burst_steps = await prepare(tg, watch, burst_rounds, 1)
-            steady_steps = await prepare(tg, watch, steady_rounds, 10_000)
+            steady_steps = await prepare(tg, watch, steady_rounds, 10_000) if steady_rounds else []
             await asyncio.sleep(1.0)
-        return await measure(
+        figures = await measure(
             tg, watch, process.pid, burst_steps, steady_steps, rate, forged=kind != "dondoc"
         )
     finally:
         await stop(process)
         await server.stop()
+    if CALLGRIND is not None:
+        log = (workdir / f"{kind}.log").read_text(encoding="utf-8", errors="replace")
+        figures.instructions = collected(log) / len(burst_steps)
+    return figures
 
 
 async def fresh_postgres(url: str, name: str, drop: bool = False) -> str:
@@ -442,10 +531,15 @@ async def fresh_postgres(url: str, name: str, drop: bool = False) -> str:
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--burst", type=int, default=400, help="updates in the burst")
+    parser.add_argument(
+        "--burst", type=int, default=0, help="updates in the burst (400; 50 under --callgrind)"
+    )
     parser.add_argument("--rate", type=float, default=20.0, help="steady updates per second")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of the steady part")
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a scratch database is made)")
+    parser.add_argument(
+        "--pg-prefix", default="dondoc_bench", help="the scratch database's name, before its pid"
+    )
     parser.add_argument("--code", default="", help="run Đôn Đốc from this checkout instead")
     parser.add_argument(
         "--no-floor", action="store_true", help="skip the floor bot (PTB making Đôn Đốc's calls)"
@@ -454,10 +548,19 @@ async def main() -> None:
     parser.add_argument(
         "--units", type=int, default=0, help="a province of this many units (default: demo ward)"
     )
+    parser.add_argument(
+        "--callgrind", action="store_true", help="instructions per burst update (valgrind)"
+    )
+    parser.add_argument("--keep", default="", help="with --callgrind: keep its files here")
     args = parser.parse_args()
+    if args.callgrind and shutil.which("callgrind_control") is None:
+        parser.error("--callgrind needs valgrind (apt-get install valgrind)")
+    args.burst = args.burst or (50 if args.callgrind else 400)
+    if args.callgrind:
+        args.seconds = 0.0  # no steady part: its latencies would be valgrind's
     if args.units:
         province(args.units)
-    global CODE_DIR, PROFILE
+    global CALLGRIND, CODE_DIR, PROFILE
     if args.profile:
         PROFILE = Path(args.profile).resolve()
     if args.code:
@@ -473,19 +576,30 @@ async def main() -> None:
         " the update being queued to the answer, at the steady rate;\nlost: updates unanswered"
         f" {BURST_PATIENCE:g} s after the burst or {STEADY_PATIENCE:g} s after the steady part;"
         " calls: Bot API calls per burst update."
+        + (
+            "\nM instr: millions of instructions per burst update (callgrind, counted from the"
+            " burst's first update to the bot's last Bot API call for it); ×echo instr: ratio to"
+            " echo's. No steady part under callgrind."
+            if args.callgrind
+            else ""
+        )
     )
     print(
         f"{'database':<11} {'bot':<8} {'upd/s':>7} {'×echo':>6} {'CPU ms':>7}"
         f" {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'calls':>6}"
+        + (f" {'M instr':>8} {'×echo instr':>11}" if args.callgrind else "")
     )
     kinds = ["sqlite"] + (["postgres"] if args.pg else [])
     for db in kinds:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
+            if args.callgrind:
+                CALLGRIND = Path(args.keep).resolve() / db if args.keep else workdir
+                CALLGRIND.mkdir(parents=True, exist_ok=True)
             if db == "sqlite":
                 url = f"sqlite+aiosqlite:///{workdir / 'dondoc.db'}"
             else:
-                url = await fresh_postgres(args.pg, f"dondoc_bench_{os.getpid()}")
+                url = await fresh_postgres(args.pg, f"{args.pg_prefix}_{os.getpid()}")
             try:
                 echo = await run_bot("echo", url, args.burst, args.rate, args.seconds, workdir)
                 rows = [("echo", echo)]
@@ -498,13 +612,18 @@ async def main() -> None:
                 rows.append(("Đôn Đốc", ours))
             finally:
                 if db == "postgres":
-                    await fresh_postgres(args.pg, f"dondoc_bench_{os.getpid()}", drop=True)
+                    await fresh_postgres(args.pg, f"{args.pg_prefix}_{os.getpid()}", drop=True)
         for label, fig in rows:
             print(
                 f"{db:<11} {label:<8} {fig.burst_rate:>7.1f}"
                 f" {fig.burst_rate / echo.burst_rate:>6.2f} {fig.cpu_ms:>7.2f}"
                 f" {fig.p50:>7.1f} {fig.p99:>7.1f} {fig.missing:>5}"
                 f" {sum(fig.calls.values()):>6.2f}"
+                + (
+                    f" {fig.instructions / 1e6:>8.2f} {fig.instructions / echo.instructions:>11.2f}"
+                    if args.callgrind
+                    else ""
+                )
             )
         for label, fig in rows:
             each = ", ".join(f"{m} {n:.2f}" for m, n in sorted(fig.calls.items()))

@@ -302,11 +302,20 @@ class UnitDirectory:
     def _longest(self, tokens: Sequence[tuple[str, int, int]], i: int) -> tuple[Unit, int] | None:
         # A comma may sit inside a name ("Phòng Kinh tế, Hạ tầng và Đô thị"); the longest
         # phrase is tried first, so a whole name wins over reading its comma as a list break.
-        for j in range(min(len(tokens), i + MAX_KEY_WORDS), i, -1):
+        # Each word folded once (and remembered across messages), the phrases joined from the
+        # folded words: folding a phrase is folding its words (fold works character by
+        # character, and a space stays a word break), where folding each phrase anew cost a
+        # dozen unremembered folds of the message's opening per /giao.
+        end = min(len(tokens), i + MAX_KEY_WORDS)
+        words = [fold(t[0]) for t in tokens[i:end]]
+        for j in range(end, i, -1):
             if any(t[0] in ";+" for t in tokens[i:j]) or tokens[j - 1][0] == ",":
                 continue
-            phrase = " ".join(t[0] for t in tokens[i:j]).rstrip(":")
-            unit = self.find(phrase)
+            last = tokens[j - 1][0]
+            # The phrase's trailing colons go, as `find(phrase.rstrip(":"))` would drop them.
+            tail = words[j - 1 - i] if last[-1:] != ":" else fold(last.rstrip(":"))
+            key = " ".join(w for w in (*words[: j - 1 - i], tail) if w)
+            unit = self._keys.get(key) or self._keys.get(_squash(key))
             if unit is not None:
                 return unit, j
         return None

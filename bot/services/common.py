@@ -70,6 +70,8 @@ class Core:
     policy: Policy = field(default_factory=Policy)
     _rules: tuple[str | None, str | None] = ("?", "?")
     _roster: Roster | None = None
+    # The usage examples of the roster last asked for: every /giao's usage line names them.
+    _examples: tuple[Roster | None, dict[str, str]] = (None, {})
 
     async def roster(self, uow: UnitOfWork) -> Roster:
         """The roster, from memory unless it changed since it was read (one cheap query for the
@@ -159,7 +161,12 @@ class Core:
 
     async def examples(self, uow: UnitOfWork) -> dict[str, str]:
         """The roster's unit codes for the usage examples (catalog.t's ex_unit params)."""
-        return render.examples((await self.roster(uow)).units)
+        roster = await self.roster(uow)
+        kept, found = self._examples
+        if kept is not roster:
+            found = render.examples(roster.units)
+            self._examples = (roster, found)
+        return dict(found)
 
     async def chat_registered(self, uow: UnitOfWork, where: Where) -> bool:
         if where.private:

@@ -405,9 +405,9 @@ class TaskService:
                 return Outcome(refusal)
             if (denied := can_assign(person, 0)) is Denied.NOT_ASSIGNER_ROLE:
                 return Outcome(self._denied(denied, lang, None, None))
-            usage = t("usage.giao", lang, **await core.examples(uow))
+            examples = await core.examples(uow)
             if not args.strip():
-                return Outcome(usage)
+                return Outcome(t("usage.giao", lang, **examples))
             directory = (await core.roster(uow)).directory
             match = directory.parse_list(args)
             if match.unknown is not None or not match.units:
@@ -447,8 +447,10 @@ class TaskService:
                 content = "\n".join(p for p in (content.strip(), replied.text.strip()) if p)
             content = content.strip()
             if not content and not (replied and replied.attachment):
+                usage = t("usage.giao", lang, **examples)
                 return Outcome(t("missing_content", lang) + "\n\n" + usage)
             if deadline is None:
+                usage = t("usage.giao", lang, **examples)
                 return Outcome(t("missing_deadline", lang) + "\n\n" + usage)
             if not await self._first_time(uow, where, now):
                 return Outcome()
