@@ -165,7 +165,9 @@ def plan_for(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) 
         return found
     try:
         plan: Plan | None = Plan(statement, dialect, keys)
-    except NotImplementedError:
+    except (NotImplementedError, exc.SQLAlchemyError):
+        # Also a type whose result processor needs the driver's column type (the execution
+        # context's description), as PostgreSQL's numerics do: SQLAlchemy's way then.
         plan = None
     _PLANS[key] = plan
     return plan
