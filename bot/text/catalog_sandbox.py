@@ -21,7 +21,7 @@ M_SANDBOX: dict[str, dict[str, str]] = {
         "en": "chat_id and user_id (numbers) are needed, and reply_to (a number) may be given",
     },
     "sandbox.empty_message": {
-        "vi": "Tin nhắn trống: hãy gõ nội dung hoặc đính kèm tệp.",
+        "vi": "Tin nhắn trống: gõ nội dung hoặc đính kèm tệp.",
         "en": "The message is empty: type something or attach a file.",
     },
     "sandbox.reply_gone": {
@@ -30,7 +30,7 @@ M_SANDBOX: dict[str, dict[str, str]] = {
     },
     "sandbox.button_gone": {
         "vi": "Nút này không còn trên tin nhắn {message} (tin nhắn đã đổi hoặc không còn): "
-        "hãy bấm trên tin nhắn như đang hiển thị.",
+        "bấm nút trên tin nhắn như đang hiển thị.",
         "en": "That button is no longer on message {message} (it changed or is gone): "
         "press one on the message as it shows now.",
     },

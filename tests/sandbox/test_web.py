@@ -640,10 +640,10 @@ async def test_a_button_pressed_twice_or_an_empty_message_is_refused_in_vietname
         error = (await response.json())["error"]
     assert error == (
         f"Nút này không còn trên tin nhắn {card['message_id']} (tin nhắn đã đổi hoặc không còn): "
-        "hãy bấm trên tin nhắn như đang hiển thị."
+        "bấm nút trên tin nhắn như đang hiển thị."
     )
     status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="  ")
-    assert (status, body["error"]) == (400, "Tin nhắn trống: hãy gõ nội dung hoặc đính kèm tệp.")
+    assert (status, body["error"]) == (400, "Tin nhắn trống: gõ nội dung hoặc đính kèm tệp.")
     status, body = await send(http, LEADERSHIP_CHAT, CHAIRMAN, text="Vâng", reply_to="99999")
     assert (status, body["error"]) == (
         400,
