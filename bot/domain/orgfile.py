@@ -6,6 +6,7 @@ This schema is a contract other tools rely on: extend it, never break it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -130,10 +131,17 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _expanded_size(root: yaml.Node, name: str) -> None:
-    """Refuse a file whose aliases expand past MAX_NODES values, or refer to themselves,
-    before anything walks the expanded tree. Counted over the graph, once per node."""
-    sizes: dict[int, int] = {}
+class _Loop(Exception):
+    """An alias that refers, through its children, to itself."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _fold_graph(root: yaml.Node, combine: Callable[[yaml.Node, list[int]], int]) -> None:
+    """Post-order over the graph, aliases followed, once per node: `combine` gets each node with
+    its children's results and may raise to stop; an alias loop raises _Loop."""
+    results: dict[int, int] = {}
     busy: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -141,44 +149,52 @@ def _expanded_size(root: yaml.Node, name: str) -> None:
         key = id(node)
         if done:
             busy.discard(key)
-            total = 1 + sum(sizes[id(c)] for c in _children(node))
-            if total > MAX_NODES:
-                where = f"{name}:{node.start_mark.line + 1}"
-                raise OrgFileError([Said("roster.too_many_values", where, limit=f"{MAX_NODES:,}")])
-            sizes[key] = total
+            results[key] = combine(node, [results[id(c)] for c in _children(node)])
             continue
-        if key in sizes:
+        if key in results:
             continue
         if key in busy:
-            raise OrgFileError([Said("roster.alias_loop", f"{name}:{node.start_mark.line + 1}")])
+            raise _Loop(node)
         busy.add(key)
         stack.append((node, True))
-        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+        stack.extend((c, False) for c in _children(node) if id(c) not in results)
+
+
+def _expanded_size(root: yaml.Node, name: str) -> None:
+    """Refuse a file whose aliases expand past MAX_NODES values, or refer to themselves,
+    before anything walks the expanded tree."""
+
+    def size(node: yaml.Node, children: list[int]) -> int:
+        total = 1 + sum(children)
+        if total > MAX_NODES:
+            where = f"{name}:{node.start_mark.line + 1}"
+            raise OrgFileError([Said("roster.too_many_values", where, limit=f"{MAX_NODES:,}")])
+        return total
+
+    try:
+        _fold_graph(root, size)
+    except _Loop as loop:
+        where = f"{name}:{loop.node.start_mark.line + 1}"
+        raise OrgFileError([Said("roster.alias_loop", where)]) from None
+
+
+class _TooDeep(Exception):
+    pass
 
 
 def _shallow(root: yaml.Node) -> bool:
     """Whether no path down the tree, aliases followed, passes SHALLOW nodes (an alias loop is
-    not shallow). Counted over the graph, once per node."""
-    depths: dict[int, int] = {}
-    busy: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if done:
-            busy.discard(key)
-            depth = 1 + max((depths[id(c)] for c in _children(node)), default=0)
-            if depth > SHALLOW:
-                return False
-            depths[key] = depth
-            continue
-        if key in depths:
-            continue
-        if key in busy:
-            return False
-        busy.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in _children(node) if id(c) not in depths)
+    not shallow)."""
+
+    def depth(node: yaml.Node, children: list[int]) -> int:
+        if (deepest := 1 + max(children, default=0)) > SHALLOW:
+            raise _TooDeep
+        return deepest
+
+    try:
+        _fold_graph(root, depth)
+    except (_Loop, _TooDeep):
+        return False
     return True
 
 
