@@ -8,7 +8,13 @@ updates. Prints, for SQLite and (with --pg) PostgreSQL, measured in the same run
   update being queued to the bot's answer (its reply, or the button's callback answer).
 
     PYTHONPATH=. .venv/bin/python bench/throughput.py [--burst 400] [--rate 20] [--seconds 15]
-        [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/test] [--callgrind [--keep DIR]]
+        [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/test] [--only sqlite|pg]
+        [--loop auto|uvloop|asyncio|both] [--callgrind [--keep DIR]]
+
+--loop is Đôn Đốc's event loop (DONDOC_EVENT_LOOP; auto: uvloop, installed with the bot); both:
+a row for each, in the same run. The echo and floor bots run PTB's defaults: asyncio's loop.
+On PostgreSQL, "db ms" is the server's CPU per burst update (its backends for the scratch
+database, read from /proc): the server shares the host's two cores with the bots.
 
 --callgrind runs each bot under valgrind's callgrind with counting off, switches it on
 (callgrind_control -i on) just before the burst and off once the bot has made its last Bot API
@@ -113,6 +119,8 @@ STEADY_PATIENCE = 60.0  # after the last steady update
 # --- the bots, each in a process of its own ---------------------------------------------------
 
 
+LOOP = "auto"  # --loop: Đôn Đốc's DONDOC_EVENT_LOOP
+DB_NAME = ""  # PostgreSQL's scratch database: its backends' CPU is read from /proc
 PROFILE: Path | None = None  # --profile: cProfile Đôn Đốc's process into this file
 CALLGRIND: Path | None = None  # --callgrind: run each bot under callgrind, its file here
 CODE_DIR = ROOT  # --code: run Đôn Đốc from another checkout (the figures before a change)
@@ -127,7 +135,7 @@ def spawn(
 ) -> subprocess.Popen[bytes]:
     """`wrap`: what goes before the interpreter (valgrind) and just after it (-c …): see
     bench/coldstart.py --callgrind."""
-    env = dict(os.environ, PYTHONPATH=str(CODE_DIR if kind == "dondoc" else ROOT))
+    env = dict(os.environ, PYTHONPATH=str(CODE_DIR if kind.startswith("dondoc") else ROOT))
     if kind in ("echo", "floor"):
         argv = [sys.executable, str(Path(__file__).with_name("echo_bot.py")), api, kind]
     else:
@@ -139,6 +147,7 @@ def spawn(
             DATABASE_URL=database_url,
             DONDOC_ORG_FILE=str(roster),
             DONDOC_ADMINS=str(demo_ward.ADMIN),
+            DONDOC_EVENT_LOOP=kind.partition("-")[2] or LOOP,
         )
         argv = [sys.executable, "-m", "bot", "run"]
         if PROFILE:
@@ -146,7 +155,7 @@ def spawn(
     before, options = wrap
     if CALLGRIND is not None and not before:
         before = callgrind_argv(CALLGRIND / f"callgrind.out.{kind}")
-        if kind == "dondoc":
+        if kind.startswith("dondoc"):
             options = ["-c", KEEP_SCAN_OUT]
     argv = [*before, argv[0], *options, *argv[1:]]
     log = (workdir / f"{kind}.log").open("wb")
@@ -218,6 +227,33 @@ async def settle(tg: FakeTelegram, calls: int, quiet: float = 2.0) -> None:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def db_cpu() -> dict[int, float] | None:
+    """CPU seconds of each PostgreSQL backend serving the scratch database, by pid: the server
+    shares the host's cores with the bots, so its work per update is part of what a bot costs.
+    None where it cannot be read (SQLite, a server elsewhere, no permission)."""
+    if not DB_NAME:
+        return None
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().decode(errors="replace")
+            if title.startswith("postgres: ") and f" {DB_NAME} " in title:
+                found[int(entry.name)] = cpu_seconds(int(entry.name))
+        except OSError:
+            continue
+    return found or None
+
+
+def db_cpu_since(before: dict[int, float] | None) -> float | None:
+    after = db_cpu()
+    if before is None or after is None:
+        return None
+    # A backend begun during the burst counts whole; one that ended is lost (pools keep theirs).
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 async def stop(process: subprocess.Popen[bytes]) -> None:
@@ -388,6 +424,8 @@ class Figures:
     missing: int
     calls: dict[str, float] = field(default_factory=dict)  # Bot API calls per burst update
     instructions: float = 0.0  # per burst update, under --callgrind
+    db_ms: float | None = None  # PostgreSQL's backends' CPU per burst update
+    api_ms: float = 0.0  # this process's (the stand-in's, and the driver's) per burst update
 
 
 async def measure(
@@ -403,6 +441,8 @@ async def measure(
     if CALLGRIND is not None:
         await instrument(pid, True)
     cpu0 = cpu_seconds(pid)
+    db0 = db_cpu()
+    api0 = time.process_time()
     t0 = time.perf_counter()
     keys = [put(tg, watch, s, forged) for s in burst]
     if CALLGRIND is not None:
@@ -411,6 +451,8 @@ async def measure(
         ok = await watch.wait(keys, timeout=BURST_PATIENCE)
     last = max((watch.answered.get(k, 0.0) for k in keys), default=t0)
     cpu = cpu_seconds(pid) - cpu0
+    db = db_cpu_since(db0)
+    api = time.process_time() - api0
     if CALLGRIND is not None:
         await settle(tg, calls0)
         await instrument(pid, False)
@@ -441,6 +483,8 @@ async def measure(
         burst_rate=burst_rate,
         calls={m: n / len(burst) for m, n in made.items()},
         cpu_ms=cpu * 1000 / max(1, answered),
+        db_ms=None if db is None else db * 1000 / max(1, answered),
+        api_ms=api * 1000 / max(1, answered),
         p50=quantiles[49],
         p99=quantiles[98],
         missing=burst_lost + len(keys) - len(latencies),
@@ -501,7 +545,13 @@ async def run_bot(
             steady_steps = await prepare(tg, watch, steady_rounds, 10_000) if steady_rounds else []
             await asyncio.sleep(1.0)
         figures = await measure(
-            tg, watch, process.pid, burst_steps, steady_steps, rate, forged=kind != "dondoc"
+            tg,
+            watch,
+            process.pid,
+            burst_steps,
+            steady_steps,
+            rate,
+            forged=not kind.startswith("dondoc"),
         )
     finally:
         await stop(process)
@@ -552,7 +602,21 @@ async def main() -> None:
         "--callgrind", action="store_true", help="instructions per burst update (valgrind)"
     )
     parser.add_argument("--keep", default="", help="with --callgrind: keep its files here")
+    parser.add_argument(
+        "--only", choices=("sqlite", "pg"), default="", help="one database only (pg: with --pg)"
+    )
+    parser.add_argument(
+        "--loop",
+        choices=("auto", "uvloop", "asyncio", "both"),
+        default="auto",
+        help="Đôn Đốc's event loop (DONDOC_EVENT_LOOP); both: a row for each",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of echo and Đôn Đốc; the median ratio"
+    )
     args = parser.parse_args()
+    if args.only == "pg" and not args.pg:
+        parser.error("--only pg needs --pg URL")
     if args.callgrind and shutil.which("callgrind_control") is None:
         parser.error("--callgrind needs valgrind (apt-get install valgrind)")
     args.burst = args.burst or (50 if args.callgrind else 400)
@@ -560,7 +624,9 @@ async def main() -> None:
         args.seconds = 0.0  # no steady part: its latencies would be valgrind's
     if args.units:
         province(args.units)
-    global CALLGRIND, CODE_DIR, PROFILE
+    global CODE_DIR, LOOP, PROFILE
+    LOOP = "auto" if args.loop == "both" else args.loop
+    ours_kinds = ["dondoc-uvloop", "dondoc-asyncio"] if args.loop == "both" else ["dondoc"]
     if args.profile:
         PROFILE = Path(args.profile).resolve()
     if args.code:
@@ -572,7 +638,10 @@ async def main() -> None:
         "floor: a bare PTB bot making the Bot API calls Đôn Đốc makes for each kind of update,"
         " with PTB's defaults and no database (bench/echo_bot.py);\n"
         "upd/s: burst updates / seconds to the last answer; ×echo: ratio to the echo bot in the"
-        " same run;\nCPU ms: the bot process's CPU per burst update; p50/p99 ms: latency from"
+        " same run;\nCPU ms: the bot process's CPU per burst update (db ms: PostgreSQL's, its"
+        " backends for the scratch database; API ms: the stand-in's, with the driver feeding it,"
+        " this process);\nĐôn Đốc's event loop (DONDOC_EVENT_LOOP):"
+        f" {args.loop}; p50/p99 ms: latency from"
         " the update being queued to the answer, at the steady rate;\nlost: updates unanswered"
         f" {BURST_PATIENCE:g} s after the burst or {STEADY_PATIENCE:g} s after the steady part;"
         " calls: Bot API calls per burst update."
@@ -585,49 +654,81 @@ async def main() -> None:
         )
     )
     print(
-        f"{'database':<11} {'bot':<8} {'upd/s':>7} {'×echo':>6} {'CPU ms':>7}"
-        f" {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'calls':>6}"
+        f"{'database':<11} {'bot':<15} {'upd/s':>7} {'×echo':>6} {'CPU ms':>7}"
+        f" {'db ms':>6} {'API ms':>6} {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'calls':>6}"
         + (f" {'M instr':>8} {'×echo instr':>11}" if args.callgrind else "")
     )
     kinds = ["sqlite"] + (["postgres"] if args.pg else [])
+    if args.only:
+        kinds = ["postgres" if args.only == "pg" else "sqlite"]
     for db in kinds:
-        with tempfile.TemporaryDirectory() as tmp:
-            workdir = Path(tmp)
-            if args.callgrind:
-                CALLGRIND = Path(args.keep).resolve() / db if args.keep else workdir
-                CALLGRIND.mkdir(parents=True, exist_ok=True)
-            if db == "sqlite":
-                url = f"sqlite+aiosqlite:///{workdir / 'dondoc.db'}"
-            else:
-                url = await fresh_postgres(args.pg, f"{args.pg_prefix}_{os.getpid()}")
-            try:
-                echo = await run_bot("echo", url, args.burst, args.rate, args.seconds, workdir)
-                rows = [("echo", echo)]
-                if not args.no_floor:
-                    floor = await run_bot(
-                        "floor", url, args.burst, args.rate, args.seconds, workdir
-                    )
-                    rows.append(("floor", floor))
-                ours = await run_bot("dondoc", url, args.burst, args.rate, args.seconds, workdir)
-                rows.append(("Đôn Đốc", ours))
-            finally:
-                if db == "postgres":
-                    await fresh_postgres(args.pg, f"{args.pg_prefix}_{os.getpid()}", drop=True)
-        for label, fig in rows:
-            print(
-                f"{db:<11} {label:<8} {fig.burst_rate:>7.1f}"
-                f" {fig.burst_rate / echo.burst_rate:>6.2f} {fig.cpu_ms:>7.2f}"
-                f" {fig.p50:>7.1f} {fig.p99:>7.1f} {fig.missing:>5}"
-                f" {sum(fig.calls.values()):>6.2f}"
-                + (
-                    f" {fig.instructions / 1e6:>8.2f} {fig.instructions / echo.instructions:>11.2f}"
-                    if args.callgrind
-                    else ""
+        ratios: dict[str, list[float]] = {}
+        for _ in range(args.repeat):
+            rows = await one_round(db, args, ours_kinds)
+            echo = rows[0][1]
+            for label, fig in rows:
+                ratios.setdefault(label, []).append(fig.burst_rate / echo.burst_rate)
+                print(
+                    f"{db:<11} {label:<15} {fig.burst_rate:>7.1f}"
+                    f" {fig.burst_rate / echo.burst_rate:>6.2f} {fig.cpu_ms:>7.2f}"
+                    f" {'-' if fig.db_ms is None else f'{fig.db_ms:.2f}':>6} {fig.api_ms:>6.2f}"
+                    f" {fig.p50:>7.1f} {fig.p99:>7.1f} {fig.missing:>5}"
+                    f" {sum(fig.calls.values()):>6.2f}"
+                    + (
+                        f" {fig.instructions / 1e6:>8.2f}"
+                        f" {fig.instructions / echo.instructions:>11.2f}"
+                        if args.callgrind
+                        else ""
+                    ),
+                    flush=True,
                 )
-            )
+        if args.repeat > 1:
+            for label, found in ratios.items():
+                if label != "echo":
+                    print(
+                        f"{db:<11} {label:<15} ×echo over {len(found)} rounds: median"
+                        f" {statistics.median(found):.2f}, {min(found):.2f}–{max(found):.2f}"
+                    )
         for label, fig in rows:
             each = ", ".join(f"{m} {n:.2f}" for m, n in sorted(fig.calls.items()))
             print(f"  {label}: Bot API calls per update: {each}")
+
+
+async def one_round(
+    db: str, args: argparse.Namespace, ours_kinds: list[str]
+) -> list[tuple[str, Figures]]:
+    """Echo (and the floor), then Đôn Đốc on each loop asked for, each on a fresh database:
+    one row each, the ratios taken against this round's echo."""
+    global CALLGRIND, DB_NAME
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        if args.callgrind:
+            CALLGRIND = Path(args.keep).resolve() / db if args.keep else workdir
+            CALLGRIND.mkdir(parents=True, exist_ok=True)
+        if db == "sqlite":
+            url = f"sqlite+aiosqlite:///{workdir / 'dondoc.db'}"
+            DB_NAME = ""
+        else:
+            DB_NAME = f"{args.pg_prefix}_{os.getpid()}"
+            url = await fresh_postgres(args.pg, DB_NAME)
+        try:
+            echo = await run_bot("echo", url, args.burst, args.rate, args.seconds, workdir)
+            rows = [("echo", echo)]
+            if not args.no_floor:
+                floor = await run_bot("floor", url, args.burst, args.rate, args.seconds, workdir)
+                rows.append(("floor", floor))
+            for n, kind in enumerate(ours_kinds):
+                if n:  # a database of its own: the first run's updates are marked handled
+                    if db == "sqlite":
+                        url = f"sqlite+aiosqlite:///{workdir / f'{kind}.db'}"
+                    else:
+                        url = await fresh_postgres(args.pg, DB_NAME)
+                ours = await run_bot(kind, url, args.burst, args.rate, args.seconds, workdir)
+                rows.append(("Đôn Đốc" + kind.removeprefix("dondoc").replace("-", "/"), ours))
+        finally:
+            if db == "postgres":
+                await fresh_postgres(args.pg, DB_NAME, drop=True)
+    return rows
 
 
 if __name__ == "__main__":
