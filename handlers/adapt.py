@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Message, ReplyParameters, Update
+from telegram import CallbackQuery, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
@@ -174,7 +174,30 @@ async def send_one(ctx: Ctx, out: Outgoing) -> int | None:
 
 
 async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
-    """Send after the commit, one by one; a failure to reach one chat does not stop the others."""
+    """Send after the commit; a failure to reach one chat does not stop the others. Each chat's
+    messages go out in order, different chats' side by side: an update holds its chat (its
+    updates run one after another, handlers/ordering.py) until the last is sent, and a /xong's
+    card edit in the unit's group and its review prompt to the leaders, say, were each a full
+    round trip to Telegram (and for a tracked card, a transaction) after the other."""
+    chats: dict[int, list[Outgoing]] = {}
+    for out in messages:
+        chats.setdefault(out.chat_id, []).append(out)
+    if len(chats) <= 1:
+        await _deliver_in_order(ctx, messages)
+        return
+    await _together(*(_deliver_in_order(ctx, outs) for outs in chats.values()))
+
+
+async def _together(*steps: Awaitable[object]) -> None:
+    """All of `steps` side by side, each to its end even if another fails; then the first
+    failure, as the steps one after another would have raised it."""
+    done = await asyncio.gather(*steps, return_exceptions=True)
+    for outcome in done:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+async def _deliver_in_order(ctx: Ctx, messages: list[Outgoing]) -> None:
     services = ctx.services
     for out in messages:
         try:
@@ -200,33 +223,47 @@ async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
 
 
 async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
-    """Tell the person who acted, then everyone else."""
+    """Tell the person who acted and everyone else: in each chat, the person's answer first."""
     if outcome.changed:
         ctx.bot_data.saved_updates.append(update.update_id)
     query = update.callback_query
-    if query is not None:
-        text = outcome.reply
-        if text is not None and len(text) > CALLBACK_ANSWER_LIMIT:
-            # Too long for an alert: say it to the person privately, not in front of the group.
-            await botapi.answer_button(ctx.bot, query.id)
-            try:
-                counted(ctx, query.from_user.id)
-                await ctx.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
-            except Forbidden:
-                if query.message is not None:
-                    await ctx.bot.send_message(
-                        query.message.chat.id, text, parse_mode=ParseMode.HTML
-                    )
-        else:
-            await botapi.answer_button(
-                ctx.bot, query.id, _plain(text) if text else None, show_alert=outcome.alert
-            )
+    if query is not None and len(outcome.reply or "") > CALLBACK_ANSWER_LIMIT:
+        await _answer_button(ctx, query, outcome)  # a private message, before any other there
+        await deliver(ctx, outcome.messages)
+    elif query is not None:
+        # The alert is no chat's message: it and the messages (the card's edit) side by side.
+        await _together(_answer_button(ctx, query, outcome), deliver(ctx, outcome.messages))
     elif outcome.reply and update.effective_message is not None:
         message, reply = update.effective_message, outcome.reply
-        counted(ctx, message.chat_id)
-        where = botapi.replying_to(message)
-        await patiently(lambda: botapi.send_text(ctx.bot, message.chat_id, reply, **where))
-    await deliver(ctx, outcome.messages)
+        here = [m for m in outcome.messages if m.chat_id == message.chat_id]
+        elsewhere = [m for m in outcome.messages if m.chat_id != message.chat_id]
+
+        async def reply_first() -> None:  # in this chat, the reply before the rest
+            counted(ctx, message.chat_id)
+            where = botapi.replying_to(message)
+            await patiently(lambda: botapi.send_text(ctx.bot, message.chat_id, reply, **where))
+            await deliver(ctx, here)
+
+        await _together(reply_first(), deliver(ctx, elsewhere))
+    else:
+        await deliver(ctx, outcome.messages)
+
+
+async def _answer_button(ctx: Ctx, query: CallbackQuery, outcome: Outcome) -> None:
+    text = outcome.reply
+    if text is not None and len(text) > CALLBACK_ANSWER_LIMIT:
+        # Too long for an alert: say it to the person privately, not in front of the group.
+        await botapi.answer_button(ctx.bot, query.id)
+        try:
+            counted(ctx, query.from_user.id)
+            await ctx.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
+        except Forbidden:
+            if query.message is not None:
+                await ctx.bot.send_message(query.message.chat.id, text, parse_mode=ParseMode.HTML)
+    else:
+        await botapi.answer_button(
+            ctx.bot, query.id, _plain(text) if text else None, show_alert=outcome.alert
+        )
 
 
 def _plain(text: str) -> str:

@@ -159,6 +159,9 @@ class BotApi:
             result = await handler(params)
             if delay is not None and delay[1]:
                 await self._sleep(delay[0])
+            hold = state.take_hold(name, chat_id if isinstance(chat_id, int) else None)
+            if hold is not None:
+                await hold.wait()
             return 200, {"ok": True, "result": result}
         except ApiError as error:
             state.refused.append((method, error.description))

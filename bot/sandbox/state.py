@@ -275,6 +275,7 @@ class FakeTelegram:
         self._subscribers: list[Subscriber] = []
         self._faults: list[_Fault] = []
         self._delays: dict[str, list[tuple[float, bool]]] = {}
+        self._holds: list[tuple[str, int, asyncio.Event]] = []
         self.inflight = 0
         """Bot API calls (other than getUpdates) being answered right now."""
         self._last_activity = 0.0
@@ -667,6 +668,20 @@ class FakeTelegram:
         client with a shorter one). With ``apply`` the call takes effect before the wait (the
         ambiguous case: the message went out, the answer got lost); else after it."""
         self._delays.setdefault(method.lower(), []).append((seconds, apply))
+
+    def hold_next(self, method: str, chat_id: int) -> asyncio.Event:
+        """The next call of ``method`` to ``chat_id`` takes effect, but its answer waits until
+        the event returned is set: the bot is still waiting on it meanwhile."""
+        release = asyncio.Event()
+        self._holds.append((method.lower(), chat_id, release))
+        return release
+
+    def take_hold(self, method: str, chat_id: int | None) -> asyncio.Event | None:
+        for hold in self._holds:
+            if hold[0] == method.lower() and hold[1] == chat_id:
+                self._holds.remove(hold)
+                return hold[2]
+        return None
 
     def take_fault(self, method: str, chat_id: int | None) -> ApiError | None:
         for fault in self._faults:
