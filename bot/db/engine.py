@@ -59,6 +59,13 @@ def create_engine(url: str, inline: bool = True, **kwargs: Any) -> AsyncEngine:
         settings.setdefault("jit", "off")
         connect_args["server_settings"] = settings
         kwargs["connect_args"] = connect_args
+        # Enough kept connections for the updates handled at once (handlers/ordering.py runs 8,
+        # each sending its messages to several chats side by side, a tracked card a transaction
+        # of its own) and the scheduled work. SQLAlchemy's 5 made a burst open and close a
+        # dozen more: each a server process, an authentication and a cold statement cache.
+        # Several instances share PostgreSQL's max_connections (100 by default): 24 at most each.
+        kwargs.setdefault("pool_size", 16)
+        kwargs.setdefault("max_overflow", 8)
     engine = create_async_engine(parsed, **kwargs)
     if sqlite:
         _harden_sqlite(engine)
