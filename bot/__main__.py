@@ -254,6 +254,15 @@ def cmd_org_import(args: argparse.Namespace) -> int:
 
 def cmd_org_export(args: argparse.Namespace) -> int:
     settings = _settings()
+    if args.out:
+        out = Path(args.out)
+        lang = settings.language
+        if (problem := _writable(out, lang)) is not None:
+            print(problem, file=sys.stderr)
+            return 2
+        command = "dondoc org export --out"
+        if code := _target(out, lang, (".yaml", ".yml"), command, args.yes):
+            return code
     upgrade(settings.database_url)
     from bot.app import open_runtime
     from bot.domain.orgfile import dump_org
@@ -282,6 +291,25 @@ def _writable(path: Path, lang: str) -> str | None:
     if path.is_dir():
         return say("cli.write.is_folder", lang, path=path)
     return None
+
+
+def _target(path: Path, lang: str, suffixes: tuple[str, ...], command: str, yes: bool) -> int:
+    """Whether a command may write its file at `path`, checked before the work: 0 if so, else
+    the exit code after saying why. A name without the file's own suffix is refused (`tally
+    --chart a.xlsx` wrote a PNG that a spreadsheet then could not open); a file already there
+    is replaced only when the person says so, or with --yes, as `dondoc restore` asks before
+    it replaces the database (a report edited since, or the only good backup, was lost)."""
+    if path.suffix.lower() not in suffixes:
+        example = f"{command} {path.with_suffix(suffixes[0])}"
+        said = say("cli.write.wrong_suffix", lang, path=path, suffix=suffixes[0], example=example)
+        print(said, file=sys.stderr)
+        return 2
+    if yes or not (path.exists() or path.is_symlink()) or path.is_dir():
+        return 0
+    if _confirmed(say("cli.write.replace", lang, path=path), lang):
+        return 0
+    print(say("cli.write.kept", lang, path=path), file=sys.stderr)
+    return 1
 
 
 def _write(path: Path, data: bytes, lang: str) -> str | None:
@@ -325,6 +353,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if (problem := _writable(out, lang)) is not None:
         print(problem, file=sys.stderr)
         return 2
+    command = f"dondoc report --month {args.month} --out"
+    if code := _target(out, lang, (".xlsx",), command, args.yes):
+        return code
     upgrade(settings.database_url)
     from bot.app import open_runtime
 
@@ -365,9 +396,13 @@ def cmd_tally(args: argparse.Namespace) -> int:
         print(_period_error(exc, lang), file=sys.stderr)
         return 2
     chart_path = Path(args.chart) if args.chart else None
-    if chart_path is not None and (problem := _writable(chart_path, lang)) is not None:
-        print(problem, file=sys.stderr)
-        return 2
+    if chart_path is not None:
+        if (problem := _writable(chart_path, lang)) is not None:
+            print(problem, file=sys.stderr)
+            return 2
+        command = "dondoc tally" + (f" --week {args.week}" if args.week else "") + " --chart"
+        if code := _target(chart_path, lang, (".png",), command, args.yes):
+            return code
     upgrade(settings.database_url)
     from bot.app import open_runtime
     from bot.services.reports import iso_week_period, plain
@@ -499,6 +534,8 @@ def cmd_program_template(args: argparse.Namespace) -> int:
     if (problem := _writable(path, settings.language)) is not None:
         print(problem, file=sys.stderr)
         return 2
+    if code := _target(path, settings.language, (".xlsx",), "dondoc program template", args.yes):
+        return code
     year = args.year or datetime.now(UTC).astimezone(settings.tz).year + 1
     if (problem := _write(path, template(year), settings.language)) is not None:
         print(problem, file=sys.stderr)
@@ -536,6 +573,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     url = settings.database_url
     now = datetime.now(UTC).astimezone(settings.tz)
     target = Path(args.file or backup.default_name(url, now))
+    # The folder and a folder named as the file: said by backup.backup, in its own words.
+    if target.parent.is_dir() and not target.is_dir():
+        suffixes = (".db", ".sqlite", ".sqlite3") if backup.suffix(url) == ".db" else (".dump",)
+        if code := _target(target, lang, suffixes, "dondoc backup", args.yes):
+            return code
     try:
         size = backup.backup(url, target)
     except backup.BackupError as exc:
@@ -751,9 +793,11 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_org_import)
     exp = org.add_parser("export", help=h("org.export"))
     exp.add_argument("--out", help=h("org.export.out"))
+    exp.add_argument("--yes", action="store_true", help=h("yes.replace"))
     exp.set_defaults(func=cmd_org_export)
     bak = sub.add_parser("backup", help=h("backup"))
     bak.add_argument("file", nargs="?", help=h("backup.file"))
+    bak.add_argument("--yes", action="store_true", help=h("yes.replace"))
     bak.set_defaults(func=cmd_backup)
     res = sub.add_parser("restore", help=h("restore"))
     res.add_argument("file")
@@ -762,10 +806,12 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help=h("report"))
     rep.add_argument("--month", required=True, help=h("report.month"))
     rep.add_argument("--out", help=h("report.out"))
+    rep.add_argument("--yes", action="store_true", help=h("yes.replace"))
     rep.set_defaults(func=cmd_report)
     tal = sub.add_parser("tally", help=h("tally"))
     tal.add_argument("--week", help=h("tally.week"))
     tal.add_argument("--chart", help=h("tally.chart"))
+    tal.add_argument("--yes", action="store_true", help=h("yes.replace"))
     tal.set_defaults(func=cmd_tally)
     pro = sub.add_parser("program", help=h("program"))
     prog = pro.add_subparsers(dest="program_command", required=True)
@@ -778,6 +824,7 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     tem = prog.add_parser("template", help=h("program.template"))
     tem.add_argument("file", nargs="?", help=h("program.template.file"))
     tem.add_argument("--year", type=_year, help=h("program.template.year"))
+    tem.add_argument("--yes", action="store_true", help=h("yes.replace"))
     tem.set_defaults(func=cmd_program_template)
     return top
 

@@ -64,6 +64,10 @@ M_CLI: dict[str, dict[str, str]] = {
         "vi": "làm luôn, không hỏi lại (cho các script)",
         "en": "go ahead without asking (for scripts)",
     },
+    "cli.help.yes.replace": {
+        "vi": "ghi đè tệp đã có, không hỏi lại",
+        "en": "replace a file already there without asking",
+    },
     "cli.help.report": {
         "vi": "ghi báo cáo tháng (.xlsx)",
         "en": "write the monthly report (.xlsx)",
