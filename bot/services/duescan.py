@@ -9,6 +9,7 @@ a write transaction to find nothing)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.services.chasing import ChasingService, ScanResult
@@ -28,6 +29,9 @@ class Prepared:
 
     scan: ScanResult
     expired: list[tuple[int, Outgoing | None]] = field(default_factory=list)
+    # The weekly post's charts, each queueing its own once drawn: run after the texts are sent
+    # (a chart process loads matplotlib, seconds the figures should not wait).
+    later: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
 
 
 class DueScan:
@@ -84,7 +88,7 @@ class DueScan:
                 log.exception("could not read the expired drafts")
         try:
             # The weekly post and the monthly report, queued once their moment came.
-            await self.reports.queue_due_posts(posts)
+            await self.reports.queue_due_posts(posts, prepared.later)
         except Exception:
             log.exception("could not queue the scheduled reports")
         return prepared
