@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.services.chasing import ChasingService, ScanResult
 from bot.services.common import Core
@@ -66,6 +66,8 @@ class DueScan:
             except Exception:
                 log.exception("could not read the scheduled reports' settings")
                 posts = DuePosts([], None)
+            if outlook is not None:  # the roster read above, for the scan's writes
+                outlook = replace(outlook, roster=uow.snapshot)
         if pending.series:
             try:
                 # Each period's task, made when its period begins (before the nudges, which

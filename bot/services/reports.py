@@ -37,7 +37,7 @@ from bot.domain.reportconfig import (
 )
 from bot.domain.tally import Counts, Period, Tally, TallyCounter, WorkdayCounter
 from bot.domain.unitnames import UnitDirectory
-from bot.services.common import ORG_TEXT, Actor, Core, Where
+from bot.services.common import ORG_TEXT, REPORTS, Actor, Core, Where
 from bot.services.decisions import DecisionService
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
@@ -45,7 +45,6 @@ from bot.text.render import ambiguous_unit, echo, esc, examples
 from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tally_text
 from bot.text.reports import moment as moment_text
 
-REPORTS = "reports"
 FACTS_CHUNK = 1000  # tasks read at a time by a report (four statements)
 COUNT_STEP = 250  # tasks counted between two turns of the event loop (about 10 ms)
 WEEK = timedelta(days=7)
