@@ -27,6 +27,7 @@ from bot.text.catalog import t  # noqa: E402
 from bot.text.said import Said, in_language, os_reason  # noqa: E402
 
 if TYPE_CHECKING:
+    from bot.app import Runtime
     from bot.domain.orgfile import OrgSpec
 
 
@@ -100,7 +101,10 @@ def cmd_run(_: argparse.Namespace) -> int:
     if not elect and (refusal := _one_instance(settings)) is not None:
         print(refusal, file=sys.stderr)
         return 1
-    if settings.org_file is not None and _import(settings, settings.org_file, at_start=True) != 0:
+    # The roster file is read and checked now; it is imported by the bot's start, on the
+    # runtime the bot runs with (one engine and one event loop, not a second of each for it).
+    spec = None
+    if settings.org_file is not None and (spec := _read(settings.org_file, lang)) is None:
         return 1
     from telegram.error import InvalidToken, NetworkError
 
@@ -114,6 +118,8 @@ def cmd_run(_: argparse.Namespace) -> int:
     clock = StartedClock(settings.fake_now) if settings.fake_now is not None else None
     runtime = open_runtime(settings, clock=clock)
     app = build_application(runtime, token, settings.telegram_api_url)
+    if spec is not None:
+        app.bot_data.on_start.append(lambda: _imported(runtime, spec, lang, at_start=True))
     logging.getLogger("telegram.ext").addFilter(_no_bootstrap_traceback)
     if settings.backup_dir is not None:
         jobs.schedule_backup(
@@ -218,27 +224,26 @@ def _read(path: Path, lang: str) -> OrgSpec | None:
     return spec
 
 
-def _import(
-    settings: Settings, path: Path, spec: OrgSpec | None = None, at_start: bool = False
-) -> int:
-    """`at_start`: the roster file imported at every start, skipped when it would change
-    nothing (the same file onto the roster it made: services.roster)."""
+async def _imported(runtime: Runtime, spec: OrgSpec, lang: str, at_start: bool = False) -> None:
+    """Import the roster and say what changed. `at_start`: the roster file imported at every
+    start, skipped when it would change nothing (the same file onto the roster it made:
+    services.roster)."""
+    fingerprint = hashlib.sha256(repr(spec).encode()).hexdigest()[:32] if at_start else None
+    report = await runtime.services.roster.import_org(spec, fingerprint)
+    print(report.summary(lang), flush=True)
+
+
+def _import(settings: Settings, spec: OrgSpec) -> int:
     from bot.app import open_runtime
 
-    spec = spec or _read(path, settings.language)
-    if spec is None:
-        return 1
-    fingerprint = hashlib.sha256(repr(spec).encode()).hexdigest()[:32] if at_start else None
-
-    async def run() -> str:
+    async def run() -> None:
         runtime = open_runtime(settings)
         try:
-            report = await runtime.services.roster.import_org(spec, fingerprint)
+            await _imported(runtime, spec, settings.language)
         finally:
             await runtime.close()
-        return report.summary(settings.language)
 
-    print(asyncio.run(run()))
+    asyncio.run(run())
     return 0
 
 
@@ -249,7 +254,7 @@ def cmd_org_import(args: argparse.Namespace) -> int:
     if spec is None:
         return 1
     upgrade(settings.database_url)
-    return _import(settings, Path(args.file), spec)
+    return _import(settings, spec)
 
 
 def cmd_org_export(args: argparse.Namespace) -> int:
