@@ -126,6 +126,8 @@ class ReportService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self.decisions = DecisionService(core)
+        # Weeks whose post has no chart (nothing to draw): the due-scan stops asking for one.
+        self._chartless: set[str] = set()
 
     async def settings(self, uow: UnitOfWork | None = None) -> ReportSettings:
         if uow is None:
@@ -321,7 +323,7 @@ class ReportService:
             # A week with nothing to draw has no chart either: told apart when it is queued.
             unsent = [c for c in chats if c not in wanted and _week_key(label, c) + ":chart"
                       not in taken]  # fmt: skip
-            if unsent:
+            if unsent and label not in self._chartless:
                 charts.append((label, unsent))
             # A make-up speaks of a week the office was using the bot in, not of the weeks
             # before it was installed.
@@ -424,7 +426,10 @@ class ReportService:
                 count += await uow.deliveries.add(_week_key(week, chat), chat, text, [], now)
             await uow.commit()
         draw = self._week_chart(week, current, report.units)
-        return count, None if draw is None else partial(self._queue_chart, week, wanted, draw)
+        if draw is None:
+            self._chartless.add(week)
+            return count, None
+        return count, partial(self._queue_chart, week, wanted, draw)
 
     def _week_chart(self, week: str, tally: Tally, units: dict[int, Unit]) -> Later | None:
         lang, tz = self.core.config.language, self.core.config.tz
@@ -456,10 +461,11 @@ class ReportService:
         async with self.core.uow(read_only=True) as uow:
             published = await uow.published.get(f"week:{week}")
             units = {u.id: u for u in await uow.units.all(include_inactive=True)}
-        if published is None:
+        draw = None if published is None else self._week_chart(week, as_tally(published), units)
+        if draw is None:
+            self._chartless.add(week)
             return 0
-        draw = self._week_chart(week, as_tally(published), units)
-        return 0 if draw is None else await self._queue_chart(week, chats, draw)
+        return await self._queue_chart(week, chats, draw)
 
     async def _queue_monthly(self, year: int, month_no: int, chat: int) -> int:
         """The month's report file (not queued yet: read by the caller; the key keeps a second

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from reporting import documents, file_bytes, photos, tallies, workbook_of
+from sqlalchemy import event
 from support import CHAIRMAN, LEADERS, QLDT_CHAT, QLDT_HEAD, ROSTER, TCKH_CHAT, TCKH_HEAD, VN, World
 
 from bot.domain.orgfile import parse_org
@@ -94,6 +95,23 @@ async def test_an_empty_week_posts_one_short_line(world: World) -> None:
         "📊 Tổng hợp nhiệm vụ 16:00 20/11/2026 – 16:00 27/11/2026: không có nhiệm vụ."
     ]
     assert photos(world, LEADERS) == []
+    # Its chart is not looked for again at every scan (a post's chart follows its text, and a
+    # restart between the two sends it: ReportService.due_posts), only once after a restart.
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    await world.restart()
+    engine = world.live.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for minute in (1, 2, 3):
+            await world.at(at(27, 11, 16, minute))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert sum("FROM published_tallies" in s for s in statements) == 1, statements
+    assert photos(world, LEADERS) == [] and len(tallies(world, LEADERS)) == 1
 
 
 async def test_a_friday_holiday_moves_the_post_to_thursday(world: World) -> None:
