@@ -27,6 +27,7 @@ from bot.text.catalog import t  # noqa: E402
 from bot.text.said import Said, in_language, os_reason  # noqa: E402
 
 if TYPE_CHECKING:
+    from bot.app import Runtime
     from bot.domain.orgfile import OrgSpec
 
 
@@ -100,7 +101,10 @@ def cmd_run(_: argparse.Namespace) -> int:
     if not elect and (refusal := _one_instance(settings)) is not None:
         print(refusal, file=sys.stderr)
         return 1
-    if settings.org_file is not None and _import(settings, settings.org_file, at_start=True) != 0:
+    # The roster file is read and checked now; it is imported by the bot's start, on the
+    # runtime the bot runs with (one engine and one event loop, not a second of each for it).
+    spec = None
+    if settings.org_file is not None and (spec := _read(settings.org_file, lang)) is None:
         return 1
     from telegram.error import InvalidToken, NetworkError
 
@@ -115,6 +119,8 @@ def cmd_run(_: argparse.Namespace) -> int:
     clock = StartedClock(settings.fake_now) if settings.fake_now is not None else None
     runtime = open_runtime(settings, clock=clock)
     app = build_application(runtime, token, settings.telegram_api_url)
+    if spec is not None:
+        app.bot_data.on_start.append(lambda: _imported(runtime, spec, lang, at_start=True))
     logging.getLogger("telegram.ext").addFilter(_no_bootstrap_traceback)
     if settings.backup_dir is not None:
         jobs.schedule_backup(
@@ -220,27 +226,26 @@ def _read(path: Path, lang: str) -> OrgSpec | None:
     return spec
 
 
-def _import(
-    settings: Settings, path: Path, spec: OrgSpec | None = None, at_start: bool = False
-) -> int:
-    """`at_start`: the roster file imported at every start, skipped when it would change
-    nothing (the same file onto the roster it made: services.roster)."""
+async def _imported(runtime: Runtime, spec: OrgSpec, lang: str, at_start: bool = False) -> None:
+    """Import the roster and say what changed. `at_start`: the roster file imported at every
+    start, skipped when it would change nothing (the same file onto the roster it made:
+    services.roster)."""
+    fingerprint = hashlib.sha256(repr(spec).encode()).hexdigest()[:32] if at_start else None
+    report = await runtime.services.roster.import_org(spec, fingerprint)
+    print(report.summary(lang), flush=True)
+
+
+def _import(settings: Settings, spec: OrgSpec) -> int:
     from bot.app import open_runtime
 
-    spec = spec or _read(path, settings.language)
-    if spec is None:
-        return 1
-    fingerprint = hashlib.sha256(repr(spec).encode()).hexdigest()[:32] if at_start else None
-
-    async def run() -> str:
+    async def run() -> None:
         runtime = open_runtime(settings)
         try:
-            report = await runtime.services.roster.import_org(spec, fingerprint)
+            await _imported(runtime, spec, settings.language)
         finally:
             await runtime.close()
-        return report.summary(settings.language)
 
-    print(asyncio.run(run()))
+    asyncio.run(run())
     return 0
 
 
@@ -251,11 +256,20 @@ def cmd_org_import(args: argparse.Namespace) -> int:
     if spec is None:
         return 1
     upgrade(settings.database_url)
-    return _import(settings, Path(args.file), spec)
+    return _import(settings, spec)
 
 
 def cmd_org_export(args: argparse.Namespace) -> int:
     settings = _settings()
+    if args.out:
+        out = Path(args.out)
+        lang = settings.language
+        if (problem := _writable(out, lang)) is not None:
+            print(problem, file=sys.stderr)
+            return 2
+        command = "dondoc org export --out"
+        if code := _target(out, lang, (".yaml", ".yml"), command, args.yes):
+            return code
     upgrade(settings.database_url)
     from bot.app import open_runtime
     from bot.domain.orgfile import dump_org
@@ -284,6 +298,25 @@ def _writable(path: Path, lang: str) -> str | None:
     if path.is_dir():
         return say("cli.write.is_folder", lang, path=path)
     return None
+
+
+def _target(path: Path, lang: str, suffixes: tuple[str, ...], command: str, yes: bool) -> int:
+    """Whether a command may write its file at `path`, checked before the work: 0 if so, else
+    the exit code after saying why. A name without the file's own suffix is refused (`tally
+    --chart a.xlsx` wrote a PNG that a spreadsheet then could not open); a file already there
+    is replaced only when the person says so, or with --yes, as `dondoc restore` asks before
+    it replaces the database (a report edited since, or the only good backup, was lost)."""
+    if path.suffix.lower() not in suffixes:
+        example = f"{command} {path.with_suffix(suffixes[0])}"
+        said = say("cli.write.wrong_suffix", lang, path=path, suffix=suffixes[0], example=example)
+        print(said, file=sys.stderr)
+        return 2
+    if yes or not (path.exists() or path.is_symlink()) or path.is_dir():
+        return 0
+    if _confirmed(say("cli.write.replace", lang, path=path), lang):
+        return 0
+    print(say("cli.write.kept", lang, path=path), file=sys.stderr)
+    return 1
 
 
 def _write(path: Path, data: bytes, lang: str) -> str | None:
@@ -327,6 +360,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if (problem := _writable(out, lang)) is not None:
         print(problem, file=sys.stderr)
         return 2
+    command = f"dondoc report --month {args.month} --out"
+    if code := _target(out, lang, (".xlsx",), command, args.yes):
+        return code
     upgrade(settings.database_url)
     from bot.app import open_runtime
 
@@ -367,9 +403,13 @@ def cmd_tally(args: argparse.Namespace) -> int:
         print(_period_error(exc, lang), file=sys.stderr)
         return 2
     chart_path = Path(args.chart) if args.chart else None
-    if chart_path is not None and (problem := _writable(chart_path, lang)) is not None:
-        print(problem, file=sys.stderr)
-        return 2
+    if chart_path is not None:
+        if (problem := _writable(chart_path, lang)) is not None:
+            print(problem, file=sys.stderr)
+            return 2
+        command = "dondoc tally" + (f" --week {args.week}" if args.week else "") + " --chart"
+        if code := _target(chart_path, lang, (".png",), command, args.yes):
+            return code
     upgrade(settings.database_url)
     from bot.app import open_runtime
     from bot.services.reports import iso_week_period, plain
@@ -501,6 +541,8 @@ def cmd_program_template(args: argparse.Namespace) -> int:
     if (problem := _writable(path, settings.language)) is not None:
         print(problem, file=sys.stderr)
         return 2
+    if code := _target(path, settings.language, (".xlsx",), "dondoc program template", args.yes):
+        return code
     year = args.year or datetime.now(UTC).astimezone(settings.tz).year + 1
     if (problem := _write(path, template(year), settings.language)) is not None:
         print(problem, file=sys.stderr)
@@ -538,6 +580,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     url = settings.database_url
     now = datetime.now(UTC).astimezone(settings.tz)
     target = Path(args.file or backup.default_name(url, now))
+    # The folder and a folder named as the file: said by backup.backup, in its own words.
+    if target.parent.is_dir() and not target.is_dir():
+        suffixes = (".db", ".sqlite", ".sqlite3") if backup.suffix(url) == ".db" else (".dump",)
+        if code := _target(target, lang, suffixes, "dondoc backup", args.yes):
+            return code
     try:
         size = backup.backup(url, target)
     except backup.BackupError as exc:
@@ -753,9 +800,11 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_org_import)
     exp = org.add_parser("export", help=h("org.export"))
     exp.add_argument("--out", help=h("org.export.out"))
+    exp.add_argument("--yes", action="store_true", help=h("yes.replace"))
     exp.set_defaults(func=cmd_org_export)
     bak = sub.add_parser("backup", help=h("backup"))
     bak.add_argument("file", nargs="?", help=h("backup.file"))
+    bak.add_argument("--yes", action="store_true", help=h("yes.replace"))
     bak.set_defaults(func=cmd_backup)
     res = sub.add_parser("restore", help=h("restore"))
     res.add_argument("file")
@@ -764,10 +813,12 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help=h("report"))
     rep.add_argument("--month", required=True, help=h("report.month"))
     rep.add_argument("--out", help=h("report.out"))
+    rep.add_argument("--yes", action="store_true", help=h("yes.replace"))
     rep.set_defaults(func=cmd_report)
     tal = sub.add_parser("tally", help=h("tally"))
     tal.add_argument("--week", help=h("tally.week"))
     tal.add_argument("--chart", help=h("tally.chart"))
+    tal.add_argument("--yes", action="store_true", help=h("yes.replace"))
     tal.set_defaults(func=cmd_tally)
     pro = sub.add_parser("program", help=h("program"))
     prog = pro.add_subparsers(dest="program_command", required=True)
@@ -780,6 +831,7 @@ def parser(lang: str | None = None) -> argparse.ArgumentParser:
     tem = prog.add_parser("template", help=h("program.template"))
     tem.add_argument("file", nargs="?", help=h("program.template.file"))
     tem.add_argument("--year", type=_year, help=h("program.template.year"))
+    tem.add_argument("--yes", action="store_true", help=h("yes.replace"))
     tem.set_defaults(func=cmd_program_template)
     return top
 

@@ -134,6 +134,8 @@ async def post_init(app: DondocApp) -> None:
     # initialize() has just asked getMe: one round trip to Telegram less at every start.
     me = app.bot.bot
     core = services.core
+    for step in app.bot_data.on_start:
+        await step()
     await core.load_org_settings()
     if app.bot_data.leader:  # one of several instances recovers on taking the lead instead
         await jobs.recover(app)

@@ -19,6 +19,9 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
+        # Run by post_init before anything else reads the database: the roster file of
+        # DONDOC_ORG_FILE, imported on the runtime the bot then runs with (bot/__main__.py).
+        self.on_start: list[Callable[[], Awaitable[None]]] = []
         # Made here, not at the first scan: replies are counted in it from the first update.
         self.pacer: Pacer | None = Pacer()
         # One due-scan at a time, whether the repeating job or a /nhac runs it.

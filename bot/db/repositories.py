@@ -404,19 +404,31 @@ class PersonRepository:
 class SettingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
+        # What this transaction has read or written (None: no such setting): the due-scan's
+        # steps each ask for their settings, read once in one statement (Core.load_org_settings).
+        self._seen: dict[str, str | None] = {}
 
     async def get(self, key: str) -> str | None:
+        if key in self._seen:
+            return self._seen[key]
         row = await self._s.get(SettingRow, key)
-        return row.value if row else None
+        self._seen[key] = value = row.value if row else None
+        return value
 
     async def get_many(self, keys: Sequence[str]) -> dict[str, str | None]:
-        """The settings among `keys` that exist, in one query."""
-        rows = await self._s.execute(
-            select(SettingRow.key, SettingRow.value).where(SettingRow.key.in_(list(keys)))
-        )
-        return {key: value for key, value in rows}
+        """The settings among `keys` that exist, in one query (none for those read before)."""
+        unread = [key for key in keys if key not in self._seen]
+        if unread:
+            rows = await self._s.execute(
+                select(SettingRow.key, SettingRow.value).where(SettingRow.key.in_(unread))
+            )
+            found: dict[str, str | None] = {key: value for key, value in rows}
+            for key in unread:
+                self._seen[key] = found.get(key)
+        return {key: self._seen[key] for key in keys if self._seen[key] is not None}
 
     async def set(self, key: str, value: str | None) -> bool:
+        self._seen[key] = value
         row = await self._s.get(SettingRow, key)
         # The leadership chat is part of the roster snapshot; the other settings change rarely
         # enough that telling them apart is not worth a list to keep in step.

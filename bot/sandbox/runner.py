@@ -35,6 +35,7 @@ from bot.sandbox.live import LiveBot
 from bot.sandbox.state import FakeTelegram
 from bot.sandbox.web import SandboxWeb
 from bot.text.catalog import t
+from bot.text.said import Said, os_reason
 
 DEFAULT_DB = "sqlite+aiosqlite:///data/sandbox.db"
 DEFAULT_HOST = "127.0.0.1"
@@ -284,7 +285,9 @@ def run(
             )
             message = t("cli.sandbox.port_taken", lang, host=host, port=port, by=by, command=advice)
         else:
-            reason = exc.strerror or str(exc)
+            reason = os_reason(exc)
+            if isinstance(reason, Said):
+                reason = reason.said(lang)
             message = t(
                 "cli.sandbox.cannot_listen", lang, host=host, port=port, reason=reason,
                 command=advice,

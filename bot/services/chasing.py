@@ -89,6 +89,8 @@ class Outlook:
     open_now: bool
     due: list[tuple[int, int]]  # (task, lead unit) of the tasks with a nudge due
     digest_out: bool  # no digest to make: not its time, or today's is queued
+    # The roster as the scan's read transaction saw it, for its write transactions (Core.carry).
+    roster: Roster | None = None
 
 
 @dataclass
@@ -151,11 +153,13 @@ class ChasingService:
             if number:
                 await self.between_chunks()
             async with core.uow() as uow:
+                core.carry(uow, outlook.roster)
                 await self._scan_chunk(uow, chunk, now, result)
                 await uow.commit()
         if outlook.digest_out:
             return result
         async with core.uow() as uow:
+            core.carry(uow, outlook.roster)
             # After every chunk: the digest counts the urges this scan just made.
             result.digests = await self._digest(uow, now)
             await uow.commit()

@@ -55,6 +55,7 @@ class Where:
 LEADERSHIP_CHAT = "leadership_chat"
 POLICY = "policy"
 CALENDAR = "calendar"
+REPORTS = "reports"
 # The roster's name: and place: (bot.domain.orgfile.TEXT_KEYS), under these settings.
 ORG_TEXT = {"name": "org_name", "place": "org_place"}
 
@@ -88,6 +89,13 @@ class Core:
         uow.snapshot = roster
         return roster
 
+    def carry(self, uow: UnitOfWork, roster: Roster | None) -> None:
+        """Let `uow` use the roster an earlier transaction of the same due-scan read, moments
+        before: its stamp is read once per scan, not again by each write transaction. A roster
+        changed in between is seen by the next scan, as if it had changed just after this one."""
+        if roster is not None and uow.snapshot is None:
+            uow.snapshot = roster
+
     async def load_org_settings(self, uow: UnitOfWork | None = None) -> bool:
         """Apply the roster file's `policy:` and `calendar:` sections stored at import. True
         when they differ from what this process had (an import may come from another process,
@@ -96,7 +104,8 @@ class Core:
         if uow is None:
             async with self.uow(read_only=True) as own:
                 return await self.load_org_settings(own)
-        found = await uow.settings.get_many((POLICY, CALENDAR))
+        # The reports' settings too: the due-scan's next step reads them in this transaction.
+        found = await uow.settings.get_many((POLICY, CALENDAR, REPORTS))
         policy, calendar = found.get(POLICY), found.get(CALENDAR)
         if (policy, calendar) == self._rules:
             return False

@@ -9,7 +9,8 @@ a write transaction to find nothing)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 
 from bot.services.chasing import ChasingService, ScanResult
 from bot.services.common import Core
@@ -28,6 +29,9 @@ class Prepared:
 
     scan: ScanResult
     expired: list[tuple[int, Outgoing | None]] = field(default_factory=list)
+    # The weekly post's charts, each queueing its own once drawn: run after the texts are sent
+    # (a chart process loads matplotlib, seconds the figures should not wait).
+    later: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
 
 
 class DueScan:
@@ -62,6 +66,8 @@ class DueScan:
             except Exception:
                 log.exception("could not read the scheduled reports' settings")
                 posts = DuePosts([], None)
+            if outlook is not None:  # the roster read above, for the scan's writes
+                outlook = replace(outlook, roster=uow.snapshot)
         if pending.series:
             try:
                 # Each period's task, made when its period begins (before the nudges, which
@@ -84,7 +90,7 @@ class DueScan:
                 log.exception("could not read the expired drafts")
         try:
             # The weekly post and the monthly report, queued once their moment came.
-            await self.reports.queue_due_posts(posts)
+            await self.reports.queue_due_posts(posts, prepared.later)
         except Exception:
             log.exception("could not queue the scheduled reports")
         return prepared

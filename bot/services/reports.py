@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.collector import collector_paused
@@ -36,7 +37,7 @@ from bot.domain.reportconfig import (
 )
 from bot.domain.tally import Counts, Period, Tally, TallyCounter, WorkdayCounter
 from bot.domain.unitnames import UnitDirectory
-from bot.services.common import ORG_TEXT, Actor, Core, Where
+from bot.services.common import ORG_TEXT, REPORTS, Actor, Core, Where
 from bot.services.decisions import DecisionService
 from bot.services.outbox import Outcome
 from bot.text.catalog import t
@@ -44,7 +45,6 @@ from bot.text.render import ambiguous_unit, echo, esc, examples
 from bot.text.reports import MAX_LATE, TallyReport, percent, period_bounds, tally_text
 from bot.text.reports import moment as moment_text
 
-REPORTS = "reports"
 FACTS_CHUNK = 1000  # tasks read at a time by a report (four statements)
 COUNT_STEP = 250  # tasks counted between two turns of the event loop (about 10 ms)
 WEEK = timedelta(days=7)
@@ -67,7 +67,28 @@ class Answer:
     files: list[ReportFile] = field(default_factory=list)
     # Files made after the text has gone out: a chart is drawn by a Python process of its own,
     # seconds on a busy host, and the figures should not wait for their picture.
-    later: Callable[[], Awaitable[list[ReportFile]]] | None = None
+    later: Later | None = None
+
+
+Later = Callable[[], Awaitable[list[ReportFile]]]
+
+
+def chart_later(
+    tally: Tally, units: dict[int, Unit], lang: str, tz: ZoneInfo, name: str, caption: str
+) -> Later | None:
+    """The tally's chart, to draw once its figures have gone out (None: nothing to draw).
+
+    A chart is drawn by a Python process of its own that loads matplotlib, 2 to 10 s on a busy
+    host: /tonghop's answer and the weekly post send their text first, then this."""
+    if not tally.total.total:
+        return None
+
+    async def draw() -> list[ReportFile]:
+        from bot.reports.drawing import chart_png
+
+        return [ReportFile(name, await chart_png(tally, units, lang, tz), "photo", caption)]
+
+    return draw
 
 
 def plain(text: str) -> str:
@@ -88,6 +109,13 @@ class DuePosts:
 
     weeks: list[tuple[str, datetime, list[int]]]  # (ISO week, its moment, chats still to get it)
     monthly: tuple[int, int, int] | None  # (year, month, chat) of a monthly report to queue
+    # (ISO week, chats): the week's text queued and its chart not, the process having stopped
+    # between the two (the chart is drawn after the text has gone out: `_queue_weekly`).
+    charts: list[tuple[str, list[int]]] = field(default_factory=list)
+
+
+def _week_key(week: str, chat: int) -> str:
+    return f"report:week:{week}:{chat}"
 
 
 def _month_key(year: int, month_no: int, chat: int) -> str:
@@ -98,6 +126,8 @@ class ReportService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self.decisions = DecisionService(core)
+        # Weeks whose post has no chart (nothing to draw): the due-scan stops asking for one.
+        self._chartless: set[str] = set()
 
     async def settings(self, uow: UnitOfWork | None = None) -> ReportSettings:
         if uow is None:
@@ -281,13 +311,20 @@ class ReportService:
         moment = monthly_moment(local.year, local.month, settings, core.calendar)
         if moment is not None and moment <= now and moment.date() == local.date() and leaders:
             monthly = (*previous_month(local.year, local.month), leaders)
-        keys = [f"report:week:{label}:{c}" for label, _ in candidates for c in chats]
+        keys = [_week_key(label, c) + end for label, _ in candidates for c in chats
+                for end in ("", ":chart")]  # fmt: skip
         if monthly is not None:
             keys.append(_month_key(*monthly))
         taken = await uow.deliveries.existing(keys)
         weeks: list[tuple[str, datetime, list[int]]] = []
+        charts: list[tuple[str, list[int]]] = []
         for label, moment in candidates:
-            wanted = [c for c in chats if f"report:week:{label}:{c}" not in taken]
+            wanted = [c for c in chats if _week_key(label, c) not in taken]
+            # A week with nothing to draw has no chart either: told apart when it is queued.
+            unsent = [c for c in chats if c not in wanted and _week_key(label, c) + ":chart"
+                      not in taken]  # fmt: skip
+            if unsent and label not in self._chartless:
+                charts.append((label, unsent))
             # A make-up speaks of a week the office was using the bot in, not of the weeks
             # before it was installed.
             make_up = moment.astimezone(core.config.tz).date() != local.date()
@@ -295,24 +332,42 @@ class ReportService:
                 weeks.append((label, moment, wanted))
         if monthly is not None and _month_key(*monthly) in taken:
             monthly = None
-        return DuePosts(weeks, monthly)
+        return DuePosts(weeks, monthly, charts)
 
-    async def queue_due_posts(self, due: DuePosts | None = None) -> int:
+    async def queue_due_posts(
+        self,
+        due: DuePosts | None = None,
+        later: list[Callable[[], Awaitable[int]]] | None = None,
+    ) -> int:
         """Queue the weekly post and the monthly report when their moment has come (`due`: as
         `due_posts` found them, else read here).
 
         Each goes once per period and chat (the delivery key), across restarts. A monthly
         report missed while the bot was down is made up later the same day; a weekly post
         later the same day or, failing that, on the next working day from the office's opening
-        (see `_weekly_due`)."""
+        (see `_weekly_due`).
+
+        The weekly charts are drawn after the texts are queued: put in `later` when given, for
+        the caller to run once it has sent the texts (the due-scan), else run here."""
         if due is None:
             async with self.core.uow(read_only=True) as uow:
                 due = await self.due_posts(uow, self.core.clock.now())
         count = 0
+        charts: list[Callable[[], Awaitable[int]]] = []
         for label, moment, wanted in due.weeks:
-            count += await self._queue_weekly(label, moment, wanted)
+            queued, chart = await self._queue_weekly(label, moment, wanted)
+            count += queued
+            if chart is not None:
+                charts.append(chart)
+        for label, chats in due.charts:
+            charts.append(partial(self._queue_published_chart, label, chats))
         if due.monthly is not None:
             count += await self._queue_monthly(*due.monthly)
+        if later is not None:
+            later.extend(charts)
+        else:
+            for chart in charts:
+                count += await chart()
         return count
 
     def _weekly_due(self, moment: datetime, now: datetime) -> bool:
@@ -333,9 +388,12 @@ class ReportService:
         following = calendar.next_working_day(day)
         return today == following and now >= calendar.start_of_office(following)
 
-    async def _queue_weekly(self, week: str, moment: datetime, wanted: list[int]) -> int:
+    async def _queue_weekly(
+        self, week: str, moment: datetime, wanted: list[int]
+    ) -> tuple[int, Callable[[], Awaitable[int]] | None]:
         """The week's post to the chats that have not had it (`wanted`, read by the caller; the
-        delivery key keeps a second one out should another instance be first)."""
+        delivery key keeps a second one out should another instance be first), and what queues
+        its chart once drawn (None: nothing to draw)."""
         # Numbers as of the scheduled moment, however late they are sent; the change against
         # last week's post is against what that post published.
         async with self.core.uow(read_only=True) as uow:
@@ -344,9 +402,8 @@ class ReportService:
             Period(moment - WEEK, moment), Period(moment - 2 * WEEK, moment - WEEK), None, last
         )
         lang = self.core.config.language
-        text, chart = await self.texts(report, lang)
-        start, end = period_bounds(report.tally.period, self.core.config.tz)
-        caption = t("report.chart_caption", lang, start=start, end=end)
+        tz = self.core.config.tz
+        text = tally_text(report, lang, tz)
         now = self.core.clock.now()
         # The leaders' own steps, as they stand when the post is made: who, how many, oldest.
         async with self.core.uow(read_only=True) as uow:
@@ -366,15 +423,49 @@ class ReportService:
                 now,
             )
             for chat in wanted:
-                key = f"report:week:{week}:{chat}"
-                count += await uow.deliveries.add(key, chat, text, [], now)
-                if chart is not None:
-                    document = (f"tong-hop-{week}.png", "photo", chart)
-                    count += await uow.deliveries.add(
-                        key + ":chart", chat, caption, [], now, document=document
-                    )
+                count += await uow.deliveries.add(_week_key(week, chat), chat, text, [], now)
+            await uow.commit()
+        draw = self._week_chart(week, current, report.units)
+        if draw is None:
+            self._chartless.add(week)
+            return count, None
+        return count, partial(self._queue_chart, week, wanted, draw)
+
+    def _week_chart(self, week: str, tally: Tally, units: dict[int, Unit]) -> Later | None:
+        lang, tz = self.core.config.language, self.core.config.tz
+        start, end = period_bounds(tally.period, tz)
+        caption = t("report.chart_caption", lang, start=start, end=end)
+        return chart_later(tally, units, lang, tz, f"tong-hop-{week}.png", caption)
+
+    async def _queue_chart(self, week: str, chats: list[int], draw: Later) -> int:
+        """The week's chart, after its text: once per chat (its own delivery key), however
+        often this runs."""
+        [chart] = await draw()
+        count = 0
+        async with self.core.uow() as uow:
+            for chat in chats:
+                count += await uow.deliveries.add(
+                    _week_key(week, chat) + ":chart",
+                    chat,
+                    chart.caption,
+                    [],
+                    self.core.clock.now(),
+                    document=(chart.name, chart.kind, chart.data),
+                )
             await uow.commit()
         return count
+
+    async def _queue_published_chart(self, week: str, chats: list[int]) -> int:
+        """The chart of a week whose text was queued and whose chart was not (the process
+        stopped between the two), drawn from the figures the text published."""
+        async with self.core.uow(read_only=True) as uow:
+            published = await uow.published.get(f"week:{week}")
+            units = {u.id: u for u in await uow.units.all(include_inactive=True)}
+        draw = None if published is None else self._week_chart(week, as_tally(published), units)
+        if draw is None:
+            self._chartless.add(week)
+            return 0
+        return await self._queue_chart(week, chats, draw)
 
     async def _queue_monthly(self, year: int, month_no: int, chat: int) -> int:
         """The month's report file (not queued yet: read by the caller; the key keeps a second
@@ -472,17 +563,9 @@ class ReportService:
             report.note = self._as_published(report, published, lang)
         tz = self.core.config.tz
         answer = Answer(Outcome(tally_text(report, lang, tz)))
-        if report.tally.total.total:
-            start, end = period_bounds(period, tz)
-            caption = t("report.chart_caption", lang, start=start, end=end)
-
-            async def chart() -> list[ReportFile]:
-                from bot.reports.drawing import chart_png
-
-                png = await chart_png(report.tally, report.units, lang, tz)
-                return [ReportFile("tong-hop.png", png, "photo", caption)]
-
-            answer.later = chart
+        start, end = period_bounds(period, tz)
+        caption = t("report.chart_caption", lang, start=start, end=end)
+        answer.later = chart_later(report.tally, report.units, lang, tz, "tong-hop.png", caption)
         return answer
 
     async def _posted_week(self, arg: str, now: datetime) -> AskedPeriod | None:

@@ -11,9 +11,17 @@ from bot.db.tables import InviteRow
 from bot.domain.model import UNIT_ROLES, Person, Role
 from bot.domain.orgfile import TEXT_KEYS, OrgSpec, PersonSpec, UnitSpec
 from bot.services.chasing import ChasingService
-from bot.services.common import CALENDAR, LEADERSHIP_CHAT, ORG_TEXT, POLICY, Actor, Core, Where
+from bot.services.common import (
+    CALENDAR,
+    LEADERSHIP_CHAT,
+    ORG_TEXT,
+    POLICY,
+    REPORTS,
+    Actor,
+    Core,
+    Where,
+)
 from bot.services.outbox import Outcome
-from bot.services.reports import REPORTS
 from bot.text import render
 from bot.text.catalog import t
 

@@ -64,6 +64,10 @@ M_CLI: dict[str, dict[str, str]] = {
         "vi": "làm luôn, không hỏi lại (cho các script)",
         "en": "go ahead without asking (for scripts)",
     },
+    "cli.help.yes.replace": {
+        "vi": "ghi đè tệp đã có, không hỏi lại",
+        "en": "replace a file already there without asking",
+    },
     "cli.help.report": {
         "vi": "ghi báo cáo tháng (.xlsx)",
         "en": "write the monthly report (.xlsx)",
@@ -170,6 +174,15 @@ M_CLI: dict[str, dict[str, str]] = {
     },
     "os.disk_full": {"vi": "ổ đĩa đã đầy", "en": "the disk is full"},
     "os.read_only": {"vi": "ổ đĩa chỉ cho đọc", "en": "the disk is read-only"},
+    "os.address_in_use": {"vi": "địa chỉ đang được dùng", "en": "the address is in use"},
+    "os.not_this_machine": {
+        "vi": "địa chỉ này không thuộc máy này",
+        "en": "the address is not one of this machine's",
+    },
+    "os.unknown_host": {
+        "vi": "không tìm thấy tên máy này",
+        "en": "no machine is known by that name",
+    },
     # The example each command's error line ends with (prog without "dondoc", dots between).
     "cli.example.dondoc": {"vi": "dondoc run", "en": "dondoc run"},
     "cli.example.run": {"vi": "dondoc run", "en": "dondoc run"},

@@ -369,6 +369,22 @@ M_PILOT: dict[str, dict[str, str]] = {
         "vi": "không ghi được {path}: đó là một thư mục",
         "en": "cannot write {path}: it is a folder",
     },
+    "cli.write.wrong_suffix": {
+        "vi": "không ghi {path}: lệnh này ghi tệp {suffix}, tên tệp cần có đuôi {suffix}."
+        " Ví dụ: {example}",
+        "en": "not writing {path}: this command writes a {suffix} file, and its name needs the"
+        " {suffix} ending. For example: {example}",
+    },
+    "cli.write.replace": {
+        "vi": "Tệp {path} đã có. Ghi đè lên tệp đó? [c/K] ",
+        "en": "{path} is already there. Replace it? [y/N] ",
+    },
+    "cli.write.kept": {
+        "vi": "Chưa xác nhận: giữ nguyên {path}, không ghi gì. Để ghi đè không cần hỏi, thêm"
+        " --yes; hoặc ghi vào tên tệp khác.",
+        "en": "Not confirmed: {path} is kept as it was, nothing was written. To replace it"
+        " without being asked, add --yes; or write to another name.",
+    },
     "cli.write.failed": {
         "vi": "không ghi được {path}: {reason}",
         "en": "cannot write {path}: {reason}",

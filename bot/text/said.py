@@ -8,6 +8,7 @@ database's one-line failures are made of these, so the core needs no language of
 from __future__ import annotations
 
 import errno
+import socket
 
 from bot.text.catalog import t
 
@@ -20,6 +21,8 @@ _OS_REASONS = {
     errno.ENOTDIR: "os.not_a_folder",
     errno.ENOSPC: "os.disk_full",
     errno.EROFS: "os.read_only",
+    errno.EADDRINUSE: "os.address_in_use",
+    errno.EADDRNOTAVAIL: "os.not_this_machine",
 }
 
 
@@ -64,5 +67,8 @@ def in_language(params: dict[str, object], lang: str) -> dict[str, object]:
 
 def os_reason(exc: OSError) -> str:
     """Why the system refused, as a Said when it is a common reason."""
+    # A host name the resolver does not know: its errno (EAI_*) is not the system's own.
+    if isinstance(exc, socket.gaierror):
+        return Said("os.unknown_host")
     key = _OS_REASONS.get(exc.errno or 0)
     return Said(key) if key is not None else str(exc.strerror or exc)

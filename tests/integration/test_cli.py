@@ -249,3 +249,70 @@ def test_tally_chart_into_a_missing_folder_is_refused(cli: Cli) -> None:
     result = cli("tally", "--week", "2026-W40", "--chart", "nowhere/w.png")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "không ghi được nowhere/w.png: thư mục nowhere không tồn tại\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "example"),
+    [
+        (("tally", "--chart", "a.xlsx"), "dondoc tally --chart a.png"),
+        (("tally", "--week", "2026-W40", "--chart", "w"),
+         "dondoc tally --week 2026-W40 --chart w.png"),
+        (("report", "--month", "2026-10", "--out", "bc.png"),
+         "dondoc report --month 2026-10 --out bc.xlsx"),
+        (("org", "export", "--out", "ds.txt"), "dondoc org export --out ds.yaml"),
+        (("program", "template", "ct.yaml"), "dondoc program template ct.xlsx"),
+        (("backup", "sao-luu.xlsx"), "dondoc backup sao-luu.db"),
+    ],
+)  # fmt: skip
+def test_a_file_named_for_another_kind_is_refused_with_the_right_name(
+    cli: Cli, args: tuple[str, ...], example: str
+) -> None:
+    """`tally --chart a.xlsx` wrote a PNG that a spreadsheet program then could not open."""
+    result = cli(*args)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    name = args[-1]
+    suffix = example.rsplit(".", 1)[1]
+    assert result.stderr == (
+        f"không ghi {name}: lệnh này ghi tệp .{suffix}, tên tệp cần có đuôi .{suffix}."
+        f" Ví dụ: {example}\n"
+    )
+    assert cli.files() == []  # refused before anything was written, the database included
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("tally", "--week", "2026-W40", "--chart", "old.png"),
+        ("report", "--month", "2026-10", "--out", "old.xlsx"),
+        ("org", "export", "--out", "old.yaml"),
+        ("program", "template", "old.xlsx"),
+        ("backup", "old.db"),
+    ],
+)
+def test_a_file_already_there_is_replaced_only_when_asked_to(
+    cli: Cli, args: tuple[str, ...]
+) -> None:
+    """Every command that writes a file wrote over one already there without a word: a report
+    edited since, or the only good backup, was gone."""
+    assert cli("db", "upgrade").returncode == 0  # a database to back up
+    old = cli.write(args[-1], "kept")
+    refused = cli(*args)  # no answer: as from a script
+    assert refused.returncode == 1, refused.stderr
+    assert refused.stdout == f"Tệp {args[-1]} đã có. Ghi đè lên tệp đó? [c/K] "
+    assert refused.stderr == (
+        f"Chưa xác nhận: giữ nguyên {args[-1]}, không ghi gì. Để ghi đè không cần hỏi, thêm"
+        " --yes; hoặc ghi vào tên tệp khác.\n"
+    )
+    assert old.read_text() == "kept"
+    said_no = cli(*args, answer="không\n")
+    assert said_no.returncode == 1 and old.read_text() == "kept"
+    if args[0] == "tally":  # nothing to draw in an empty database: only the question is tested
+        return
+    said_yes = cli(*args, answer="có\n")
+    assert said_yes.returncode == 0, said_yes.stderr
+    assert old.read_bytes() != b"kept"
+    old.write_text("kept")
+    script = cli(*args, "--yes")
+    assert script.returncode == 0, script.stderr
+    assert "Ghi đè" not in script.stdout
+    assert old.read_bytes() != b"kept"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import Any
 
+import pytest
 from PIL import Image
 from reporting import documents, file_bytes, photos, tallies, workbook_of
+from sqlalchemy import event
 from support import CHAIRMAN, LEADERS, QLDT_CHAT, QLDT_HEAD, ROSTER, TCKH_CHAT, TCKH_HEAD, VN, World
 
 from bot.domain.orgfile import parse_org
@@ -92,6 +95,23 @@ async def test_an_empty_week_posts_one_short_line(world: World) -> None:
         "📊 Tổng hợp nhiệm vụ 16:00 20/11/2026 – 16:00 27/11/2026: không có nhiệm vụ."
     ]
     assert photos(world, LEADERS) == []
+    # Its chart is not looked for again at every scan (a post's chart follows its text, and a
+    # restart between the two sends it: ReportService.due_posts), only once after a restart.
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    await world.restart()
+    engine = world.live.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for minute in (1, 2, 3):
+            await world.at(at(27, 11, 16, minute))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert sum("FROM published_tallies" in s for s in statements) == 1, statements
+    assert photos(world, LEADERS) == [] and len(tallies(world, LEADERS)) == 1
 
 
 async def test_a_friday_holiday_moves_the_post_to_thursday(world: World) -> None:
@@ -185,3 +205,64 @@ async def test_a_week_with_no_pending_decision_has_no_such_section(world: World)
     await world.at(at(27, 11, 16))
     [post] = tallies(world, LEADERS)
     assert "quyết định" not in post
+
+
+async def _a_week_to_post(world: World) -> None:
+    await world.services.roster.import_org(
+        parse_org(ROSTER + f"reports:\n  all_units_chat: {ALL_UNITS}\n")
+    )
+    await world.say(LEADERS, CHAIRMAN, "/giao TCKH Báo cáo giải ngân hạn 25/11")
+
+
+async def test_the_weekly_post_says_its_figures_before_the_chart_is_drawn(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As /tonghop: the chart process loads matplotlib, 2 to 10 s on a busy host, and the
+    post's figures waited for it in both groups."""
+    from bot.reports import drawing
+
+    await _a_week_to_post(world)
+    sent_when_drawn: list[tuple[int, int]] = []
+    real = drawing.chart_png
+
+    async def chart_png(*args: Any) -> bytes:
+        sent_when_drawn.append((len(tallies(world, LEADERS)), len(tallies(world, ALL_UNITS))))
+        return await real(*args)
+
+    monkeypatch.setattr(drawing, "chart_png", chart_png)
+    await world.at(at(27, 11, 16))
+    assert sent_when_drawn == [(1, 1)]  # drawn once, for both groups, after both texts
+    assert len(photos(world, LEADERS)) == 1 and len(photos(world, ALL_UNITS)) == 1
+    await world.at(at(27, 11, 16, 1))
+    assert len(photos(world, LEADERS)) == 1 and len(tallies(world, LEADERS)) == 1
+
+
+async def test_a_stop_between_the_text_and_the_chart_sends_each_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text is queued (and sent) before the chart is drawn: a process stopped between the
+    two sends the chart after the restart, drawn from the figures the text published, and
+    neither twice."""
+    from bot.reports import drawing
+
+    await _a_week_to_post(world)
+    real = drawing.chart_png
+
+    async def stopped(*args: Any) -> bytes:
+        raise RuntimeError("the process stopped while drawing")
+
+    monkeypatch.setattr(drawing, "chart_png", stopped)
+    await world.at(at(27, 11, 16))
+    assert len(tallies(world, LEADERS)) == 1 and photos(world, LEADERS) == []
+    monkeypatch.setattr(drawing, "chart_png", real)
+    await world.restart()
+    await world.at(at(27, 11, 16, 1))
+    for chat in (LEADERS, ALL_UNITS):
+        assert len(tallies(world, chat)) == 1
+        [chart] = photos(world, chat)
+        assert "Nhiệm vụ theo đơn vị chủ trì" in chart["caption"]
+    await world.at(at(27, 11, 16, 2))
+    await world.restart()
+    await world.at(at(27, 11, 16, 3))
+    assert len(tallies(world, LEADERS)) == 1 and len(photos(world, LEADERS)) == 1
+    assert len(photos(world, ALL_UNITS)) == 1

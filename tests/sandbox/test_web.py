@@ -617,6 +617,34 @@ async def test_a_port_taken_by_another_program_is_reported_with_a_free_one(tmp_p
     assert not (tmp_path / "data").exists()  # refused before any database was touched
 
 
+@pytest.mark.parametrize(
+    ("host", "reason"),
+    [
+        ("192.0.2.1", "địa chỉ này không thuộc máy này"),  # TEST-NET-1: never this machine's
+        ("khong-co-may-nay.invalid", "không tìm thấy tên máy này"),
+    ],
+)
+def test_an_address_that_cannot_be_listened_on_is_said_in_vietnamese(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    host: str,
+    reason: str,
+) -> None:
+    """The system's reason was printed as Python gives it, in English ("Cannot assign
+    requested address") inside the Vietnamese line."""
+    from bot.sandbox import runner
+
+    monkeypatch.chdir(tmp_path)
+    for name in [k for k in os.environ if k.startswith("DONDOC_")]:
+        monkeypatch.delenv(name)
+    assert runner.run(host=host, port=0) == 1
+    said = capsys.readouterr().err
+    assert f"Không mở được {host}:0 ({reason})." in said, said
+    assert "Chọn địa chỉ hoặc cổng khác:" in said
+    assert not (tmp_path / "data").exists()
+
+
 async def test_a_button_pressed_twice_or_an_empty_message_is_refused_in_vietnamese(
     http: aiohttp.ClientSession, events: Events
 ) -> None:
