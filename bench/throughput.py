@@ -119,6 +119,7 @@ STEADY_PATIENCE = 60.0  # after the last steady update
 # --- the bots, each in a process of its own ---------------------------------------------------
 
 
+WARM = 0  # --warm: updates of the mix handled (untimed) before the burst
 LOOP = "auto"  # --loop: Đôn Đốc's DONDOC_EVENT_LOOP
 DB_NAME = ""  # PostgreSQL's scratch database: its backends' CPU is read from /proc
 PROFILE: Path | None = None  # --profile: cProfile Đôn Đốc's process into this file
@@ -518,6 +519,7 @@ async def run_bot(
         await wait_polling(tg, process, 0)
         burst_rounds = burst // 5
         steady_rounds = int(rate * seconds) // 5
+        warm_rounds = WARM // 5
         if kind in ("echo", "floor"):
             # Same chats, same texts; "Đã nhận" presses a button on a message in that chat.
             for chat in [demo_ward.LEADERSHIP_CHAT, *(unit_chat(u) for u in UNIT_HEADS)]:
@@ -539,11 +541,29 @@ async def run_bot(
                     [("NV-0001", next(iter(UNIT_HEADS)))] * steady_rounds,
                 )
             )
+            warm_steps = echo_steps(
+                mix(
+                    warm_rounds,
+                    0,
+                    fake * warm_rounds,
+                    [("NV-0001", next(iter(UNIT_HEADS)))] * warm_rounds,
+                )
+            )
             await asyncio.sleep(1.0)
         else:
             burst_steps = await prepare(tg, watch, burst_rounds, 1)
             steady_steps = await prepare(tg, watch, steady_rounds, 10_000) if steady_rounds else []
+            warm_steps = await prepare(tg, watch, warm_rounds, 20_000) if warm_rounds else []
             await asyncio.sleep(1.0)
+        if warm_steps:
+            # As a bot that has been running a while meets the 08:00 burst: its connections and
+            # their prepared statements in use, its caches filled.
+            keys = [
+                put(tg, watch, step, forged=not kind.startswith("dondoc")) for step in warm_steps
+            ]
+            if not await watch.wait(keys, timeout=BURST_PATIENCE):
+                raise RuntimeError("the warm-up burst was not answered")
+            await settle(tg, len(tg.calls))
         figures = await measure(
             tg,
             watch,
@@ -612,6 +632,12 @@ async def main() -> None:
         help="Đôn Đốc's event loop (DONDOC_EVENT_LOOP); both: a row for each",
     )
     parser.add_argument(
+        "--warm",
+        type=int,
+        default=0,
+        help="updates of the mix each bot handles, untimed, before the burst",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=1, help="rounds of echo and Đôn Đốc; the median ratio"
     )
     args = parser.parse_args()
@@ -624,7 +650,8 @@ async def main() -> None:
         args.seconds = 0.0  # no steady part: its latencies would be valgrind's
     if args.units:
         province(args.units)
-    global CODE_DIR, LOOP, PROFILE
+    global CODE_DIR, LOOP, PROFILE, WARM
+    WARM = args.warm
     LOOP = "auto" if args.loop == "both" else args.loop
     ours_kinds = ["dondoc-uvloop", "dondoc-asyncio"] if args.loop == "both" else ["dondoc"]
     if args.profile:
@@ -634,7 +661,8 @@ async def main() -> None:
     where = f"{args.units} units, one group each" if args.units else "the demo ward (5 units)"
     print(
         f"{where}; burst: {args.burst} updates queued at once; steady: {args.rate:g} updates/s for"
-        f" {args.seconds:g} s. Mix: /giao, Đã nhận, /xong, /nv, /viec in equal parts.\n"
+        f" {args.seconds:g} s. Mix: /giao, Đã nhận, /xong, /nv, /viec in equal parts;"
+        f" {args.warm} updates of it (untimed) before the burst.\n"
         "floor: a bare PTB bot making the Bot API calls Đôn Đốc makes for each kind of update,"
         " with PTB's defaults and no database (bench/echo_bot.py);\n"
         "upd/s: burst updates / seconds to the last answer; ×echo: ratio to the echo bot in the"
