@@ -33,6 +33,10 @@ from bot.db.repositories import (
 from bot.db.series import SeriesRepository
 from bot.domain.roster import Roster
 
+# PostgreSQL's autocommit, on the session's connection until it goes back to the pool (which
+# sets the engine's isolation level again, without a round trip: asyncpg's adapter keeps it).
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
 _REPOSITORIES: dict[str, Any] = {
     "units": UnitRepository,
     "people": PersonRepository,
@@ -84,11 +88,15 @@ class UnitOfWork:
         sessionmaker: async_sessionmaker[AsyncSession],
         read_only: bool = False,
         writers: WriterQueue | None = None,
+        one_statement: bool = False,
+        postgres: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._session: AsyncSession | None = None
         self.read_only = read_only
         self._writers = None if read_only else writers
+        self._one_statement = one_statement
+        self._postgres = postgres
         self.snapshot: Roster | None = None  # the roster as this use case saw it
 
     async def __aenter__(self) -> UnitOfWork:
@@ -98,11 +106,30 @@ class UnitOfWork:
         self._session = session
         for name in _REPOSITORIES.keys() & self.__dict__.keys():  # entered again: a new session
             del self.__dict__[name]
-        if self.read_only:
+        if self._postgres and (self.read_only or self._single_write()):
+            # No transaction: each statement commits by itself, in one round trip where BEGIN,
+            # the statement and COMMIT (or ROLLBACK) made three. A reader loses nothing by it:
+            # at READ COMMITTED, PostgreSQL's default and the engine's, every statement reads a
+            # snapshot of its own inside a transaction too, so a reader's statements never
+            # agreed with each other more than they do now (the roster's stamp is read before
+            # the roster, so a roster read newer than its stamp is only read again). A reader
+            # takes no lock to hold (no FOR UPDATE, no advisory lock) and writes nothing (a
+            # person enrolled on first contact is written in a unit of work of its own,
+            # bot.services.common). A single write is atomic by itself.
+            await direct.begin(session, _AUTOCOMMIT)
+        elif self.read_only:
             # Begins the transaction now, with the option the SQLite "begin" hook reads: a
             # deferred BEGIN, so a reader never queues for the write lock (bot.db.engine).
             await direct.begin(session, {READ_ONLY: True})
         return self
+
+    def _single_write(self) -> bool:
+        """A use case of one statement that need not carry the update's key (bot.db.once):
+        a commit that claims the key runs a second statement, in the same transaction."""
+        if not self._one_statement:
+            return False
+        current = CURRENT.get()
+        return current is None or not current.carries()
 
     def __getattr__(self, name: str) -> Any:
         # A repository is made when the use case first reaches for it: most use a handful
@@ -187,8 +214,14 @@ class UnitOfWorkFactory:
         """`single_writer`: the database takes one writer at a time (SQLite)."""
         self._sessionmaker = sessionmaker
         self._writers = WriterQueue() if single_writer else None
+        bind = sessionmaker.kw.get("bind")
+        self._postgres = bind is not None and bind.dialect.name == "postgresql"
 
-    def __call__(self, read_only: bool = False) -> UnitOfWork:
+    def __call__(self, read_only: bool = False, one_statement: bool = False) -> UnitOfWork:
         """`read_only`: a use case that only looks (on SQLite it does not take the write lock;
-        a write in it still works, but may fail with "database is locked" under contention)."""
-        return UnitOfWork(self._sessionmaker, read_only, self._writers)
+        on PostgreSQL it runs without a transaction; it must not write).
+        `one_statement`: a use case that writes in a single statement (on PostgreSQL it runs
+        without a transaction, committed by the statement itself)."""
+        return UnitOfWork(
+            self._sessionmaker, read_only, self._writers, one_statement, self._postgres
+        )

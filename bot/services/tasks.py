@@ -628,12 +628,12 @@ class TaskService:
         ]
 
     async def record_message(self, task_id: int, chat_id: int, message_id: int, kind: str) -> None:
-        async with self.core.uow() as uow:
+        async with self.core.uow(one_statement=True) as uow:
             await uow.tasks.add_message(task_id, chat_id, message_id, kind)
             await uow.commit()
 
     async def record_prompt(self, spec: PromptSpec, chat_id: int, message_id: int) -> None:
-        async with self.core.uow() as uow:
+        async with self.core.uow(one_statement=True) as uow:
             await uow.prompts.add(
                 chat_id,
                 message_id,
