@@ -104,6 +104,7 @@ def cmd_run(_: argparse.Namespace) -> int:
         return 1
     from telegram.error import InvalidToken, NetworkError
 
+    from bot import loop as event_loop
     from bot.app import build_application, open_runtime
     from bot.clock import StartedClock
     from bot.db.instance import InstanceLock
@@ -123,9 +124,10 @@ def cmd_run(_: argparse.Namespace) -> int:
             settings.backup_keep,
             settings.backup_time,
         )
+    logging.getLogger("dondoc").info("event loop: %s", event_loop.chosen(settings.event_loop))
     if settings.webhook:
         try:
-            asyncio.run(serve_webhook(app, settings, elect))
+            event_loop.run(serve_webhook(app, settings, elect), settings.event_loop)
         except InvalidToken:
             print(say("cli.bad_token", lang, url=settings.telegram_api_url), file=sys.stderr)
             return 1
@@ -145,7 +147,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     logging.getLogger("telegram.ext.Updater").addFilter(no_cleanup_after_conflict)
     try:
-        asyncio.run(serve_polling(app))
+        event_loop.run(serve_polling(app), settings.event_loop)
     except InvalidToken:
         print(say("cli.bad_token", lang, url=settings.telegram_api_url), file=sys.stderr)
         return 1

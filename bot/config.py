@@ -111,6 +111,8 @@ class Settings:
     org_name: str = ""
     org_place: str = ""
     log_level: str = "INFO"
+    # The long-running processes' event loop: auto (uvloop where installed), uvloop, asyncio.
+    event_loop: str = "auto"
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8080  # 0: any
     # For tests of the `dondoc run` process only: its clock starts at this moment and runs on.
@@ -365,6 +367,18 @@ def _log_level(value: object, _: Mapping[str, object]) -> str:
     return text.upper()
 
 
+def _event_loop(value: object, _: Mapping[str, object]) -> str:
+    text = _text(value, {}).strip().lower() or "auto"
+    if text not in ("auto", "uvloop", "asyncio"):
+        raise _Bad("settings.event_loop", got=repr(value))
+    if text == "uvloop":
+        from bot import loop
+
+        if not loop.available():
+            raise _Bad("settings.event_loop_missing")
+    return text
+
+
 def _fake_now(value: object, _: Mapping[str, object]) -> datetime | None:
     if value is None or _blank(value):
         return None
@@ -447,6 +461,7 @@ VARIABLES: dict[str, tuple[str, _Read]] = {
     "org_name": ("DONDOC_ORG_NAME", _text),
     "org_place": ("DONDOC_ORG_PLACE", _text),
     "log_level": ("DONDOC_LOG_LEVEL", _log_level),
+    "event_loop": ("DONDOC_EVENT_LOOP", _event_loop),
     "sandbox_host": ("DONDOC_SANDBOX_HOST", _text),
     "sandbox_port": ("DONDOC_SANDBOX_PORT", _port(0)),
     "fake_now": ("DONDOC_FAKE_NOW", _fake_now),

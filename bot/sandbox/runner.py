@@ -26,6 +26,7 @@ from typing import IO, Any
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
+from bot import loop as event_loop
 from bot.clock import Clock, OffsetClock
 from bot.config import Settings, SettingsError, configured_language, load_settings
 from bot.db.engine import is_sqlite
@@ -310,7 +311,7 @@ def run(
                 return 1
         if not keep:
             reset_database(settings.database_url)
-        return asyncio.run(serve(settings, host, sock, lock))
+        return event_loop.run(serve(settings, host, sock, lock), settings.event_loop)
     finally:
         sock.close()
         if lock is not None:

@@ -226,6 +226,16 @@ M_PILOT: dict[str, dict[str, str]] = {
         "vi": "cần DEBUG, INFO, WARNING, ERROR hoặc CRITICAL",
         "en": "expected DEBUG, INFO, WARNING, ERROR or CRITICAL",
     },
+    "settings.event_loop": {
+        "vi": "cần auto (uvloop nếu đã cài, không thì vòng lặp của asyncio), uvloop hoặc asyncio,"
+        " không phải {got}",
+        "en": "expected auto (uvloop where installed, otherwise asyncio's loop), uvloop or"
+        " asyncio, got {got}",
+    },
+    "settings.event_loop_missing": {
+        "vi": "uvloop chưa được cài trên máy này (pip install uvloop), hoặc để auto",
+        "en": "uvloop is not installed here (pip install uvloop); or leave it at auto",
+    },
     "settings.bool": {
         "vi": "cần true hoặc false, không phải {got}",
         "en": "expected true or false, got {got}",

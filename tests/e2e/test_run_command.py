@@ -49,6 +49,7 @@ async def test_run_polls_the_api_and_answers(tmp_path: Path) -> None:
         log = await _read_until(process.stdout, "Bot @dondoc_bot đang chạy", timeout=60)
         assert "Bot @dondoc_bot đang chạy" in log, log
         assert "thêm cán bộ: 7" in log  # the roster file was imported on start
+        assert "event loop: uvloop" in log  # DONDOC_EVENT_LOOP=auto, uvloop installed
         tg.send_message(CHAIRMAN, CHAIRMAN, "/start")
         reply = await tg.wait_for_bot_message(CHAIRMAN, timeout=10)
         assert "Xin chào Nguyễn Văn An" in reply["text"]

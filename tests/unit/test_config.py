@@ -44,6 +44,7 @@ VARIABLES = (
     "DONDOC_BACKUP_DIR",
     "DONDOC_BACKUP_KEEP",
     "DONDOC_BACKUP_AT",
+    "DONDOC_EVENT_LOOP",
 )
 
 
@@ -253,6 +254,12 @@ def test_review_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
             "LOUD",
             "Bad setting DONDOC_LOG_LEVEL: expected DEBUG, INFO, WARNING, ERROR or CRITICAL",
         ),
+        (
+            "DONDOC_EVENT_LOOP",
+            "trio",
+            "Bad setting DONDOC_EVENT_LOOP: expected auto (uvloop where installed, otherwise"
+            " asyncio's loop), uvloop or asyncio, got 'trio'",
+        ),
     ],
 )
 def test_bad_setting_is_one_line_naming_the_variable(
@@ -451,6 +458,7 @@ def test_the_env_example_loads_as_it_is() -> None:
         {"DONDOC_WEBHOOK_URL": "https://bot.example.gov.vn/telegram", "DONDOC_WEBHOOK_SECRET": "x"},
         {"DONDOC_BACKUP_KEEP": "0"},
         {"DONDOC_BACKUP_AT": "2am"},
+        {"DONDOC_EVENT_LOOP": "trio"},
     ],
 )
 def test_every_refused_setting_is_said_in_vietnamese_too(
