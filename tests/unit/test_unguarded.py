@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import sys
-from types import FrameType
+from types import FrameType, FunctionType
 from typing import Any
 
 import pytest
-from telegram import Bot, Update
+from telegram import Bot, TelegramObject, Update
 
 from handlers.unguarded import lift_assignment_guard
 
@@ -60,3 +60,11 @@ def test_an_update_is_read_without_a_python_call_per_attribute() -> None:
     assert update.callback_query is not None and update.callback_query.data == "ack:12"
     with pytest.raises(AttributeError):
         update.no_such_field = 1  # type: ignore[attr-defined]
+
+
+def test_neither_setting_nor_deleting_is_left_in_python() -> None:
+    """CPython keeps one slot for both: a Python __delattr__ alone would send every assignment
+    through a Python-level lookup and the slot's wrapper again."""
+    lift_assignment_guard()
+    for name in ("__setattr__", "__delattr__"):
+        assert not isinstance(TelegramObject.__dict__[name], FunctionType), name
