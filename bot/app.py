@@ -26,6 +26,7 @@ from handlers.context import BotData, Ctx, DondocApp
 from handlers.ordering import ChatOrderedProcessor
 from handlers.setup import publish_commands, register
 from handlers.transport import AiohttpRequest, Handover, SwitchingRequest
+from handlers.unguarded import lift_assignment_guard
 from scheduler import jobs
 
 log = logging.getLogger("dondoc")
@@ -84,6 +85,7 @@ def build_application(
 ) -> DondocApp:
     """The Application, not started. `api_url` is Telegram's root or a stand-in's. `options`
     are ApplicationBuilder settings (timeouts, concurrent_updates)."""
+    lift_assignment_guard()
     # No rate limiter on the update path: PTB's AIORateLimiter holds every call behind one
     # global 30/s queue (callback answers and edits included) and, with updates handled one at a
     # time, each of its waits stalled every chat. Telegram's limits are kept where they bind:

@@ -3,14 +3,18 @@
 PTB's `send_message` and `edit_message_text` turn Telegram's answer into a `Message`: the sent
 message, the one it replies to, their chats, senders, entities and keyboard, each attribute set
 through `TelegramObject.__setattr__`. On the update path that was the largest part of PTB's CPU,
-for an answer of which the bot reads at most the message id. These calls go through the same
-`Bot._post` as PTB's own methods (its Defaults, its timeouts, its request object, and its mapping
-of Telegram's errors: RetryAfter, ChatMigrated, Forbidden, BadRequest, NetworkError), and keep
-Telegram's answer as the dict it is. Keyboards and reply parameters are passed as the JSON
-Telegram takes rather than built as PTB objects first.
+for an answer of which the bot reads at most the message id. These calls go through the bot's
+own request object (its timeouts, its transport, and its mapping of Telegram's errors:
+RetryAfter, ChatMigrated, Forbidden, BadRequest, NetworkError), and keep Telegram's answer as the
+dict it is. Keyboards and reply parameters are passed as the JSON Telegram takes rather than
+built as PTB objects first.
 
-`Bot._post` is PTB's internal entry point (pinned to PTB 22 in pyproject.toml);
-`Bot.do_api_request`, its public twin, warns for every method PTB already has."""
+They enter PTB below `Bot._post` (`_call`): what `_post` adds on the way is the Defaults, for
+values left at PTB's DEFAULT_NONE, datetimes, media and poll options, none of which these calls
+send, and a `RequestParameter.from_input` per value, which looks for files in each; each value
+here is already the text PTB would send. `BaseRequest.post` and `RequestParameter` are PTB's
+internals (pinned to PTB 22 in pyproject.toml); `Bot.do_api_request`, the public way in, warns
+for every method PTB already has."""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from telegram import Bot, Message
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 JSON = dict[str, Any]
 HTML = "HTML"
@@ -61,7 +67,7 @@ async def send_text(
         data["reply_markup"] = markup
     if reply_to is not None:
         data["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-    result = await bot._post("sendMessage", _wire(data))
+    result = await _call(bot, "sendMessage", data)
     return int(result["message_id"])
 
 
@@ -72,14 +78,12 @@ async def edit_text(
     data: JSON = {"chat_id": chat_id, "message_id": message_id, "text": text, "parse_mode": HTML}
     if markup is not None:
         data["reply_markup"] = markup
-    await bot._post("editMessageText", _wire(data))
+    await _call(bot, "editMessageText", data)
 
 
 async def drop_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
     """editMessageReplyMarkup with no markup: the message keeps its text, loses its buttons."""
-    await bot._post(
-        "editMessageReplyMarkup", {"chat_id": str(chat_id), "message_id": str(message_id)}
-    )
+    await _call(bot, "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id})
 
 
 async def answer_button(
@@ -91,18 +95,23 @@ async def answer_button(
         data["text"] = text
     if show_alert is not None:
         data["show_alert"] = show_alert
-    await bot._post("answerCallbackQuery", _wire(data))
+    await _call(bot, "answerCallbackQuery", data)
 
 
-def _wire(data: JSON) -> JSON:
-    """Each value as the text PTB would put on the wire (its `RequestParameter.json_value`:
-    JSON, a string as it is), made here in one pass: PTB then takes every value as a ready
-    string instead of calling json.dumps on each number and keyboard itself."""
-    return {
-        key: value
-        if isinstance(value, str)
-        else str(value)
-        if type(value) is int
-        else json.dumps(value)
+async def _call(bot: Bot, method: str, data: JSON) -> Any:
+    """`method` with `data` over the bot's request object, as `Bot._post` would send it; returns
+    the answer's "result". Each value goes as the text PTB would put on the wire (its
+    `RequestParameter.json_value`: JSON, a string as it is), made here in one pass."""
+    parameters = [
+        RequestParameter(
+            key,
+            value
+            if isinstance(value, str)
+            else str(value)
+            if type(value) is int
+            else json.dumps(value),
+            None,
+        )
         for key, value in data.items()
-    }
+    ]
+    return await bot.request.post(f"{bot.base_url}/{method}", RequestData(parameters))

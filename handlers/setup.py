@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from telegram import BotCommand, BotCommandScopeDefault, Message, Update
 from telegram.ext import (
@@ -39,36 +40,54 @@ async def _drop(update: object, _: Ctx) -> None:
         raise ApplicationHandlerStop
 
 
+Handler = Callable[[Update, Ctx], Awaitable[None]]
+COMMAND_ROUTES: dict[str, Handler] = {
+    "start": onboarding.start,
+    "help": onboarding.help_,
+    "trogiup": onboarding.help_,
+    "lang": onboarding.lang,
+    "dangky": onboarding.dangky,
+    "moi": onboarding.moi,
+    "giao": tasks.giao,
+    "nhan": tasks.nhan,
+    "xong": tasks.xong,
+    "giahan": tasks.giahan,
+    "huy": tasks.huy,
+    "chuyen": tasks.chuyen,
+    "viec": tasks.viec,
+    "nv": tasks.nv,
+    "vanban": drafts.vanban,
+    "dinhky": tasks.dinhky,
+    "nhac": chasing.nhac,
+    "lich": chasing.lich,
+    "tonghop": reports.tonghop,
+    "baocao": reports.baocao,
+    "donvi": directory.donvi,
+    "chuongtrinh": programme.chuongtrinh,
+}
+
+
+async def _command(update: Update, ctx: Ctx) -> None:
+    """The command's own handler; CommandHandler has checked that the message starts with one
+    of COMMAND_ROUTES, alone or addressed to this bot, in any case."""
+    message = update.effective_message
+    assert message is not None and message.text is not None and message.entities
+    name = message.text[1 : message.entities[0].length].partition("@")[0].lower()
+    await COMMAND_ROUTES[name](update, ctx)
+
+
 def register(app: DondocApp) -> None:
     # 0. Before everything, in a group of its own: updates no handler below may see (a channel
     #    post, a button on an inline message), dropped silently instead of tripping on a
     #    missing sender or chat.
     app.add_handler(TypeHandler(Update, _drop), group=-1)
-    # 1. Commands. A report with a file arrives as a document whose *caption* is "/xong …";
-    #    CommandHandler reads only message text, so that case gets its own caption handler.
-    app.add_handler(CommandHandler("start", onboarding.start))
-    app.add_handler(CommandHandler(["help", "trogiup"], onboarding.help_))
-    app.add_handler(CommandHandler("lang", onboarding.lang))
-    app.add_handler(CommandHandler("dangky", onboarding.dangky))
-    app.add_handler(CommandHandler("moi", onboarding.moi))
-    app.add_handler(CommandHandler("giao", tasks.giao))
-    app.add_handler(CommandHandler("nhan", tasks.nhan))
-    app.add_handler(CommandHandler("xong", tasks.xong))
-    app.add_handler(CommandHandler("giahan", tasks.giahan))
-    app.add_handler(CommandHandler("huy", tasks.huy))
-    app.add_handler(CommandHandler("chuyen", tasks.chuyen))
-    app.add_handler(CommandHandler("viec", tasks.viec))
-    app.add_handler(CommandHandler("nv", tasks.nv))
-    app.add_handler(CommandHandler("vanban", drafts.vanban))
-    app.add_handler(CommandHandler("dinhky", tasks.dinhky))
-    app.add_handler(CommandHandler("nhac", chasing.nhac))
-    app.add_handler(CommandHandler("lich", chasing.lich))
-    app.add_handler(CommandHandler("tonghop", reports.tonghop))
-    app.add_handler(CommandHandler("baocao", reports.baocao))
-    app.add_handler(CommandHandler("donvi", directory.donvi))
+    # 1. Commands, all in one handler (`_command`): PTB tries a group's handlers one after
+    #    another, and each CommandHandler read the message's text again only to refuse it. A
+    #    report with a file arrives as a document whose *caption* is "/xong …"; CommandHandler
+    #    reads only message text, so that case gets its own caption handler.
+    app.add_handler(CommandHandler(list(COMMAND_ROUTES), _command))
     app.add_handler(MessageHandler(filters.CaptionRegex(r"^/xong(@\w+)?(\s|$)"), tasks.xong))
     app.add_handler(MessageHandler(filters.CaptionRegex(r"^/giao(@\w+)?(\s|$)"), tasks.giao))
-    app.add_handler(CommandHandler("chuongtrinh", programme.chuongtrinh))
     app.add_handler(
         MessageHandler(filters.CaptionRegex(r"^/chuongtrinh(@\w+)?(\s|$)"), programme.chuongtrinh)
     )
