@@ -14,6 +14,7 @@ from telegram import CallbackQuery, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.db.once import CURRENT
 from bot.domain.model import Attachment
 from bot.services.common import Actor, Where
 from bot.services.outbox import Outcome, Outgoing
@@ -182,10 +183,18 @@ async def deliver(ctx: Ctx, messages: list[Outgoing]) -> None:
     chats: dict[int, list[Outgoing]] = {}
     for out in messages:
         chats.setdefault(out.chat_id, []).append(out)
-    if len(chats) <= 1:
+    if len(chats) <= 1 or _change_to_commit():
         await _deliver_in_order(ctx, messages)
         return
     await _together(*(_deliver_in_order(ctx, outs) for outs in chats.values()))
+
+
+def _change_to_commit() -> bool:
+    """The update's change is still to be committed, with its key (bot.db.once): a button that
+    only asks for a reply makes its change in the prompt's record. That commit must be the
+    update's own task's, so its messages go out from it, one after another."""
+    current = CURRENT.get()
+    return current is not None and current.carries()
 
 
 async def _together(*steps: Awaitable[object]) -> None:
@@ -227,8 +236,11 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
     if outcome.changed:
         ctx.bot_data.saved_updates.append(update.update_id)
     query = update.callback_query
-    if query is not None and len(outcome.reply or "") > CALLBACK_ANSWER_LIMIT:
-        await _answer_button(ctx, query, outcome)  # a private message, before any other there
+    if query is not None and (
+        len(outcome.reply or "") > CALLBACK_ANSWER_LIMIT or _change_to_commit()
+    ):
+        # A private message, before any other there; or a change still to commit, from here.
+        await _answer_button(ctx, query, outcome)
         await deliver(ctx, outcome.messages)
     elif query is not None:
         # The alert is no chat's message: it and the messages (the card's edit) side by side.
@@ -244,7 +256,11 @@ async def answer(update: Update, ctx: Ctx, outcome: Outcome) -> None:
             await patiently(lambda: botapi.send_text(ctx.bot, message.chat_id, reply, **where))
             await deliver(ctx, here)
 
-        await _together(reply_first(), deliver(ctx, elsewhere))
+        if _change_to_commit():
+            await reply_first()
+            await deliver(ctx, elsewhere)
+        else:
+            await _together(reply_first(), deliver(ctx, elsewhere))
     else:
         await deliver(ctx, outcome.messages)
 
