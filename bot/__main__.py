@@ -264,9 +264,6 @@ def cmd_org_export(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         lang = settings.language
-        if (problem := _writable(out, lang)) is not None:
-            print(problem, file=sys.stderr)
-            return 2
         command = "dondoc org export --out"
         if code := _target(out, lang, (".yaml", ".yml"), command, args.yes):
             return code
@@ -306,12 +303,15 @@ def _target(path: Path, lang: str, suffixes: tuple[str, ...], command: str, yes:
     --chart a.xlsx` wrote a PNG that a spreadsheet then could not open); a file already there
     is replaced only when the person says so, or with --yes, as `dondoc restore` asks before
     it replaces the database (a report edited since, or the only good backup, was lost)."""
+    if (problem := _writable(path, lang)) is not None:
+        print(problem, file=sys.stderr)
+        return 2
     if path.suffix.lower() not in suffixes:
         example = f"{command} {path.with_suffix(suffixes[0])}"
         said = say("cli.write.wrong_suffix", lang, path=path, suffix=suffixes[0], example=example)
         print(said, file=sys.stderr)
         return 2
-    if yes or not (path.exists() or path.is_symlink()) or path.is_dir():
+    if yes or not (path.exists() or path.is_symlink()):
         return 0
     if _confirmed(say("cli.write.replace", lang, path=path), lang):
         return 0
@@ -357,9 +357,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bot.services.reports import workbook_name
 
     out = Path(args.out or workbook_name(year, month_no))
-    if (problem := _writable(out, lang)) is not None:
-        print(problem, file=sys.stderr)
-        return 2
     command = f"dondoc report --month {args.month} --out"
     if code := _target(out, lang, (".xlsx",), command, args.yes):
         return code
@@ -404,9 +401,6 @@ def cmd_tally(args: argparse.Namespace) -> int:
         return 2
     chart_path = Path(args.chart) if args.chart else None
     if chart_path is not None:
-        if (problem := _writable(chart_path, lang)) is not None:
-            print(problem, file=sys.stderr)
-            return 2
         command = "dondoc tally" + (f" --week {args.week}" if args.week else "") + " --chart"
         if code := _target(chart_path, lang, (".png",), command, args.yes):
             return code
@@ -538,9 +532,6 @@ def cmd_program_template(args: argparse.Namespace) -> int:
 
     settings = _settings()
     path = Path(args.file or "chuong-trinh-cong-tac.xlsx")
-    if (problem := _writable(path, settings.language)) is not None:
-        print(problem, file=sys.stderr)
-        return 2
     if code := _target(path, settings.language, (".xlsx",), "dondoc program template", args.yes):
         return code
     year = args.year or datetime.now(UTC).astimezone(settings.tz).year + 1
